@@ -1,0 +1,48 @@
+import { defineConfig } from 'eslint/config';
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default defineConfig(
+  { ignores: ['dist/', 'coverage/', 'node_modules/', '*.config.*', 'bin/'] },
+  js.configs.recommended,
+  tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['algorithms/**/*.ts'],
+    ignores: ['algorithms/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^(\\.\\./)+(metrics-clients|controller|simulator)(/|$)', message: 'algorithms/ imports nothing outside itself' },
+            { regex: '^node:', message: 'algorithms/ is pure: no I/O' },
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error', { name: 'Date', message: 'algorithms/ takes now as an argument' }],
+    },
+  },
+  {
+    files: ['metrics-clients/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^(\\.\\./)+(controller|simulator)(/|$)', message: 'metrics-clients/ may import only algorithms/' }] },
+      ],
+    },
+  },
+  {
+    files: ['controller/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^(\\.\\./)+simulator(/|$)', message: 'controller/ never knows about the simulator' }] },
+      ],
+    },
+  },
+);
