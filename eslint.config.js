@@ -24,7 +24,11 @@ export default defineConfig(
           ],
         },
       ],
-      'no-restricted-globals': ['error', { name: 'Date', message: 'algorithms/ takes now as an argument' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Date', property: 'now', message: 'algorithms/ takes now as an argument' },
+        { object: 'performance', property: 'now', message: 'algorithms/ takes now as an argument' },
+      ],
     },
   },
   {

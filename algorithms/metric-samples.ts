@@ -19,6 +19,9 @@ export interface ContainerUsage {
 /** One metrics.k8s.io PodMetrics item. */
 export interface PodResourceUsage {
   readonly pod: string;
+  readonly namespace?: string;
+  /** the pod's labels when the API reports them (metrics-server does), so a namespace-wide answer can be filtered locally */
+  readonly labels?: Readonly<Record<string, string>>;
   readonly timestamp: Instant;
   readonly windowSeconds: number;
   readonly containers: readonly ContainerUsage[];

@@ -27,7 +27,17 @@ export function parseInstant(text: string): Instant {
 }
 
 /** RFC 3339, UTC, second precision — how metav1.Time serialises. */
+let lastFormatted: { t: Instant; text: string } | undefined;
+
 export function formatInstant(t: Instant): string {
+  // One reconcile stamps many fields with the same instant: remember the last one.
+  if (lastFormatted !== undefined && lastFormatted.t === t) return lastFormatted.text;
+  const text = formatInstantUncached(t);
+  lastFormatted = { t, text };
+  return text;
+}
+
+function formatInstantUncached(t: Instant): string {
   const d = new Date(Math.floor(t / 1000) * 1000);
   const y = d.getUTCFullYear();
   const pad = (n: number, w = 2): string => String(n).padStart(w, '0');

@@ -1,0 +1,74 @@
+import type { HorizontalPodAutoscaler, MetricSpec, Scale } from './api-types.js';
+import { chooseBranch } from './decide.js';
+import type { DecideInput } from './decision.js';
+import { selectorFromLabelSelector, type Selector } from './labels.js';
+import type { MetricQuery } from './metric-samples.js';
+import type { PodSnapshot } from './pods.js';
+import type { Profile } from './profile.js';
+import { validateAndParseSelector, type SelectorRegistryEntry } from './selector-check.js';
+
+/**
+ * What to fetch for one HPA before deciding: nothing off the metrics path or when the scale
+ * selector is rejected, else one query per spec.metrics entry. Pure, so the reconciler does all
+ * its I/O first and then calls decide() once.
+ */
+export function planReconcile(
+  hpa: HorizontalPodAutoscaler,
+  scale: Scale,
+  namespacePods: readonly PodSnapshot[],
+  selectors: readonly SelectorRegistryEntry[],
+  profile: Profile,
+): readonly MetricQuery[] {
+  const input: Pick<DecideInput, 'hpa' | 'profile'> = { hpa, profile };
+  if (chooseBranch(input, scale.spec.replicas ?? 0) !== 'metrics') return [];
+  const key = `${hpa.metadata.namespace ?? ''}/${hpa.metadata.name}`;
+  const check = validateAndParseSelector(key, scale.status.selector ?? '', namespacePods, selectors, profile);
+  if (!check.ok) return [];
+  return (hpa.spec.metrics ?? []).map((m) => queryFor(m, hpa.metadata.namespace ?? '', check.selector));
+}
+
+export function queryFor(spec: MetricSpec, namespace: string, podSelector: Selector): MetricQuery {
+  switch (spec.type) {
+    case 'Resource':
+      if (spec.resource === undefined) return { kind: 'none' };
+      return { kind: 'resource', namespace, podSelector, resource: spec.resource.name };
+    case 'ContainerResource':
+      if (spec.containerResource === undefined) return { kind: 'none' };
+      return {
+        kind: 'resource',
+        namespace,
+        podSelector,
+        resource: spec.containerResource.name,
+        container: spec.containerResource.container,
+      };
+    case 'Pods': {
+      if (spec.pods === undefined) return { kind: 'none' };
+      const sel = selectorFromLabelSelector(spec.pods.metric.selector);
+      if (!sel.ok) return { kind: 'none' };
+      return { kind: 'pods', namespace, metricName: spec.pods.metric.name, podSelector, metricSelector: sel.value };
+    }
+    case 'Object': {
+      if (spec.object === undefined) return { kind: 'none' };
+      const sel = selectorFromLabelSelector(spec.object.metric.selector);
+      if (!sel.ok) return { kind: 'none' };
+      const t = spec.object.target;
+      const valid = (t.type === 'Value' && t.value != null) || (t.type === 'AverageValue' && t.averageValue != null);
+      if (!valid) return { kind: 'none' };
+      return {
+        kind: 'object',
+        namespace,
+        metricName: spec.object.metric.name,
+        describedObject: spec.object.describedObject,
+        metricSelector: sel.value,
+      };
+    }
+    case 'External': {
+      if (spec.external === undefined) return { kind: 'none' };
+      const sel = selectorFromLabelSelector(spec.external.metric.selector);
+      if (!sel.ok) return { kind: 'none' };
+      return { kind: 'external', namespace, metricName: spec.external.metric.name, metricSelector: sel.value };
+    }
+    default:
+      return { kind: 'none' };
+  }
+}

@@ -1,0 +1,133 @@
+import type { HorizontalPodAutoscalerBehavior, HPAScalingRules } from './api-types.js';
+import { replicasChangePerPeriod, type ScaleEvent } from './history.js';
+import { MAX_INT32, MIN_INT32, toInt32 } from './numeric.js';
+import type { Instant } from './time.js';
+
+export const LimitReason = {
+  DesiredWithinRange: 'DesiredWithinRange',
+  TooFewReplicas: 'TooFewReplicas',
+  TooManyReplicas: 'TooManyReplicas',
+  ScaleUpLimit: 'ScaleUpLimit',
+  ScaleDownLimit: 'ScaleDownLimit',
+} as const;
+export type LimitReason = (typeof LimitReason)[keyof typeof LimitReason];
+
+export const LIMIT_MESSAGES: Readonly<Record<LimitReason, string>> = {
+  DesiredWithinRange: 'the desired count is within the acceptable range',
+  TooFewReplicas: 'the desired replica count is less than the minimum replica count',
+  TooManyReplicas: 'the desired replica count is more than the maximum replica count',
+  ScaleUpLimit: 'the desired replica count is increasing faster than the maximum scale rate',
+  ScaleDownLimit: 'the desired replica count is decreasing faster than the maximum scale rate',
+};
+
+export interface Limited {
+  readonly replicas: number;
+  readonly reason: LimitReason;
+  readonly message: string;
+}
+
+function limited(replicas: number, reason: LimitReason): Limited {
+  return { replicas, reason, message: LIMIT_MESSAGES[reason] };
+}
+
+/** Legacy cap on one step up: trunc(max(factor × current, minimum)) (calculateScaleUpLimit). */
+export function legacyScaleUpLimit(currentReplicas: number, factor: number, minimum: number): number {
+  return toInt32(Math.max(factor * currentReplicas, minimum));
+}
+
+/** Clamp without behavior: min/max and the legacy scale-up cap (convertDesiredReplicasWithRules, R3.4.3). */
+export function convertDesiredReplicasWithRules(
+  currentReplicas: number,
+  desired: number,
+  minReplicas: number,
+  maxReplicas: number,
+  factor: number,
+  minimum: number,
+): Limited {
+  const scaleUpLimit = legacyScaleUpLimit(currentReplicas, factor, minimum);
+  const capped = maxReplicas > scaleUpLimit;
+  const maxAllowed = capped ? scaleUpLimit : maxReplicas;
+  if (desired < minReplicas) return limited(minReplicas, 'TooFewReplicas');
+  if (desired > maxAllowed) return limited(maxAllowed, capped ? 'ScaleUpLimit' : 'TooManyReplicas');
+  return limited(desired, 'DesiredWithinRange');
+}
+
+/**
+ * The most the scale-up policies allow now (calculateScaleUpLimitWithScalingRules, R3.5.5):
+ * each policy measures from the replica count at the start of its period. Percent uses
+ * float64 exactly as upstream, artefacts included (ceil(100 × 1.1) = 111).
+ */
+export function scaleUpLimit(
+  currentReplicas: number,
+  upEvents: readonly ScaleEvent[],
+  downEvents: readonly ScaleEvent[],
+  rules: HPAScalingRules,
+  now: Instant,
+): number {
+  if (rules.selectPolicy === 'Disabled') return currentReplicas;
+  const useMin = rules.selectPolicy === 'Min';
+  let result = useMin ? MAX_INT32 : MIN_INT32;
+  for (const policy of rules.policies ?? []) {
+    const start =
+      currentReplicas -
+      replicasChangePerPeriod(policy.periodSeconds, upEvents, now) +
+      replicasChangePerPeriod(policy.periodSeconds, downEvents, now);
+    const proposed =
+      policy.type === 'Pods' ? start + policy.value : toInt32(Math.ceil(start * (1 + policy.value / 100)));
+    result = useMin ? Math.min(result, proposed) : Math.max(result, proposed);
+  }
+  return result;
+}
+
+/** The least the scale-down policies allow now (calculateScaleDownLimitWithBehaviors, R3.5.6). */
+export function scaleDownLimit(
+  currentReplicas: number,
+  upEvents: readonly ScaleEvent[],
+  downEvents: readonly ScaleEvent[],
+  rules: HPAScalingRules,
+  now: Instant,
+): number {
+  if (rules.selectPolicy === 'Disabled') return currentReplicas;
+  const useMin = rules.selectPolicy === 'Min';
+  let result = useMin ? MIN_INT32 : MAX_INT32;
+  for (const policy of rules.policies ?? []) {
+    const start =
+      currentReplicas -
+      replicasChangePerPeriod(policy.periodSeconds, upEvents, now) +
+      replicasChangePerPeriod(policy.periodSeconds, downEvents, now);
+    const proposed = policy.type === 'Pods' ? start - policy.value : toInt32(start * (1 - policy.value / 100));
+    // Min picks the policy that removes the fewest pods, i.e. the highest floor.
+    result = useMin ? Math.max(result, proposed) : Math.min(result, proposed);
+  }
+  return result;
+}
+
+/**
+ * Clamp with behavior: rate limits from the policies, then min/max — up never applies
+ * minReplicas and down never applies maxReplicas (convertDesiredReplicasWithBehaviorRate, R3.5.4).
+ */
+export function convertDesiredReplicasWithBehaviorRate(
+  currentReplicas: number,
+  desired: number,
+  minReplicas: number,
+  maxReplicas: number,
+  behavior: HorizontalPodAutoscalerBehavior,
+  upEvents: readonly ScaleEvent[],
+  downEvents: readonly ScaleEvent[],
+  now: Instant,
+): Limited {
+  if (desired > currentReplicas) {
+    let limit = scaleUpLimit(currentReplicas, upEvents, downEvents, behavior.scaleUp ?? {}, now);
+    if (limit < currentReplicas) limit = currentReplicas;
+    const capped = maxReplicas > limit;
+    const maxAllowed = capped ? limit : maxReplicas;
+    if (desired > maxAllowed) return limited(maxAllowed, capped ? 'ScaleUpLimit' : 'TooManyReplicas');
+  } else if (desired < currentReplicas) {
+    let limit = scaleDownLimit(currentReplicas, upEvents, downEvents, behavior.scaleDown ?? {}, now);
+    if (limit > currentReplicas) limit = currentReplicas;
+    const capped = minReplicas < limit;
+    const minAllowed = capped ? limit : minReplicas;
+    if (desired < minAllowed) return limited(minAllowed, capped ? 'ScaleDownLimit' : 'TooFewReplicas');
+  }
+  return limited(desired, 'DesiredWithinRange');
+}

@@ -1,0 +1,416 @@
+import type { CrossVersionObjectReference } from './api-types.js';
+import type {
+  ExternalMetricValue,
+  MetricsApiError,
+  MetricsResult,
+  ObjectMetricValue,
+  PodMetricValue,
+  PodResourceUsage,
+} from './metric-samples.js';
+import { MAX_INT64, ceilToInt32, floatToInt64, toFloat, wrapInt64 } from './numeric.js';
+import { countReadyPods, groupPods, removeSamples, type GroupPodsSettings, type PodSamples, type PodSnapshot } from './pods.js';
+import type { Profile } from './profile.js';
+import { calculateRequests } from './requests.js';
+import { err, ok, type Result } from './result.js';
+import { podMetricSamples, resourceSamples } from './samples.js';
+import { GO_ZERO_TIME, type Instant } from './time.js';
+import { isWithinTolerance, type Tolerances } from './tolerance.js';
+import { resourceUtilizationRatio, metricUsageRatio } from './usage.js';
+
+/** Everything a replica calculation reads besides the metric itself. */
+export interface CalcContext {
+  /** pods of the HPA's namespace matching the scale selector (informer cache) */
+  readonly pods: readonly PodSnapshot[];
+  readonly tolerances: Tolerances;
+  readonly groupSettings: GroupPodsSettings;
+  readonly profile: Profile;
+  readonly now: Instant;
+}
+
+/** How a proposal came about, for explanations and dry-run logs. */
+export interface CalcDetail {
+  readonly ratio: number;
+  readonly withinTolerance: boolean;
+  readonly readyPods?: number;
+  readonly unreadyPods?: readonly string[];
+  readonly missingPods?: readonly string[];
+  readonly ignoredPods?: readonly string[];
+  /** ratio after filling missing/unready pods with conservative values (R1.4.4) */
+  readonly rebalancedRatio?: number;
+  /** pods counted for Object/External Value targets */
+  readonly readyPodCount?: number;
+}
+
+export interface CalcResult {
+  readonly replicas: number;
+  /** average utilization in percent (Utilization targets only) */
+  readonly utilization?: number;
+  /** milli-units: average usage, object value, external sum or per-pod value, as upstream returns it */
+  readonly rawValue: bigint;
+  readonly timestamp: Instant;
+  readonly detail: CalcDetail;
+}
+
+export type CalcOutcome = Result<CalcResult, string>;
+
+function apiError(prefix: string, e: MetricsApiError): string {
+  return `${prefix}: ${e.message}`;
+}
+
+function names(set: ReadonlySet<string>): readonly string[] {
+  return [...set].sort();
+}
+
+/** §6.1 error texts around the resource metrics API. */
+function fetchResourceSamples(
+  fetch: MetricsResult<PodResourceUsage>,
+  resource: string,
+  container: string,
+  profile: Profile,
+): Result<{ samples: PodSamples; timestamp: Instant }, string> {
+  if (!fetch.ok) return err(apiError('unable to fetch metrics from resource metrics API', fetch.error));
+  if (fetch.value.length === 0) return err('no metrics returned from resource metrics API');
+  const samples = resourceSamples(fetch.value, resource, container, profile.missingContainerIsMissingPod);
+  if (!samples.ok) return samples;
+  return ok({ samples: samples.value, timestamp: fetch.value[0].timestamp });
+}
+
+function noReadyMetricsError(profile: Profile): string {
+  return profile.noReadyMetricsWording === 'new'
+    ? 'did not receive metrics for targeted pods (pods might be unready)'
+    : 'did not receive metrics for any ready pods';
+}
+
+/** Resource metric with a Utilization target (upstream GetResourceReplicas, §1.4). */
+export function getResourceReplicas(
+  ctx: CalcContext,
+  currentReplicas: number,
+  targetUtilization: number,
+  resource: string,
+  container: string,
+  fetch: MetricsResult<PodResourceUsage>,
+): CalcOutcome {
+  const fetched = fetchResourceSamples(fetch, resource, container, ctx.profile);
+  if (!fetched.ok) return err(`unable to get metrics for resource ${resource}: ${fetched.error}`);
+  const { samples, timestamp } = fetched.value;
+  if (ctx.pods.length === 0) return err('no pods returned by selector while calculating replica count');
+
+  const groups = groupPods(ctx.pods, samples, resource, ctx.groupSettings, ctx.now);
+  removeSamples(samples, groups.ignoredPods);
+  removeSamples(samples, groups.unreadyPods);
+  if (samples.size === 0) return err(noReadyMetricsError(ctx.profile));
+
+  const requests = calculateRequests(ctx.pods, container, resource, ctx.profile);
+  if (!requests.ok) return requests;
+
+  const first = resourceUtilizationRatio(samples, requests.value, targetUtilization, ctx.profile.saturate);
+  if (!first.ok) return first;
+  const { ratio, utilization, rawAverage } = first.value;
+  const base = {
+    readyPods: groups.readyPodCount,
+    unreadyPods: names(groups.unreadyPods),
+    missingPods: names(groups.missingPods),
+    ignoredPods: names(groups.ignoredPods),
+  };
+  const result = (replicas: number, detail: Partial<CalcDetail>): CalcOutcome =>
+    ok({
+      replicas,
+      utilization,
+      rawValue: rawAverage,
+      timestamp,
+      detail: { ratio, withinTolerance: isWithinTolerance(ratio, ctx.tolerances), ...base, ...detail },
+    });
+
+  const scaleUpWithUnready = groups.unreadyPods.size > 0 && ratio > 1.0;
+  if (!scaleUpWithUnready && groups.missingPods.size === 0) {
+    if (isWithinTolerance(ratio, ctx.tolerances)) return result(currentReplicas, {});
+    return result(ceilToInt32(ratio * groups.readyPodCount, ctx.profile.saturate), {});
+  }
+
+  if (groups.missingPods.size > 0) {
+    if (ratio < 1.0) {
+      // Assume missing pods sit at the target (or 100 %) so scale-down is conservative.
+      const fill = BigInt(ctx.profile.missingPodUtilization === 'request' ? 100 : Math.max(100, targetUtilization));
+      for (const pod of groups.missingPods) {
+        const request = requests.value.get(pod) ?? 0n;
+        samples.set(pod, { value: wrapInt64(request * fill) / 100n, timestamp: 0, windowMs: 0 });
+      }
+    } else if (ratio > 1.0) {
+      for (const pod of groups.missingPods) samples.set(pod, { value: 0n, timestamp: 0, windowMs: 0 });
+    }
+  }
+  if (scaleUpWithUnready) {
+    for (const pod of groups.unreadyPods) samples.set(pod, { value: 0n, timestamp: 0, windowMs: 0 });
+  }
+
+  const second = resourceUtilizationRatio(samples, requests.value, targetUtilization, ctx.profile.saturate);
+  if (!second.ok) return second;
+  const newRatio = second.value.ratio;
+  return rebalanced(ctx, currentReplicas, ratio, newRatio, samples.size, (replicas) =>
+    result(replicas, { rebalancedRatio: newRatio }),
+  );
+}
+
+/** The shared tail of R1.4.4 / R1.5.2: never let the rebalanced ratio reverse the direction. */
+function rebalanced(
+  ctx: CalcContext,
+  currentReplicas: number,
+  ratio: number,
+  newRatio: number,
+  sampleCount: number,
+  result: (replicas: number) => CalcOutcome,
+): CalcOutcome {
+  if (
+    isWithinTolerance(newRatio, ctx.tolerances) ||
+    (ratio < 1.0 && newRatio > 1.0) ||
+    (ratio > 1.0 && newRatio < 1.0)
+  ) {
+    return result(currentReplicas);
+  }
+  const newReplicas = ceilToInt32(newRatio * sampleCount, ctx.profile.saturate);
+  if ((newRatio < 1.0 && newReplicas > currentReplicas) || (newRatio > 1.0 && newReplicas < currentReplicas)) {
+    return result(currentReplicas);
+  }
+  return result(newReplicas);
+}
+
+/** Per-pod average targets on raw values (upstream calcPlainMetricReplicas, §1.5). */
+function calcPlainMetricReplicas(
+  ctx: CalcContext,
+  samples: PodSamples,
+  currentReplicas: number,
+  targetMilli: bigint,
+  resource: string,
+  timestamp: Instant,
+): CalcOutcome {
+  if (ctx.pods.length === 0) return err('no pods returned by selector while calculating replica count');
+  const groups = groupPods(ctx.pods, samples, resource, ctx.groupSettings, ctx.now);
+  removeSamples(samples, groups.ignoredPods);
+  removeSamples(samples, groups.unreadyPods);
+  if (samples.size === 0) return err(noReadyMetricsError(ctx.profile));
+
+  const { ratio, usage } = metricUsageRatio(samples, targetMilli, ctx.profile.saturate);
+  const base = {
+    readyPods: groups.readyPodCount,
+    unreadyPods: names(groups.unreadyPods),
+    missingPods: names(groups.missingPods),
+    ignoredPods: names(groups.ignoredPods),
+  };
+  const result = (replicas: number, detail: Partial<CalcDetail>): CalcOutcome =>
+    ok({
+      replicas,
+      rawValue: usage,
+      timestamp,
+      detail: { ratio, withinTolerance: isWithinTolerance(ratio, ctx.tolerances), ...base, ...detail },
+    });
+
+  const scaleUpWithUnready = groups.unreadyPods.size > 0 && ratio > 1.0;
+  if (!scaleUpWithUnready && groups.missingPods.size === 0) {
+    if (isWithinTolerance(ratio, ctx.tolerances)) return result(currentReplicas, {});
+    return result(ceilToInt32(ratio * groups.readyPodCount, ctx.profile.saturate), {});
+  }
+  if (groups.missingPods.size > 0) {
+    const fill = ratio < 1.0 ? targetMilli : ratio > 1.0 ? 0n : undefined;
+    if (fill !== undefined) for (const pod of groups.missingPods) samples.set(pod, { value: fill, timestamp: 0, windowMs: 0 });
+  }
+  if (scaleUpWithUnready) {
+    for (const pod of groups.unreadyPods) samples.set(pod, { value: 0n, timestamp: 0, windowMs: 0 });
+  }
+  const newRatio = metricUsageRatio(samples, targetMilli, ctx.profile.saturate).ratio;
+  return rebalanced(ctx, currentReplicas, ratio, newRatio, samples.size, (replicas) =>
+    result(replicas, { rebalancedRatio: newRatio }),
+  );
+}
+
+/** Resource or ContainerResource metric with an AverageValue target (upstream GetRawResourceReplicas). */
+export function getRawResourceReplicas(
+  ctx: CalcContext,
+  currentReplicas: number,
+  targetMilli: bigint,
+  resource: string,
+  container: string,
+  fetch: MetricsResult<PodResourceUsage>,
+): CalcOutcome {
+  const fetched = fetchResourceSamples(fetch, resource, container, ctx.profile);
+  if (!fetched.ok) return err(`unable to get metrics for resource ${resource}: ${fetched.error}`);
+  return calcPlainMetricReplicas(ctx, fetched.value.samples, currentReplicas, targetMilli, resource, fetched.value.timestamp);
+}
+
+/** Pods metric (upstream GetMetricReplicas, §1.7). */
+export function getMetricReplicas(
+  ctx: CalcContext,
+  currentReplicas: number,
+  targetMilli: bigint,
+  metricName: string,
+  fetch: MetricsResult<PodMetricValue>,
+): CalcOutcome {
+  if (!fetch.ok) {
+    return err(`unable to get metric ${metricName}: ${apiError('unable to fetch metrics from custom metrics API', fetch.error)}`);
+  }
+  if (fetch.value.length === 0) return err(`unable to get metric ${metricName}: no metrics returned from custom metrics API`);
+  const samples = podMetricSamples(fetch.value);
+  return calcPlainMetricReplicas(ctx, samples, currentReplicas, targetMilli, '', fetch.value[0].timestamp);
+}
+
+/** The single object value, or the error text upstream's custom metrics client gives. */
+function objectValue(fetch: MetricsResult<ObjectMetricValue>): Result<ObjectMetricValue, string> {
+  if (!fetch.ok) return err(apiError('unable to fetch metrics from custom metrics API', fetch.error));
+  if (fetch.value.length !== 1) {
+    return err(
+      `unable to fetch metrics from custom metrics API: the custom metrics API server returned ${fetch.value.length} results when we asked for exactly one`,
+    );
+  }
+  return ok(fetch.value[0]);
+}
+
+function objectFetchError(
+  ctx: CalcContext,
+  metricName: string,
+  obj: CrossVersionObjectReference,
+  namespace: string,
+  inner: string,
+): string {
+  return ctx.profile.objectFetchErrorWording === 'newest'
+    ? `unable to get metric ${metricName} on ${obj.kind} ${namespace}/${obj.name}: ${inner}`
+    : `unable to get metric ${metricName}: ${obj.kind} on ${namespace} ${obj.name}/${inner}`;
+}
+
+/** Object/External Value targets: ratio × ready pods, or ceil(ratio) at zero replicas (getUsageRatioReplicaCount). */
+function usageRatioReplicaCount(ctx: CalcContext, currentReplicas: number, ratio: number): Result<{ replicas: number; readyPodCount?: number }, string> {
+  if (currentReplicas !== 0) {
+    if (isWithinTolerance(ratio, ctx.tolerances)) return ok({ replicas: currentReplicas });
+    if (ctx.pods.length === 0) {
+      return err('unable to calculate ready pods: no pods returned by selector while calculating replica count');
+    }
+    const ready = countReadyPods(ctx.pods);
+    return ok({ replicas: ceilToInt32(ratio * ready, ctx.profile.saturate), readyPodCount: ready });
+  }
+  return ok({ replicas: ceilToInt32(ratio, ctx.profile.saturate) });
+}
+
+/** Object metric, Value target (upstream GetObjectMetricReplicas, §1.8). */
+export function getObjectMetricReplicas(
+  ctx: CalcContext,
+  currentReplicas: number,
+  targetMilli: bigint,
+  metricName: string,
+  obj: CrossVersionObjectReference,
+  namespace: string,
+  fetch: MetricsResult<ObjectMetricValue>,
+): CalcOutcome {
+  const value = objectValue(fetch);
+  if (!value.ok) return err(objectFetchError(ctx, metricName, obj, namespace, value.error));
+  const usage = value.value.value.milliValue();
+  const ratio = toFloat(usage) / toFloat(targetMilli);
+  const count = usageRatioReplicaCount(ctx, currentReplicas, ratio);
+  if (!count.ok) return count;
+  const within = currentReplicas !== 0 && isWithinTolerance(ratio, ctx.tolerances);
+  return ok({
+    replicas: count.value.replicas,
+    rawValue: usage,
+    timestamp: GO_ZERO_TIME,
+    detail: { ratio, withinTolerance: within, readyPodCount: count.value.readyPodCount },
+  });
+}
+
+/** ceil(usage / statusReplicas) as upstream reports a per-pod value (getPerPodUsage, R1.9.2). */
+export function perPodUsage(usage: bigint, statusReplicas: number): bigint {
+  if (toFloat(usage) >= 9223372036854775808) return MAX_INT64;
+  if (statusReplicas === 0) return 0n;
+  return floatToInt64(Math.ceil(toFloat(usage) / statusReplicas));
+}
+
+/** Per-pod targets on a single value: Object/External AverageValue (R1.9.1, R1.11.1). */
+function perPodReplicas(ctx: CalcContext, statusReplicas: number, usage: bigint, targetMilli: bigint): { replicas: number; ratio: number; within: boolean } {
+  const ratio = toFloat(usage) / (toFloat(targetMilli) * statusReplicas);
+  const within = isWithinTolerance(ratio, ctx.tolerances);
+  const replicas = within ? statusReplicas : ceilToInt32(toFloat(usage) / toFloat(targetMilli), ctx.profile.saturate);
+  return { replicas, ratio, within };
+}
+
+/** Object metric, AverageValue target (upstream GetObjectPerPodMetricReplicas, §1.9). */
+export function getObjectPerPodMetricReplicas(
+  ctx: CalcContext,
+  statusReplicas: number,
+  targetMilli: bigint,
+  metricName: string,
+  obj: CrossVersionObjectReference,
+  namespace: string,
+  fetch: MetricsResult<ObjectMetricValue>,
+): CalcOutcome {
+  const value = objectValue(fetch);
+  if (!value.ok) return err(objectFetchError(ctx, metricName, obj, namespace, value.error));
+  const usage = value.value.value.milliValue();
+  const { replicas, ratio, within } = perPodReplicas(ctx, statusReplicas, usage, targetMilli);
+  return ok({
+    replicas,
+    rawValue: perPodUsage(usage, statusReplicas),
+    timestamp: value.value.timestamp,
+    detail: { ratio, withinTolerance: within },
+  });
+}
+
+function externalValues(
+  fetch: MetricsResult<ExternalMetricValue>,
+  where: string,
+): Result<readonly ExternalMetricValue[], string> {
+  if (!fetch.ok) return err(`unable to get external metric ${where}: ${apiError('unable to fetch metrics from external metrics API', fetch.error)}`);
+  if (fetch.value.length === 0) return err(`unable to get external metric ${where}: no metrics returned from external metrics API`);
+  return ok(fetch.value);
+}
+
+/** External metric, Value target (upstream GetExternalMetricReplicas, §1.10). */
+export function getExternalMetricReplicas(
+  ctx: CalcContext,
+  currentReplicas: number,
+  targetMilli: bigint,
+  where: string,
+  fetch: MetricsResult<ExternalMetricValue>,
+): CalcOutcome {
+  const values = externalValues(fetch, where);
+  if (!values.ok) return values;
+  let total = 0n;
+  for (const v of values.value) {
+    total += v.value.milliValue();
+    if (ctx.profile.saturate && total > MAX_INT64) total = MAX_INT64;
+  }
+  total = wrapInt64(total);
+  const ratio = toFloat(total) / toFloat(targetMilli);
+  const count = usageRatioReplicaCount(ctx, currentReplicas, ratio);
+  if (!count.ok) return count;
+  const within = currentReplicas !== 0 && isWithinTolerance(ratio, ctx.tolerances);
+  return ok({
+    replicas: count.value.replicas,
+    rawValue: total,
+    timestamp: GO_ZERO_TIME,
+    detail: { ratio, withinTolerance: within, readyPodCount: count.value.readyPodCount },
+  });
+}
+
+/** External metric, AverageValue target (upstream GetExternalPerPodMetricReplicas, §1.11). */
+export function getExternalPerPodMetricReplicas(
+  ctx: CalcContext,
+  statusReplicas: number,
+  targetMilli: bigint,
+  where: string,
+  fetch: MetricsResult<ExternalMetricValue>,
+): CalcOutcome {
+  const values = externalValues(fetch, where);
+  if (!values.ok) return values;
+  let total = 0n;
+  for (const v of values.value) {
+    total = wrapInt64(total + v.value.milliValue());
+    // A negative running sum means overflow (or negative values): upstream pins it at MaxInt64.
+    if (total < 0n) {
+      total = MAX_INT64;
+      break;
+    }
+  }
+  const { replicas, ratio, within } = perPodReplicas(ctx, statusReplicas, total, targetMilli);
+  return ok({
+    replicas,
+    rawValue: perPodUsage(total, statusReplicas),
+    timestamp: values.value[0].timestamp,
+    detail: { ratio, withinTolerance: within },
+  });
+}

@@ -1,0 +1,90 @@
+import type { HorizontalPodAutoscaler, HorizontalPodAutoscalerStatus, PodSnapshot, Scale } from '../algorithms/index.js';
+
+/** A failed cluster call, as data: HTTP status and Status.reason when the server gave them. */
+export interface ClusterError {
+  readonly status?: number;
+  /** Kubernetes Status.reason: NotFound, Conflict, Forbidden, … */
+  readonly reason?: string;
+  readonly message: string;
+  readonly verb: string;
+  readonly path: string;
+}
+
+export type ClusterResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ClusterError };
+
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+/** Objects arrive already converted to our plain types (the adapter normalises client-node's mixed shapes). */
+export interface WatchHandlers<T> {
+  onEvent(type: WatchEventType, obj: T): void;
+  /** the initial list is complete (and again after every relist) */
+  onSynced?(): void;
+  /** a watch broke; the adapter backs off and re-watches / relists by itself */
+  onError?(err: ClusterError): void;
+}
+
+export interface Stoppable {
+  stop(): void;
+}
+
+/** A scale target reference resolved through discovery. */
+export interface ScaleTarget {
+  readonly group: string;
+  readonly version: string;
+  readonly resource: string;
+}
+
+export interface EventRecord {
+  readonly namespace: string;
+  /** the involved object */
+  readonly involvedObject: {
+    readonly apiVersion: string;
+    readonly kind: string;
+    readonly name: string;
+    readonly namespace: string;
+    readonly uid?: string;
+    readonly resourceVersion?: string;
+  };
+  readonly type: 'Normal' | 'Warning';
+  readonly reason: string;
+  readonly message: string;
+  readonly component: string;
+  readonly count: number;
+  readonly firstTimestamp: string;
+  readonly lastTimestamp: string;
+  /** name of the Event object (to patch its count on repeats) */
+  readonly name: string;
+}
+
+export interface LeaseRecord {
+  readonly holderIdentity: string | null;
+  readonly leaseDurationSeconds: number;
+  readonly acquireTime: string | null;
+  readonly renewTime: string | null;
+  readonly leaseTransitions: number;
+  readonly resourceVersion: string;
+}
+
+/**
+ * Everything the controller does to a cluster (ARCHITECTURE.md, ports). Adapters: client-node
+ * (a real cluster, or the simulator over HTTP) and in-memory (the simulator in virtual time).
+ */
+export interface ClusterAccess {
+  /** HPAs of one namespace, or all namespaces when namespace is undefined */
+  watchHpas(namespace: string | undefined, handlers: WatchHandlers<HorizontalPodAutoscaler>): Stoppable;
+  watchPods(namespace: string | undefined, handlers: WatchHandlers<PodSnapshot>): Stoppable;
+  /** kind → resource through discovery; an unknown kind is an error naming it */
+  resolveScaleTarget(apiVersion: string, kind: string): Promise<ClusterResult<readonly ScaleTarget[]>>;
+  getScale(target: ScaleTarget, namespace: string, name: string): Promise<ClusterResult<Scale>>;
+  /** PUT of the whole Scale with its resourceVersion (upstream Update) */
+  updateScale(target: ScaleTarget, namespace: string, scale: Scale): Promise<ClusterResult<Scale>>;
+  /** PUT of the HPA status subresource (autoscaling/v2), with the given resourceVersion */
+  updateHpaStatus(hpa: HorizontalPodAutoscaler, status: HorizontalPodAutoscalerStatus): Promise<ClusterResult<HorizontalPodAutoscaler>>;
+  getHpa(namespace: string, name: string): Promise<ClusterResult<HorizontalPodAutoscaler>>;
+  createEvent(event: EventRecord): Promise<ClusterResult<void>>;
+  /** bumps count and lastTimestamp (and message) of an existing Event */
+  patchEvent(event: EventRecord): Promise<ClusterResult<void>>;
+  getLease(namespace: string, name: string): Promise<ClusterResult<LeaseRecord | null>>;
+  createLease(namespace: string, name: string, lease: Omit<LeaseRecord, 'resourceVersion'>): Promise<ClusterResult<LeaseRecord>>;
+  updateLease(namespace: string, name: string, lease: LeaseRecord): Promise<ClusterResult<LeaseRecord>>;
+}

@@ -1,0 +1,227 @@
+import {
+  decide,
+  planReconcile,
+  rescaleFailed,
+  type ControllerConfig,
+  type DecideInput,
+  type Decision,
+  type HorizontalPodAutoscaler,
+  type MetricFetch,
+  type MetricQuery,
+  type PodSnapshot,
+  type Profile,
+  type Scale,
+  type ScaleReadError,
+} from '../algorithms/index.js';
+import type { MetricsClient } from '../metrics-clients/port.js';
+import type { Clock } from './clock.js';
+import type { ClusterAccess, ClusterError, ScaleTarget } from './ports.js';
+import type { ControllerState } from './state.js';
+
+/** How writes are handled: for real, not at all (dry-run), or not at all while comparing (shadow). */
+export type WriteMode = 'write' | 'dry-run' | 'shadow';
+
+export interface EventSink {
+  record(
+    obj: { namespace: string; name: string; uid?: string; resourceVersion?: string; kind: string; apiVersion: string },
+    type: 'Normal' | 'Warning',
+    reason: string,
+    message: string,
+  ): void;
+}
+
+export interface ReconcileObserver {
+  /** one metric fetch, for metric computation durations */
+  metricFetched?(hpaKey: string, query: MetricQuery, durationMs: number): void;
+  /** the decision after all writes, with what was written */
+  decided?(outcome: ReconcileOutcome): void;
+}
+
+export interface ReconcilerDeps {
+  readonly cluster: ClusterAccess;
+  readonly metrics: MetricsClient;
+  readonly hpas: { get(key: string): HorizontalPodAutoscaler | undefined };
+  readonly pods: { inNamespace(namespace: string): readonly PodSnapshot[] };
+  readonly state: ControllerState;
+  readonly events: EventSink;
+  readonly clock: Clock;
+  readonly config: ControllerConfig;
+  readonly profile: Profile;
+  readonly mode: WriteMode;
+  /** kind of the objects reconciled, for events (HorizontalPodAutoscaler, or the CRD kind) */
+  readonly hpaKind?: { kind: string; apiVersion: string };
+  readonly observer?: ReconcileObserver;
+}
+
+export interface ReconcileOutcome {
+  readonly key: string;
+  readonly deleted: boolean;
+  readonly decision?: Decision;
+  readonly hpa?: HorizontalPodAutoscaler;
+  /** the replica count written to the scale subresource, if any */
+  readonly scaled?: number;
+  readonly statusWritten: boolean;
+  /** the error upstream's reconcile would return (status write failures included) */
+  readonly error?: { readonly message: string; readonly spec: boolean };
+  readonly durationMs: number;
+}
+
+function clusterMessage(e: ClusterError): string {
+  return e.message;
+}
+
+/**
+ * One reconcile of one HPA key (upstream reconcileKey + reconcileAutoscaler): read what the
+ * decision needs, let the algorithms decide, then perform exactly the writes the decision implies.
+ */
+export class Reconciler {
+  private readonly hpaKind: { kind: string; apiVersion: string };
+
+  constructor(private readonly deps: ReconcilerDeps) {
+    this.hpaKind = deps.hpaKind ?? { kind: 'HorizontalPodAutoscaler', apiVersion: 'autoscaling/v2' };
+  }
+
+  async reconcile(key: string, signal?: AbortSignal): Promise<ReconcileOutcome> {
+    const { deps } = this;
+    const start = deps.clock.now();
+    const hpa = deps.hpas.get(key);
+    if (hpa === undefined) {
+      deps.state.deleteHistory(key);
+      return { key, deleted: true, statusWritten: false, durationMs: deps.clock.now() - start };
+    }
+    const namespace = hpa.metadata.namespace ?? '';
+    const scale = await this.readScale(hpa, signal);
+    const pods = deps.pods.inNamespace(namespace);
+    const selectors = deps.state.selectorEntries(namespace);
+    const queries = scale.result.ok ? planReconcile(hpa, scale.result.value, pods, selectors, deps.profile) : [];
+    const metrics = await Promise.all(queries.map((q) => this.fetch(key, q, signal)));
+    const now = deps.clock.now();
+    const input: DecideInput = {
+      hpa,
+      scale: scale.result,
+      pods,
+      metrics,
+      selectors,
+      history: deps.state.history(key),
+      config: deps.config,
+      profile: deps.profile,
+      now,
+    };
+    let decision = decide(input);
+    if (decision.selector !== null) deps.state.updateSelector(namespace, key, decision.selector);
+
+    let scaled: number | undefined;
+    if (decision.rescale !== null && scale.result.ok && scale.target !== undefined) {
+      if (deps.mode === 'write') {
+        const write = await this.writeScale(scale.target, namespace, scale.result.value, decision.rescale.to);
+        if (write === null) scaled = decision.rescale.to;
+        else decision = rescaleFailed(decision, write, { hpa, profile: deps.profile, now: deps.clock.now() });
+      }
+    }
+    // Without a write there is no scale event to remember; recommendations are kept either way.
+    const history = deps.mode === 'write' || decision.pending === null ? decision.history : decision.pending.history;
+    deps.state.setHistory(key, history);
+
+    let error = decision.error ?? undefined;
+    let statusWritten = false;
+    if (deps.mode === 'write') {
+      const ref = {
+        namespace,
+        name: hpa.metadata.name,
+        uid: hpa.metadata.uid,
+        resourceVersion: hpa.metadata.resourceVersion,
+        ...this.hpaKind,
+      };
+      for (const ev of decision.events) deps.events.record(ref, ev.type, ev.reason, ev.message);
+      if (decision.statusChanged) {
+        const res = await deps.cluster.updateHpaStatus(hpa, decision.status);
+        if (res.ok) statusWritten = true;
+        else {
+          deps.events.record(ref, 'Warning', 'FailedUpdateStatus', clusterMessage(res.error));
+          error = { message: `failed to update status for ${hpa.metadata.name}: ${clusterMessage(res.error)}`, spec: false };
+        }
+      }
+    }
+    const outcome: ReconcileOutcome = {
+      key,
+      deleted: false,
+      decision,
+      hpa,
+      ...(scaled !== undefined ? { scaled } : {}),
+      statusWritten,
+      ...(error !== undefined ? { error } : {}),
+      durationMs: deps.clock.now() - start,
+    };
+    deps.observer?.decided?.(outcome);
+    return outcome;
+  }
+
+  /** Resolves the target through discovery and reads its scale (upstream scaleForResourceMappings, §3.2). */
+  private async readScale(
+    hpa: HorizontalPodAutoscaler,
+    _signal?: AbortSignal,
+  ): Promise<{ result: DecideInput['scale']; target?: ScaleTarget }> {
+    const ref = hpa.spec.scaleTargetRef;
+    const fail = (stage: ScaleReadError['stage'], message: string): { result: DecideInput['scale'] } => ({
+      result: { ok: false, error: { stage, message } },
+    });
+    const apiVersion = ref.apiVersion ?? '';
+    if (apiVersion.split('/').length > 2) {
+      return fail('apiVersion', `unexpected GroupVersion string: ${apiVersion}`);
+    }
+    const mappings = await this.deps.cluster.resolveScaleTarget(apiVersion, ref.kind);
+    if (!mappings.ok) return fail('mapping', mappings.error.message);
+    if (mappings.value.length === 0) return fail('get', 'unrecognized resource');
+    let firstError: string | undefined;
+    for (const target of mappings.value) {
+      const res = await this.deps.cluster.getScale(target, hpa.metadata.namespace ?? '', ref.name);
+      if (res.ok) return { result: { ok: true, value: res.value }, target };
+      firstError ??= res.error.message;
+    }
+    return fail('get', firstError ?? 'unrecognized resource');
+  }
+
+  /**
+   * PUT of the scale with the read resourceVersion; on 409 Conflict re-read and retry, up to the
+   * profile's attempts, 10 ms apart (V9, client-go retry.DefaultRetry). Returns null on success.
+   */
+  private async writeScale(target: ScaleTarget, namespace: string, scale: Scale, replicas: number): Promise<string | null> {
+    let current = scale;
+    const attempts = Math.max(1, this.deps.profile.scaleUpdateAttempts);
+    let lastError = '';
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      const res = await this.deps.cluster.updateScale(target, namespace, { ...current, spec: { ...current.spec, replicas } });
+      if (res.ok) return null;
+      lastError = clusterMessage(res.error);
+      if (res.error.status !== 409 || attempt === attempts) break;
+      await this.deps.clock.sleep(10);
+      const fresh = await this.deps.cluster.getScale(target, namespace, scale.metadata.name);
+      if (fresh.ok) current = fresh.value;
+    }
+    return lastError;
+  }
+
+  private async fetch(key: string, q: MetricQuery, signal?: AbortSignal): Promise<MetricFetch> {
+    const m = this.deps.metrics;
+    const t0 = this.deps.clock.now();
+    let out: MetricFetch;
+    switch (q.kind) {
+      case 'resource':
+        out = { kind: 'resource', result: await m.getResourceMetrics(q, signal) };
+        break;
+      case 'pods':
+        out = { kind: 'pods', result: await m.getPodsMetric(q, signal) };
+        break;
+      case 'object':
+        out = { kind: 'object', result: await m.getObjectMetric(q, signal) };
+        break;
+      case 'external':
+        out = { kind: 'external', result: await m.getExternalMetric(q, signal) };
+        break;
+      default:
+        return { kind: 'none' };
+    }
+    this.deps.observer?.metricFetched?.(key, q, this.deps.clock.now() - t0);
+    return out;
+  }
+}

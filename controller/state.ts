@@ -1,0 +1,61 @@
+import { EMPTY_HISTORY, type HpaHistory, type Selector, type SelectorRegistryEntry } from '../algorithms/index.js';
+
+/**
+ * The controller's in-memory memory of each HPA (spec §3.6, §3.7, §3.3): recommendation and
+ * scale-event histories, and the selector registry used to detect pods claimed by two HPAs.
+ * Lost on restart or failover, exactly as upstream's.
+ */
+export class ControllerState {
+  private readonly histories = new Map<string, HpaHistory>();
+  /** namespace → (key → selector; null = registered, matches nothing yet) */
+  private readonly selectors = new Map<string, Map<string, Selector | null>>();
+
+  history(key: string): HpaHistory {
+    return this.histories.get(key) ?? EMPTY_HISTORY;
+  }
+
+  setHistory(key: string, history: HpaHistory): void {
+    this.histories.set(key, history);
+  }
+
+  /** Deleted HPAs drop their history (upstream reconcileKey on NotFound). */
+  deleteHistory(key: string): void {
+    this.histories.delete(key);
+  }
+
+  /** Registers an HPA with a match-nothing selector if it is not known yet; true if it was new. */
+  register(namespace: string, key: string): boolean {
+    let ns = this.selectors.get(namespace);
+    if (ns === undefined) {
+      ns = new Map();
+      this.selectors.set(namespace, ns);
+    }
+    if (ns.has(key)) return false;
+    ns.set(key, null);
+    return true;
+  }
+
+  unregister(namespace: string, key: string): void {
+    const ns = this.selectors.get(namespace);
+    ns?.delete(key);
+    if (ns !== undefined && ns.size === 0) this.selectors.delete(namespace);
+  }
+
+  /** Stores the parsed selector only if the HPA is still registered (it may have been deleted meanwhile). */
+  updateSelector(namespace: string, key: string, selector: Selector): void {
+    const ns = this.selectors.get(namespace);
+    if (ns?.has(key) === true) ns.set(key, selector);
+  }
+
+  selectorEntries(namespace: string): SelectorRegistryEntry[] {
+    const ns = this.selectors.get(namespace);
+    if (ns === undefined) return [];
+    return [...ns.entries()].map(([key, selector]) => ({ key, selector }));
+  }
+
+  get registeredCount(): number {
+    let n = 0;
+    for (const ns of this.selectors.values()) n += ns.size;
+    return n;
+  }
+}
