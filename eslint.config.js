@@ -42,6 +42,7 @@ export default defineConfig(
   },
   {
     files: ['controller/**/*.ts'],
+    ignores: ['controller/cli/**'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -64,6 +64,8 @@ export interface ReconcileOutcome {
   /** the error upstream's reconcile would return (status write failures included) */
   readonly error?: { readonly message: string; readonly spec: boolean };
   readonly durationMs: number;
+  /** fetch time of each spec.metrics entry, by index */
+  readonly metricDurationsMs: ReadonlyMap<number, number>;
 }
 
 function clusterMessage(e: ClusterError): string {
@@ -81,20 +83,36 @@ export class Reconciler {
     this.hpaKind = deps.hpaKind ?? { kind: 'HorizontalPodAutoscaler', apiVersion: 'autoscaling/v2' };
   }
 
-  async reconcile(key: string, signal?: AbortSignal): Promise<ReconcileOutcome> {
+  /**
+   * `currentReplicasOverride` (shadow mode) decides as if the scale read this replica count: the
+   * count the built-in controller saw, since it may have rescaled since.
+   */
+  async reconcile(key: string, signal?: AbortSignal, currentReplicasOverride?: number): Promise<ReconcileOutcome> {
     const { deps } = this;
     const start = deps.clock.now();
     const hpa = deps.hpas.get(key);
     if (hpa === undefined) {
       deps.state.deleteHistory(key);
-      return { key, deleted: true, statusWritten: false, durationMs: deps.clock.now() - start };
+      return { key, deleted: true, statusWritten: false, durationMs: deps.clock.now() - start, metricDurationsMs: new Map() };
     }
     const namespace = hpa.metadata.namespace ?? '';
-    const scale = await this.readScale(hpa, signal);
+    const read = await this.readScale(hpa, signal);
+    const scale =
+      currentReplicasOverride !== undefined && read.result.ok
+        ? { ...read, result: { ok: true as const, value: { ...read.result.value, spec: { ...read.result.value.spec, replicas: currentReplicasOverride } } } }
+        : read;
     const pods = deps.pods.inNamespace(namespace);
     const selectors = deps.state.selectorEntries(namespace);
     const queries = scale.result.ok ? planReconcile(hpa, scale.result.value, pods, selectors, deps.profile) : [];
-    const metrics = await Promise.all(queries.map((q) => this.fetch(key, q, signal)));
+    const metricDurationsMs = new Map<number, number>();
+    const metrics = await Promise.all(
+      queries.map(async (q, i) => {
+        const t0 = deps.clock.now();
+        const f = await this.fetch(key, q, signal);
+        metricDurationsMs.set(i, deps.clock.now() - t0);
+        return f;
+      }),
+    );
     const now = deps.clock.now();
     const input: DecideInput = {
       hpa,
@@ -151,6 +169,7 @@ export class Reconciler {
       statusWritten,
       ...(error !== undefined ? { error } : {}),
       durationMs: deps.clock.now() - start,
+      metricDurationsMs,
     };
     deps.observer?.decided?.(outcome);
     return outcome;

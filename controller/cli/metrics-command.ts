@@ -1,0 +1,398 @@
+/**
+ * `hpa-ts metrics get resource|pods|object|external …`: asks a metrics client exactly what the HPA
+ * controller would ask and prints the answer (or the typed error), so "why does my HPA see
+ * <unknown>?" can be answered from a shell. Flags are stable for scripts, and each can also be set
+ * through HPA_TS_<FLAG_NAME> (commander's .env()).
+ */
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { type CommandUnknownOpts, Option } from '@commander-js/extra-typings';
+import type { KubeConfig } from '@kubernetes/client-node';
+import {
+  type MetricsApiError,
+  type Result,
+  type Selector,
+  formatInstant,
+  ok,
+  parseSelector,
+} from '../../algorithms/index.js';
+import {
+  type ManagedMetricsClient,
+  type PodLister,
+  type RequestEvent,
+  type MetricsClient,
+  createMetricsClient,
+  formatGoDuration,
+  metricsClientOptionsFromFlags,
+  parseGoDurationSeconds,
+} from '../../metrics-clients/index.js';
+
+export interface MetricsCommandIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly now: () => number;
+  readonly setExitCode: (code: number) => void;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+const defaultIo: MetricsCommandIo = {
+  stdout: (t) => process.stdout.write(t),
+  stderr: (t) => process.stderr.write(t),
+  now: () => Date.now(),
+  setExitCode: (c) => {
+    process.exitCode = c;
+  },
+  env: process.env,
+};
+
+const TYPES = ['resource', 'pods', 'object', 'external'] as const;
+export type MetricsType = (typeof TYPES)[number];
+
+function opt(flags: string, description: string): Option {
+  const long = /--([a-z0-9-]+)/.exec(flags)?.[1] ?? '';
+  return new Option(flags, description).env(`HPA_TS_${long.toUpperCase().replace(/-/g, '_')}`);
+}
+
+interface Opts {
+  readonly namespace: string;
+  readonly selector?: string;
+  readonly metricSelector?: string;
+  readonly container?: string;
+  readonly describedObject?: string;
+  readonly describedObjectApiVersion?: string;
+  readonly metricsClient: string;
+  readonly prometheusUrl?: string;
+  readonly adapterConfig?: string;
+  readonly staticFile?: string;
+  readonly kubeconfig?: string;
+  readonly showQuery?: boolean;
+  readonly output: string;
+  readonly pods?: string;
+  readonly timeout: string;
+  readonly prometheusTokenFile?: string;
+  readonly prometheusCaFile?: string;
+  readonly prometheusClientCertFile?: string;
+  readonly prometheusClientKeyFile?: string;
+  readonly prometheusInsecureSkipTlsVerify?: boolean;
+  readonly prometheusBasicAuthUser?: string;
+  readonly prometheusBasicAuthPasswordFile?: string;
+  readonly prometheusVerb?: string;
+  readonly adapterParity?: boolean;
+}
+
+export function registerMetricsCommand(program: CommandUnknownOpts, io: MetricsCommandIo = defaultIo): void {
+  const metrics = program.command('metrics').description('Ask a metrics API what the HPA controller would ask');
+  metrics
+    .command('get')
+    .description(
+      'Fetch one metric as the HPA would: resource (cpu/memory per pod and container), pods, object or external',
+    )
+    .argument('<type>', `one of ${TYPES.join(', ')}`)
+    .argument('[metric]', 'metric name (for resource: cpu or memory; all resources when omitted)')
+    .addOption(opt('-n, --namespace <namespace>', 'namespace of the HPA').default('default'))
+    .addOption(opt('-l, --selector <selector>', 'pod label selector (the scale target selector), e.g. app=web'))
+    .addOption(opt('--metric-selector <selector>', 'metric label selector (metric.selector of the HPA)'))
+    .addOption(opt('--container <name>', 'resource: only this container (ContainerResource)'))
+    .addOption(opt('--described-object <kind/name>', 'object: the described object, e.g. Ingress/main-route'))
+    .addOption(
+      opt(
+        '--described-object-api-version <apiVersion>',
+        'object: apiVersion of the described object, e.g. networking.k8s.io/v1',
+      ),
+    )
+    .addOption(
+      opt('--metrics-client <kind>', 'apiserver, prometheus or static')
+        .choices(['apiserver', 'prometheus', 'static'])
+        .default('apiserver'),
+    )
+    .addOption(opt('--prometheus-url <url>', 'prometheus: base URL, e.g. http://127.0.0.1:9090'))
+    .addOption(opt('--adapter-config <file>', 'prometheus: prometheus-adapter config (or Helm values) file'))
+    .addOption(opt('--static-file <file>', 'static: metrics file (YAML or JSON)'))
+    .addOption(opt('--kubeconfig <file>', 'kubeconfig (default: KUBECONFIG, ~/.kube/config, or in-cluster)'))
+    .addOption(opt('--show-query', 'print the PromQL (prometheus) or API path (apiserver) that was sent'))
+    .addOption(opt('-o, --output <format>', 'table or json').choices(['table', 'json']).default('table'))
+    .addOption(opt('--pods <names>', 'prometheus without a kubeconfig: comma-separated names of the selected pods'))
+    .addOption(opt('--timeout <duration>', 'per-request timeout').default('10s'))
+    .addOption(opt('--prometheus-token-file <file>', 'prometheus: bearer token file (re-read when it changes)'))
+    .addOption(opt('--prometheus-ca-file <file>', 'prometheus: CA bundle'))
+    .addOption(opt('--prometheus-client-cert-file <file>', 'prometheus: client certificate'))
+    .addOption(opt('--prometheus-client-key-file <file>', 'prometheus: client key'))
+    .addOption(opt('--prometheus-insecure-skip-tls-verify', 'prometheus: do not verify the server certificate'))
+    .addOption(opt('--prometheus-basic-auth-user <user>', 'prometheus: basic auth user'))
+    .addOption(opt('--prometheus-basic-auth-password-file <file>', 'prometheus: basic auth password file'))
+    .addOption(opt('--prometheus-verb <verb>', 'prometheus: GET, POST or auto (POST for long queries)'))
+    .addOption(opt('--adapter-parity', "prometheus: reproduce the adapter's NaN→0 and now-timestamps"))
+    .action(async (type: string, metric: string | undefined, options: unknown) => {
+      const code = await runMetricsGet(type, metric, options as Opts, io);
+      if (code !== 0) io.setExitCode(code);
+    });
+}
+
+function usageError(io: MetricsCommandIo, message: string): number {
+  io.stderr(`error: ${message}\n`);
+  return 1;
+}
+
+function selectorFlag(
+  text: string | undefined,
+  flag: string,
+): { ok: true; value: Selector } | { ok: false; message: string } {
+  const parsed = parseSelector(text ?? '');
+  return parsed.ok ? parsed : { ok: false, message: `${flag} ${JSON.stringify(text)}: ${parsed.error.message}` };
+}
+
+async function loadKubeConfig(
+  path: string | undefined,
+  io: MetricsCommandIo,
+  required: boolean,
+): Promise<{ kc?: KubeConfig; error?: string }> {
+  const envPath = io.env.KUBECONFIG;
+  const homePath = join(homedir(), '.kube', 'config');
+  const inCluster = io.env.KUBERNETES_SERVICE_HOST !== undefined;
+  if (path === undefined && !required && envPath === undefined && !existsSync(homePath) && !inCluster) return {};
+  try {
+    const { KubeConfig: Kc } = await import('@kubernetes/client-node');
+    const kc = new Kc();
+    if (path !== undefined) kc.loadFromFile(path);
+    else kc.loadFromDefault();
+    return { kc };
+  } catch (e) {
+    return { error: `kubeconfig: ${e instanceof Error ? e.message : String(e)}` };
+  }
+}
+
+export async function runMetricsGet(
+  type: string,
+  metric: string | undefined,
+  o: Opts,
+  io: MetricsCommandIo,
+): Promise<number> {
+  if (!(TYPES as readonly string[]).includes(type))
+    return usageError(io, `unknown metric type ${JSON.stringify(type)} (expected ${TYPES.join(', ')})`);
+  if (type !== 'resource' && (metric === undefined || metric === ''))
+    return usageError(io, `a metric name is required for ${type} metrics`);
+  const podSelector = selectorFlag(o.selector, '--selector');
+  if (!podSelector.ok) return usageError(io, podSelector.message);
+  const metricSelector = selectorFlag(o.metricSelector, '--metric-selector');
+  if (!metricSelector.ok) return usageError(io, metricSelector.message);
+  const timeout = parseGoDurationSeconds(o.timeout);
+  if (!timeout.ok || timeout.value <= 0)
+    return usageError(io, `--timeout ${JSON.stringify(o.timeout)}: expected a duration such as 10s`);
+  let describedObject: { kind: string; name: string; apiVersion?: string } | undefined;
+  if (type === 'object') {
+    const slash = o.describedObject?.indexOf('/') ?? -1;
+    if (o.describedObject === undefined || slash <= 0 || slash === o.describedObject.length - 1)
+      return usageError(io, '--described-object Kind/name is required for object metrics');
+    describedObject = {
+      kind: o.describedObject.slice(0, slash),
+      name: o.describedObject.slice(slash + 1),
+      ...(o.describedObjectApiVersion === undefined ? {} : { apiVersion: o.describedObjectApiVersion }),
+    };
+  }
+  const pods = o.pods
+    ?.split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
+  const config = metricsClientOptionsFromFlags({
+    metricsClient: o.metricsClient,
+    prometheusUrl: o.prometheusUrl,
+    adapterConfig: o.adapterConfig,
+    staticFile: o.staticFile,
+    prometheusTokenFile: o.prometheusTokenFile,
+    prometheusCaFile: o.prometheusCaFile,
+    prometheusClientCertFile: o.prometheusClientCertFile,
+    prometheusClientKeyFile: o.prometheusClientKeyFile,
+    prometheusInsecureSkipTlsVerify: o.prometheusInsecureSkipTlsVerify,
+    prometheusBasicAuthUser: o.prometheusBasicAuthUser,
+    prometheusBasicAuthPasswordFile: o.prometheusBasicAuthPasswordFile,
+    prometheusVerb: o.prometheusVerb,
+    metricsTimeoutMs: timeout.value * 1000,
+  });
+  if (!config.ok) return usageError(io, `${config.error.field} ${config.error.message}`);
+  const wantsKube = o.metricsClient === 'apiserver' || (o.metricsClient === 'prometheus' && pods === undefined);
+  const kube = wantsKube ? await loadKubeConfig(o.kubeconfig, io, o.metricsClient === 'apiserver') : {};
+  if (kube.error !== undefined) return usageError(io, kube.error);
+  // --pods names the selected pods outright: the user has done the selecting
+  const podLister: PodLister | undefined =
+    pods === undefined ? undefined : () => Promise.resolve(pods.map((name) => ({ name, labels: {} })));
+  const events: RequestEvent[] = [];
+  const cfg =
+    config.value.kind === 'prometheus' && o.adapterParity === true
+      ? { ...config.value, adapterParity: true }
+      : config.value;
+  const created = await createMetricsClient(cfg, {
+    kubeConfig: kube.kc,
+    podLister,
+    now: io.now,
+    onRequest: (e) => events.push(e),
+  });
+  if (!created.ok) return usageError(io, `${created.error.field}: ${created.error.message}`);
+  const client: ManagedMetricsClient = created.value;
+  try {
+    const rows = await fetchRows(client, type as MetricsType, {
+      namespace: o.namespace,
+      metric: metric ?? '',
+      podSelector: podSelector.value,
+      metricSelector: metricSelector.value,
+      container: o.container,
+      describedObject,
+    });
+    const queries = events
+      .filter((e) => (e.api === 'prometheus' ? e.query !== undefined : e.api !== 'discovery' && e.api !== 'kube'))
+      .map((e) => e.query ?? e.path);
+    if (!rows.ok) {
+      printError(io, rows.error, o.output);
+      return 1;
+    }
+    const shown = o.showQuery === true ? queries : undefined;
+    io.stdout(
+      o.output === 'json'
+        ? renderJson(type as MetricsType, rows.value, shown)
+        : renderTable(type as MetricsType, rows.value, shown),
+    );
+    return 0;
+  } finally {
+    await client.close();
+  }
+}
+
+function printError(io: MetricsCommandIo, e: MetricsApiError, output: string): void {
+  if (output === 'json') {
+    io.stderr(`${JSON.stringify({ error: e })}\n`);
+    return;
+  }
+  io.stderr(
+    `error: ${e.kind}${e.status === undefined ? '' : ` (HTTP ${e.status})`} from the ${e.api} metrics API\n  ${e.api === 'resource' || e.path.startsWith('/') ? 'path' : 'query'}: ${e.path}\n  message: ${e.message}\n`,
+  );
+}
+
+/** One printed line: every column as text. */
+export type MetricsRow = Readonly<Record<string, string>>;
+
+interface RowQuery {
+  readonly namespace: string;
+  readonly metric: string;
+  readonly podSelector: Selector;
+  readonly metricSelector: Selector;
+  readonly container?: string;
+  readonly describedObject?: { readonly kind: string; readonly name: string; readonly apiVersion?: string };
+}
+
+/** The one request the HPA would make for this metric type, flattened into printable rows. */
+export async function fetchRows(
+  client: MetricsClient,
+  type: MetricsType,
+  q: RowQuery,
+): Promise<Result<MetricsRow[], MetricsApiError>> {
+  const ts = (t: number): string => formatInstant(t);
+  switch (type) {
+    case 'resource': {
+      const r = await client.getResourceMetrics({
+        namespace: q.namespace,
+        podSelector: q.podSelector,
+        ...(q.metric === '' ? {} : { resource: q.metric }),
+        ...(q.container === undefined ? {} : { container: q.container }),
+      });
+      if (!r.ok) return r;
+      const rows: MetricsRow[] = [];
+      for (const item of r.value) {
+        for (const c of item.containers) {
+          if (q.container !== undefined && c.name !== q.container) continue;
+          for (const [resource, value] of Object.entries(c.usage)) {
+            if (q.metric !== '' && resource !== q.metric) continue;
+            rows.push({
+              pod: item.pod,
+              container: c.name,
+              resource,
+              value: value.toString(),
+              timestamp: ts(item.timestamp),
+              window: formatGoDuration(item.windowSeconds),
+            });
+          }
+        }
+      }
+      return ok(rows);
+    }
+    case 'pods': {
+      const r = await client.getPodsMetric({
+        namespace: q.namespace,
+        metricName: q.metric,
+        podSelector: q.podSelector,
+        metricSelector: q.metricSelector,
+      });
+      return r.ok ? ok(r.value.map((v) => ({ pod: v.pod, value: v.value.toString(), timestamp: ts(v.timestamp) }))) : r;
+    }
+    case 'object': {
+      const o = q.describedObject ?? { kind: '', name: '' };
+      const r = await client.getObjectMetric({
+        namespace: q.namespace,
+        metricName: q.metric,
+        describedObject: o,
+        metricSelector: q.metricSelector,
+      });
+      return r.ok
+        ? ok(
+            r.value.map((v) => ({
+              object: `${o.kind}/${o.name}`,
+              value: v.value.toString(),
+              timestamp: ts(v.timestamp),
+            })),
+          )
+        : r;
+    }
+    case 'external': {
+      const r = await client.getExternalMetric({
+        namespace: q.namespace,
+        metricName: q.metric,
+        metricSelector: q.metricSelector,
+      });
+      const labels = (l: Readonly<Record<string, string>> | undefined): string =>
+        Object.entries(l ?? {})
+          .map(([k, v]) => `${k}=${v}`)
+          .join(',');
+      return r.ok
+        ? ok(r.value.map((v) => ({ labels: labels(v.labels), value: v.value.toString(), timestamp: ts(v.timestamp) })))
+        : r;
+    }
+  }
+}
+
+const COLUMNS: Readonly<Record<MetricsType, readonly string[]>> = {
+  resource: ['pod', 'container', 'resource', 'value', 'timestamp', 'window'],
+  pods: ['pod', 'value', 'timestamp'],
+  object: ['object', 'value', 'timestamp'],
+  external: ['labels', 'value', 'timestamp'],
+};
+
+/** `{"items":[…],"query":…}`: one query as a string, several (resource: cpu and memory) as a list. */
+export function renderJson(
+  type: MetricsType,
+  rows: readonly MetricsRow[],
+  queries: readonly string[] | undefined,
+): string {
+  const items = rows.map((r) => Object.fromEntries(COLUMNS[type].map((c) => [c, r[c] ?? ''])));
+  const out: Record<string, unknown> = { items };
+  if (queries !== undefined) out.query = queries.length === 1 ? queries[0] : queries;
+  return `${JSON.stringify(out)}\n`;
+}
+
+export function renderTable(
+  type: MetricsType,
+  rows: readonly MetricsRow[],
+  queries: readonly string[] | undefined,
+): string {
+  const cols = COLUMNS[type];
+  const cells = [
+    cols.map((c) => c.toUpperCase()),
+    ...rows.map((r) => cols.map((c) => (r[c] === '' ? '<none>' : (r[c] ?? '')))),
+  ];
+  const widths = cols.map((_, i) => Math.max(...cells.map((row) => row[i].length)));
+  let out =
+    cells
+      .map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] + 3))).join(''))
+      .join('\n') + '\n';
+  if (rows.length === 0) out += '(no items: the HPA would report "no metrics returned")\n';
+  for (const q of queries ?? []) out += `query: ${q}\n`;
+  return out;
+}

@@ -1,0 +1,55 @@
+import { Option, type Command } from '@commander-js/extra-typings';
+import { DEFAULT_EMULATED_VERSION, envName, runSettingsFromFlags, type RunFlags } from '../options.js';
+import { addMetricsClientOptions, metricsFlagsFrom, type RawMetricsOptions } from './metrics-options.js';
+
+function opt(flags: string, description: string): Option {
+  const long = /--([a-z0-9-]+)/.exec(flags)?.[1] ?? flags;
+  return new Option(flags, description).env(envName(long));
+}
+
+/** `hpa-ts run`: the controller. Flag names and defaults follow kube-controller-manager. */
+export function registerRunCommand(program: Command): void {
+  const cmd = program
+    .command('run')
+    .description('run the HPA controller against a cluster (kubeconfig, KUBECONFIG or in-cluster service account)')
+    .addOption(opt('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, ~/.kube/config, or the in-cluster service account)'))
+    .addOption(opt('-n, --namespace <namespace>', 'watch the HPAs and pods of one namespace only (default: all namespaces)'))
+    .addOption(opt('--horizontal-pod-autoscaler-sync-period <duration>', 'period for syncing the number of pods in each HPA').default('15s'))
+    .addOption(opt('--horizontal-pod-autoscaler-tolerance <ratio>', 'minimum change (from 1.0) in the desired-to-actual metrics ratio to consider scaling').default('0.1'))
+    .addOption(opt('--horizontal-pod-autoscaler-downscale-stabilization <duration>', 'period for which the highest recent recommendation is kept before scaling down').default('5m'))
+    .addOption(opt('--horizontal-pod-autoscaler-cpu-initialization-period <duration>', 'period after pod start when CPU samples may be skipped').default('5m'))
+    .addOption(opt('--horizontal-pod-autoscaler-initial-readiness-delay <duration>', 'period after pod start during which readiness changes are treated as initial readiness').default('30s'))
+    .addOption(opt('--horizontal-pod-autoscaler-upscale-delay <duration>', 'deprecated by upstream; accepted and ignored'))
+    .addOption(opt('--horizontal-pod-autoscaler-downscale-delay <duration>', 'deprecated by upstream; accepted and ignored'))
+    .addOption(opt('--concurrent-horizontal-pod-autoscaler-syncs <n>', 'number of HPAs reconciled concurrently').default('5'))
+    .addOption(opt('--emulated-version <version>', 'behave like this kube-controller-manager release (1.26 … 1.37)').default(DEFAULT_EMULATED_VERSION))
+    .addOption(opt('--feature-gates <gates>', 'A=true,B=false: HPAConfigurableTolerance, HPAScaleToZero, HPAGeneration, HPAOptimizedSelectorStore, StaleControllerConsistencyHPA, PodLevelResources').default(''))
+    .addOption(opt('--dry-run', 'write nothing (no scale, no status, no events); log every decision as one JSON line').default(false))
+    .addOption(opt('--shadow', 'watch built-in HPAs, compute decisions, write nothing, and compare with what the built-in controller did').default(false))
+    .addOption(opt('--hpa-source <source>', 'builtin: autoscaling/v2 HorizontalPodAutoscalers; crd: autoscaling.hpa-ts.io/v1 (for managed clusters)').default('builtin'))
+    .addOption(opt('--leader-elect [bool]', 'elect a leader on a Lease before reconciling (true/false)').default(true).argParser((v) => v !== 'false'))
+    .addOption(opt('--leader-elect-lease-duration <duration>', 'lease duration').default('15s'))
+    .addOption(opt('--leader-elect-renew-deadline <duration>', 'how long the leader keeps trying to renew before giving up').default('10s'))
+    .addOption(opt('--leader-elect-retry-period <duration>', 'wait between attempts to acquire or renew').default('2s'))
+    .addOption(opt('--leader-elect-resource-name <name>', 'name of the Lease').default('hpa-ts'))
+    .addOption(opt('--leader-elect-resource-namespace <namespace>', 'namespace of the Lease (default: the pod namespace, else default)'))
+    .addOption(opt('--leader-elect-identity <id>', 'this instance in the Lease (default: hostname_uuid)'))
+    .addOption(opt('--bind-address <host:port>', 'serve /healthz, /readyz and /metrics here').default(':8080'))
+    .addOption(opt('--event-component <name>', 'source.component of the events written').default('horizontal-pod-autoscaler'))
+    .addOption(opt('--error-backoff-base <duration>', 'first retry of a failed HPA, doubling up to the sync period; 0 = retry one sync period later like upstream').default('1s'))
+    .addOption(opt('--log-level <level>', 'fatal, error, warn, info, debug, trace').default('info'))
+    .addOption(opt('--log-format <format>', 'json (one line per event) or text').default('json'));
+  addMetricsClientOptions(cmd);
+  cmd.action(async (o) => {
+    let settings;
+    try {
+      settings = runSettingsFromFlags(o as unknown as RunFlags);
+    } catch (e) {
+      process.stderr.write(`error: ${(e as Error).message}\n`);
+      process.exit(2);
+    }
+    const { runController } = await import('../run.js');
+    const code = await runController(settings, metricsFlagsFrom(o as RawMetricsOptions));
+    process.exit(code);
+  });
+}

@@ -1,0 +1,273 @@
+import type { ControllerConfig, HorizontalPodAutoscaler, PodSnapshot, Profile } from '../algorithms/index.js';
+import type { MetricsClient } from '../metrics-clients/port.js';
+import { HpaCache, PodCache, hpaKey } from './caches.js';
+import type { Clock } from './clock.js';
+import { decisionRecord } from './decision-log.js';
+import type { Logger } from './logging.js';
+import type { ControllerMetrics } from './monitor.js';
+import type { ClusterAccess, Stoppable } from './ports.js';
+import { WorkQueue } from './queue.js';
+import { Reconciler, type EventSink, type ReconcileOutcome, type WriteMode } from './reconciler.js';
+import { builtinSyncOf, type BuiltinSync, type ShadowComparator } from './shadow.js';
+import { ControllerState } from './state.js';
+
+export interface ControllerOptions {
+  readonly syncPeriodMs: number;
+  readonly workers: number;
+  readonly config: ControllerConfig;
+  readonly profile: Profile;
+  readonly mode: WriteMode;
+  /** watch one namespace only */
+  readonly namespace?: string;
+  /** first retry delay of a failed key, doubling up to the sync period; 0 = upstream (one sync period) */
+  readonly errorBackoffBaseMs: number;
+  readonly hpaKind?: { kind: string; apiVersion: string };
+}
+
+export interface ControllerDeps {
+  readonly cluster: ClusterAccess & { invalidateDiscovery?(): void };
+  readonly metrics: MetricsClient & { invalidate?(): void };
+  readonly events: EventSink;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly monitor?: ControllerMetrics;
+  /** called after every reconcile (simulators, tests) */
+  readonly onOutcome?: (outcome: ReconcileOutcome) => void;
+  /** shadow mode: compares with the built-in controller's status writes */
+  readonly shadow?: ShadowComparator;
+}
+
+/**
+ * The loop (ARCHITECTURE.md): informers fill the caches and enqueue keys; workers take keys from
+ * the queue and reconcile them; every key comes back one sync period later. Informers run on
+ * every replica (so a standby is warm); workers run only while `startWorkers` is in effect
+ * (the leader).
+ */
+export class HpaController {
+  readonly hpas = new HpaCache();
+  readonly pods = new PodCache();
+  readonly state = new ControllerState();
+  readonly queue: WorkQueue;
+  private readonly reconciler: Reconciler;
+  private watches: Stoppable[] = [];
+  private hpasSynced = false;
+  private podsSynced = false;
+  private readonly syncWaiters: (() => void)[] = [];
+  private readonly failures = new Map<string, number>();
+  private workersRunning: Promise<void>[] = [];
+  private resyncTimer: (() => void) | undefined;
+  private readonly inFlight = new Set<Promise<unknown>>();
+  /** shadow mode: built-in syncs waiting for our comparison reconcile */
+  private readonly pendingCompare = new Map<string, BuiltinSync>();
+
+  constructor(
+    private readonly deps: ControllerDeps,
+    private readonly opts: ControllerOptions,
+  ) {
+    this.queue = new WorkQueue(deps.clock);
+    this.reconciler = new Reconciler({
+      cluster: deps.cluster,
+      metrics: deps.metrics,
+      hpas: this.hpas,
+      pods: this.pods,
+      state: this.state,
+      events: deps.events,
+      clock: deps.clock,
+      config: opts.config,
+      profile: opts.profile,
+      mode: opts.mode,
+      ...(opts.hpaKind !== undefined ? { hpaKind: opts.hpaKind } : {}),
+    });
+  }
+
+  get synced(): boolean {
+    return this.hpasSynced && this.podsSynced;
+  }
+
+  /** Starts the informers; resolves once both caches have synced. */
+  startInformers(): Promise<void> {
+    const { cluster, log } = this.deps;
+    this.watches.push(
+      cluster.watchHpas(this.opts.namespace, {
+        onEvent: (type, hpa) => this.onHpa(type, hpa),
+        onSynced: () => {
+          this.hpasSynced = true;
+          this.checkSynced();
+        },
+        onError: (e) => log.warn({ reason: 'WatchError', resource: 'horizontalpodautoscalers', status: e.status, err: e.message }, 'HPA watch failed; re-watching'),
+      }),
+    );
+    this.watches.push(
+      cluster.watchPods(this.opts.namespace, {
+        onEvent: (type, pod) => this.onPod(type, pod),
+        onSynced: () => {
+          this.podsSynced = true;
+          this.checkSynced();
+        },
+        onError: (e) => log.warn({ reason: 'WatchError', resource: 'pods', status: e.status, err: e.message }, 'pod watch failed; re-watching'),
+      }),
+    );
+    return this.waitForSync();
+  }
+
+  waitForSync(): Promise<void> {
+    if (this.synced) return Promise.resolve();
+    return new Promise((resolve) => this.syncWaiters.push(resolve));
+  }
+
+  private checkSynced(): void {
+    if (!this.synced) return;
+    for (const w of this.syncWaiters.splice(0)) w();
+  }
+
+  private onHpa(type: 'ADDED' | 'MODIFIED' | 'DELETED', hpa: HorizontalPodAutoscaler): void {
+    const key = hpaKey(hpa);
+    const namespace = hpa.metadata.namespace ?? '';
+    if (type === 'DELETED') {
+      this.hpas.delete(key);
+      this.state.unregister(namespace, key);
+      this.state.deleteHistory(key);
+      this.queue.forget(key);
+      this.failures.delete(key);
+      this.deps.monitor?.numHpas.set(this.state.registeredCount);
+      this.deps.monitor?.forgetHpa(namespace, hpa.metadata.name);
+      return;
+    }
+    const previous = this.hpas.get(key);
+    this.hpas.set(hpa);
+    if (this.deps.shadow !== undefined && type === 'MODIFIED') {
+      const sync = builtinSyncOf(previous, hpa);
+      if (sync !== undefined) {
+        this.pendingCompare.set(key, sync);
+        if (this.state.register(namespace, key)) this.deps.monitor?.numHpas.set(this.state.registeredCount);
+        this.queue.add(key);
+        return;
+      }
+    }
+    const immediate =
+      this.opts.profile.immediateEnqueueOnAdd &&
+      (type === 'ADDED' || (this.opts.profile.gates.HPAGeneration && previous?.metadata.generation !== hpa.metadata.generation));
+    // ≤1.36 registers on every add and update; 1.37 only on the immediate path (spec §5.3).
+    if (!this.opts.profile.immediateEnqueueOnAdd || immediate || previous === undefined) {
+      if (this.state.register(namespace, key)) this.deps.monitor?.numHpas.set(this.state.registeredCount);
+    }
+    if (immediate) this.queue.add(key);
+    else this.queue.addAfter(key, this.opts.syncPeriodMs);
+  }
+
+  private onPod(type: 'ADDED' | 'MODIFIED' | 'DELETED', pod: PodSnapshot): void {
+    if (type === 'DELETED') this.pods.delete(pod);
+    else this.pods.set(pod);
+  }
+
+  /** Starts the workers and the periodic resync; resolves when they have all stopped. */
+  startWorkers(): void {
+    if (this.workersRunning.length > 0) return;
+    for (let i = 0; i < Math.max(1, this.opts.workers); i++) this.workersRunning.push(this.worker());
+    const tick = (): void => {
+      // Upstream: informer resync and discovery invalidation every sync period.
+      this.deps.cluster.invalidateDiscovery?.();
+      this.deps.metrics.invalidate?.();
+      for (const key of this.hpas.keys()) this.queue.addAfter(key, this.opts.syncPeriodMs);
+      this.deps.monitor?.queueDepth.set(this.queue.length);
+      this.resyncTimer = this.deps.clock.setTimer(this.opts.syncPeriodMs, tick);
+    };
+    this.resyncTimer = this.deps.clock.setTimer(this.opts.syncPeriodMs, tick);
+  }
+
+  private async worker(): Promise<void> {
+    for (;;) {
+      const key = await this.queue.get();
+      if (key === undefined) return;
+      const readyAt = this.queue.readyAt(key);
+      const p = this.processKey(key, readyAt);
+      this.inFlight.add(p);
+      try {
+        await p;
+      } finally {
+        this.inFlight.delete(p);
+        this.queue.done(key);
+      }
+    }
+  }
+
+  private async processKey(key: string, readyAt: number | undefined): Promise<void> {
+    const { log, monitor, clock } = this.deps;
+    let outcome: ReconcileOutcome;
+    const compare = this.pendingCompare.get(key);
+    this.pendingCompare.delete(key);
+    try {
+      outcome = await this.reconciler.reconcile(key, undefined, compare?.currentReplicas);
+    } catch (e) {
+      // A bug, not an expected failure: log it with the key and keep the loop alive for the others.
+      log.error({ hpa: key, reason: 'ReconcilePanic', err: e instanceof Error ? e.stack : String(e) }, 'reconcile threw');
+      this.requeue(key, true);
+      return;
+    }
+    if (outcome.deleted) {
+      this.failures.delete(key);
+      return;
+    }
+    const d = outcome.decision;
+    if (d !== undefined) {
+      monitor?.observeDecision(d, outcome.durationMs, outcome.metricDurationsMs);
+      if (readyAt !== undefined) monitor?.reconcileLag.observe((clock.now() - readyAt) / 1000);
+      this.logDecision(outcome);
+    }
+    if (compare !== undefined) this.deps.shadow?.compare(outcome, compare);
+    this.deps.onOutcome?.(outcome);
+    this.requeue(key, outcome.error !== undefined);
+  }
+
+  private logDecision(outcome: ReconcileOutcome): void {
+    const d = outcome.decision;
+    if (d === undefined) return;
+    const { log } = this.deps;
+    const [namespace, name] = [d.namespace, d.name];
+    if (this.opts.mode !== 'write') {
+      const record = decisionRecord(d);
+      this.deps.monitor?.dryRunDecisions.inc({ namespace, hpa_name: name, action: record.action });
+      if (this.opts.mode === 'dry-run') log.info({ ...record, mode: 'dry-run' }, `dry-run: ${d.reason}`);
+      return;
+    }
+    if (outcome.scaled !== undefined) {
+      log.info({ ...decisionRecord(d), mode: 'write' }, d.reason);
+    } else if (outcome.error !== undefined) {
+      log.warn({ hpa: d.key, namespace, reason: d.error !== null ? 'ReconcileError' : 'StatusWriteFailed', err: outcome.error.message }, d.reason);
+    } else {
+      log.debug({ hpa: d.key, namespace, current: d.currentReplicas, desired: d.desiredReplicas, reason: 'NoChange' }, d.reason);
+    }
+  }
+
+  private requeue(key: string, failed: boolean): void {
+    if (!this.hpas.get(key)) return;
+    const period = this.opts.syncPeriodMs;
+    if (!failed || this.opts.errorBackoffBaseMs <= 0) {
+      this.failures.delete(key);
+      this.queue.addAfter(key, period);
+      return;
+    }
+    const n = (this.failures.get(key) ?? 0) + 1;
+    this.failures.set(key, n);
+    this.queue.addAfter(key, Math.min(period, this.opts.errorBackoffBaseMs * 2 ** (n - 1)));
+  }
+
+  /** Stops taking work, waits for in-flight reconciles to finish. Informers keep running. */
+  async stopWorkers(): Promise<void> {
+    this.resyncTimer?.();
+    this.queue.shutDown();
+    await Promise.allSettled([...this.inFlight]);
+    await Promise.allSettled(this.workersRunning);
+    this.workersRunning = [];
+  }
+
+  stopInformers(): void {
+    for (const w of this.watches) w.stop();
+    this.watches = [];
+  }
+
+  /** Reconciles one key now, outside the queue (explain, tests). */
+  reconcileNow(key: string): Promise<ReconcileOutcome> {
+    return this.reconciler.reconcile(key);
+  }
+}

@@ -1,0 +1,101 @@
+import type { Decision } from '../algorithms/index.js';
+
+/**
+ * The decision as one JSON-able record: what dry-run logs for every decision, what normal mode
+ * logs when the replica count changes, and what `explain -o json` prints.
+ */
+export interface DecisionRecord {
+  readonly hpa: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly reference: string;
+  readonly current: number | null;
+  readonly desired: number;
+  readonly action: 'scale_up' | 'scale_down' | 'none';
+  readonly metrics: readonly {
+    readonly type: string;
+    readonly metric?: string;
+    readonly value?: string;
+    readonly target?: string;
+    readonly ratio?: number;
+    readonly toleranceVerdict?: 'within' | 'outside';
+    readonly pods?: { readonly ready: number; readonly unready: number; readonly missing: number; readonly ignored: number };
+    readonly rebalancedRatio?: number;
+    readonly proposal?: number;
+    readonly error?: string;
+    readonly reason?: string;
+  }[];
+  readonly metricsProposal: number | null;
+  readonly stabilization: null | {
+    readonly path: 'legacy' | 'behavior';
+    readonly recommended: number;
+    readonly stabilized: number;
+    readonly applied: string | null;
+    readonly scaleUpWindowSeconds?: number;
+    readonly scaleDownWindowSeconds: number;
+  };
+  readonly limit: null | { readonly reason: string; readonly message: string; readonly replicas: number };
+  readonly conditions: readonly { readonly type: string; readonly status: string; readonly reason?: string; readonly message?: string }[];
+  readonly events: readonly { readonly type: string; readonly reason: string; readonly message: string }[];
+  readonly error: string | null;
+  readonly reason: string;
+  readonly steps: readonly string[];
+}
+
+export function decisionRecord(d: Decision): DecisionRecord {
+  const action = d.rescale === null ? 'none' : d.rescale.to > d.rescale.from ? 'scale_up' : 'scale_down';
+  return {
+    hpa: d.key,
+    namespace: d.namespace,
+    name: d.name,
+    reference: d.reference,
+    current: d.currentReplicas,
+    desired: d.rescale?.to ?? d.desiredReplicas,
+    action,
+    metrics: d.metrics.map((m) =>
+      m.ok
+        ? {
+            type: m.type,
+            metric: m.description,
+            value: m.current,
+            target: m.target,
+            ratio: m.detail.ratio,
+            toleranceVerdict: m.detail.withinTolerance ? ('within' as const) : ('outside' as const),
+            ...(m.detail.readyPods !== undefined
+              ? {
+                  pods: {
+                    ready: m.detail.readyPods,
+                    unready: m.detail.unreadyPods?.length ?? 0,
+                    missing: m.detail.missingPods?.length ?? 0,
+                    ignored: m.detail.ignoredPods?.length ?? 0,
+                  },
+                }
+              : {}),
+            ...(m.detail.rebalancedRatio !== undefined ? { rebalancedRatio: m.detail.rebalancedRatio } : {}),
+            proposal: m.proposal,
+          }
+        : { type: m.type, error: m.eventMessage, reason: m.condition.reason },
+    ),
+    metricsProposal: d.metricDesiredReplicas,
+    stabilization:
+      d.normalization === null
+        ? null
+        : {
+            path: d.normalization.path,
+            recommended: d.normalization.prenormalized,
+            stabilized: d.normalization.stabilized,
+            applied: d.normalization.stabilizationReason,
+            ...(d.normalization.scaleUpWindowSeconds !== undefined ? { scaleUpWindowSeconds: d.normalization.scaleUpWindowSeconds } : {}),
+            scaleDownWindowSeconds: d.normalization.scaleDownWindowSeconds,
+          },
+    limit:
+      d.normalization === null
+        ? null
+        : { reason: d.normalization.limited.reason, message: d.normalization.limited.message, replicas: d.normalization.limited.replicas },
+    conditions: (d.status.conditions ?? []).map((c) => ({ type: c.type, status: c.status, reason: c.reason, message: c.message })),
+    events: d.events,
+    error: d.error?.message ?? null,
+    reason: d.reason,
+    steps: d.explanation,
+  };
+}

@@ -1,0 +1,312 @@
+import type { KubeConfig } from '@kubernetes/client-node';
+import type {
+  HorizontalPodAutoscaler,
+  HorizontalPodAutoscalerStatus,
+  PodSnapshot,
+  Scale,
+} from '../../algorithms/index.js';
+import type { Clock } from '../clock.js';
+import type {
+  ClusterAccess,
+  ClusterError,
+  ClusterResult,
+  EventRecord,
+  LeaseRecord,
+  ScaleTarget,
+  Stoppable,
+  WatchHandlers,
+} from '../ports.js';
+import { Backoff, type BackoffOptions } from './backoff.js';
+import { eventBody, eventPatch, hpaStatusBody, leaseBody, scaleBody } from './bodies.js';
+import { hpaFromApi, leaseFromApi, podSnapshotFromApi, scaleFromApi, type MalformedReporter } from './convert.js';
+import { DiscoveryRestMapper, groupVersionPath } from './discovery.js';
+import { isNotFound } from './errors.js';
+import { startInformer, type ListPage, type ListWatchSource } from './informer.js';
+import { KubeTransport, httpMethod, type KubeRequest } from './transport.js';
+
+export interface HpaResource {
+  readonly group: string;
+  readonly version: string;
+  readonly plural: string;
+  /** kind filled into list items and status writes; default HorizontalPodAutoscaler */
+  readonly kind?: string;
+}
+
+export interface ClientNodeClusterOptions {
+  readonly kubeConfig: KubeConfig;
+  /** default autoscaling/v2 horizontalpodautoscalers; CRD mode passes its own group/version/plural */
+  readonly hpaResource?: HpaResource;
+  readonly clock: Clock;
+  /** every call but an established watch stream; default 30 s */
+  readonly requestTimeoutMs?: number;
+  /** for API request metrics: verb, resource, HTTP status (0 = no response), duration */
+  readonly onRequest?: (verb: string, resource: string, code: number, durationMs: number) => void;
+  readonly userAgent?: string;
+  /** restart a watch that delivered nothing, not even a bookmark, for this long; default 180 s */
+  readonly watchIdleTimeoutMs?: number;
+  /** items per list page; default 500 (client-go's reflector page size) */
+  readonly listPageSize?: number;
+  /** watch reconnect back-off; default 1 s → 30 s, 20 % jitter, reset after 2 min without failures */
+  readonly backoff?: BackoffOptions;
+  /** told about data dropped while converting (a pod's malformed quantity, an HPA without a name) */
+  readonly onMalformed?: MalformedReporter;
+  /** [0, 1), for watch timeouts; injectable for tests */
+  readonly random?: () => number;
+}
+
+/** ClusterAccess over real HTTP, plus what only a real cluster needs. */
+export interface ClientNodeCluster extends ClusterAccess {
+  /** forget cached discovery (call every sync period, like upstream) */
+  invalidateDiscovery(): void;
+  /** stops every watch and drops pooled connections */
+  close(): void;
+}
+
+const STRATEGIC_MERGE = 'application/strategic-merge-patch+json';
+const LEASES = '/apis/coordination.k8s.io/v1';
+
+function nsPath(base: string, namespace: string | undefined, plural: string): string {
+  return namespace === undefined
+    ? `${base}/${plural}`
+    : `${base}/namespaces/${encodeURIComponent(namespace)}/${plural}`;
+}
+
+function unexpected(verb: string, path: string, what: string): ClusterError {
+  return { message: `unexpected response from ${verb} ${path}: not a ${what}`, verb, path };
+}
+
+/**
+ * The ClusterAccess port over a real API server (or the simulator over HTTP), on
+ * @kubernetes/client-node's kubeconfig and authentication with our own pooled HTTP
+ * (transport.ts). The adapter keeps no cache of its own: watches only stream events into the
+ * controller's caches; scales are read fresh on every call (spec R3.2.3); discovery is cached
+ * until `invalidateDiscovery()`.
+ */
+export function createClientNodeCluster(opts: ClientNodeClusterOptions): ClientNodeCluster {
+  const hpaRes = opts.hpaResource ?? { group: 'autoscaling', version: 'v2', plural: 'horizontalpodautoscalers' };
+  const hpaType = { apiVersion: `${hpaRes.group}/${hpaRes.version}`, kind: hpaRes.kind ?? 'HorizontalPodAutoscaler' };
+  const hpaBase = groupVersionPath(hpaRes.group, hpaRes.version);
+  const random = opts.random ?? Math.random;
+  const transport = new KubeTransport({
+    kubeConfig: opts.kubeConfig,
+    clock: opts.clock,
+    requestTimeoutMs: opts.requestTimeoutMs ?? 30_000,
+    userAgent: opts.userAgent ?? `hpa-ts (${process.platform}/${process.arch}) horizontal-pod-autoscaler`,
+    onRequest: opts.onRequest,
+  });
+  const mapper = new DiscoveryRestMapper(
+    (path) => transport.request({ verb: 'get', resource: 'discovery', path }),
+    opts.clock,
+  );
+  const watches = new Set<Stoppable>();
+  /** last Lease object seen per ns/name, so a replace keeps what LeaseRecord does not model */
+  const leases = new Map<string, Readonly<Record<string, unknown>>>();
+
+  function source(path: string, resource: string): ListWatchSource {
+    const pageSize = String(opts.listPageSize ?? 500);
+    return {
+      async list(): Promise<ClusterResult<ListPage>> {
+        const items: unknown[] = [];
+        let cont: string | undefined;
+        let resourceVersion: string;
+        do {
+          const query: Record<string, string> = { limit: pageSize };
+          if (cont !== undefined) query.continue = cont;
+          const r = await transport.request({ verb: 'list', resource, path, query });
+          if (!r.ok) return r;
+          const body = (r.value ?? {}) as {
+            items?: unknown;
+            metadata?: { resourceVersion?: unknown; continue?: unknown };
+          };
+          if (!Array.isArray(body.items)) return { ok: false, error: unexpected('GET', path, 'list') };
+          items.push(...(body.items as unknown[]));
+          resourceVersion = typeof body.metadata?.resourceVersion === 'string' ? body.metadata.resourceVersion : '';
+          cont =
+            typeof body.metadata?.continue === 'string' && body.metadata.continue !== ''
+              ? body.metadata.continue
+              : undefined;
+        } while (cont !== undefined);
+        return { ok: true, value: { items, resourceVersion } };
+      },
+      watch(resourceVersion, signal, onEvent) {
+        // Like client-go's reflector: the server ends each watch after 5–10 min (spread so
+        // that many clients do not reconnect together); we resume from the last resourceVersion.
+        const query: Record<string, string> = {
+          watch: 'true',
+          allowWatchBookmarks: 'true',
+          timeoutSeconds: String(300 + Math.floor(random() * 300)),
+        };
+        if (resourceVersion !== '') query.resourceVersion = resourceVersion;
+        return transport.stream({ verb: 'watch', resource, path, query }, signal, (o) => {
+          const ev = (o ?? {}) as { type?: unknown; object?: unknown };
+          onEvent({ type: typeof ev.type === 'string' ? ev.type : '', object: ev.object });
+        });
+      },
+    };
+  }
+
+  function watch<T>(
+    path: string,
+    resource: string,
+    convert: (raw: unknown) => T | undefined,
+    handlers: WatchHandlers<T>,
+  ): Stoppable {
+    const informer = startInformer({
+      source: source(path, resource),
+      convert,
+      handlers,
+      clock: opts.clock,
+      describe: path,
+      backoff: new Backoff({ random, ...opts.backoff }),
+      watchIdleTimeoutMs: opts.watchIdleTimeoutMs,
+    });
+    const handle: Stoppable = {
+      stop: () => {
+        watches.delete(handle);
+        informer.stop();
+      },
+    };
+    watches.add(handle);
+    return handle;
+  }
+
+  async function call<T>(
+    req: KubeRequest,
+    parse: (raw: unknown) => T | undefined,
+    what: string,
+  ): Promise<ClusterResult<T>> {
+    const r = await transport.request(req);
+    if (!r.ok) return r;
+    const value = parse(r.value);
+    if (value === undefined) return { ok: false, error: unexpected(httpMethod(req.verb), req.path, what) };
+    return { ok: true, value };
+  }
+
+  const toVoid = (): true => true;
+
+  function scalePath(t: ScaleTarget, namespace: string, name: string): string {
+    return `${nsPath(groupVersionPath(t.group, t.version), namespace, t.resource)}/${encodeURIComponent(name)}/scale`;
+  }
+
+  function rememberLease(key: string, raw: unknown): LeaseRecord | undefined {
+    const lease = leaseFromApi(raw);
+    if (lease !== undefined) leases.set(key, raw as Record<string, unknown>);
+    return lease;
+  }
+
+  return {
+    watchHpas(namespace: string | undefined, handlers: WatchHandlers<HorizontalPodAutoscaler>): Stoppable {
+      return watch(
+        nsPath(hpaBase, namespace, hpaRes.plural),
+        hpaRes.plural,
+        (raw) => hpaFromApi(raw, hpaType, opts.onMalformed),
+        handlers,
+      );
+    },
+
+    watchPods(namespace: string | undefined, handlers: WatchHandlers<PodSnapshot>): Stoppable {
+      return watch(
+        nsPath('/api/v1', namespace, 'pods'),
+        'pods',
+        (raw) => podSnapshotFromApi(raw, opts.onMalformed),
+        handlers,
+      );
+    },
+
+    resolveScaleTarget(apiVersion: string, kind: string): Promise<ClusterResult<readonly ScaleTarget[]>> {
+      return mapper.resolve(apiVersion, kind);
+    },
+
+    getScale(target: ScaleTarget, namespace: string, name: string): Promise<ClusterResult<Scale>> {
+      return call(
+        { verb: 'get', resource: `${target.resource}/scale`, path: scalePath(target, namespace, name) },
+        scaleFromApi,
+        'Scale',
+      );
+    },
+
+    updateScale(target: ScaleTarget, namespace: string, scale: Scale): Promise<ClusterResult<Scale>> {
+      const path = scalePath(target, namespace, scale.metadata.name);
+      return call(
+        { verb: 'update', resource: `${target.resource}/scale`, path, body: scaleBody(scale, namespace) },
+        scaleFromApi,
+        'Scale',
+      );
+    },
+
+    updateHpaStatus(
+      hpa: HorizontalPodAutoscaler,
+      status: HorizontalPodAutoscalerStatus,
+    ): Promise<ClusterResult<HorizontalPodAutoscaler>> {
+      const path = `${nsPath(hpaBase, hpa.metadata.namespace ?? '', hpaRes.plural)}/${encodeURIComponent(hpa.metadata.name)}/status`;
+      const body = hpaStatusBody(hpa, status, hpaType);
+      return call(
+        { verb: 'update', resource: `${hpaRes.plural}/status`, path, body },
+        (raw) => hpaFromApi(raw, hpaType),
+        hpaType.kind,
+      );
+    },
+
+    getHpa(namespace: string, name: string): Promise<ClusterResult<HorizontalPodAutoscaler>> {
+      const path = `${nsPath(hpaBase, namespace, hpaRes.plural)}/${encodeURIComponent(name)}`;
+      return call({ verb: 'get', resource: hpaRes.plural, path }, (raw) => hpaFromApi(raw, hpaType), hpaType.kind);
+    },
+
+    async createEvent(event: EventRecord): Promise<ClusterResult<void>> {
+      const path = nsPath('/api/v1', event.namespace, 'events');
+      const r = await call({ verb: 'create', resource: 'events', path, body: eventBody(event) }, toVoid, 'Event');
+      return r.ok ? { ok: true, value: undefined } : r;
+    },
+
+    async patchEvent(event: EventRecord): Promise<ClusterResult<void>> {
+      const path = `${nsPath('/api/v1', event.namespace, 'events')}/${encodeURIComponent(event.name)}`;
+      const req: KubeRequest = {
+        verb: 'patch',
+        resource: 'events',
+        path,
+        body: eventPatch(event),
+        contentType: STRATEGIC_MERGE,
+      };
+      const r = await call(req, toVoid, 'Event');
+      return r.ok ? { ok: true, value: undefined } : r;
+    },
+
+    async getLease(namespace: string, name: string): Promise<ClusterResult<LeaseRecord | null>> {
+      const path = `${nsPath(LEASES, namespace, 'leases')}/${encodeURIComponent(name)}`;
+      const r = await transport.request({ verb: 'get', resource: 'leases', path });
+      if (!r.ok) return isNotFound(r.error) ? { ok: true, value: null } : r;
+      const lease = rememberLease(`${namespace}/${name}`, r.value);
+      return lease === undefined ? { ok: false, error: unexpected('GET', path, 'Lease') } : { ok: true, value: lease };
+    },
+
+    createLease(
+      namespace: string,
+      name: string,
+      lease: Omit<LeaseRecord, 'resourceVersion'>,
+    ): Promise<ClusterResult<LeaseRecord>> {
+      const path = nsPath(LEASES, namespace, 'leases');
+      const body = leaseBody(namespace, name, lease, undefined);
+      return call(
+        { verb: 'create', resource: 'leases', path, body },
+        (raw) => rememberLease(`${namespace}/${name}`, raw),
+        'Lease',
+      );
+    },
+
+    updateLease(namespace: string, name: string, lease: LeaseRecord): Promise<ClusterResult<LeaseRecord>> {
+      const key = `${namespace}/${name}`;
+      const path = `${nsPath(LEASES, namespace, 'leases')}/${encodeURIComponent(name)}`;
+      const body = leaseBody(namespace, name, lease, leases.get(key));
+      return call({ verb: 'update', resource: 'leases', path, body }, (raw) => rememberLease(key, raw), 'Lease');
+    },
+
+    invalidateDiscovery(): void {
+      mapper.invalidate();
+    },
+
+    close(): void {
+      for (const w of [...watches]) w.stop();
+      transport.close();
+    },
+  };
+}

@@ -1,0 +1,197 @@
+import {
+  Quantity,
+  parseInstant,
+  type HorizontalPodAutoscaler,
+  type Instant,
+  type ObjectMeta,
+  type PodContainer,
+  type PodSnapshot,
+  type Scale,
+} from '../../algorithms/index.js';
+import type { LeaseRecord } from '../ports.js';
+
+/**
+ * Raw API JSON → the plain types the controller and algorithms read. Everything arrives as
+ * `unknown` and is narrowed here once (STYLE.md: types at the edges). Pure: no client-node, so
+ * the in-memory adapter and tests can use it too.
+ */
+
+type Obj = Readonly<Record<string, unknown>>;
+
+function obj(v: unknown): Obj | undefined {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : undefined;
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+function num(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
+function arr(v: unknown): readonly unknown[] {
+  return Array.isArray(v) ? v : [];
+}
+
+function instant(v: unknown): Instant | null {
+  const s = str(v);
+  if (s === undefined || s === '') return null;
+  const t = parseInstant(s);
+  return Number.isNaN(t) ? null : t;
+}
+
+function stringMap(v: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, val] of Object.entries(obj(v) ?? {})) if (typeof val === 'string') out[k] = val;
+  return out;
+}
+
+/** Told about data the adapter had to drop (a malformed quantity, an object without a name). */
+export type MalformedReporter = (message: string) => void;
+
+function quantities(v: unknown, where: string, report: MalformedReporter | undefined): Record<string, Quantity> {
+  const out: Record<string, Quantity> = {};
+  for (const [name, raw] of Object.entries(obj(v) ?? {})) {
+    const q = Quantity.tryParse(raw);
+    // One bad request must not take the pod (or the informer) down: drop just that entry.
+    if (q.ok) out[name] = q.value;
+    else report?.(`${where}.${name}: ${q.error.message}`);
+  }
+  return out;
+}
+
+function containers(v: unknown, where: string, report: MalformedReporter | undefined): PodContainer[] {
+  return arr(v).map((raw, i) => {
+    const c = obj(raw) ?? {};
+    const name = str(c.name) ?? '';
+    const restartPolicy = str(c.restartPolicy);
+    const requests = quantities(
+      obj(c.resources)?.requests,
+      `${where}[${name === '' ? i : name}].resources.requests`,
+      report,
+    );
+    return restartPolicy === undefined ? { name, requests } : { name, requests, restartPolicy };
+  });
+}
+
+function readyStatus(v: unknown): PodSnapshot['ready'] {
+  return v === 'True' || v === 'False' ? v : 'Unknown';
+}
+
+/**
+ * A core/v1 Pod as the HPA reads it (PodSnapshot): phase, Ready condition, start and deletion
+ * times, per-container requests (init containers with their restartPolicy, which marks
+ * sidecars), pod-level requests and overhead. Never throws: a malformed quantity drops that
+ * one request and is told to `report`.
+ */
+export function podSnapshotFromApi(raw: unknown, report?: MalformedReporter): PodSnapshot {
+  const pod = obj(raw) ?? {};
+  const md = obj(pod.metadata) ?? {};
+  const spec = obj(pod.spec) ?? {};
+  const status = obj(pod.status) ?? {};
+  const name = str(md.name) ?? '';
+  const namespace = str(md.namespace) ?? '';
+  const where = `pod ${namespace}/${name}: spec`;
+  const ready = arr(status.conditions)
+    .map(obj)
+    .find((c) => c?.type === 'Ready');
+  const podResources = obj(spec.resources);
+  return {
+    name,
+    namespace,
+    labels: stringMap(md.labels),
+    phase: str(status.phase) ?? '',
+    ready: ready === undefined ? null : readyStatus(ready.status),
+    readyTransitionTime: ready === undefined ? null : instant(ready.lastTransitionTime),
+    startTime: instant(status.startTime),
+    deletionTimestamp: instant(md.deletionTimestamp),
+    containers: containers(spec.containers, `${where}.containers`, report),
+    initContainers: containers(spec.initContainers, `${where}.initContainers`, report),
+    podRequests:
+      podResources?.requests === undefined
+        ? null
+        : quantities(podResources.requests, `${where}.resources.requests`, report),
+    overhead:
+      spec.overhead === undefined || spec.overhead === null
+        ? null
+        : quantities(spec.overhead, `${where}.overhead`, report),
+  };
+}
+
+/**
+ * An HPA (autoscaling/v2, or the CRD mode's equivalent) as plain JSON with string timestamps.
+ * managedFields are dropped: the controller never reads them, they are most of an object's
+ * size, and a PUT without them keeps the server's copy. apiVersion/kind are filled in for list
+ * items, which the server sends without them.
+ */
+export function hpaFromApi(
+  raw: unknown,
+  typeMeta: { readonly apiVersion: string; readonly kind: string },
+  report?: MalformedReporter,
+): HorizontalPodAutoscaler | undefined {
+  const o = obj(raw);
+  const md = obj(o?.metadata);
+  const spec = obj(o?.spec);
+  const name = str(md?.name);
+  if (o === undefined || md === undefined || name === undefined || name === '') {
+    report?.(`${typeMeta.kind} without metadata.name skipped`);
+    return undefined;
+  }
+  if (spec === undefined || obj(spec.scaleTargetRef) === undefined) {
+    report?.(`${typeMeta.kind} ${str(md.namespace) ?? ''}/${name} without spec.scaleTargetRef skipped`);
+    return undefined;
+  }
+  const { managedFields: _managed, ...metadata } = md;
+  return {
+    ...o,
+    apiVersion: str(o.apiVersion) ?? typeMeta.apiVersion,
+    kind: str(o.kind) ?? typeMeta.kind,
+    metadata: metadata as unknown as ObjectMeta,
+  } as unknown as HorizontalPodAutoscaler;
+}
+
+function objectMeta(md: Obj): ObjectMeta {
+  const out: Record<string, unknown> = { name: str(md.name) ?? '' };
+  for (const k of ['namespace', 'uid', 'resourceVersion', 'creationTimestamp'] as const) {
+    const v = str(md[k]);
+    if (v !== undefined) out[k] = v;
+  }
+  const generation = num(md.generation);
+  if (generation !== undefined) out.generation = generation;
+  if (obj(md.labels) !== undefined) out.labels = stringMap(md.labels);
+  if (obj(md.annotations) !== undefined) out.annotations = stringMap(md.annotations);
+  return out as unknown as ObjectMeta;
+}
+
+/** autoscaling/v1 Scale; undefined when the body is not one. */
+export function scaleFromApi(raw: unknown): Scale | undefined {
+  const o = obj(raw);
+  const md = obj(o?.metadata);
+  if (o === undefined || md === undefined) return undefined;
+  const spec = obj(o.spec) ?? {};
+  const status = obj(o.status) ?? {};
+  const replicas = num(spec.replicas);
+  const selector = str(status.selector);
+  return {
+    metadata: objectMeta(md),
+    spec: replicas === undefined ? {} : { replicas },
+    status: { replicas: num(status.replicas) ?? 0, ...(selector === undefined ? {} : { selector }) },
+  };
+}
+
+/** coordination.k8s.io/v1 Lease → LeaseRecord; undefined when the body is not a Lease. */
+export function leaseFromApi(raw: unknown): LeaseRecord | undefined {
+  const o = obj(raw);
+  const md = obj(o?.metadata);
+  if (o === undefined || md === undefined) return undefined;
+  const spec = obj(o.spec) ?? {};
+  return {
+    holderIdentity: str(spec.holderIdentity) ?? null,
+    leaseDurationSeconds: num(spec.leaseDurationSeconds) ?? 0,
+    acquireTime: str(spec.acquireTime) ?? null,
+    renewTime: str(spec.renewTime) ?? null,
+    leaseTransitions: num(spec.leaseTransitions) ?? 0,
+    resourceVersion: str(md.resourceVersion) ?? '',
+  };
+}

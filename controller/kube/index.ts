@@ -1,0 +1,30 @@
+/**
+ * The client-node adapter of the ClusterAccess port. Importing this loads
+ * @kubernetes/client-node (~0.35 s, ~75 MB): import it lazily, only in commands that talk to a
+ * cluster. `podSnapshotFromApi`/`hpaFromApi` live in convert.ts, which does not load it.
+ */
+export {
+  createClientNodeCluster,
+  type ClientNodeCluster,
+  type ClientNodeClusterOptions,
+  type HpaResource,
+} from './cluster.js';
+export { podSnapshotFromApi, hpaFromApi, scaleFromApi, leaseFromApi, type MalformedReporter } from './convert.js';
+export { DiscoveryRestMapper, parseGroupVersion, type DiscoveryGet } from './discovery.js';
+export {
+  AdapterErrorReason,
+  httpError,
+  isGone,
+  isNotFound,
+  reasonForCode,
+  statusOf,
+  transportError,
+} from './errors.js';
+export {
+  startInformer,
+  type InformerOptions,
+  type ListPage,
+  type ListWatchSource,
+  type RawWatchEvent,
+} from './informer.js';
+export { Backoff, type BackoffOptions } from './backoff.js';

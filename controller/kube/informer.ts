@@ -1,0 +1,258 @@
+import type { Clock } from '../clock.js';
+import type { ClusterError, ClusterResult, Stoppable, WatchEventType, WatchHandlers } from '../ports.js';
+import { Backoff } from './backoff.js';
+import { isGone, statusOf } from './errors.js';
+
+/**
+ * List-then-watch with client-go reflector semantics, which client-node 1.4.0's informer lacks
+ * (it gives up on any non-410 error and has no bookmarks, back-off or watchdog; notes §1.6):
+ *
+ * - list (all pages), then watch from the list's resourceVersion with bookmarks;
+ * - every event and bookmark advances the resourceVersion, so a stream the server ends cleanly
+ *   is resumed from where it stopped without a relist and without missing anything;
+ * - 410 Gone (HTTP status or an ERROR event with code 410) → relist; after a relist, objects
+ *   that vanished are reported DELETED and the rest ADDED/MODIFIED, so a consumer's cache that
+ *   missed events while disconnected converges (client-go's DeltaFIFO.Replace);
+ * - any other failure → back-off (1 s → 30 s, jittered, reset after a healthy period), then
+ *   re-watch from the last resourceVersion (a stale one earns a 410 and thus a relist);
+ * - a watch silent for longer than `watchIdleTimeoutMs` is restarted (a half-open TCP
+ *   connection never ends by itself; bookmarks keep a healthy quiet watch alive).
+ *
+ * It is not a cache for the controller: it keeps the last object per key only to report
+ * deletions it learns about through a relist (client-go's DeletedFinalStateUnknown).
+ */
+
+export interface RawWatchEvent {
+  readonly type: string;
+  readonly object: unknown;
+}
+
+export interface ListPage {
+  readonly items: readonly unknown[];
+  readonly resourceVersion: string;
+}
+
+/** Where the informer gets its data from: HTTP in production, an array in unit tests. */
+export interface ListWatchSource {
+  list(signal: AbortSignal): Promise<ClusterResult<ListPage>>;
+  /** Resolves ok when the server ends the stream (or `signal` aborts), an error when it breaks. */
+  watch(
+    resourceVersion: string,
+    signal: AbortSignal,
+    onEvent: (ev: RawWatchEvent) => void,
+  ): Promise<ClusterResult<void>>;
+}
+
+export interface InformerOptions<T> {
+  readonly source: ListWatchSource;
+  /** raw object → our plain type; undefined skips a malformed object */
+  readonly convert: (raw: unknown) => T | undefined;
+  readonly handlers: WatchHandlers<T>;
+  readonly clock: Clock;
+  /** for error messages: the collection path */
+  readonly describe: string;
+  readonly backoff?: Backoff;
+  /** restart a watch that delivered nothing (no event, no bookmark) for this long; default 180 s */
+  readonly watchIdleTimeoutMs?: number;
+  /** a watch that ends cleanly sooner than this without any event counts as a failure (client-go "very short watch") */
+  readonly minWatchMs?: number;
+}
+
+type WatchOutcome =
+  'stopped' | 'ended' | 'gone' | 'idle' | { readonly error: ClusterError; readonly eventsSeen: number };
+
+interface Meta {
+  readonly key: string;
+  readonly resourceVersion: string | undefined;
+}
+
+function metaOf(raw: unknown): Meta | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const md = (raw as { metadata?: unknown }).metadata;
+  if (typeof md !== 'object' || md === null) return undefined;
+  const { name, namespace, resourceVersion } = md as { name?: unknown; namespace?: unknown; resourceVersion?: unknown };
+  const rv = typeof resourceVersion === 'string' && resourceVersion !== '' ? resourceVersion : undefined;
+  if (typeof name !== 'string' || name === '') return { key: '', resourceVersion: rv };
+  return { key: `${typeof namespace === 'string' ? namespace : ''}/${name}`, resourceVersion: rv };
+}
+
+export function startInformer<T>(opts: InformerOptions<T>): Stoppable {
+  const informer = new Informer(opts);
+  void informer.run();
+  return { stop: () => informer.stop() };
+}
+
+class Informer<T> {
+  private readonly known = new Map<string, T>();
+  private resourceVersion = '';
+  private readonly stopper = new AbortController();
+  private readonly backoff: Backoff;
+  private readonly idleMs: number;
+  private readonly minWatchMs: number;
+
+  constructor(private readonly opts: InformerOptions<T>) {
+    this.backoff = opts.backoff ?? new Backoff();
+    this.idleMs = opts.watchIdleTimeoutMs ?? 180_000;
+    this.minWatchMs = opts.minWatchMs ?? 1000;
+  }
+
+  stop(): void {
+    this.stopper.abort();
+  }
+
+  async run(): Promise<void> {
+    const { clock } = this.opts;
+    let needList = true;
+    let listedAt = Number.NEGATIVE_INFINITY;
+    while (!this.stopper.signal.aborted) {
+      if (needList) {
+        const listed = await this.opts.source.list(this.stopper.signal);
+        if (this.stopper.signal.aborted) return;
+        if (!listed.ok) {
+          this.opts.handlers.onError?.(listed.error);
+          if (!(await this.pause(this.backoff.next(clock.now())))) return;
+          continue;
+        }
+        listedAt = clock.now();
+        this.replace(listed.value.items);
+        this.resourceVersion = listed.value.resourceVersion;
+        needList = false;
+        this.opts.handlers.onSynced?.();
+      }
+      const outcome = await this.watchOnce();
+      if (outcome === 'stopped') return;
+      if (outcome === 'ended') continue;
+      if (outcome === 'gone') {
+        needList = true;
+        // A server that expires every fresh resourceVersion at once must not get a relist loop.
+        if (clock.now() - listedAt < this.minWatchMs && !(await this.pause(this.backoff.next(clock.now())))) return;
+        continue;
+      }
+      if (outcome === 'idle') {
+        this.opts.handlers.onError?.({
+          message: `watch of ${this.opts.describe} was silent for ${this.idleMs} ms; restarting it`,
+          verb: 'watch',
+          path: this.opts.describe,
+        });
+        continue;
+      }
+      this.opts.handlers.onError?.(outcome.error);
+      if (!(await this.pause(this.backoff.next(clock.now())))) return;
+    }
+  }
+
+  /** Sleeps on the injected clock; false when stopped meanwhile. */
+  private async pause(ms: number): Promise<boolean> {
+    try {
+      await this.opts.clock.sleep(ms, this.stopper.signal);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private emit(type: WatchEventType, obj: T): void {
+    this.opts.handlers.onEvent(type, obj);
+  }
+
+  /** A fresh list: report everything present, then what vanished since the last one. */
+  private replace(items: readonly unknown[]): void {
+    const seen = new Set<string>();
+    for (const raw of items) {
+      const meta = metaOf(raw);
+      if (meta === undefined || meta.key === '') continue;
+      const obj = this.opts.convert(raw);
+      if (obj === undefined) continue;
+      seen.add(meta.key);
+      const type: WatchEventType = this.known.has(meta.key) ? 'MODIFIED' : 'ADDED';
+      this.known.set(meta.key, obj);
+      this.emit(type, obj);
+    }
+    for (const [key, obj] of [...this.known]) {
+      if (seen.has(key)) continue;
+      this.known.delete(key);
+      this.emit('DELETED', obj);
+    }
+  }
+
+  private apply(ev: RawWatchEvent): void {
+    const meta = metaOf(ev.object);
+    if (meta?.resourceVersion !== undefined) this.resourceVersion = meta.resourceVersion;
+    if (ev.type === 'BOOKMARK' || meta === undefined || meta.key === '') return;
+    if (ev.type === 'DELETED') {
+      const obj = this.opts.convert(ev.object) ?? this.known.get(meta.key);
+      this.known.delete(meta.key);
+      if (obj !== undefined) this.emit('DELETED', obj);
+      return;
+    }
+    if (ev.type !== 'ADDED' && ev.type !== 'MODIFIED') return;
+    const obj = this.opts.convert(ev.object);
+    if (obj === undefined) return;
+    // Like client-go's processor: an update of an object the consumer never saw is an add.
+    const type: WatchEventType = this.known.has(meta.key) ? 'MODIFIED' : 'ADDED';
+    this.known.set(meta.key, obj);
+    this.emit(type, obj);
+  }
+
+  private async watchOnce(): Promise<WatchOutcome> {
+    const { clock } = this.opts;
+    const ac = new AbortController();
+    const onStop = (): void => ac.abort();
+    this.stopper.signal.addEventListener('abort', onStop, { once: true });
+    const started = clock.now();
+    let lastActivity = started;
+    let events = 0;
+    let idle = false;
+    let gone = false;
+    let eventError: ClusterError | undefined;
+    let cancelWatchdog = (): void => undefined;
+    const arm = (at: number): void => {
+      cancelWatchdog = clock.setTimer(Math.max(0, at - clock.now()), () => {
+        if (clock.now() - lastActivity >= this.idleMs) {
+          idle = true;
+          ac.abort();
+        } else arm(lastActivity + this.idleMs);
+      });
+    };
+    arm(started + this.idleMs);
+    const res = await this.opts.source.watch(this.resourceVersion, ac.signal, (ev) => {
+      if (ac.signal.aborted) return;
+      lastActivity = clock.now();
+      events++;
+      if (ev.type === 'ERROR') {
+        const st = statusOf(ev.object);
+        if (st?.code === 410 || st?.reason === 'Expired' || st?.reason === 'Gone') gone = true;
+        else {
+          eventError = {
+            status: st?.code,
+            reason: st?.reason,
+            message: st?.message ?? `watch of ${this.opts.describe} failed`,
+            verb: 'watch',
+            path: this.opts.describe,
+          };
+        }
+        ac.abort();
+        return;
+      }
+      this.apply(ev);
+    });
+    cancelWatchdog();
+    this.stopper.signal.removeEventListener('abort', onStop);
+    if (this.stopper.signal.aborted) return 'stopped';
+    if (gone) return 'gone';
+    if (eventError !== undefined) return { error: eventError, eventsSeen: events };
+    if (idle) return 'idle';
+    if (!res.ok) return isGone(res.error) ? 'gone' : { error: res.error, eventsSeen: events };
+    if (events === 0 && clock.now() - started < this.minWatchMs) {
+      return {
+        error: {
+          message: `very short watch of ${this.opts.describe}: ended within ${this.minWatchMs} ms without events`,
+          verb: 'watch',
+          path: this.opts.describe,
+        },
+        eventsSeen: 0,
+      };
+    }
+    return 'ended';
+  }
+}

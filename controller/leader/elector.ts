@@ -1,0 +1,348 @@
+import type { Clock } from '../clock.js';
+import type { ClusterAccess, ClusterError, LeaseRecord } from '../ports.js';
+
+/**
+ * Leader election on a coordination.k8s.io/v1 Lease with client-go's semantics
+ * (tools/leaderelection: leaderelection.go, resourcelock/leaselock.go), so an hpa-ts replica
+ * set behaves like kube-controller-manager's: exactly one instance reconciles.
+ *
+ * - A lease is taken over only once it has expired *as observed locally*: the time we last saw
+ *   its record change plus its leaseDurationSeconds, by our own clock. The remote renewTime is
+ *   never compared with our clock, so skewed clocks cannot cause two leaders.
+ * - Every write carries the resourceVersion last read; a 409 means another candidate won.
+ * - The leader renews every retryPeriod; if it cannot renew within renewDeadline it stops
+ *   leading (its `onStartedLeading` signal aborts) before anyone else can acquire, because
+ *   renewDeadline < leaseDuration.
+ * - leaseTransitions counts holder changes; acquireTime is kept across renewals.
+ * - On a graceful stop the leader writes the lease with an empty holder and a 1 s duration
+ *   (ReleaseOnCancel), so a standby takes over at its next retry instead of after 15 s.
+ */
+
+export interface LeaderElectorOptions {
+  readonly cluster: Pick<ClusterAccess, 'getLease' | 'createLease' | 'updateLease'>;
+  readonly clock: Clock;
+  readonly namespace: string;
+  readonly name: string;
+  /** unique per instance, e.g. `<hostname>_<uuid>` like kube-controller-manager */
+  readonly identity: string;
+  /** default 15 s */
+  readonly leaseDurationMs?: number;
+  /** default 10 s */
+  readonly renewDeadlineMs?: number;
+  /** default 2 s */
+  readonly retryPeriodMs?: number;
+  /**
+   * Leadership acquired; `signal` aborts when it ends. A returned promise (the leader's work)
+   * is awaited, up to renewDeadline, before a graceful release, so the old leader has stopped
+   * writing before the new one starts.
+   */
+  readonly onStartedLeading: (signal: AbortSignal) => void | Promise<void>;
+  /** Leadership ended (lost, released or stopped). Not called if this instance never led. */
+  readonly onStoppedLeading: () => void;
+  /** Another (or this) identity was observed holding the lease. */
+  readonly onNewLeader?: (identity: string) => void;
+  /** release the lease when `run`'s signal aborts; default true */
+  readonly releaseOnCancel?: boolean;
+  /** [0, 1); injectable for tests */
+  readonly random?: () => number;
+  /** failed lease calls and lost leadership, for the log */
+  readonly onError?: (message: string, error?: ClusterError) => void;
+}
+
+/** client-go's JitterFactor for the acquire loop. */
+const JITTER_FACTOR = 1.2;
+
+/** metav1.MicroTime text: six fractional digits (the adapter re-prints it through V1MicroTime too). */
+export function formatMicroTime(ms: number): string {
+  return new Date(ms).toISOString().replace(/Z$/, '000Z');
+}
+
+/** The fields client-go compares (its observedRawRecord): the election record, not the resourceVersion. */
+function sameRecord(a: LeaseRecord | undefined, b: LeaseRecord): boolean {
+  return (
+    a !== undefined &&
+    a.holderIdentity === b.holderIdentity &&
+    a.leaseDurationSeconds === b.leaseDurationSeconds &&
+    a.acquireTime === b.acquireTime &&
+    a.renewTime === b.renewTime &&
+    a.leaseTransitions === b.leaseTransitions
+  );
+}
+
+export class LeaderElector {
+  private readonly leaseDurationMs: number;
+  private readonly renewDeadlineMs: number;
+  private readonly retryPeriodMs: number;
+  private observed: LeaseRecord | undefined;
+  private observedTime = 0;
+  private reportedLeader = '';
+  private leading = false;
+  private running: Promise<void> | undefined;
+  private runStopper: AbortController | undefined;
+  private releaseRequested = false;
+  /** outcome of the release write made by the current/last run, if it made one */
+  private lastReleaseOk: boolean | undefined;
+
+  constructor(private readonly opts: LeaderElectorOptions) {
+    this.leaseDurationMs = opts.leaseDurationMs ?? 15_000;
+    this.renewDeadlineMs = opts.renewDeadlineMs ?? 10_000;
+    this.retryPeriodMs = opts.retryPeriodMs ?? 2_000;
+    // client-go's NewLeaderElector checks; a bad configuration is a bug, not a runtime failure.
+    if (opts.identity === '') throw new Error('leader election: identity must not be empty');
+    if (this.leaseDurationMs <= this.renewDeadlineMs)
+      throw new Error('leader election: leaseDuration must be greater than renewDeadline');
+    if (this.renewDeadlineMs <= JITTER_FACTOR * this.retryPeriodMs) {
+      throw new Error(`leader election: renewDeadline must be greater than retryPeriod*${JITTER_FACTOR}`);
+    }
+    if (this.retryPeriodMs < 1) throw new Error('leader election: retryPeriod must be positive');
+  }
+
+  /** True while this instance leads (between onStartedLeading and onStoppedLeading). */
+  isLeader(): boolean {
+    return this.leading;
+  }
+
+  /** The holder last observed on the lease ('' when free or unknown). */
+  getLeader(): string {
+    return this.observed?.holderIdentity ?? '';
+  }
+
+  /**
+   * Campaigns until leading, then renews until leadership is lost, `signal` aborts or
+   * `release()` is called; resolves when done (like client-go's Run, it does not campaign
+   * again: call `run` anew, or exit as kube-controller-manager does).
+   */
+  run(signal: AbortSignal): Promise<void> {
+    if (this.running !== undefined) throw new Error('leader election: run is already in progress');
+    const stopper = new AbortController();
+    const onAbort = (): void => stopper.abort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    if (signal.aborted) stopper.abort();
+    this.runStopper = stopper;
+    this.releaseRequested = false;
+    this.running = this.campaign(stopper.signal, signal).finally(() => {
+      signal.removeEventListener('abort', onAbort);
+      this.running = undefined;
+      this.runStopper = undefined;
+    });
+    return this.running;
+  }
+
+  /**
+   * Gives the lease up: stops leading (if running) and writes it with an empty holder so
+   * another instance takes over at once. Resolves true when the lease is not ours any more.
+   */
+  async release(): Promise<boolean> {
+    if (this.running !== undefined) {
+      this.releaseRequested = true;
+      this.runStopper?.abort();
+      await this.running;
+      if (this.lastReleaseOk !== undefined) return this.lastReleaseOk;
+    }
+    return this.releaseLease();
+  }
+
+  private async campaign(stop: AbortSignal, outer: AbortSignal): Promise<void> {
+    this.lastReleaseOk = undefined;
+    if (!(await this.acquire(stop))) return;
+    const leader = new AbortController();
+    this.leading = true;
+    let work: Promise<void> | undefined;
+    try {
+      const r = this.opts.onStartedLeading(leader.signal);
+      if (r instanceof Promise) work = r.catch((e: unknown) => this.opts.onError?.(`leader work failed: ${String(e)}`));
+    } catch (e) {
+      this.opts.onError?.(`onStartedLeading failed: ${String(e)}`);
+    }
+    await this.renewLoop(stop);
+    this.leading = false;
+    leader.abort();
+    const release = this.releaseRequested || (outer.aborted && this.opts.releaseOnCancel !== false);
+    if (release) {
+      // Let the leader's work wind down before someone else may start.
+      if (work !== undefined) await this.within(work, this.renewDeadlineMs);
+      this.lastReleaseOk = await this.releaseLease();
+    }
+    this.opts.onStoppedLeading();
+  }
+
+  /** Retries every retryPeriod (jittered ×[1, 2.2)) until the lease is ours; false when stopped. */
+  private async acquire(stop: AbortSignal): Promise<boolean> {
+    const random = this.opts.random ?? Math.random;
+    while (!stop.aborted) {
+      const ok = await this.tryAcquireOrRenew();
+      this.maybeReportTransition();
+      if (ok) return true;
+      const delay = this.retryPeriodMs + random() * JITTER_FACTOR * this.retryPeriodMs;
+      if (!(await this.sleep(delay, stop))) return false;
+    }
+    return false;
+  }
+
+  /** Renews every retryPeriod; returns when a renewal did not succeed within renewDeadline, or when stopped. */
+  private async renewLoop(stop: AbortSignal): Promise<void> {
+    const { clock } = this.opts;
+    while (!stop.aborted) {
+      const deadline = clock.now() + this.renewDeadlineMs;
+      let renewed = false;
+      while (!stop.aborted) {
+        const ok = await this.within(this.tryAcquireOrRenew(), deadline - clock.now());
+        this.maybeReportTransition();
+        if (stop.aborted) return;
+        if (ok === true) {
+          renewed = true;
+          break;
+        }
+        const left = deadline - clock.now();
+        if (left <= 0) break;
+        if (!(await this.sleep(Math.min(this.retryPeriodMs, left), stop))) return;
+      }
+      if (!renewed) {
+        this.opts.onError?.(
+          `failed to renew lease ${this.opts.namespace}/${this.opts.name}: timed out after ${this.renewDeadlineMs} ms`,
+        );
+        return;
+      }
+      if (!(await this.sleep(this.retryPeriodMs, stop))) return;
+    }
+  }
+
+  /** client-go's tryAcquireOrRenew. */
+  private async tryAcquireOrRenew(): Promise<boolean> {
+    const { cluster, namespace, name, identity } = this.opts;
+    const now = this.opts.clock.now();
+    const nowText = formatMicroTime(now);
+    const desired = {
+      holderIdentity: identity,
+      leaseDurationSeconds: Math.floor(this.leaseDurationMs / 1000),
+      acquireTime: nowText,
+      renewTime: nowText,
+      leaseTransitions: 0,
+    };
+    // 1. Fast path: the leader assumes the lease is as it last wrote it.
+    const mine = this.observed;
+    if (mine !== undefined && this.holdsObserved() && this.isLeaseValid(now)) {
+      const r = await cluster.updateLease(namespace, name, {
+        ...desired,
+        acquireTime: mine.acquireTime,
+        leaseTransitions: mine.leaseTransitions,
+        resourceVersion: mine.resourceVersion,
+      });
+      if (r.ok) {
+        this.setObserved(r.value);
+        return true;
+      }
+      this.opts.onError?.('failed to update lease optimistically, falling back to slow path', r.error);
+    }
+    // 2. Read (or create) the lease.
+    const got = await cluster.getLease(namespace, name);
+    if (!got.ok) {
+      this.opts.onError?.(`error retrieving lease ${namespace}/${name}`, got.error);
+      return false;
+    }
+    if (got.value === null) {
+      const created = await cluster.createLease(namespace, name, desired);
+      if (!created.ok) {
+        this.opts.onError?.('error initially creating lease', created.error);
+        return false;
+      }
+      this.setObserved(created.value);
+      return true;
+    }
+    // 3. Someone else's valid lease: wait. Validity runs from when we saw the record change.
+    const old = got.value;
+    if (!sameRecord(this.observed, old)) this.setObserved(old);
+    else this.observed = old; // same record, possibly a newer resourceVersion; observedTime stays
+    if ((old.holderIdentity ?? '') !== '' && this.isLeaseValid(now) && !this.holdsObserved()) return false;
+    // 4. Take it over (or renew it through the slow path).
+    const transitions = this.holdsObserved() ? old.leaseTransitions : old.leaseTransitions + 1;
+    const acquireTime = this.holdsObserved() ? old.acquireTime : nowText;
+    const updated = await cluster.updateLease(namespace, name, {
+      ...desired,
+      acquireTime,
+      leaseTransitions: transitions,
+      resourceVersion: old.resourceVersion,
+    });
+    if (!updated.ok) {
+      // 409 Conflict: another candidate wrote first; we lost this round.
+      this.opts.onError?.('failed to update lease', updated.error);
+      return false;
+    }
+    this.setObserved(updated.value);
+    return true;
+  }
+
+  /** client-go's release: empty holder, 1 s duration, same transitions; true when the lease is not ours any more. */
+  private async releaseLease(): Promise<boolean> {
+    const { cluster, namespace, name, identity } = this.opts;
+    const got = await cluster.getLease(namespace, name);
+    if (!got.ok) {
+      this.opts.onError?.('failed to read lease for release', got.error);
+      return false;
+    }
+    if (got.value === null || got.value.holderIdentity !== identity) return true;
+    const now = formatMicroTime(this.opts.clock.now());
+    const r = await cluster.updateLease(namespace, name, {
+      holderIdentity: '',
+      leaseDurationSeconds: 1,
+      acquireTime: now,
+      renewTime: now,
+      leaseTransitions: got.value.leaseTransitions,
+      resourceVersion: got.value.resourceVersion,
+    });
+    if (!r.ok) {
+      this.opts.onError?.('failed to release lease', r.error);
+      return false;
+    }
+    this.setObserved(r.value);
+    return true;
+  }
+
+  private holdsObserved(): boolean {
+    return this.observed?.holderIdentity === this.opts.identity;
+  }
+
+  private isLeaseValid(now: number): boolean {
+    return this.observed !== undefined && this.observedTime + this.observed.leaseDurationSeconds * 1000 > now;
+  }
+
+  private setObserved(record: LeaseRecord): void {
+    this.observed = record;
+    this.observedTime = this.opts.clock.now();
+  }
+
+  private maybeReportTransition(): void {
+    const holder = this.observed?.holderIdentity ?? '';
+    if (holder === this.reportedLeader) return;
+    this.reportedLeader = holder;
+    // A released lease has no holder: nobody new leads yet.
+    if (holder !== '') this.opts.onNewLeader?.(holder);
+  }
+
+  private async sleep(ms: number, signal: AbortSignal): Promise<boolean> {
+    try {
+      await this.opts.clock.sleep(ms, signal);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** The promise's value, or undefined if it takes longer than `ms` (client-go bounds each try by the renew deadline). */
+  private within<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
+    if (ms <= 0) return Promise.resolve(undefined);
+    return new Promise((resolve) => {
+      const cancel = this.opts.clock.setTimer(ms, () => resolve(undefined));
+      void p.then(
+        (v) => {
+          cancel();
+          resolve(v);
+        },
+        () => {
+          cancel();
+          resolve(undefined);
+        },
+      );
+    });
+  }
+}

@@ -1,0 +1,2 @@
+/** Leader election on a coordination.k8s.io/v1 Lease (client-go semantics). */
+export { LeaderElector, formatMicroTime, type LeaderElectorOptions } from './elector.js';

@@ -1,0 +1,97 @@
+import type { HorizontalPodAutoscaler, HorizontalPodAutoscalerStatus } from '../algorithms/index.js';
+import { decisionRecord } from './decision-log.js';
+import type { Logger } from './logging.js';
+import type { ControllerMetrics } from './monitor.js';
+import type { ReconcileOutcome } from './reconciler.js';
+
+/** What the built-in controller wrote, as seen in one HPA status update. */
+export interface BuiltinSync {
+  readonly currentReplicas: number;
+  readonly desiredReplicas: number;
+  readonly conditions: readonly { readonly type: string; readonly status: string; readonly reason?: string }[];
+}
+
+export interface ShadowComparison {
+  readonly hpa: string;
+  readonly agree: boolean;
+  readonly builtin: BuiltinSync;
+  readonly ours: { readonly desiredReplicas: number; readonly conditions: readonly { type: string; status: string; reason?: string }[] };
+  readonly differences: readonly string[];
+}
+
+/** Did this update come from a built-in controller sync (its status changed)? */
+export function builtinSyncOf(prev: HorizontalPodAutoscaler | undefined, next: HorizontalPodAutoscaler): BuiltinSync | undefined {
+  const s = next.status;
+  if (s === null || s === undefined) return undefined;
+  const p = prev?.status;
+  const changed =
+    p === null ||
+    p === undefined ||
+    p.desiredReplicas !== s.desiredReplicas ||
+    (p.currentReplicas ?? 0) !== (s.currentReplicas ?? 0) ||
+    p.lastScaleTime !== s.lastScaleTime ||
+    JSON.stringify(p.conditions ?? []) !== JSON.stringify(s.conditions ?? []) ||
+    JSON.stringify(p.currentMetrics ?? []) !== JSON.stringify(s.currentMetrics ?? []);
+  if (!changed || (s.conditions ?? []).length === 0) return undefined;
+  return { currentReplicas: s.currentReplicas ?? 0, desiredReplicas: s.desiredReplicas, conditions: conditionsOf(s) };
+}
+
+function conditionsOf(s: HorizontalPodAutoscalerStatus): BuiltinSync['conditions'] {
+  return (s.conditions ?? []).map((c) => ({ type: c.type, status: c.status, ...(c.reason !== undefined ? { reason: c.reason } : {}) }));
+}
+
+/**
+ * Shadow mode: every time the built-in controller writes an HPA's status, hpa-ts computes its own
+ * decision from the same current replica count and the metrics of that moment, writes nothing,
+ * and compares — desiredReplicas and the conditions (type, status, reason). Agreement counters
+ * go to /metrics; every disagreement is logged with both values and our inputs.
+ */
+export class ShadowComparator {
+  private readonly results: ShadowComparison[] = [];
+  private agreeCount = 0;
+  private disagreeCount = 0;
+
+  constructor(private readonly deps: { log: Logger; monitor?: ControllerMetrics; keep?: number }) {}
+
+  compare(outcome: ReconcileOutcome, builtin: BuiltinSync): ShadowComparison | undefined {
+    const d = outcome.decision;
+    if (d === undefined) return undefined;
+    const desired = d.rescale?.to ?? d.desiredReplicas;
+    const ours = { desiredReplicas: desired, conditions: conditionsOf(d.status) };
+    const differences: string[] = [];
+    if (desired !== builtin.desiredReplicas) differences.push(`desiredReplicas: built-in ${builtin.desiredReplicas}, hpa-ts ${desired}`);
+    const key = (c: { type: string; status: string; reason?: string }): string => `${c.type}=${c.status}/${c.reason ?? ''}`;
+    const theirs = builtin.conditions.filter((c) => c.type !== 'AbleToScale').map(key).join(', ');
+    const mine = ours.conditions.filter((c) => c.type !== 'AbleToScale').map(key).join(', ');
+    // AbleToScale differs by construction: ours never wrote the scale (SucceededRescale vs not).
+    if (theirs !== mine) differences.push(`conditions: built-in [${theirs}], hpa-ts [${mine}]`);
+    const cmp: ShadowComparison = { hpa: d.key, agree: differences.length === 0, builtin, ours, differences };
+    this.results.push(cmp);
+    if (this.results.length > (this.deps.keep ?? 10_000)) this.results.shift();
+    const labels = { namespace: d.namespace, hpa_name: d.name, result: cmp.agree ? 'agree' : 'disagree' };
+    this.deps.monitor?.shadowDecisions.inc(labels);
+    if (cmp.agree) {
+      this.agreeCount++;
+      this.deps.log.debug({ hpa: d.key, namespace: d.namespace, reason: 'ShadowAgree', desired }, 'shadow: agrees with the built-in controller');
+    } else {
+      this.disagreeCount++;
+      this.deps.log.warn(
+        { hpa: d.key, namespace: d.namespace, reason: 'ShadowDisagree', builtin, ours, differences, inputs: decisionRecord(d) },
+        `shadow: disagrees with the built-in controller: ${differences.join('; ')}`,
+      );
+    }
+    return cmp;
+  }
+
+  get agreed(): number {
+    return this.agreeCount;
+  }
+
+  get disagreed(): number {
+    return this.disagreeCount;
+  }
+
+  comparisons(): readonly ShadowComparison[] {
+    return this.results;
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * The public face of metrics-clients/: the MetricsClient port, the registry that builds an adapter
+ * from configuration (apiserver, prometheus, static) inside the caching wrapper, and the pieces the
+ * controller and the CLI use directly (pod listers, the adapter-config loader, the static format).
+ */
+export type {
+  ExternalMetricQuery,
+  MetricsClient,
+  ObjectMetricQuery,
+  PodsMetricQuery,
+  ResourceMetricsQuery,
+} from './port.js';
+export {
+  createMetricsClient,
+  metricsClientOptionsFromFlags,
+  MetricsClientKind,
+  type ApiServerConfig,
+  type ManagedMetricsClient,
+  type MetricsClientConfig,
+  type MetricsClientDeps,
+  type MetricsConfigError,
+  type MetricsFlags,
+  type PrometheusConfig,
+  type StaticConfig,
+} from './registry.js';
+export {
+  CachingMetricsClient,
+  type CacheOptions,
+  type Invalidatable,
+  type MetricKind,
+  type MetricsCacheStats,
+} from './cache.js';
+export { ApiServerMetricsClient, type ApiServerClientOptions } from './apiserver/client.js';
+export { connectionFromKubeConfig, type ApiConnection } from './apiserver/connection.js';
+export { PrometheusMetricsClient, type PrometheusClientOptions } from './prometheus/client.js';
+export { PrometheusApi, type PrometheusConnectionOptions } from './prometheus/http-api.js';
+export {
+  formatConfigError,
+  loadAdapterConfig,
+  parseAdapterConfig,
+  type AdapterConfig,
+  type ConfigError,
+  type DiscoveryRule,
+  type ResourceRules,
+} from './prometheus/adapter-config.js';
+export { StaticMetricsClient } from './static/client.js';
+export { loadStaticMetrics, parseStaticMetrics, type StaticMetricsData } from './static/format.js';
+export { kubePodLister, staticPodLister, type KnownPod, type ListedPod, type PodLister } from './shared/pod-lister.js';
+export { StaticRestMapper, type RestMapper, type GroupResource, type ResourceInfo } from './shared/rest-mapper.js';
+export type { MetricsLogger, RequestEvent, RequestObserver } from './shared/observe.js';
+export { formatGoDuration, parseGoDurationSeconds } from './shared/durations.js';

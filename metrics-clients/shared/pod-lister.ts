@@ -1,0 +1,62 @@
+/**
+ * Pods by label selector, for adapters that must name pods in their queries (prometheus-adapter
+ * lists them from the kube API and builds `pod=~"a|b"`). The controller passes its informer cache;
+ * the CLI passes a one-shot API list (kubeConfigPodLister) or an explicit list (staticPodLister).
+ */
+import type { Selector } from '../../algorithms/index.js';
+import type { ApiConnection } from '../apiserver/connection.js';
+import * as d from './decode.js';
+import { errorFromResponse } from './errors.js';
+import { goEncodeQuery, goPathEscape } from './go-text.js';
+
+export interface ListedPod {
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/** Rejects (throws) only when the pods cannot be listed; adapters turn that into a typed error. */
+export type PodLister = (namespace: string, selector: Selector) => Promise<readonly ListedPod[]>;
+
+export interface KnownPod extends ListedPod {
+  /** omitted: the pod is listed in every namespace */
+  readonly namespace?: string;
+}
+
+/** A fixed set of pods, filtered by namespace and selector like an informer cache would be. */
+export function staticPodLister(pods: readonly KnownPod[]): PodLister {
+  return (namespace, selector) =>
+    Promise.resolve(
+      pods
+        .filter((p) => (p.namespace === undefined || p.namespace === namespace) && selector.matches(p.labels))
+        .map((p) => ({ name: p.name, labels: p.labels })),
+    );
+}
+
+/** `GET /api/v1/namespaces/{ns}/pods?labelSelector=…` once per call, over the adapter's connection. */
+export function kubePodLister(conn: ApiConnection, timeoutMs = 10_000): PodLister {
+  return async (namespace, selector) => {
+    const sel = selector.toString();
+    const qs = goEncodeQuery([['labelSelector', sel === '' ? undefined : sel]]);
+    const path = `/api/v1/namespaces/${goPathEscape(namespace)}/pods${qs === '' ? '' : `?${qs}`}`;
+    const out = await conn.transport.send({
+      method: 'GET',
+      url: `${conn.server}${path}`,
+      headers: { ...(await conn.headers()), Accept: 'application/json' },
+      timeoutMs,
+    });
+    if (!out.ok) throw new Error(out.message);
+    if (out.status !== 200)
+      throw new Error(
+        errorFromResponse('custom', path, 'GET', out.status, out.contentType, out.text, { group: '', resource: 'pods' })
+          .message,
+      );
+    const list = d.object(d.parseJson(out.text), '');
+    return d.array(list.items, 'items').map((it, i) => {
+      const meta = d.optObject(d.object(it, `items[${i}]`).metadata, `items[${i}].metadata`);
+      return {
+        name: d.string(meta.name, `items[${i}].metadata.name`),
+        labels: d.stringMap(meta.labels, `items[${i}].metadata.labels`),
+      };
+    });
+  };
+}

@@ -1,0 +1,24 @@
+/**
+ * A self-signed certificate for 127.0.0.1 (EC P-256, valid 100 years), only for the TLS test of
+ * the adapter. Made with: openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1
+ * -nodes -days 36500 -subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1"
+ */
+export const TEST_CERT = `-----BEGIN CERTIFICATE-----
+MIIBkDCCATagAwIBAgIUC+tOgevxvD9SdVlO0QdaucaWlPkwCgYIKoZIzj0EAwIw
+FDESMBAGA1UEAwwJMTI3LjAuMC4xMCAXDTI2MTEyMzEyNTEzMVoYDzIxMjYxMDMw
+MTI1MTMxWjAUMRIwEAYDVQQDDAkxMjcuMC4wLjEwWTATBgcqhkjOPQIBBggqhkjO
+PQMBBwNCAASnNNNAD6n7LeXRhpOT0qu6AyqvaPGr+rveGGD9GpHR/ywOU9L8NPUl
+NlDH3TGt5s9Awk6W2AVf2JBs4ID78cDco2QwYjAdBgNVHQ4EFgQUuuYtXuvs1fXL
+HtMk5ayyBeMJCgIwHwYDVR0jBBgwFoAUuuYtXuvs1fXLHtMk5ayyBeMJCgIwDwYD
+VR0TAQH/BAUwAwEB/zAPBgNVHREECDAGhwR/AAABMAoGCCqGSM49BAMCA0gAMEUC
+IQDmRZ/nx7DHwg54kqjiZo7mCO8TBxlOCMBngJ4kxUDDkgIgOC+l8fVrW2cHZFMw
+KNlBYC1csb2q91k+8WMzgr4NSh0=
+-----END CERTIFICATE-----
+`;
+
+export const TEST_KEY = `-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgK9ezJA54dImlwtET
+75/87J08Mmt92Z76OQysu1ohSa6hRANCAASnNNNAD6n7LeXRhpOT0qu6AyqvaPGr
++rveGGD9GpHR/ywOU9L8NPUlNlDH3TGt5s9Awk6W2AVf2JBs4ID78cDc
+-----END PRIVATE KEY-----
+`;
