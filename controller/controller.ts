@@ -31,8 +31,8 @@ export interface ControllerDeps {
   readonly clock: Clock;
   readonly log: Logger;
   readonly monitor?: ControllerMetrics;
-  /** called after every reconcile (simulators, tests) */
-  readonly onOutcome?: (outcome: ReconcileOutcome) => void;
+  /** called after every reconcile (simulators, tests, benchmarks); lagMs: from the key becoming due to now */
+  readonly onOutcome?: (outcome: ReconcileOutcome, info: { readonly lagMs?: number }) => void;
   /** shadow mode: compares with the built-in controller's status writes */
   readonly shadow?: ShadowComparator;
 }
@@ -209,13 +209,14 @@ export class HpaController {
       return;
     }
     const d = outcome.decision;
+    const lagMs = readyAt === undefined ? undefined : clock.now() - readyAt;
     if (d !== undefined) {
       monitor?.observeDecision(d, outcome.durationMs, outcome.metricDurationsMs);
-      if (readyAt !== undefined) monitor?.reconcileLag.observe((clock.now() - readyAt) / 1000);
+      if (lagMs !== undefined) monitor?.reconcileLag.observe(lagMs / 1000);
       this.logDecision(outcome);
     }
     if (compare !== undefined) this.deps.shadow?.compare(outcome, compare);
-    this.deps.onOutcome?.(outcome);
+    this.deps.onOutcome?.(outcome, lagMs === undefined ? {} : { lagMs });
     this.requeue(key, outcome.error !== undefined);
   }
 

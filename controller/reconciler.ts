@@ -6,6 +6,7 @@ import {
   type DecideInput,
   type Decision,
   type HorizontalPodAutoscaler,
+  type HorizontalPodAutoscalerStatus,
   type MetricFetch,
   type MetricQuery,
   type PodSnapshot,
@@ -15,8 +16,10 @@ import {
 } from '../algorithms/index.js';
 import type { MetricsClient } from '../metrics-clients/port.js';
 import type { Clock } from './clock.js';
-import type { ClusterAccess, ClusterError, ScaleTarget } from './ports.js';
+import type { ClusterAccess, ClusterError, ClusterResult, ScaleTarget } from './ports.js';
 import type { ControllerState } from './state.js';
+
+const STATUS_WRITE_ATTEMPTS = 3;
 
 /** How writes are handled: for real, not at all (dry-run), or not at all while comparing (shadow). */
 export type WriteMode = 'write' | 'dry-run' | 'shadow';
@@ -138,7 +141,9 @@ export class Reconciler {
     }
     // Without a write there is no scale event to remember; recommendations are kept either way.
     const history = deps.mode === 'write' || decision.pending === null ? decision.history : decision.pending.history;
-    deps.state.setHistory(key, history);
+    // Deleted while we were deciding: do not resurrect its history (upstream drops it on NotFound).
+    if (deps.hpas.get(key) === undefined) deps.state.deleteHistory(key);
+    else deps.state.setHistory(key, history);
 
     let error = decision.error ?? undefined;
     let statusWritten = false;
@@ -152,7 +157,7 @@ export class Reconciler {
       };
       for (const ev of decision.events) deps.events.record(ref, ev.type, ev.reason, ev.message);
       if (decision.statusChanged) {
-        const res = await deps.cluster.updateHpaStatus(hpa, decision.status);
+        const res = await this.writeStatus(hpa, decision.status);
         if (res.ok) statusWritten = true;
         else {
           deps.events.record(ref, 'Warning', 'FailedUpdateStatus', clusterMessage(res.error));
@@ -173,6 +178,23 @@ export class Reconciler {
     };
     deps.observer?.decided?.(outcome);
     return outcome;
+  }
+
+  /**
+   * PUT of the status; on 409 Conflict (our cached resourceVersion is stale: someone edited the
+   * HPA) read the HPA fresh and try again, a few times. Upstream leaves this to the next sync;
+   * retrying now keeps `kubectl describe hpa` current after an edit.
+   */
+  private async writeStatus(hpa: HorizontalPodAutoscaler, status: HorizontalPodAutoscalerStatus): Promise<ClusterResult<HorizontalPodAutoscaler>> {
+    let target = hpa;
+    let res = await this.deps.cluster.updateHpaStatus(target, status);
+    for (let attempt = 1; attempt < STATUS_WRITE_ATTEMPTS && !res.ok && res.error.status === 409; attempt++) {
+      const fresh = await this.deps.cluster.getHpa(hpa.metadata.namespace ?? '', hpa.metadata.name);
+      if (!fresh.ok) return fresh.error.status === 404 ? res : fresh;
+      target = fresh.value;
+      res = await this.deps.cluster.updateHpaStatus(target, status);
+    }
+    return res;
   }
 
   /** Resolves the target through discovery and reads its scale (upstream scaleForResourceMappings, §3.2). */

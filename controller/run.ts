@@ -51,7 +51,7 @@ export interface StartOverrides {
   readonly kubeConfig?: KubeConfig;
   readonly clock?: Clock;
   readonly log?: Logger;
-  readonly onOutcome?: (outcome: ReconcileOutcome) => void;
+  readonly onOutcome?: (outcome: ReconcileOutcome, info: { readonly lagMs?: number }) => void;
   /** register metrics on the process defaults (off in tests that start several controllers) */
   readonly defaultMetrics?: boolean;
 }
@@ -64,11 +64,12 @@ export async function startController(settings: RunSettings, metricsFlags: Metri
   const monitor = new ControllerMetrics({ defaultMetrics: overrides.defaultMetrics ?? true });
   const { createClientNodeCluster } = await import('./kube/index.js');
   const crd = settings.hpaSource === 'crd';
+  const identity = settings.identity ?? `${hostname()}_${randomUUID()}`;
   const cluster = createClientNodeCluster({
     kubeConfig: kc,
     clock,
     ...(crd ? { hpaResource: CRD_RESOURCE } : {}),
-    userAgent: 'hpa-ts',
+    userAgent: `hpa-ts/${settings.emulatedVersion} (${identity})`,
     onRequest: (verb, resource, code, durationMs) => {
       monitor.apiRequests.inc({ verb, resource, code: String(code) });
       monitor.apiRequestDuration.observe({ verb, resource }, durationMs / 1000);
@@ -156,7 +157,6 @@ export async function startController(settings: RunSettings, metricsFlags: Metri
   let elector: LeaderElector | undefined;
   let electorRun: Promise<void> | undefined;
   if (settings.leaderElect) {
-    const identity = settings.identity ?? `${hostname()}_${randomUUID()}`;
     const namespace = settings.leaseNamespace ?? defaultLeaseNamespace();
     elector = new LeaderElector({
       cluster,

@@ -104,29 +104,37 @@ export function createClientNodeCluster(opts: ClientNodeClusterOptions): ClientN
 
   function source(path: string, resource: string): ListWatchSource {
     const pageSize = String(opts.listPageSize ?? 500);
+    const listPages = async (
+      _signal: AbortSignal,
+      onPage: (items: readonly unknown[]) => void,
+    ): Promise<ClusterResult<{ resourceVersion: string }>> => {
+      let cont: string | undefined;
+      let resourceVersion: string;
+      do {
+        const query: Record<string, string> = { limit: pageSize };
+        if (cont !== undefined) query.continue = cont;
+        const r = await transport.request({ verb: 'list', resource, path, query });
+        if (!r.ok) return r;
+        const body = (r.value ?? {}) as {
+          items?: unknown;
+          metadata?: { resourceVersion?: unknown; continue?: unknown };
+        };
+        if (!Array.isArray(body.items)) return { ok: false, error: unexpected('GET', path, 'list') };
+        onPage(body.items as unknown[]);
+        resourceVersion = typeof body.metadata?.resourceVersion === 'string' ? body.metadata.resourceVersion : '';
+        cont =
+          typeof body.metadata?.continue === 'string' && body.metadata.continue !== ''
+            ? body.metadata.continue
+            : undefined;
+      } while (cont !== undefined);
+      return { ok: true, value: { resourceVersion } };
+    };
     return {
-      async list(): Promise<ClusterResult<ListPage>> {
+      listPages,
+      async list(signal): Promise<ClusterResult<ListPage>> {
         const items: unknown[] = [];
-        let cont: string | undefined;
-        let resourceVersion: string;
-        do {
-          const query: Record<string, string> = { limit: pageSize };
-          if (cont !== undefined) query.continue = cont;
-          const r = await transport.request({ verb: 'list', resource, path, query });
-          if (!r.ok) return r;
-          const body = (r.value ?? {}) as {
-            items?: unknown;
-            metadata?: { resourceVersion?: unknown; continue?: unknown };
-          };
-          if (!Array.isArray(body.items)) return { ok: false, error: unexpected('GET', path, 'list') };
-          items.push(...(body.items as unknown[]));
-          resourceVersion = typeof body.metadata?.resourceVersion === 'string' ? body.metadata.resourceVersion : '';
-          cont =
-            typeof body.metadata?.continue === 'string' && body.metadata.continue !== ''
-              ? body.metadata.continue
-              : undefined;
-        } while (cont !== undefined);
-        return { ok: true, value: { items, resourceVersion } };
+        const r = await listPages(signal, (page) => items.push(...page));
+        return r.ok ? { ok: true, value: { items, resourceVersion: r.value.resourceVersion } } : r;
       },
       watch(resourceVersion, signal, onEvent) {
         // Like client-go's reflector: the server ends each watch after 5–10 min (spread so

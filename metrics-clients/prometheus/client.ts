@@ -324,7 +324,7 @@ export class PrometheusMetricsClient implements MetricsClient {
           'Internal',
           api,
           where,
-          'Internal error occurred: unable to list matching resources: no pod lister (give a kubeconfig or an explicit list of pods)',
+          'Internal error occurred: unable to list matching resources: no pod lister (give a kubeconfig, or the selected pods with --pods)',
           500,
         ),
       );

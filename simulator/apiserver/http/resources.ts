@@ -72,6 +72,52 @@ export function encodeEntries(
   return `{"kind":${JSON.stringify(rt.listKind)},"apiVersion":${JSON.stringify(av)},"metadata":{"resourceVersion":"${resourceVersion}"},"items":[${entries.map((e) => e.itemJsonAt(version)).join(',')}]}`;
 }
 
+function entryKey(e: Entry): string {
+  return `${e.obj.metadata.namespace ?? ''}/${e.obj.metadata.name ?? ''}`;
+}
+
+/**
+ * `limit`/`continue` paging for JSON lists, like the real server: pages in key order, a continue
+ * token carrying the list's resourceVersion and the last key (a later page does not come from a
+ * consistent snapshot of that version, a simplification), `remainingItemCount`. A malformed token
+ * is a 400.
+ */
+function paginate(
+  all: readonly Entry[],
+  resourceVersion: string,
+  query: URLSearchParams,
+): { entries: readonly Entry[]; resourceVersion: string; next?: string; remaining: number } {
+  const limit = Number(query.get('limit') ?? '0');
+  const token = query.get('continue') ?? '';
+  if ((!Number.isInteger(limit) || limit <= 0) && token === '') return { entries: all, resourceVersion, remaining: 0 };
+  let rv = resourceVersion;
+  let after = '';
+  if (token !== '') {
+    try {
+      const t = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { rv?: unknown; last?: unknown };
+      if (typeof t.rv !== 'string' || typeof t.last !== 'string') throw new Error('bad token');
+      rv = t.rv;
+      after = t.last;
+    } catch {
+      throw badRequest(`continue key is not valid: ${token}`);
+    }
+  }
+  const sorted = [...all].sort((a, b) => (entryKey(a) < entryKey(b) ? -1 : entryKey(a) > entryKey(b) ? 1 : 0));
+  const rest = after === '' ? sorted : sorted.filter((e) => entryKey(e) > after);
+  if (!Number.isInteger(limit) || limit <= 0 || rest.length <= limit)
+    return { entries: rest, resourceVersion: rv, remaining: 0 };
+  const page = rest.slice(0, limit);
+  const next = Buffer.from(JSON.stringify({ rv, last: entryKey(page[page.length - 1]) }), 'utf8').toString('base64url');
+  return { entries: page, resourceVersion: rv, next, remaining: rest.length - limit };
+}
+
+function withContinue(listJson: string, next: string, remaining: number): string {
+  return listJson.replace(
+    '"metadata":{"resourceVersion":',
+    `"metadata":{"continue":${JSON.stringify(next)},"remainingItemCount":${remaining},"resourceVersion":`,
+  );
+}
+
 function writeOptions(query: URLSearchParams): { dryRun: boolean; fieldManager?: string; force: boolean } {
   return {
     dryRun: query.getAll('dryRun').includes('All'),
@@ -144,6 +190,16 @@ export async function handleResource(
         labelSelector: query.get('labelSelector') ?? undefined,
         fieldSelector: query.get('fieldSelector') ?? undefined,
       });
+      if (rep === 'json') {
+        const page = paginate(l.entries, l.resourceVersion, query);
+        const body = encodeEntries(ctx, rt, info.version, page.entries, rep, query, false, page.resourceVersion);
+        return sendJson(
+          res,
+          200,
+          page.next === undefined ? body : withContinue(body, page.next, page.remaining),
+          headers,
+        );
+      }
       return sendJson(
         res,
         200,

@@ -1,0 +1,48 @@
+# hpa-ts controller image. Build:   docker build -t <registry>/hpa-ts:0.1.0 .
+# Checked here by lint only (test/deploy/dockerfile.test.ts: dockerfilelint + our own rules).
+#
+# Base: node:20.20.2-bookworm-slim in both stages — the exact Node release the tests run on,
+# pinned by tag (pin by digest too, `node:20.20.2-bookworm-slim@sha256:…`, when you build with
+# network access). Slim rather than distroless: the tag pins the Node patch release (distroless's
+# nodejs20 tag moves), and it carries Debian's tini.
+
+# ---- build: dev dependencies, TypeScript → dist/ -------------------------------------------
+FROM node:20.20.2-bookworm-slim AS build
+WORKDIR /src
+COPY package.json package-lock.json ./
+# --ignore-scripts: the "prepare" script would compile before the sources are copied.
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY algorithms ./algorithms
+COPY metrics-clients ./metrics-clients
+COPY controller ./controller
+COPY simulator ./simulator
+RUN npm run build
+
+# ---- runtime: production dependencies + compiled JavaScript only ---------------------------
+FROM node:20.20.2-bookworm-slim AS runtime
+LABEL org.opencontainers.image.title="hpa-ts" \
+      org.opencontainers.image.description="The Kubernetes HorizontalPodAutoscaler controller in TypeScript" \
+      org.opencontainers.image.licenses="Apache-2.0" \
+      org.opencontainers.image.version="0.1.0" \
+      org.opencontainers.image.source="https://github.com/hpa-ts/hpa-ts"
+# tini as PID 1: forwards SIGTERM to node (which then finishes in-flight reconciles and releases
+# the leader lease) and gives node default signal handling even before its own handlers are
+# installed (a PID 1 ignores signals it has no handler for).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends tini \
+    && rm -rf /var/lib/apt/lists/*
+ENV NODE_ENV=production
+WORKDIR /app
+COPY package.json package-lock.json ./
+# Production dependencies only; no install scripts (none is needed at run time).
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
+    && npm cache clean --force
+COPY --from=build /src/dist ./dist
+COPY bin ./bin
+# Files stay owned by root and read-only to the process; it writes nothing to disk
+# (readOnlyRootFilesystem in the Deployment). 1000 is the node user of the base image.
+USER 1000:1000
+EXPOSE 8080
+ENTRYPOINT ["/usr/bin/tini", "--", "node", "/app/dist/controller/cli/main.js"]
+CMD ["run"]

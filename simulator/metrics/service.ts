@@ -1,0 +1,220 @@
+/**
+ * The metrics the simulated cluster serves, whichever way they are asked for: the three
+ * aggregated APIs over HTTP (apis.ts), the in-process MetricsClient (in-process-client.ts) and the
+ * Prometheus HTTP API (prometheus-http.ts) all read through here, so every path agrees.
+ *
+ * - metrics.k8s.io: metrics-server's snapshots (Collectors);
+ * - custom.metrics.k8s.io: prometheus-adapter emulated over the Tsdb (adapter.ts), plus object
+ *   metrics the scenario defines natively (an Ingress' requests-per-second);
+ * - external.metrics.k8s.io: the adapter's externalRules.
+ *
+ * Faults make an API answer 503 for an interval, like an aggregated API server that is down.
+ */
+import { Quantity, type Result, type Selector, err, ok } from '../../algorithms/index.js';
+import { StaticRestMapper } from '../../metrics-clients/index.js';
+import type { Clock } from '../../controller/clock.js';
+import { Resources, type ObjectStore } from '../apiserver/index.js';
+import { rpsAt, type LoadModel, type LoadTrace } from '../load/index.js';
+import type { AdapterEmulator, AdapterFailure } from './adapter.js';
+import type { Collectors, PodResourceSample } from './scrape.js';
+import type { Labels } from './tsdb.js';
+
+export const MetricsApi = { resource: 'resource', custom: 'custom', external: 'external' } as const;
+export type MetricsApi = (typeof MetricsApi)[keyof typeof MetricsApi];
+
+export interface DescribedObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly name: string;
+}
+
+/** A metric of a named object the scenario serves directly: a trace, or a workload's offered rps × scale. */
+export interface ObjectMetricSpec {
+  readonly namespace: string;
+  readonly describedObject: DescribedObject;
+  readonly metric: string;
+  readonly workload?: string;
+  readonly scale?: number;
+  readonly trace?: LoadTrace;
+}
+
+export type MetricsFailure = AdapterFailure;
+
+export interface PodsMetricValue {
+  readonly pod: string;
+  readonly namespace: string;
+  readonly value: Quantity;
+  readonly timestamp: number;
+}
+
+export interface ObjectValue {
+  readonly describedObject: DescribedObject & { readonly namespace?: string };
+  readonly value: Quantity;
+  readonly timestamp: number;
+}
+
+export interface ExternalValue {
+  readonly labels: Labels;
+  readonly value: Quantity;
+  readonly timestamp: number;
+}
+
+export interface MetricsServiceOptions {
+  readonly clock: Clock;
+  readonly store: ObjectStore;
+  readonly load: LoadModel;
+  readonly collectors: Collectors;
+  readonly adapter: AdapterEmulator;
+  readonly objects?: readonly ObjectMetricSpec[];
+}
+
+const UNAVAILABLE: MetricsFailure = {
+  status: 503,
+  reason: 'ServiceUnavailable',
+  message: 'the server is currently unable to handle the request',
+};
+
+const mapper = new StaticRestMapper();
+
+function groupOf(apiVersion: string): string {
+  const i = apiVersion.indexOf('/');
+  return i < 0 ? '' : apiVersion.slice(0, i);
+}
+
+export class MetricsService {
+  private readonly outages: { api: MetricsApi; from: number; to: number }[] = [];
+
+  constructor(private readonly opts: MetricsServiceOptions) {}
+
+  get adapter(): AdapterEmulator {
+    return this.opts.adapter;
+  }
+
+  get objects(): readonly ObjectMetricSpec[] {
+    return this.opts.objects ?? [];
+  }
+
+  /** Makes `api` answer 503 from `from` until `to` (epoch ms of the shared clock). */
+  addOutage(api: MetricsApi, from: number, to: number): void {
+    this.outages.push({ api, from, to });
+  }
+
+  isDown(api: MetricsApi, at = this.opts.clock.now()): boolean {
+    return this.outages.some((o) => o.api === api && at >= o.from && at < o.to);
+  }
+
+  /** metrics.k8s.io PodMetrics of the pods matching `selector` (all namespaces when undefined). */
+  podMetrics(namespace: string | undefined, selector: Selector): Result<PodResourceSample[], MetricsFailure> {
+    if (this.isDown('resource')) return err(UNAVAILABLE);
+    return ok(this.opts.collectors.podMetrics(namespace).filter((p) => selector.matches(p.labels)));
+  }
+
+  private podNames(namespace: string, selector: Selector): string[] {
+    const list = this.opts.store.list(Resources.pods, { namespace, labelSelector: selector.toString() });
+    return list.items.map((p) => p.metadata.name ?? '').sort();
+  }
+
+  /** custom.metrics.k8s.io pods/*\/metric: one value per matching pod that has one. */
+  async podsMetric(
+    namespace: string,
+    metric: string,
+    podSelector: Selector,
+    metricSelector: Selector,
+  ): Promise<Result<PodsMetricValue[], MetricsFailure>> {
+    if (this.isDown('custom')) return err(UNAVAILABLE);
+    return this.objectsMetric(namespace, metric, { group: '', resource: 'pods' }, this.podNames(namespace, podSelector), metricSelector).then((r) =>
+      r.ok ? ok(r.value.map((v) => ({ pod: v.describedObject.name, namespace, value: v.value, timestamp: v.timestamp }))) : r,
+    );
+  }
+
+  /** custom.metrics.k8s.io for named objects of one resource (in the order of `names`). */
+  async objectsMetric(
+    namespace: string | undefined,
+    metric: string,
+    resource: { group: string; resource: string },
+    names: readonly string[],
+    metricSelector: Selector,
+  ): Promise<Result<ObjectValue[], MetricsFailure>> {
+    if (this.isDown('custom')) return err(UNAVAILABLE);
+    const now = this.opts.clock.now();
+    const native = this.native(namespace, metric, resource, names, now);
+    if (native !== undefined) return native;
+    const r = await this.opts.adapter.queryObjects(metric, resource, namespace, names, metricSelector, now);
+    if (!r.ok) return r;
+    const info = await mapper.resourceFor(resource);
+    const kind = info.ok ? info.value.kind : resource.resource;
+    const apiVersion = resource.group === '' ? '/v1' : `${resource.group}/v1`;
+    const out: ObjectValue[] = [];
+    for (const name of names) {
+      const v = r.value.get(name);
+      if (v === undefined) continue;
+      out.push({ describedObject: { kind, name, apiVersion, ...(namespace === undefined ? {} : { namespace }) }, ...v });
+    }
+    return ok(out);
+  }
+
+  private native(
+    namespace: string | undefined,
+    metric: string,
+    resource: { group: string; resource: string },
+    names: readonly string[],
+    now: number,
+  ): Result<ObjectValue[], MetricsFailure> | undefined {
+    const specs = this.objects.filter((o) => o.metric === metric && (namespace === undefined || o.namespace === namespace));
+    const out: ObjectValue[] = [];
+    let matchedResource = false;
+    for (const spec of specs) {
+      const r = specResource(spec);
+      if (r.resource !== resource.resource || r.group !== resource.group) continue;
+      matchedResource = true;
+      if (!names.includes(spec.describedObject.name)) continue;
+      const rps =
+        spec.trace !== undefined
+          ? rpsAt(spec.trace, (now - this.opts.load.startedAt) / 1000)
+          : spec.workload === undefined
+            ? 0
+            : this.opts.load.offered(spec.workload, now);
+      const milli = BigInt(Math.trunc(rps * (spec.scale ?? 1) * 1000));
+      out.push({
+        describedObject: { ...spec.describedObject, namespace: spec.namespace },
+        value: Quantity.fromMilli(milli),
+        timestamp: now,
+      });
+    }
+    return matchedResource ? ok(out) : undefined;
+  }
+
+  /** external.metrics.k8s.io values of `metric` matching `selector`. */
+  async externalMetric(namespace: string, metric: string, selector: Selector): Promise<Result<ExternalValue[], MetricsFailure>> {
+    if (this.isDown('external')) return err(UNAVAILABLE);
+    return this.opts.adapter.queryExternal(metric, namespace, selector, this.opts.clock.now());
+  }
+
+  /** The custom metrics discovery lists (`pods/http_requests_qps`, `namespaces/…`, `ingresses.networking.k8s.io/…`). */
+  async customResources(): Promise<{ name: string; namespaced: boolean }[]> {
+    const { custom } = await this.opts.adapter.discover(this.opts.clock.now());
+    const names = new Set<string>();
+    for (const m of custom) {
+      for (const r of m.resources) names.add(`${r.resource.group === '' ? r.resource.resource : `${r.resource.resource}.${r.resource.group}`}/${m.name}`);
+    }
+    for (const o of this.objects) {
+      const r = specResource(o);
+      names.add(`${r.group === '' ? r.resource : `${r.resource}.${r.group}`}/${o.metric}`);
+    }
+    return [...names].sort().map((name) => ({ name, namespaced: !name.startsWith('nodes') }));
+  }
+
+  async externalNames(): Promise<string[]> {
+    const { external } = await this.opts.adapter.discover(this.opts.clock.now());
+    return [...new Set(external.map((m) => m.name))].sort();
+  }
+}
+
+/** The resource of a native object metric's describedObject (an extensions/v1beta1 Ingress is today's networking.k8s.io one). */
+function specResource(spec: ObjectMetricSpec): { group: string; resource: string } {
+  const kind = spec.describedObject.kind;
+  let group = groupOf(spec.describedObject.apiVersion);
+  if (kind === 'Ingress' && group === 'extensions') group = 'networking.k8s.io';
+  const plural = kind === 'Ingress' ? 'ingresses' : kind.endsWith('s') ? `${kind.toLowerCase()}es` : `${kind.toLowerCase()}s`;
+  return { group, resource: plural };
+}

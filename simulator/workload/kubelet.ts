@@ -1,0 +1,120 @@
+/**
+ * The kubelet's part of a pod's life, with time instead of containers: a new pod is accepted at
+ * once (Pending, startTime set, containers ContainerCreating), Running after its start-up delay,
+ * Ready after its readiness delay. Delays come from annotations (annotations.ts), may be
+ * stretched by a fault hook, and are timers on the shared Clock — never a polling loop.
+ */
+import type { Clock } from '../../controller/clock.js';
+import { Resources, isStoreError, type ObjectStore } from '../apiserver/index.js';
+import { asObject, asString } from '../apiserver/json.js';
+import type { KubeObject } from '../apiserver/types.js';
+import { parseInstant } from '../../algorithms/index.js';
+import { SimAnnotation, WORKLOAD_DEFAULTS, numberAnnotation } from './annotations.js';
+import { PodStage, annotationsOf, podStatus, type PodTimes } from './pods.js';
+
+export interface KubeletOptions {
+  readonly store: ObjectStore;
+  readonly clock: Clock;
+  /** annotations of the pod's controller (ReplicaSet, StatefulSet), read after the pod's own */
+  readonly ownerAnnotations: (pod: KubeObject) => Readonly<Record<string, string>> | undefined;
+  /** stretches start-up delays (faults: slow image pulls); 1 = as configured */
+  readonly startupFactor?: (pod: KubeObject, now: number) => number;
+  readonly defaults?: { readonly startupSeconds?: number; readonly readinessSeconds?: number };
+}
+
+interface Tracked {
+  times: PodTimes;
+  cancel: (() => void) | undefined;
+}
+
+function key(pod: KubeObject): string {
+  return `${pod.metadata.namespace ?? ''}/${pod.metadata.name ?? ''}`;
+}
+
+export class Kubelet {
+  private readonly pods = new Map<string, Tracked>();
+
+  constructor(private readonly opts: KubeletOptions) {}
+
+  /** How many pods are between creation and Ready (tests, progress). */
+  get starting(): number {
+    let n = 0;
+    for (const t of this.pods.values()) if (t.cancel !== undefined) n++;
+    return n;
+  }
+
+  private delays(pod: KubeObject): { startupMs: number; readinessMs: number } {
+    const maps = [annotationsOf(pod), this.opts.ownerAnnotations(pod)];
+    const d = this.opts.defaults ?? {};
+    const startup = numberAnnotation(maps, SimAnnotation.startupSeconds, d.startupSeconds ?? WORKLOAD_DEFAULTS.startupSeconds);
+    const readiness = numberAnnotation(
+      maps,
+      SimAnnotation.readinessSeconds,
+      d.readinessSeconds ?? WORKLOAD_DEFAULTS.readinessSeconds,
+    );
+    const factor = this.opts.startupFactor?.(pod, this.opts.clock.now()) ?? 1;
+    return { startupMs: startup * 1000 * factor, readinessMs: readiness * 1000 };
+  }
+
+  /** A pod was added or changed: start tracking it if it is new to this kubelet. */
+  observe(pod: KubeObject): void {
+    const k = key(pod);
+    if (this.pods.has(k) || pod.metadata.deletionTimestamp !== undefined) return;
+    const status = asObject(pod.status) ?? {};
+    const phase = asString(status.phase);
+    if (phase === 'Succeeded' || phase === 'Failed') return;
+    const startText = asString(status.startTime);
+    const now = this.opts.clock.now();
+    const startedAt = startText === undefined ? now : parseInstant(startText);
+    const tracked: Tracked = { times: { startedAt: Number.isNaN(startedAt) ? now : startedAt }, cancel: undefined };
+    this.pods.set(k, tracked);
+    const ready = (status.conditions as unknown[] | undefined)?.some(
+      (c) => asObject(c)?.type === 'Ready' && asObject(c)?.status === 'True',
+    );
+    if (phase === 'Running' && ready === true) return; // already fully up (a restored pod)
+    if (startText === undefined) this.write(pod, PodStage.Scheduled, tracked.times);
+    const { startupMs, readinessMs } = this.delays(pod);
+    tracked.cancel = this.opts.clock.setTimer(startupMs, () => {
+      tracked.times = { ...tracked.times, runningAt: this.opts.clock.now() };
+      if (!this.write(pod, PodStage.Running, tracked.times)) return;
+      tracked.cancel = this.opts.clock.setTimer(readinessMs, () => {
+        tracked.cancel = undefined;
+        tracked.times = { ...tracked.times, readyAt: this.opts.clock.now() };
+        this.write(pod, PodStage.Ready, tracked.times);
+      });
+    });
+  }
+
+  /** The pod is gone: forget it and its pending transitions. */
+  forget(pod: KubeObject): void {
+    const k = key(pod);
+    this.pods.get(k)?.cancel?.();
+    this.pods.delete(k);
+  }
+
+  stop(): void {
+    for (const t of this.pods.values()) t.cancel?.();
+    this.pods.clear();
+  }
+
+  /** Writes the stage's status; false when the pod no longer exists. */
+  private write(pod: KubeObject, stage: PodStage, times: PodTimes): boolean {
+    const ns = pod.metadata.namespace ?? '';
+    const name = pod.metadata.name ?? '';
+    try {
+      const current = this.opts.store.get(Resources.pods, ns, name);
+      if (current.metadata.uid !== pod.metadata.uid) return false;
+      this.opts.store.updateStatus(Resources.pods, ns, name, {
+        metadata: { name },
+        status: podStatus(current, stage, times),
+      });
+      return true;
+    } catch (e) {
+      if (isStoreError(e) && e.code === 404) {
+        this.forget(pod);
+        return false;
+      }
+      throw e;
+    }
+  }
+}
