@@ -57,6 +57,12 @@ export class HpaController {
   private workersRunning: Promise<void>[] = [];
   private resyncTimer: (() => void) | undefined;
   private readonly inFlight = new Set<Promise<unknown>>();
+  /**
+   * Stale-cache guard (gate StaleControllerConsistencyHPA, V15): the resourceVersion of our last
+   * status write per HPA, until the informer has delivered it. Reconciling from an older cached
+   * copy would decide on a status we already replaced (and its write would conflict).
+   */
+  private readonly awaitedWrites = new Map<string, string>();
   /** shadow mode: built-in syncs waiting for our comparison reconcile */
   private readonly pendingCompare = new Map<string, BuiltinSync>();
 
@@ -125,6 +131,7 @@ export class HpaController {
     const namespace = hpa.metadata.namespace ?? '';
     if (type === 'DELETED') {
       this.hpas.delete(key);
+      this.awaitedWrites.delete(key);
       this.state.unregister(namespace, key);
       this.state.deleteHistory(key);
       this.queue.forget(key);
@@ -135,6 +142,7 @@ export class HpaController {
     }
     const previous = this.hpas.get(key);
     this.hpas.set(hpa);
+    if (this.awaitedWrites.get(key) === hpa.metadata.resourceVersion) this.awaitedWrites.delete(key);
     if (this.deps.shadow !== undefined && type === 'MODIFIED') {
       const sync = builtinSyncOf(previous, hpa);
       if (sync !== undefined) {
@@ -193,6 +201,13 @@ export class HpaController {
 
   private async processKey(key: string, readyAt: number | undefined): Promise<void> {
     const { log, monitor, clock } = this.deps;
+    if (this.opts.profile.gates.StaleControllerConsistencyHPA && this.awaitedWrites.has(key)) {
+      // Upstream skips with an error and requeues normally; we retry sooner (the write is in flight).
+      this.deps.monitor?.staleSkips.inc();
+      log.debug({ hpa: key, reason: 'StaleCache' }, 'informer has not yet seen our last status write; skipping');
+      this.queue.addAfter(key, Math.min(this.opts.syncPeriodMs, 100));
+      return;
+    }
     let outcome: ReconcileOutcome;
     const compare = this.pendingCompare.get(key);
     this.pendingCompare.delete(key);
@@ -207,6 +222,9 @@ export class HpaController {
     if (outcome.deleted) {
       this.failures.delete(key);
       return;
+    }
+    if (outcome.writtenResourceVersion !== undefined && this.hpas.get(key)?.metadata.resourceVersion !== outcome.writtenResourceVersion) {
+      this.awaitedWrites.set(key, outcome.writtenResourceVersion);
     }
     const d = outcome.decision;
     const lagMs = readyAt === undefined ? undefined : clock.now() - readyAt;

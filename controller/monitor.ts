@@ -29,6 +29,7 @@ export class ControllerMetrics {
   readonly metricsClientRequests: Gauge<'api' | 'kind'>;
   readonly metricsCache: Gauge<'result'>;
   readonly eventsDropped: Gauge<'reason'>;
+  readonly staleSkips: Counter;
 
   constructor(opts: { defaultMetrics?: boolean } = {}) {
     const r = this.registry;
@@ -121,6 +122,11 @@ export class ControllerMetrics {
       labelNames: ['result'] as const,
       registers: [r],
     });
+    this.staleSkips = new Counter({
+      name: 'hpa_ts_stale_cache_skips_total',
+      help: 'Reconciles skipped because the informer had not yet delivered our last status write (gate StaleControllerConsistencyHPA).',
+      registers: [r],
+    });
     this.eventsDropped = new Gauge({
       name: 'hpa_ts_events_dropped',
       help: 'Kubernetes events not written since start, by reason (spam filter, retries exhausted, …).',
@@ -139,7 +145,9 @@ export class ControllerMetrics {
       this.metricComputations.inc(labels);
       this.metricComputationDuration.observe(labels, (metricDurationsMs.get(i) ?? 0) / 1000);
     });
-    if (decision.branch !== 'scaleUnavailable') {
+    // Upstream sets the gauge only at the final status step: not on the early error returns.
+    const early = decision.branch === 'scaleUnavailable' || decision.branch === 'metricsFailed' || decision.error?.message.startsWith('failed to rescale ') === true;
+    if (!early) {
       this.desiredReplicas.set({ namespace: decision.namespace, hpa_name: decision.name }, decision.status.desiredReplicas);
     }
     if (decision.currentReplicas !== null) {

@@ -64,6 +64,8 @@ export interface ReconcileOutcome {
   /** the replica count written to the scale subresource, if any */
   readonly scaled?: number;
   readonly statusWritten: boolean;
+  /** resourceVersion the status write produced (for the stale-cache guard, V15) */
+  readonly writtenResourceVersion?: string;
   /** the error upstream's reconcile would return (status write failures included) */
   readonly error?: { readonly message: string; readonly spec: boolean };
   readonly durationMs: number;
@@ -147,6 +149,7 @@ export class Reconciler {
 
     let error = decision.error ?? undefined;
     let statusWritten = false;
+    let writtenResourceVersion: string | undefined;
     if (deps.mode === 'write') {
       const ref = {
         namespace,
@@ -158,7 +161,10 @@ export class Reconciler {
       for (const ev of decision.events) deps.events.record(ref, ev.type, ev.reason, ev.message);
       if (decision.statusChanged) {
         const res = await this.writeStatus(hpa, decision.status);
-        if (res.ok) statusWritten = true;
+        if (res.ok) {
+          statusWritten = true;
+          writtenResourceVersion = res.value.metadata.resourceVersion;
+        }
         else {
           deps.events.record(ref, 'Warning', 'FailedUpdateStatus', clusterMessage(res.error));
           error = { message: `failed to update status for ${hpa.metadata.name}: ${clusterMessage(res.error)}`, spec: false };
@@ -172,6 +178,7 @@ export class Reconciler {
       hpa,
       ...(scaled !== undefined ? { scaled } : {}),
       statusWritten,
+      ...(writtenResourceVersion !== undefined ? { writtenResourceVersion } : {}),
       ...(error !== undefined ? { error } : {}),
       durationMs: deps.clock.now() - start,
       metricDurationsMs,
