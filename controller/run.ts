@@ -230,17 +230,22 @@ function exportMetricsClientStats(client: ManagedMetricsClient, monitor: Control
 /** `hpa-ts run`: start, wait for SIGTERM/SIGINT (or a lost lease), stop cleanly. */
 export async function runController(settings: RunSettings, metricsFlags: MetricsFlags): Promise<number> {
   const log = createLogger({ level: settings.logLevel, format: settings.logFormat });
-  let running: RunningController;
-  try {
-    running = await startController(settings, metricsFlags, { log });
-  } catch (e) {
-    log.fatal({ reason: 'StartFailed', err: (e as Error).message }, `cannot start: ${(e as Error).message}`);
-    return 1;
-  }
+  // Installed before start-up (which waits for the caches to sync): a SIGTERM then must not be lost.
   const signalled = new Promise<string>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
     process.once('SIGINT', () => resolve('SIGINT'));
   });
+  let running: RunningController;
+  try {
+    running = await Promise.race([
+      startController(settings, metricsFlags, { log }),
+      signalled.then((sig) => Promise.reject(new Error(`${sig} during start-up`))),
+    ]);
+  } catch (e) {
+    const interrupted = (e as Error).message.endsWith('during start-up');
+    log[interrupted ? 'info' : 'fatal']({ reason: interrupted ? 'Stopped' : 'StartFailed', err: (e as Error).message }, interrupted ? 'stopped before start-up finished' : `cannot start: ${(e as Error).message}`);
+    return interrupted ? 0 : 1;
+  }
   const why = await Promise.race([signalled, running.lost.then(() => 'lease lost')]);
   log.info({ reason: 'Stopping', signal: why }, 'stopping: finishing in-flight reconciles');
   await running.stop();

@@ -231,6 +231,7 @@ export interface MetricsFlags {
   readonly prometheusClientCertFile?: string;
   readonly prometheusClientKeyFile?: string;
   readonly prometheusInsecureSkipTlsVerify?: boolean;
+  readonly adapterParity?: boolean;
   readonly prometheusVerb?: string;
   readonly metricsRelistIntervalMs?: number;
   readonly metricsTimeoutMs?: number;
@@ -284,6 +285,7 @@ export function metricsClientOptionsFromFlags(flags: MetricsFlags): Result<Metri
         ...(flags.prometheusClientCertFile === undefined ? {} : { certFile: flags.prometheusClientCertFile }),
         ...(flags.prometheusClientKeyFile === undefined ? {} : { keyFile: flags.prometheusClientKeyFile }),
         ...(flags.prometheusInsecureSkipTlsVerify === true ? { insecureSkipTlsVerify: true } : {}),
+        ...(flags.adapterParity === true ? { adapterParity: true } : {}),
         ...(flags.metricsRelistIntervalMs === undefined ? {} : { relistIntervalMs: flags.metricsRelistIntervalMs }),
         ...(flags.pods === undefined ? {} : { pods: flags.pods }),
       });

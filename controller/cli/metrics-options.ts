@@ -20,7 +20,8 @@ export function addMetricsClientOptions<C extends Command<any[], any>>(cmd: C): 
   cmd.addOption(opt('--prometheus-ca-file <file>', 'CA bundle to verify Prometheus'));
   cmd.addOption(opt('--prometheus-client-cert-file <file>', 'client certificate for Prometheus'));
   cmd.addOption(opt('--prometheus-client-key-file <file>', 'client key for Prometheus'));
-  cmd.addOption(opt('--prometheus-insecure-skip-tls-verify', 'do not verify the Prometheus serving certificate'));
+  cmd.addOption(opt('--prometheus-insecure-skip-tls-verify [bool]', 'do not verify the Prometheus serving certificate').default(false).preset('true').argParser((v: string) => v !== 'false'));
+  cmd.addOption(opt('--adapter-parity [bool]', "reproduce prometheus-adapter's lossy choices (NaN → 0, sample timestamps = now)").default(false).preset('true').argParser((v: string) => v !== 'false'));
   cmd.addOption(opt('--prometheus-verb <verb>', 'HTTP verb for queries: GET, POST, or auto (POST when the query is long)').default('auto'));
   cmd.addOption(opt('--metrics-relist-interval <duration>', 'how often series discovery is refreshed (prometheus-adapter --metrics-relist-interval)').default('10m'));
   cmd.addOption(opt('--metrics-timeout <duration>', 'timeout of one metrics request').default('10s'));
@@ -39,6 +40,7 @@ export interface RawMetricsOptions {
   readonly prometheusClientCertFile?: string;
   readonly prometheusClientKeyFile?: string;
   readonly prometheusInsecureSkipTlsVerify?: boolean;
+  readonly adapterParity?: boolean;
   readonly prometheusVerb?: string;
   readonly metricsRelistInterval?: string;
   readonly metricsTimeout?: string;

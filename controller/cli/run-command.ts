@@ -7,6 +7,14 @@ function opt(flags: string, description: string): Option {
   return new Option(flags, description).env(envName(long));
 }
 
+/**
+ * A boolean flag that also reads `false` correctly from its environment variable (commander
+ * alone treats any value of a boolean flag's variable as true): `--x`, `--x=false`, `HPA_TS_X=false`.
+ */
+export function boolOpt(flags: string, description: string, dflt: boolean): Option {
+  return opt(flags, description).default(dflt).preset('true').argParser((v: string) => v !== 'false');
+}
+
 /** `hpa-ts run`: the controller. Flag names and defaults follow kube-controller-manager. */
 export function registerRunCommand(program: Command): void {
   const cmd = program
@@ -24,10 +32,10 @@ export function registerRunCommand(program: Command): void {
     .addOption(opt('--concurrent-horizontal-pod-autoscaler-syncs <n>', 'number of HPAs reconciled concurrently').default('5'))
     .addOption(opt('--emulated-version <version>', 'behave like this kube-controller-manager release (1.26 … 1.37)').default(DEFAULT_EMULATED_VERSION))
     .addOption(opt('--feature-gates <gates>', 'A=true,B=false: HPAConfigurableTolerance, HPAScaleToZero, HPAGeneration, HPAOptimizedSelectorStore, StaleControllerConsistencyHPA, PodLevelResources').default(''))
-    .addOption(opt('--dry-run', 'write nothing (no scale, no status, no events); log every decision as one JSON line').default(false))
-    .addOption(opt('--shadow', 'watch built-in HPAs, compute decisions, write nothing, and compare with what the built-in controller did').default(false))
+    .addOption(boolOpt('--dry-run [bool]', 'write nothing (no scale, no status, no events); log every decision as one JSON line', false))
+    .addOption(boolOpt('--shadow [bool]', 'watch built-in HPAs, compute decisions, write nothing, and compare with what the built-in controller did', false))
     .addOption(opt('--hpa-source <source>', 'builtin: autoscaling/v2 HorizontalPodAutoscalers; crd: autoscaling.hpa-ts.io/v1 (for managed clusters)').default('builtin'))
-    .addOption(opt('--leader-elect [bool]', 'elect a leader on a Lease before reconciling (true/false)').default(true).argParser((v) => v !== 'false'))
+    .addOption(boolOpt('--leader-elect [bool]', 'elect a leader on a Lease before reconciling (true/false)', true))
     .addOption(opt('--leader-elect-lease-duration <duration>', 'lease duration').default('15s'))
     .addOption(opt('--leader-elect-renew-deadline <duration>', 'how long the leader keeps trying to renew before giving up').default('10s'))
     .addOption(opt('--leader-elect-retry-period <duration>', 'wait between attempts to acquire or renew').default('2s'))

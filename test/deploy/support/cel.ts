@@ -33,7 +33,30 @@ interface Token {
   readonly pos: number;
 }
 
-const OPS = ['&&', '||', '==', '!=', '<=', '>=', '<', '>', '!', '+', '-', '*', '/', '%', '?', ':', '.', ',', '(', ')', '[', ']'];
+const OPS = [
+  '&&',
+  '||',
+  '==',
+  '!=',
+  '<=',
+  '>=',
+  '<',
+  '>',
+  '!',
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  '?',
+  ':',
+  '.',
+  ',',
+  '(',
+  ')',
+  '[',
+  ']',
+];
 
 function tokenize(src: string): Token[] {
   const out: Token[] = [];
@@ -104,7 +127,8 @@ class Parser {
 
   parseAll(): Node {
     const n = this.expr();
-    if (this.peek().t !== 'eof') throw new CelError(`unexpected ${JSON.stringify(this.peek().v)} at ${this.peek().pos}`);
+    if (this.peek().t !== 'eof')
+      throw new CelError(`unexpected ${JSON.stringify(this.peek().v)} at ${this.peek().pos}`);
     return n;
   }
 
@@ -337,7 +361,8 @@ function binary(n: Extract<Node, { k: 'bin' }>, vars: Record<string, Value>): Va
   }
   if (n.op === '+' && typeof l === 'string' && typeof r === 'string') return l + r;
   if (n.op === '+' && Array.isArray(l) && Array.isArray(r)) return [...(l as Value[]), ...(r as Value[])];
-  const comparable = (typeof l === 'number' && typeof r === 'number') || (typeof l === 'string' && typeof r === 'string');
+  const comparable =
+    (typeof l === 'number' && typeof r === 'number') || (typeof l === 'string' && typeof r === 'string');
   if (!comparable) throw new CelError(`no such overload: ${typeName(l)} ${n.op} ${typeName(r)}`);
   switch (n.op) {
     case '<':
@@ -349,7 +374,8 @@ function binary(n: Extract<Node, { k: 'bin' }>, vars: Record<string, Value>): Va
     case '>=':
       return (l as number) >= (r as number);
   }
-  if (typeof l !== 'number' || typeof r !== 'number') throw new CelError(`no such overload: ${typeName(l)} ${n.op} ${typeName(r)}`);
+  if (typeof l !== 'number' || typeof r !== 'number')
+    throw new CelError(`no such overload: ${typeName(l)} ${n.op} ${typeName(r)}`);
   const integers = Number.isInteger(l) && Number.isInteger(r);
   switch (n.op) {
     case '+':
@@ -387,7 +413,8 @@ function call(n: Extract<Node, { k: 'call' }>, vars: Record<string, Value>): Val
       if (isMap(subject)) return Object.keys(subject).length;
       break;
     case 'string':
-      if (typeof subject === 'string' || typeof subject === 'number' || typeof subject === 'boolean') return String(subject);
+      if (typeof subject === 'string' || typeof subject === 'number' || typeof subject === 'boolean')
+        return String(subject);
       break;
     case 'int':
       if (typeof subject === 'number') return Math.trunc(subject);
@@ -439,7 +466,9 @@ function macro(n: Extract<Node, { k: 'call' }>, vars: Record<string, Value>): Va
     case 'filter':
       return items.filter((x) => bool(run(x, body), n.fn));
     case 'map':
-      return extra === undefined ? items.map((x) => run(x, body)) : items.filter((x) => bool(run(x, body), n.fn)).map((x) => run(x, extra));
+      return extra === undefined
+        ? items.map((x) => run(x, body))
+        : items.filter((x) => bool(run(x, body), n.fn)).map((x) => run(x, extra));
   }
   throw new CelError(`unknown macro ${n.fn}`);
 }

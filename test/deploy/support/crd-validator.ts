@@ -64,20 +64,30 @@ export function validateCel(value: unknown, schema: Schema, path: string): Field
     } catch (e) {
       if (!(e instanceof CelError)) throw e;
       // kube-apiserver: "Invalid value: "object": internal error: runtime error: no such key: x evaluating rule: …"
-      errs.push({ type: 'FieldValueInvalid', field: path, valueText: `"${typeof value}"`, detail: `internal error: ${e.message} evaluating rule: ${r.rule}` });
+      errs.push({
+        type: 'FieldValueInvalid',
+        field: path,
+        valueText: `"${typeof value}"`,
+        detail: `internal error: ${e.message} evaluating rule: ${r.rule}`,
+      });
       continue;
     }
     if (ok !== true) {
       const type = r.reason ?? 'FieldValueInvalid';
       const detail = r.message ?? `failed rule: ${r.rule}`;
-      errs.push(type === 'FieldValueInvalid' ? { type, field, valueText: `"${Array.isArray(value) ? 'array' : typeof value}"`, detail } : { type, field, detail });
+      errs.push(
+        type === 'FieldValueInvalid'
+          ? { type, field, valueText: `"${Array.isArray(value) ? 'array' : typeof value}"`, detail }
+          : { type, field, detail },
+      );
     }
   }
   const props = (schema.properties as Record<string, Schema> | undefined) ?? {};
   if (isObj(value)) {
     for (const [k, v] of Object.entries(value)) {
       if (props[k] !== undefined) errs.push(...validateCel(v, props[k], join(path, k)));
-      else if (isObj(schema.additionalProperties)) errs.push(...validateCel(v, schema.additionalProperties, join(path, k)));
+      else if (isObj(schema.additionalProperties))
+        errs.push(...validateCel(v, schema.additionalProperties, join(path, k)));
     }
   } else if (Array.isArray(value) && isObj(schema.items)) {
     value.forEach((item, i) => errs.push(...validateCel(item, schema.items as Schema, `${path}[${i}]`)));
@@ -94,7 +104,8 @@ export function unknownFields(value: unknown, schema: Schema, path: string): Fie
     for (const [k, v] of Object.entries(value)) {
       if (path === '' && (k === 'apiVersion' || k === 'kind' || k === 'metadata')) continue;
       if (props[k] !== undefined) errs.push(...unknownFields(v, props[k], join(path, k)));
-      else if (isObj(schema.additionalProperties)) errs.push(...unknownFields(v, schema.additionalProperties, join(path, k)));
+      else if (isObj(schema.additionalProperties))
+        errs.push(...unknownFields(v, schema.additionalProperties, join(path, k)));
       else if (schema.additionalProperties !== true)
         errs.push({ type: 'FieldValueNotFound', field: join(path, k), detail: 'field not declared in schema' });
     }

@@ -116,7 +116,9 @@ export function overlayArgs(name: OverlayName): string[] {
       const p = join(dir, r);
       if (statSync(p).isDirectory()) args.push(...collect(p));
       else {
-        const dep = readYaml(p).filter(isKubeObject).find((o) => o.kind === 'Deployment');
+        const dep = readYaml(p)
+          .filter(isKubeObject)
+          .find((o) => o.kind === 'Deployment');
         if (dep !== undefined) args.push(...containerArgs(dep));
       }
     }

@@ -49,7 +49,19 @@ export const DEFAULT_ROLES: readonly GrantedRule[] = [
     builtin: true,
     rule: {
       verbs: ['get'],
-      nonResourceURLs: ['/api', '/api/*', '/apis', '/apis/*', '/healthz', '/livez', '/openapi', '/openapi/*', '/readyz', '/version', '/version/'],
+      nonResourceURLs: [
+        '/api',
+        '/api/*',
+        '/apis',
+        '/apis/*',
+        '/healthz',
+        '/livez',
+        '/openapi',
+        '/openapi/*',
+        '/readyz',
+        '/version',
+        '/version/',
+      ],
     },
   },
 ];
@@ -66,7 +78,9 @@ function resourceMatches(rule: PolicyRule, resource: string, subresource: string
 export function ruleAllows(rule: PolicyRule, req: RequestAttributes): boolean {
   if (!has(rule.verbs, req.verb)) return false;
   if (req.kind === 'nonResource') {
-    return (rule.nonResourceURLs ?? []).some((u) => u === '*' || u === req.path || (u.endsWith('*') && req.path.startsWith(u.slice(0, -1))));
+    return (rule.nonResourceURLs ?? []).some(
+      (u) => u === '*' || u === req.path || (u.endsWith('*') && req.path.startsWith(u.slice(0, -1))),
+    );
   }
   if (rule.nonResourceURLs !== undefined && rule.resources === undefined) return false;
   if (!has(rule.apiGroups, req.apiGroup)) return false;
@@ -94,7 +108,10 @@ export function rulesFor(objects: readonly KubeObject[], sa: { namespace: string
       (s) => s.kind === 'ServiceAccount' && s.name === sa.name && s.namespace === sa.namespace,
     );
   const role = (kind: string, name: string, namespace?: string): KubeObject | undefined =>
-    objects.find((o) => o.kind === kind && o.metadata.name === name && (kind === 'ClusterRole' || o.metadata.namespace === namespace));
+    objects.find(
+      (o) =>
+        o.kind === kind && o.metadata.name === name && (kind === 'ClusterRole' || o.metadata.namespace === namespace),
+    );
   const out: GrantedRule[] = [];
   for (const b of objects) {
     if ((b.kind !== 'ClusterRoleBinding' && b.kind !== 'RoleBinding') || !isSubject(b)) continue;
@@ -102,7 +119,8 @@ export function rulesFor(objects: readonly KubeObject[], sa: { namespace: string
     const ns = b.kind === 'RoleBinding' ? b.metadata.namespace : undefined;
     const r = role(ref.kind, ref.name, ns);
     if (r === undefined) throw new Error(`${b.kind} ${b.metadata.name} refers to a missing ${ref.kind} ${ref.name}`);
-    const roleId = ref.kind === 'Role' ? `Role/${r.metadata.namespace ?? ''}/${r.metadata.name}` : `ClusterRole/${r.metadata.name}`;
+    const roleId =
+      ref.kind === 'Role' ? `Role/${r.metadata.namespace ?? ''}/${r.metadata.name}` : `ClusterRole/${r.metadata.name}`;
     ((r.rules as PolicyRule[] | undefined) ?? []).forEach((rule, i) =>
       out.push({ id: `${roleId}#${i}`, rule, builtin: false, ...(ns !== undefined ? { namespace: ns } : {}) }),
     );
@@ -118,7 +136,8 @@ export function describeRequest(req: RequestAttributes): string {
 }
 
 export function describeRule(rule: PolicyRule): string {
-  if (rule.nonResourceURLs !== undefined) return `nonResourceURLs ${rule.nonResourceURLs.join(',')} [${rule.verbs.join(',')}]`;
+  if (rule.nonResourceURLs !== undefined)
+    return `nonResourceURLs ${rule.nonResourceURLs.join(',')} [${rule.verbs.join(',')}]`;
   const groups = (rule.apiGroups ?? []).map((g) => (g === '' ? 'core' : g)).join(',');
   const names = rule.resourceNames !== undefined ? ` names=${rule.resourceNames.join(',')}` : '';
   return `${groups} ${(rule.resources ?? []).join(',')}${names} [${rule.verbs.join(',')}]`;
