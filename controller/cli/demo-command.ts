@@ -5,6 +5,7 @@
  * to the controller (startController).
  */
 import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from '@commander-js/extra-typings';
@@ -26,24 +27,25 @@ export interface DemoFlags {
   readonly kubeconfigOut?: string;
   readonly rps: string;
   readonly loadDuration: string;
+  /** apiserver (custom.metrics.k8s.io, default) or prometheus (PromQL with the seed's adapter rule) */
+  readonly metricsClient?: string;
 }
 
 /** Runs the demo; resolves with the exit code (0 once replicas are back to 1). */
 export async function demo(o: DemoFlags, write: (line: string) => void): Promise<number> {
   const factor = Number(o.timeScale);
   const rps = Number(o.rps);
-  if (!(factor > 0) || !(rps >= 0)) {
-    write('error: --time-scale must be a positive number and --rps a number ≥ 0');
+  const metricsClient = o.metricsClient ?? 'apiserver';
+  if (!(factor > 0) || !(rps >= 0) || (metricsClient !== 'apiserver' && metricsClient !== 'prometheus')) {
+    write('error: --time-scale must be a positive number, --rps a number ≥ 0, --metrics-client apiserver or prometheus');
     return 2;
   }
-  const [{ runDemo }, { realClock }, { startController }, { runSettingsFromFlags, parseDuration }, { silentLogger }, { DEFAULT_RUN_FLAGS }] = await Promise.all([
-    import('../../simulator/demo.js'),
-    import('../clock.js'),
-    import('../run.js'),
-    import('../options.js'),
-    import('../logging.js'),
-    import('../../simulator/scenario/index.js'),
-  ]);
+  // one after the other: lazy imports keep `hpa-ts --help` fast (and jest's ESM loader dislikes parallel ones)
+  const { runDemo, DEFAULT_RUN_FLAGS } = await import('../../simulator/index.js');
+  const { realClock } = await import('../clock.js');
+  const { startController } = await import('../run.js');
+  const { runSettingsFromFlags, parseDuration } = await import('../options.js');
+  const { silentLogger } = await import('../logging.js');
   const settings = runSettingsFromFlags({ ...DEFAULT_RUN_FLAGS, leaderElect: false, bindAddress: '127.0.0.1:0' });
   const result = await runDemo({
     base: realClock,
@@ -54,11 +56,16 @@ export async function demo(o: DemoFlags, write: (line: string) => void): Promise
     manifestsDir: seedManifestsDir(),
     write,
     ...(o.kubeconfigOut !== undefined ? { kubeconfigPath: resolve(o.kubeconfigOut) } : {}),
-    startController: async (kubeconfig, clock) => {
+    metricsPath: metricsClient === 'prometheus' ? 'the simulator\'s Prometheus API with the seed\'s adapter rule' : 'custom.metrics.k8s.io',
+    startController: async (kubeconfig, clock, prometheus) => {
       const { KubeConfig } = await import('@kubernetes/client-node');
       const kc = new KubeConfig();
       kc.loadFromString(kubeconfig);
-      const running = await startController(settings, { metricsClient: 'apiserver' }, { kubeConfig: kc, clock, log: silentLogger(), defaultMetrics: false });
+      const metrics =
+        metricsClient === 'prometheus'
+          ? { metricsClient, prometheusUrl: prometheus.url, adapterConfig: prometheus.adapterRules }
+          : { metricsClient };
+      const running = await startController(settings, metrics, { kubeConfig: kc, clock, log: silentLogger(), defaultMetrics: false });
       return { stop: () => running.stop() };
     },
   });
@@ -70,10 +77,11 @@ export function registerDemoCommand(program: Command): void {
     .command('demo')
     .description('the seed demo: a simulated cluster, the real controller against it over HTTP, 1000 rps for 60 s, replicas 1 → 10 → 1')
     .option('--time-scale <factor>', 'simulated seconds per real second (time compression)', '4')
-    .option('--svg <file>', 'where to write the chart', 'hpa-ts-demo.svg')
+    .option('--svg <file>', 'where to write the chart', join(tmpdir(), 'hpa-ts-demo.svg'))
     .option('--kubeconfig-out <file>', 'write a kubeconfig for the simulated cluster (kubectl get hpa -w while it runs)')
     .option('--rps <n>', 'requests per second during the load phase', '1000')
     .option('--load-duration <duration>', 'how long the load lasts (simulated)', '60s')
+    .option('--metrics-client <kind>', "apiserver (custom.metrics.k8s.io) or prometheus (the simulator's Prometheus API with the seed's adapter rule)", 'apiserver')
     .action(async (o) => {
       const code = await demo(o, (line) => process.stdout.write(`${line}\n`));
       process.exit(code);

@@ -6,9 +6,11 @@ import { Command } from '@commander-js/extra-typings';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { registerDemoCommand } from './demo-command.js';
 import { registerExplainCommand } from './explain-command.js';
 import { registerMetricsCommand } from './metrics-command.js';
 import { registerRunCommand } from './run-command.js';
+import { registerSimulateCommand } from './simulate-command.js';
 
 function packageVersion(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -29,5 +31,7 @@ const program = new Command('hpa-ts')
 registerRunCommand(program);
 registerExplainCommand(program);
 registerMetricsCommand(program);
+registerSimulateCommand(program);
+registerDemoCommand(program);
 
 await program.parseAsync(process.argv);

@@ -17,6 +17,8 @@ export interface SimulateFlags {
   readonly timeScale: string;
   readonly output: string;
   readonly svg?: string;
+  /** with --serve and no scenario: Prometheus and metrics-server interval (Go duration) */
+  readonly scrapeInterval?: string;
 }
 
 function port(text: string, flag: string): number {
@@ -27,7 +29,7 @@ function port(text: string, flag: string): number {
 
 /** Runs a scenario in virtual time; writes the timeline (or JSON) with `out`, notes with `err`. */
 export async function simulateScenario(file: string, o: SimulateFlags, out: (s: string) => void, err: (s: string) => void): Promise<number> {
-  const { loadScenario, runScenario, TimelineFormatter, renderChartSvg, formatSeconds } = await import('../../simulator/scenario/index.js');
+  const { loadScenario, runScenario, TimelineFormatter, renderChartSvg, formatSeconds } = await import('../../simulator/index.js');
   const { realClock } = await import('../clock.js');
   if (o.output !== 'text' && o.output !== 'json') {
     err(`error: -o must be text or json, got "${o.output}"`);
@@ -48,7 +50,7 @@ export async function simulateScenario(file: string, o: SimulateFlags, out: (s: 
   const text = o.output === 'text';
   if (text) out(fmt.header());
   const wallStart = realClock.now();
-  const r = await runScenario(s.value, { ...(text ? { onEntry: (e) => out(fmt.line(e)) } : {}), keepDecisions: !text });
+  const r = await runScenario(s.value, { ...(text ? { onEntry: (e) => out(fmt.line(e)) } : {}), keepDecisions: !text, keepTimeline: !text });
   if (!r.ok) {
     err(`error: ${r.error}`);
     return 1;
@@ -58,7 +60,7 @@ export async function simulateScenario(file: string, o: SimulateFlags, out: (s: 
   writeFileSync(svgPath, renderChartSvg(r.value.chart, { title: s.value.name, durationSeconds: s.value.durationSeconds }));
   if (text) {
     out('');
-    out(`simulated ${formatSeconds(s.value.durationSeconds)} in ${wall.toFixed(2)} s wall: ${r.value.reconciles} reconciles, ${r.value.timeline.length} timeline lines`);
+    out(`simulated ${formatSeconds(s.value.durationSeconds)} in ${wall.toFixed(2)} s wall: ${r.value.reconciles} reconciles, ${r.value.timelineLines} timeline lines`);
     out(`chart: ${svgPath}`);
   } else {
     out(
@@ -89,14 +91,11 @@ export interface ServeHandle {
 
 /** Starts a simulated cluster and writes its kubeconfig once it is ready to serve. */
 export async function serveSimulator(file: string | undefined, o: SimulateFlags, out: (s: string) => void): Promise<ServeHandle> {
-  const [{ startSimulatorServer }, { ScaledClock }, { realClock }, { loadScenario }, { SimAnnotation }, apiserver] = await Promise.all([
-    import('../../simulator/serve.js'),
-    import('../../simulator/clock.js'),
-    import('../clock.js'),
-    import('../../simulator/scenario/index.js'),
-    import('../../simulator/workload/index.js'),
-    import('../../simulator/apiserver/index.js'),
-  ]);
+  // one after the other: lazy imports keep `hpa-ts --help` fast (and jest's ESM loader dislikes parallel ones)
+  const { startSimulatorServer, ScaledClock, loadScenario, SimAnnotation, Resources } = await import('../../simulator/index.js');
+  const { realClock } = await import('../clock.js');
+  const { parseDuration } = await import('../options.js');
+  const scrapeMs = o.scrapeInterval === undefined ? undefined : parseDuration(o.scrapeInterval, '--scrape-interval');
   const factor = Number(o.timeScale);
   if (!(factor > 0)) throw new Error(`--time-scale must be a positive number, got "${o.timeScale}"`);
   const clock = factor === 1 ? realClock : new ScaledClock({ factor, base: realClock });
@@ -117,13 +116,15 @@ export async function serveSimulator(file: string | undefined, o: SimulateFlags,
           podDefaults: s.podDefaults,
           version: s.serverVersion,
         }
-      : {}),
+      : scrapeMs !== undefined
+        ? { scrape: { scrapeIntervalMs: scrapeMs, resolutionMs: scrapeMs } }
+        : {}),
   });
   if (s !== undefined) {
     const store = server.api.store;
     for (const obj of s.objects) {
       const ns = (obj.metadata as { namespace?: string }).namespace ?? 'default';
-      if (!store.namespaceExists(ns)) store.create(apiserver.Resources.namespaces, undefined, { metadata: { name: ns } });
+      if (!store.namespaceExists(ns)) store.create(Resources.namespaces, undefined, { metadata: { name: ns } });
       const apiVersion = String(obj.apiVersion);
       const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
       const rt = store.registry.byKind(group, String(obj.kind));
@@ -152,6 +153,7 @@ export function registerSimulateCommand(program: Command): void {
     .option('--prometheus-port <n>', 'Prometheus HTTP API port with --serve (0 = any free port)', '0')
     .option('--kubeconfig-out <file>', 'with --serve: kubeconfig written once the cluster is ready', 'sim.kubeconfig')
     .option('--time-scale <factor>', 'with --serve: simulated seconds per real second', '1')
+    .option('--scrape-interval <duration>', 'with --serve: Prometheus scrape interval and metrics-server resolution (default 15s)')
     .option('-o, --output <format>', 'scenario output: text (a kubectl get hpa -w timeline) or json (every decision)', 'text')
     .option('--svg <file>', 'scenario chart (default: <scenario>.svg in the current directory)')
     .action(async (file, o) => {

@@ -5,8 +5,8 @@
  * (memory, custom series) read at any instant — plus queues drained by a workload's Ready pods.
  * State changes only at store events and when a reader asks (`advance`), never on a timer.
  */
-import type { Clock } from '../../controller/clock.js';
-import { Resources, type ObjectStore, type WatchEvent, type WatchHandle } from '../apiserver/index.js';
+import type { Selector } from '../../algorithms/index.js';
+import { Resources, type WatchEvent, type WatchHandle } from '../apiserver/index.js';
 import { asArray, asObject, asString } from '../apiserver/json.js';
 import type { KubeObject } from '../apiserver/types.js';
 import {
@@ -19,71 +19,22 @@ import {
   podReady,
   stringAnnotation,
 } from '../workload/index.js';
-import { integrate, rpsAt, type LoadTrace } from './trace.js';
+import { PodIndex, jitterKiB, sameLabels } from './pod-index.js';
+import { integrate, rpsAt } from './trace.js';
+import type { ContainerLoad, LoadModelOptions, PodLoad, PodSeriesSpec, QueueSpec, WorkloadLoadSpec, WorkloadProfile } from './types.js';
 
-/** A per-pod series driven by the pod's share of the load: value = base + perRequest × rps (gauge), or its integral (counter). */
-export interface PodSeriesSpec {
-  readonly name: string;
-  readonly kind: 'gauge' | 'counter';
-  readonly base: number;
-  readonly perRequest: number;
-  readonly labels?: Readonly<Record<string, string>>;
-}
-
-export interface WorkloadLoadSpec {
-  readonly trace?: LoadTrace;
-  readonly series?: readonly PodSeriesSpec[];
-  /** extra labels of the workload's http_requests_total series (e.g. verb: GET) */
-  readonly requestLabels?: Readonly<Record<string, string>>;
-}
-
-/** A queue (external metric): messages arrive by a trace and each Ready pod of `workload` consumes `perPodPerSecond`. */
-export interface QueueSpec {
-  readonly metric: string;
-  readonly labels: Readonly<Record<string, string>>;
-  readonly arrivals: LoadTrace;
-  readonly workload?: string;
-  readonly perPodPerSecond: number;
-  readonly initial?: number;
-}
-
-export interface LoadModelOptions {
-  readonly store: ObjectStore;
-  readonly clock: Clock;
-  /** instant traces count from (scenario start); default: clock.now() at construction */
-  readonly startedAt?: number;
-  /** by `namespace/name` of the Deployment or StatefulSet */
-  readonly workloads?: ReadonlyMap<string, WorkloadLoadSpec>;
-  readonly queues?: readonly QueueSpec[];
-}
-
-export interface ContainerLoad {
-  readonly name: string;
-  cpuSecondsTotal: number;
-  readonly serving: boolean;
-}
-
-export interface PodLoad {
-  readonly namespace: string;
-  readonly name: string;
-  readonly uid: string;
-  labels: Readonly<Record<string, string>>;
-  workload: string | undefined;
-  running: boolean;
-  ready: boolean;
-  ip: string;
-  readonly containers: ContainerLoad[];
-  requestsTotal: number;
-  /** counters of custom series by name */
-  readonly counters: Map<string, number>;
-}
+export type { ContainerLoad, LoadModelOptions, PodLoad, PodSeriesSpec, QueueSpec, WorkloadLoadSpec, WorkloadProfile } from './types.js';
 
 interface WorkloadState {
   readonly key: string;
   annotations: Readonly<Record<string, string>>;
   readonly pods: Set<PodLoad>;
   readyCount: number;
+  /** counters of its pods are integrated up to here */
+  last: number;
+  profile?: { readonly from: Readonly<Record<string, string>> | undefined; readonly value: WorkloadProfile };
 }
+
 
 interface QueueState {
   readonly spec: QueueSpec;
@@ -100,13 +51,18 @@ export class LoadModel {
   /** ReplicaSet and StatefulSet uid → workload key */
   private readonly owners = new Map<string, string>();
   private readonly pods = new Map<string, PodLoad>();
+  private readonly index = new PodIndex();
   private readonly queues: QueueState[];
-  private last: number;
+  private queueLast: number;
+  private readonly rpsCache = new Map<string, number>();
+  private rpsAt = Number.NaN;
+  private orphanLast: number;
   private watches: WatchHandle[] = [];
 
   constructor(private readonly opts: LoadModelOptions) {
     this.startedAt = opts.startedAt ?? opts.clock.now();
-    this.last = opts.clock.now();
+    this.queueLast = opts.clock.now();
+    this.orphanLast = this.queueLast;
     this.queues = (opts.queues ?? []).map((spec) => ({ spec, depth: spec.initial ?? 0 }));
   }
 
@@ -125,14 +81,21 @@ export class LoadModel {
 
   private state(key: string): WorkloadState {
     let s = this.workloads.get(key);
-    if (s === undefined) this.workloads.set(key, (s = { key, annotations: {}, pods: new Set(), readyCount: 0 }));
+    if (s === undefined) {
+      this.workloads.set(key, (s = { key, annotations: {}, pods: new Set(), readyCount: 0, last: this.opts.clock.now() }));
+    }
     return s;
   }
 
   private onWorkload(ev: WatchEvent, statefulSet: boolean): void {
     if (ev.type === 'BOOKMARK') return;
-    this.advance();
     const key = workloadKey(ev.object.metadata.namespace ?? '', ev.object.metadata.name ?? '');
+    // the offered load may change (the rps annotation): integrate what came before first
+    const now = this.opts.clock.now();
+    this.rpsCache.clear();
+    this.advanceQueues(now);
+    const existing = this.workloads.get(key);
+    if (existing !== undefined) this.advanceOne(existing, now);
     const uid = ev.object.metadata.uid;
     if (ev.type === 'DELETED') {
       const s = this.workloads.get(key);
@@ -158,31 +121,47 @@ export class LoadModel {
 
   private onPod(ev: WatchEvent): void {
     if (ev.type === 'BOOKMARK') return;
-    this.advance();
     const pod = ev.object;
     const key = workloadKey(pod.metadata.namespace ?? '', pod.metadata.name ?? '');
     let p = this.pods.get(key);
+    // the pod's workload changes how its load is spread: integrate what came before first
+    const now = this.opts.clock.now();
+    this.rpsCache.clear();
+    this.advanceQueues(now);
+    const owner = controllerUid(pod);
+    const workload = owner === undefined ? undefined : this.owners.get(owner);
+    for (const k of [p?.workload, workload]) {
+      const s = k === undefined ? undefined : this.workloads.get(k);
+      if (s !== undefined) this.advanceOne(s, now);
+    }
+    if (p?.workload === undefined || workload === undefined) this.advanceOrphans(now);
     if (ev.type === 'DELETED' || pod.metadata.deletionTimestamp !== undefined) {
       if (p !== undefined) this.detach(p);
       this.pods.delete(key);
+      if (p !== undefined) this.index.remove(p);
       return;
     }
     if (p !== undefined && p.uid !== (pod.metadata.uid ?? '')) {
       this.detach(p);
+      this.index.remove(p);
       p = undefined;
     }
     if (p === undefined) {
       p = this.newPod(pod);
       this.pods.set(key, p);
+      this.index.add(p);
     }
-    const owner = controllerUid(pod);
-    const workload = owner === undefined ? undefined : this.owners.get(owner);
     if (workload !== p.workload) {
       this.detach(p);
       p.workload = workload;
       if (workload !== undefined) this.state(workload).pods.add(p);
     }
-    p.labels = (pod.metadata.labels ?? {}) as Record<string, string>;
+    const labels = (pod.metadata.labels ?? {}) as Record<string, string>;
+    if (!sameLabels(p.labels, labels)) {
+      this.index.remove(p);
+      p.labels = labels;
+      this.index.add(p);
+    }
     p.ip = asString(asObject(pod.status)?.podIP) ?? '';
     p.running = podPhase(pod) === 'Running';
     const ready = p.running && podReady(pod);
@@ -209,6 +188,7 @@ export class LoadModel {
       containers: names.map((name, i) => ({ name, cpuSecondsTotal: 0, serving: i === servingIndex })),
       requestsTotal: 0,
       counters: new Map(),
+      memoryJitterBytes: jitterKiB(pod.metadata.name ?? '') * 1024,
     };
   }
 
@@ -260,45 +240,73 @@ export class LoadModel {
   }
 
   /** The profile knobs of a workload (annotations on the Deployment/StatefulSet, else defaults). */
-  profile(key: string | undefined): {
-    cpuBase: number;
-    cpuPerRequest: number;
-    memoryBaseBytes: number;
-    memoryPerRequestBytes: number;
-    requestsPerScrape: number;
-  } {
-    const a = [key === undefined ? undefined : this.workloads.get(key)?.annotations];
-    return {
+  profile(key: string | undefined): WorkloadProfile {
+    const s = key === undefined ? undefined : this.workloads.get(key);
+    const annotations = s?.annotations;
+    // parsed once per annotations object (a new object arrives only when the workload changes)
+    if (s?.profile !== undefined && s.profile.from === annotations) return s.profile.value;
+    const a = [annotations];
+    const value: WorkloadProfile = {
       cpuBase: numberAnnotation(a, SimAnnotation.cpuBaseMillicores, WORKLOAD_DEFAULTS.cpuBaseMillicores) / 1000,
       cpuPerRequest: numberAnnotation(a, SimAnnotation.cpuMillicoresPerRequest, WORKLOAD_DEFAULTS.cpuMillicoresPerRequest) / 1000,
       memoryBaseBytes: numberAnnotation(a, SimAnnotation.memoryBaseMiB, WORKLOAD_DEFAULTS.memoryBaseMiB) * 1024 * 1024,
       memoryPerRequestBytes: numberAnnotation(a, SimAnnotation.memoryKiBPerRequest, WORKLOAD_DEFAULTS.memoryKiBPerRequest) * 1024,
       requestsPerScrape: numberAnnotation(a, SimAnnotation.requestsPerScrape, WORKLOAD_DEFAULTS.requestsPerScrape),
     };
+    if (s !== undefined) s.profile = { from: annotations, value };
+    return value;
   }
 
-  /** Requests per second one Ready pod of the workload serves now. */
+  /** Requests per second one Ready pod of the workload serves now (remembered for the instant: scrapes ask per container). */
   perPodRps(key: string | undefined): number {
     if (key === undefined) return 0;
-    const n = this.readyPods(key);
-    return n === 0 ? 0 : this.offered(key) / n;
+    const now = this.opts.clock.now();
+    if (now !== this.rpsAt) {
+      this.rpsCache.clear();
+      this.rpsAt = now;
+    }
+    let v = this.rpsCache.get(key);
+    if (v === undefined) {
+      const n = this.readyPods(key);
+      v = n === 0 ? 0 : this.offered(key, now) / n;
+      this.rpsCache.set(key, v);
+    }
+    return v;
   }
 
   /** Brings every counter and queue up to `now`: integrates the load since the last call. */
   advance(now = this.opts.clock.now()): void {
-    const dt = (now - this.last) / 1000;
+    this.advanceQueues(now);
+    for (const s of this.workloads.values()) this.advanceOne(s, now);
+    this.advanceOrphans(now);
+  }
+
+  private advanceQueues(now: number): void {
+    const dt = (now - this.queueLast) / 1000;
     if (dt <= 0) return;
-    const a = this.seconds(this.last);
+    const a = this.seconds(this.queueLast);
     const b = this.seconds(now);
     for (const q of this.queues) this.advanceQueue(q, a, b, dt);
-    for (const s of this.workloads.values()) this.advanceWorkload(s, a, b, dt);
+    this.queueLast = now;
+  }
+
+  private advanceOne(s: WorkloadState, now: number): void {
+    const dt = (now - s.last) / 1000;
+    if (dt <= 0) return;
+    this.advanceWorkload(s, this.seconds(s.last), this.seconds(now), dt);
+    s.last = now;
+  }
+
+  /** Pods without a known workload (a bare `kubectl run`) only burn their base cpu. */
+  private advanceOrphans(now: number): void {
+    const dt = (now - this.orphanLast) / 1000;
+    if (dt <= 0) return;
+    const base = this.profile(undefined).cpuBase;
     for (const p of this.pods.values()) {
-      if (p.workload === undefined && p.running) {
-        const base = this.profile(undefined).cpuBase;
-        for (const c of p.containers) c.cpuSecondsTotal += base * dt;
-      }
+      if (p.workload !== undefined || !p.running) continue;
+      for (const c of p.containers) c.cpuSecondsTotal += base * dt;
     }
-    this.last = now;
+    this.orphanLast = now;
   }
 
   private advanceWorkload(s: WorkloadState, a: number, b: number, dt: number): void {
@@ -333,6 +341,11 @@ export class LoadModel {
     return this.pods.values();
   }
 
+  /** Pods (any phase, not being deleted) of `namespace` whose labels match `selector`, by name. */
+  podsMatching(namespace: string, selector: Selector): PodLoad[] {
+    return this.index.matching(namespace, selector);
+  }
+
   pod(namespace: string, name: string): PodLoad | undefined {
     return this.pods.get(workloadKey(namespace, name));
   }
@@ -340,12 +353,13 @@ export class LoadModel {
   /** Memory working set of a container now, bytes. */
   memoryBytes(p: PodLoad, c: ContainerLoad): number {
     const prof = this.profile(p.workload);
-    return Math.round(prof.memoryBaseBytes + (c.serving && p.ready ? prof.memoryPerRequestBytes * this.perPodRps(p.workload) : 0));
+    return Math.round(prof.memoryBaseBytes + p.memoryJitterBytes + (c.serving && p.ready ? prof.memoryPerRequestBytes * this.perPodRps(p.workload) : 0));
   }
 
   /** Custom series of a pod now: gauges at this instant, counters as integrated. */
   customSeries(p: PodLoad): { spec: PodSeriesSpec; value: number }[] {
-    const specs = p.workload === undefined ? [] : (this.spec(p.workload)?.series ?? []);
+    const specs = p.workload === undefined ? undefined : this.spec(p.workload)?.series;
+    if (specs === undefined || specs.length === 0) return [];
     const rps = p.ready ? this.perPodRps(p.workload) : 0;
     return specs.map((spec) => ({
       spec,
@@ -359,6 +373,7 @@ export class LoadModel {
 
   /** Current depth of every queue. */
   queueDepths(): { spec: QueueSpec; depth: number }[] {
+    this.advanceQueues(this.opts.clock.now());
     return this.queues.map((q) => ({ spec: q.spec, depth: q.depth }));
   }
 

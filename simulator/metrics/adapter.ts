@@ -172,9 +172,14 @@ export class AdapterEmulator {
     return ok(new AdapterEmulator(config, tsdb, rules, external));
   }
 
-  /** The adapter's series discovery (it relists every few minutes; here: at most once per 10 s of sim time). */
-  async discover(now: number): Promise<{ custom: DiscoveredMetric[]; external: DiscoveredMetric[] }> {
-    if (this.cache !== undefined && now - this.cache.at < 10_000 && now >= this.cache.at) return this.cache;
+  /**
+   * The adapter's series discovery: relisted every 10 minutes of simulated time (the adapter's
+   * --metrics-relist-interval default), and early, at most every 5 s, when asked for a metric it
+   * has not seen — so a new workload's metric is found at its HPA's first query.
+   */
+  async discover(now: number, miss = false): Promise<{ custom: DiscoveredMetric[]; external: DiscoveredMetric[] }> {
+    const age = this.cache === undefined ? Number.POSITIVE_INFINITY : now - this.cache.at;
+    if (this.cache !== undefined && age >= 0 && age < (miss ? 5_000 : 600_000)) return this.cache;
     const run = async (rules: readonly CompiledRule[]): Promise<DiscoveredMetric[]> => {
       const found = new Map<string, DiscoveredMetric>();
       for (const c of rules) {
@@ -210,7 +215,9 @@ export class AdapterEmulator {
     metricSelector: Selector,
     now: number,
   ): Promise<Result<Map<string, { value: Quantity; timestamp: number }>, AdapterFailure>> {
-    const { custom } = await this.discover(now);
+    let { custom } = await this.discover(now);
+    const known = (): boolean => custom.some((m) => m.name === metric && m.resources.some((r) => sameResource(r.resource, resource)));
+    if (!known()) custom = (await this.discover(now, true)).custom;
     const qualified = resource.group === '' ? resource.resource : `${resource.resource}.${resource.group}`;
     const notFound = (): AdapterFailure => ({
       status: 404,
@@ -258,7 +265,8 @@ export class AdapterEmulator {
     selector: Selector,
     now: number,
   ): Promise<Result<{ labels: Labels; value: Quantity; timestamp: number }[], AdapterFailure>> {
-    const { external } = await this.discover(now);
+    let { external } = await this.discover(now);
+    if (!external.some((m) => m.name === metric)) external = (await this.discover(now, true)).external;
     const d = external.find((m) => m.name === metric);
     if (d === undefined) {
       return err({ status: 404, reason: 'NotFound', message: `the server could not find the requested resource` });

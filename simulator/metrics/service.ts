@@ -13,7 +13,7 @@
 import { Quantity, type Result, type Selector, err, ok } from '../../algorithms/index.js';
 import { StaticRestMapper } from '../../metrics-clients/index.js';
 import type { Clock } from '../../controller/clock.js';
-import { Resources, type ObjectStore } from '../apiserver/index.js';
+import type { ObjectStore } from '../apiserver/index.js';
 import { rpsAt, type LoadModel, type LoadTrace } from '../load/index.js';
 import type { AdapterEmulator, AdapterFailure } from './adapter.js';
 import type { Collectors, PodResourceSample } from './scrape.js';
@@ -106,12 +106,18 @@ export class MetricsService {
   /** metrics.k8s.io PodMetrics of the pods matching `selector` (all namespaces when undefined). */
   podMetrics(namespace: string | undefined, selector: Selector): Result<PodResourceSample[], MetricsFailure> {
     if (this.isDown('resource')) return err(UNAVAILABLE);
-    return ok(this.opts.collectors.podMetrics(namespace).filter((p) => selector.matches(p.labels)));
+    if (namespace === undefined) return ok(this.opts.collectors.podMetrics(undefined).filter((p) => selector.matches(p.labels)));
+    const out: PodResourceSample[] = [];
+    for (const p of this.opts.load.podsMatching(namespace, selector)) {
+      const s = this.opts.collectors.podSample(namespace, p.name);
+      if (s !== undefined) out.push(s);
+    }
+    return ok(out);
   }
 
+  /** The pods an adapter would list through the API for a selector (sorted by name). */
   private podNames(namespace: string, selector: Selector): string[] {
-    const list = this.opts.store.list(Resources.pods, { namespace, labelSelector: selector.toString() });
-    return list.items.map((p) => p.metadata.name ?? '').sort();
+    return this.opts.load.podsMatching(namespace, selector).map((p) => p.name);
   }
 
   /** custom.metrics.k8s.io pods/*\/metric: one value per matching pod that has one. */

@@ -2,11 +2,13 @@
 import { isStoreError, type GroupVersionResource, type ObjectStore } from '../apiserver/index.js';
 import { jsonEqual } from '../apiserver/json.js';
 import type { KubeObject } from '../apiserver/types.js';
+import type { TemplateHashes } from './names.js';
 
 export interface WorkloadContext {
   readonly store: ObjectStore;
   readonly now: number;
   readonly random: () => number;
+  readonly hashes: TemplateHashes;
   /** live objects whose controller owner has this uid (pods of a ReplicaSet, ReplicaSets of a Deployment) */
   owned(ownerUid: string | undefined, resource: 'pods' | 'replicasets'): readonly KubeObject[];
 }

@@ -6,11 +6,13 @@
  */
 import type { Clock } from '../../controller/clock.js';
 import { Resources, type ObjectStore, type WatchEvent, type WatchHandle } from '../apiserver/index.js';
+import { jsonEqual } from '../apiserver/json.js';
 import type { GroupVersionResource, KubeObject } from '../apiserver/types.js';
 import { seededRandom } from '../clock.js';
 import type { WorkloadContext } from './context.js';
 import { reconcileDeployment } from './deployment.js';
 import { Kubelet } from './kubelet.js';
+import { TemplateHashes } from './names.js';
 import { annotationsOf, controllerUid } from './pods.js';
 import { reconcileReplicaSet } from './replicaset.js';
 import { reconcileStatefulSet } from './statefulset.js';
@@ -26,6 +28,19 @@ export interface WorkloadControllerOptions {
 }
 
 type Kind = 'deployments' | 'replicasets' | 'statefulsets';
+
+function onlyStatusChanged(a: KubeObject, b: KubeObject): boolean {
+  const ma = a.metadata;
+  const mb = b.metadata;
+  return (
+    ma.generation !== undefined &&
+    ma.generation === mb.generation &&
+    ma.deletionTimestamp === mb.deletionTimestamp &&
+    jsonEqual(ma.labels ?? {}, mb.labels ?? {}) &&
+    jsonEqual(ma.annotations ?? {}, mb.annotations ?? {}) &&
+    jsonEqual(ma.ownerReferences ?? [], mb.ownerReferences ?? [])
+  );
+}
 
 function keyOf(obj: KubeObject): string {
   return `${obj.metadata.namespace ?? ''}/${obj.metadata.name ?? ''}`;
@@ -79,6 +94,7 @@ export class WorkloadController {
     statefulsets: new Map(),
   };
   private readonly newPods = new Map<string, KubeObject>();
+  private readonly hashes = new TemplateHashes();
   private watches: WatchHandle[] = [];
   private scheduled = false;
   private stopped = false;
@@ -125,10 +141,15 @@ export class WorkloadController {
     const uid = ev.object.metadata.uid;
     if (ev.type === 'DELETED') {
       if (uid !== undefined) this.byUid.delete(uid);
+      this.hashes.forget(uid);
       this.dirty[kind].delete(keyOf(ev.object));
       return;
     }
+    const previous = uid === undefined ? undefined : this.byUid.get(uid)?.obj;
     if (uid !== undefined) this.byUid.set(uid, { kind, obj: ev.object });
+    // A status-only write (ours, mostly) needs no reconcile of the object itself; its owner is
+    // told separately (markOwner) because owners aggregate their dependents' status.
+    if (ev.type === 'MODIFIED' && previous !== undefined && onlyStatusChanged(previous, ev.object)) return;
     this.dirty[kind].set(keyOf(ev.object), ev.object);
     this.schedule();
   }
@@ -169,6 +190,7 @@ export class WorkloadController {
       store: this.opts.store,
       now: this.opts.clock.now(),
       random: this.random,
+      hashes: this.hashes,
       owned: (uid, resource) => (resource === 'pods' ? this.pods : this.replicaSets).of(uid),
     };
     for (let pass = 0; pass < 20; pass++) {

@@ -10,7 +10,6 @@ import { Resources, isStoreError } from '../apiserver/index.js';
 import { asArray, asNumber, asObject, asString, cloneJson, jsonEqual } from '../apiserver/json.js';
 import type { KubeObject } from '../apiserver/types.js';
 import { writeStatus, type WorkloadContext } from './context.js';
-import { podTemplateHash } from './names.js';
 import { annotationsOf, ownerRef } from './pods.js';
 
 export const POD_TEMPLATE_HASH = 'pod-template-hash';
@@ -130,7 +129,7 @@ export function reconcileDeployment(ctx: WorkloadContext, d: KubeObject): void {
   const spec = asObject(d.spec) ?? {};
   const desired = num(spec.replicas, 1);
   const oldStatus = asObject(d.status) ?? {};
-  const hash = podTemplateHash(spec.template, num(oldStatus.collisionCount, 0));
+  const hash = ctx.hashes.of(d.metadata.uid, d.metadata.generation, spec.template, num(oldStatus.collisionCount, 0));
   const surge = maxSurge(spec, desired);
   const all = ctx.owned(d.metadata.uid, 'replicasets').filter((rs) => rs.metadata.deletionTimestamp === undefined);
   let current = all.find((rs) => (rs.metadata.labels ?? {})[POD_TEMPLATE_HASH] === hash);

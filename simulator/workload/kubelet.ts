@@ -33,8 +33,35 @@ function key(pod: KubeObject): string {
 
 export class Kubelet {
   private readonly pods = new Map<string, Tracked>();
+  /**
+   * Transitions due at the same instant share one timer, so pods created together (a rescale)
+   * become Running together and their ReplicaSet reconciles once, as a real one would in one sync.
+   */
+  private readonly due = new Map<number, { cancel: () => void; fns: Set<() => void> }>();
 
   constructor(private readonly opts: KubeletOptions) {}
+
+  private at(ms: number, fn: () => void): () => void {
+    const when = this.opts.clock.now() + ms;
+    let slot = this.due.get(when);
+    if (slot === undefined) {
+      const fns = new Set<() => void>();
+      const cancel = this.opts.clock.setTimer(ms, () => {
+        this.due.delete(when);
+        for (const f of fns) f();
+      });
+      this.due.set(when, (slot = { cancel, fns }));
+    }
+    const s = slot;
+    s.fns.add(fn);
+    return () => {
+      s.fns.delete(fn);
+      if (s.fns.size === 0) {
+        s.cancel();
+        if (this.due.get(when) === s) this.due.delete(when);
+      }
+    };
+  }
 
   /** How many pods are between creation and Ready (tests, progress). */
   get starting(): number {
@@ -74,10 +101,10 @@ export class Kubelet {
     if (phase === 'Running' && ready === true) return; // already fully up (a restored pod)
     if (startText === undefined) this.write(pod, PodStage.Scheduled, tracked.times);
     const { startupMs, readinessMs } = this.delays(pod);
-    tracked.cancel = this.opts.clock.setTimer(startupMs, () => {
+    tracked.cancel = this.at(startupMs, () => {
       tracked.times = { ...tracked.times, runningAt: this.opts.clock.now() };
       if (!this.write(pod, PodStage.Running, tracked.times)) return;
-      tracked.cancel = this.opts.clock.setTimer(readinessMs, () => {
+      tracked.cancel = this.at(readinessMs, () => {
         tracked.cancel = undefined;
         tracked.times = { ...tracked.times, readyAt: this.opts.clock.now() };
         this.write(pod, PodStage.Ready, tracked.times);
@@ -93,7 +120,8 @@ export class Kubelet {
   }
 
   stop(): void {
-    for (const t of this.pods.values()) t.cancel?.();
+    for (const slot of this.due.values()) slot.cancel();
+    this.due.clear();
     this.pods.clear();
   }
 

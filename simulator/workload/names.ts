@@ -42,7 +42,28 @@ export function stableJson(v: unknown): string {
  */
 export function podTemplateHash(template: unknown, collisionCount = 0): string {
   const text = stableJson(template) + (collisionCount > 0 ? String(collisionCount) : '');
-  return safeEncodeString(String(fnv32a(text)));
+  // Ten characters always (upstream prints the uint32 in decimal, so occasionally fewer).
+  return safeEncodeString(String(fnv32a(text)).padStart(10, '0'));
+}
+
+/**
+ * podTemplateHash remembered per object uid and generation: the template is part of the spec, so
+ * it cannot change without the generation changing, and status writes (most writes) keep both.
+ */
+export class TemplateHashes {
+  private readonly memo = new Map<string, { generation: number | undefined; collisions: number; hash: string }>();
+
+  of(uid: string | undefined, generation: number | undefined, template: unknown, collisionCount = 0): string {
+    const m = uid === undefined ? undefined : this.memo.get(uid);
+    if (m !== undefined && m.generation === generation && m.collisions === collisionCount) return m.hash;
+    const hash = podTemplateHash(template, collisionCount);
+    if (uid !== undefined) this.memo.set(uid, { generation, collisions: collisionCount, hash });
+    return hash;
+  }
+
+  forget(uid: string | undefined): void {
+    if (uid !== undefined) this.memo.delete(uid);
+  }
 }
 
 /** names.SimpleNameGenerator's suffix: `n` characters of SAFE_ALPHANUMS from `random`. */

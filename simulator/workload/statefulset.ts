@@ -7,7 +7,6 @@ import { Resources, isStoreError } from '../apiserver/index.js';
 import { asNumber, asObject, asString } from '../apiserver/json.js';
 import type { KubeObject } from '../apiserver/types.js';
 import { deleteIfPresent, writeStatus, type WorkloadContext } from './context.js';
-import { podTemplateHash } from './names.js';
 import { ownerRef, podActive, podFromTemplate, podPhase, podReady } from './pods.js';
 
 function ordinalOf(setName: string, pod: KubeObject): number | undefined {
@@ -23,7 +22,7 @@ export function reconcileStatefulSet(ctx: WorkloadContext, sts: KubeObject): voi
   const desired = asNumber(spec.replicas) ?? 1;
   const name = sts.metadata.name ?? '';
   const ns = sts.metadata.namespace ?? '';
-  const revision = `${name}-${podTemplateHash(spec.template)}`;
+  const revision = `${name}-${ctx.hashes.of(sts.metadata.uid, sts.metadata.generation, spec.template)}`;
   const parallel = spec.podManagementPolicy === 'Parallel';
   const byOrdinal = new Map<number, KubeObject>();
   for (const pod of ctx.owned(sts.metadata.uid, 'pods')) {

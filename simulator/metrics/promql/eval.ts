@@ -21,17 +21,26 @@ export type QueryValue =
   | { readonly resultType: 'scalar'; readonly value: number }
   | { readonly resultType: 'matrix'; readonly series: readonly { labels: Labels; points: { t: number; v: number }[] }[] };
 
-function matches(m: Matcher, v: string | undefined): boolean {
-  const value = v ?? '';
+/** A matcher as a predicate on the label's value ('' when absent), regexes compiled once per selection. */
+function compileTest(m: Matcher): (v: string) => boolean {
   switch (m.op) {
     case '=':
-      return value === m.value;
+      return (v) => v === m.value;
     case '!=':
-      return value !== m.value;
-    case '=~':
-      return compileMatcherRegex(m.value).test(value);
-    case '!~':
-      return !compileMatcherRegex(m.value).test(value);
+      return (v) => v !== m.value;
+    case '=~': {
+      const alt = literalAlternatives(m.value);
+      if (alt !== undefined) {
+        const set = new Set(alt);
+        return (v) => set.has(v);
+      }
+      const re = compileMatcherRegex(m.value);
+      return (v) => re.test(v);
+    }
+    case '!~': {
+      const re = compileMatcherRegex(m.value);
+      return (v) => !re.test(v);
+    }
   }
 }
 
@@ -41,16 +50,53 @@ function literalAlternatives(re: string): string[] | undefined {
   return re.split('|');
 }
 
-/** Series matching every matcher, using the label index for equality and literal alternations. */
+/**
+ * Series matching every matcher. The candidates come from the label index — equality, literal
+ * alternations (`=~"a|b|c"`, what the adapter sends for pod names) or, for a label with few values
+ * such as `__name__`, the values a regex accepts — whichever is smallest; only they are checked.
+ */
 export function selectSeries(db: Tsdb, matchers: readonly Matcher[]): Series[] {
-  const eq: Record<string, string> = {};
-  for (const m of matchers) if (m.op === '=' && m.value !== '') eq[m.name] = m.value;
-  let candidates: Series[];
-  const alt = matchers.find((m) => m.op === '=~' && eq[m.name] === undefined && literalAlternatives(m.value) !== undefined);
-  if (alt !== undefined) {
-    candidates = db.withLabelIn(alt.name, literalAlternatives(alt.value) as string[]);
-  } else candidates = db.withLabels(eq);
-  return candidates.filter((s) => matchers.every((m) => matches(m, s.labels[m.name])));
+  let best: Set<Series>[] | undefined;
+  let bestSize = Number.POSITIVE_INFINITY;
+  const consider = (sets: Set<Series>[]): void => {
+    const size = sets.reduce((n, x) => n + x.size, 0);
+    if (size < bestSize) {
+      best = sets;
+      bestSize = size;
+    }
+  };
+  for (const m of matchers) {
+    if (m.op === '=' && m.value !== '') consider(db.sets(m.name, [m.value]));
+    else if (m.op === '=~') {
+      const alt = literalAlternatives(m.value);
+      if (alt !== undefined) consider(db.sets(m.name, alt));
+      else if (!compileMatcherRegex(m.value).test('') && db.valueCount(m.name) <= 1000) {
+        const re = compileMatcherRegex(m.value);
+        consider(db.sets(m.name, [...db.values(m.name)].filter((v) => re.test(v))));
+      }
+    }
+    if (bestSize === 0) return [];
+  }
+  const out: Series[] = [];
+  const tests = matchers.map(compileTest);
+  const check = (s: Series): void => {
+    for (let i = 0; i < tests.length; i++) if (!tests[i](s.labels[matchers[i].name] ?? '')) return;
+    out.push(s);
+  };
+  if (best === undefined) for (const s of db.all()) check(s);
+  else {
+    const seen = best.length > 1 ? new Set<Series>() : undefined;
+    for (const set of best) {
+      for (const s of set) {
+        if (seen !== undefined) {
+          if (seen.has(s)) continue;
+          seen.add(s);
+        }
+        check(s);
+      }
+    }
+  }
+  return out;
 }
 
 function dropName(labels: Labels): Labels {

@@ -1,0 +1,48 @@
+/**
+ * `npm start` (hpa-ts demo): the simulator over HTTP, the real controller through client-node,
+ * seed 000's manifests and 1000 rps for 60 s — here with time 20× faster than real.
+ */
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { demo } from '../../../controller/cli/demo-command.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'hpa-ts-demo-'));
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('the demo', () => {
+  it('plays the seed timeline: replicas 1 → 2 → 4 → 8 → 10 under load, back to 1 after, and finishes by itself', async () => {
+    const lines: string[] = [];
+    const svg = join(dir, 'demo.svg');
+    const started = Date.now();
+    const code = await demo({ timeScale: '20', svg, rps: '1000', loadDuration: '60s' }, (l) => lines.push(l));
+    const out = lines.join('\n');
+    expect(code).toBe(0);
+    expect(Date.now() - started).toBeLessThan(45_000);
+    expect(out).toContain('time runs 20× faster than real');
+    expect(out).toMatch(/^NAME\s+REFERENCE\s+TARGETS\s+MINPODS\s+MAXPODS\s+REPLICAS\s+AGE\s+LOAD$/m);
+    expect(out).toMatch(/^sample-httpserver {3}Deployment\/sample-httpserver {3}\d+m\/50 +1 +10 +1 +\S+ +0 rps$/m);
+    expect(out).toMatch(/^sample-httpserver .* 1000 rps$/m);
+    const done = lines.find((l) => l.startsWith('done: '));
+    expect(done).toBeDefined();
+    const sequence = (/replicas (.*)$/.exec(done ?? '')?.[1] ?? '').split(' → ').map(Number);
+    // up in doublings to the maximum, then down to the minimum (the seed shows 10 → 3 → 1)
+    expect(sequence.slice(0, 5)).toEqual([1, 2, 4, 8, 10]);
+    expect(sequence[sequence.length - 1]).toBe(1);
+    expect(lines).toContain(`chart: ${svg}`);
+    expect(existsSync(svg)).toBe(true);
+    expect(readFileSync(svg, 'utf8')).toContain('HPA default/sample-httpserver');
+  }, 60_000);
+
+  it('runs the same with the prometheus metrics client reading the simulator\'s Prometheus API through the seed\'s rule', async () => {
+    const lines: string[] = [];
+    const code = await demo({ timeScale: '20', svg: join(dir, 'prom.svg'), rps: '1000', loadDuration: '60s', metricsClient: 'prometheus' }, (l) => lines.push(l));
+    expect(code).toBe(0);
+    expect(lines.join('\n')).toContain("metrics from the simulator's Prometheus API with the seed's adapter rule");
+    const sequence = (/replicas (.*)$/.exec(lines.find((l) => l.startsWith('done: ')) ?? '')?.[1] ?? '').split(' → ').map(Number);
+    expect(sequence.slice(0, 5)).toEqual([1, 2, 4, 8, 10]);
+    expect(sequence[sequence.length - 1]).toBe(1);
+  }, 60_000);
+});

@@ -1,0 +1,94 @@
+/**
+ * Every scenario shipped in examples/ runs, in virtual time with the real controller, and shows
+ * what its seed article observed.
+ */
+import { describe, expect, it } from '@jest/globals';
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { loadScenario, runScenario, type ScenarioResult, type TimedDecision } from '../../../simulator/scenario/index.js';
+import { replicaSequence } from '../../../simulator/demo.js';
+
+const DIR = fileURLToPath(new URL('../../../examples/', import.meta.url));
+
+async function run(file: string): Promise<ScenarioResult> {
+  const s = loadScenario(`${DIR}${file}`);
+  if (!s.ok) throw new Error(s.error);
+  const r = await runScenario(s.value);
+  if (!r.ok) throw new Error(r.error);
+  return r.value;
+}
+
+const maxReplicas = (r: ScenarioResult): number => Math.max(...r.timeline.map((e) => Number(e.cells[5])));
+const lastReplicas = (r: ScenarioResult): number => Number(r.timeline[r.timeline.length - 1].cells[5]);
+const metricOf = (d: TimedDecision, i = 0): string | undefined => d.metrics[i]?.value;
+
+describe('examples/', () => {
+  it('has a scenario for every seed setup', () => {
+    expect(readdirSync(DIR).filter((f) => f.endsWith('.yaml')).sort()).toEqual([
+      'seed-000-demo.yaml',
+      'seed-001-pods-avg.yaml',
+      'seed-002-cpu-memory.yaml',
+      'seed-003-pods-per-second.yaml',
+      'seed-004-container-resource.yaml',
+      'seed-004-external-queue.yaml',
+      'seed-004-object-ingress.yaml',
+      'seed-004-pods-selector.yaml',
+    ]);
+  });
+
+  it('seed 000: http_requests_qps through the adapter rule, 1 → 2 → 4 → 8 → 10 → … → 1', async () => {
+    const r = await run('seed-000-demo.yaml');
+    expect(replicaSequence(r.timeline)).toEqual([1, 2, 4, 8, 10, 3, 1]);
+    expect(r.timeline.some((e) => e.cells[2] === '66m/50')).toBe(true);
+  });
+
+  it('seed 001: a current value of 4 against target 3 scales to 2 replicas', async () => {
+    const r = await run('seed-001-pods-avg.yaml');
+    const first = r.decisions.find((d) => metricOf(d) === '4');
+    expect(first).toMatchObject({ current: 1, desired: 2 });
+    expect(lastReplicas(r)).toBe(2);
+    expect(r.timeline.map((e) => e.cells[2])).toContain('4/3');
+  });
+
+  it('seed 002: cpu and memory Utilization, up to 3, then down one step per 5 minutes of stabilization', async () => {
+    const r = await run('seed-002-cpu-memory.yaml');
+    expect(r.timeline[r.timeline.length - 1].cells[2]).toMatch(/^memory: \d+%\/80%, cpu: \d+%\/20%$/);
+    expect(replicaSequence(r.timeline)).toEqual([1, 3, 2, 1]);
+    const down = r.decisions.filter((d) => d.scaled !== null && d.action === 'scale_down').map((d) => d.t);
+    const loadEnd = 240;
+    expect(down[0] - loadEnd).toBeGreaterThanOrEqual(300);
+    expect(down[1] - down[0]).toBeGreaterThanOrEqual(240);
+  });
+
+  it('seed 003: the v2beta1 HPA (targetAverageValue 10m) on a rate over 2m reaches 3 replicas', async () => {
+    const r = await run('seed-003-pods-per-second.yaml');
+    expect(r.timeline[0].cells[2]).toBe('<unknown>/10m');
+    expect(lastReplicas(r)).toBe(3);
+  });
+
+  it('seed 004 Object: the Ingress requests-per-second against Value 2k drives replicas up to maxReplicas', async () => {
+    const r = await run('seed-004-object-ingress.yaml');
+    expect(r.timeline.map((e) => e.cells[2])).toEqual(expect.arrayContaining(['3k/2k', '7k/2k']));
+    expect(lastReplicas(r)).toBe(10);
+  });
+
+  it('seed 004 External: queue_messages_cnt AverageValue 30 scales the consumers up, then down when the queue is drained', async () => {
+    const r = await run('seed-004-external-queue.yaml');
+    expect(r.timeline.some((e) => / \(avg\)$/.test(String(e.cells[2])))).toBe(true);
+    expect(maxReplicas(r)).toBeGreaterThanOrEqual(8);
+    expect(lastReplicas(r)).toBeLessThan(maxReplicas(r));
+  });
+
+  it('seed 004 ContainerResource: cpu of container "application" at 60 % follows the ramp', async () => {
+    const r = await run('seed-004-container-resource.yaml');
+    expect(r.timeline.some((e) => /^cpu: \d+%\/60%$/.test(String(e.cells[2])))).toBe(true);
+    expect(r.decisions.some((d) => d.metrics[0]?.type === 'ContainerResource')).toBe(true);
+    expect(lastReplicas(r)).toBeGreaterThanOrEqual(3);
+  });
+
+  it('seed 004 Pods with a metric selector: http_requests{verb=GET} at 500m', async () => {
+    const r = await run('seed-004-pods-selector.yaml');
+    expect(r.timeline.some((e) => /^\d+m\/500m$/.test(String(e.cells[2])))).toBe(true);
+    expect(maxReplicas(r)).toBeGreaterThanOrEqual(6);
+  });
+});
