@@ -76,6 +76,7 @@ export async function startController(settings: RunSettings, metricsFlags: Metri
     },
     onMalformed: (message) => log.warn({ reason: 'MalformedObject' }, message),
   });
+  // eslint-disable-next-line prefer-const -- assigned after the pod lister that reads it is built
   let controller: HpaController | undefined;
   const metricsConfig = metricsClientOptionsFromFlags(metricsFlags);
   if (!metricsConfig.ok) throw new Error(`${metricsConfig.error.field}: ${metricsConfig.error.message}`);

@@ -50,6 +50,7 @@ export async function explainHpa(target: string, settings: RunSettings, metricsF
   const cluster = createClientNodeCluster({ kubeConfig: kc, clock: realClock, ...(crd ? { hpaResource: CRD_RESOURCE } : {}), userAgent: 'hpa-ts-explain' });
   const config = metricsClientOptionsFromFlags(metricsFlags);
   if (!config.ok) return { code: 2, text: `error: ${config.error.field}: ${config.error.message}` };
+  // eslint-disable-next-line prefer-const -- assigned after the pod lister that reads it is built
   let ctl: InstanceType<typeof HpaController> | undefined;
   const metrics = await createMetricsClient(config.value, {
     kubeConfig: kc,
