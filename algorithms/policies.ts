@@ -53,6 +53,24 @@ export function convertDesiredReplicasWithRules(
 }
 
 /**
+ * The replica count at the start of a policy's period: the current count with the changes made
+ * since undone (events strictly newer than `now − periodSeconds` count).
+ */
+function periodStartReplicas(
+  currentReplicas: number,
+  periodSeconds: number,
+  upEvents: readonly ScaleEvent[],
+  downEvents: readonly ScaleEvent[],
+  now: Instant,
+): number {
+  return (
+    currentReplicas -
+    replicasChangePerPeriod(periodSeconds, upEvents, now) +
+    replicasChangePerPeriod(periodSeconds, downEvents, now)
+  );
+}
+
+/**
  * The most the scale-up policies allow now (calculateScaleUpLimitWithScalingRules, R3.5.5):
  * each policy measures from the replica count at the start of its period. Percent uses
  * float64 exactly as upstream, artefacts included (ceil(100 × 1.1) = 111).
@@ -68,10 +86,7 @@ export function scaleUpLimit(
   const useMin = rules.selectPolicy === 'Min';
   let result = useMin ? MAX_INT32 : MIN_INT32;
   for (const policy of rules.policies ?? []) {
-    const start =
-      currentReplicas -
-      replicasChangePerPeriod(policy.periodSeconds, upEvents, now) +
-      replicasChangePerPeriod(policy.periodSeconds, downEvents, now);
+    const start = periodStartReplicas(currentReplicas, policy.periodSeconds, upEvents, downEvents, now);
     const proposed =
       policy.type === 'Pods' ? start + policy.value : toInt32(Math.ceil(start * (1 + policy.value / 100)));
     result = useMin ? Math.min(result, proposed) : Math.max(result, proposed);
@@ -91,10 +106,7 @@ export function scaleDownLimit(
   const useMin = rules.selectPolicy === 'Min';
   let result = useMin ? MIN_INT32 : MAX_INT32;
   for (const policy of rules.policies ?? []) {
-    const start =
-      currentReplicas -
-      replicasChangePerPeriod(policy.periodSeconds, upEvents, now) +
-      replicasChangePerPeriod(policy.periodSeconds, downEvents, now);
+    const start = periodStartReplicas(currentReplicas, policy.periodSeconds, upEvents, downEvents, now);
     const proposed = policy.type === 'Pods' ? start - policy.value : toInt32(start * (1 - policy.value / 100));
     // Min picks the policy that removes the fewest pods, i.e. the highest floor.
     result = useMin ? Math.max(result, proposed) : Math.min(result, proposed);

@@ -8,7 +8,15 @@ import type {
   PodResourceUsage,
 } from './metric-samples.js';
 import { MAX_INT64, ceilToInt32, floatToInt64, toFloat, wrapInt64 } from './numeric.js';
-import { countReadyPods, groupPods, removeSamples, type GroupPodsSettings, type PodSamples, type PodSnapshot } from './pods.js';
+import {
+  countReadyPods,
+  groupPods,
+  removeSamples,
+  type GroupPodsSettings,
+  type PodGroups,
+  type PodSamples,
+  type PodSnapshot,
+} from './pods.js';
 import type { Profile } from './profile.js';
 import { calculateRequests } from './requests.js';
 import { err, ok, type Result } from './result.js';
@@ -81,6 +89,28 @@ function noReadyMetricsError(profile: Profile): string {
     : 'did not receive metrics for any ready pods';
 }
 
+/**
+ * The shared preamble of the per-pod calculations: list the pods (an empty list is an error),
+ * group them, and drop the samples of ignored and unready pods (R1.2.1–R1.2.3).
+ */
+function groupUsable(ctx: CalcContext, samples: PodSamples, resource: string): Result<PodGroups, string> {
+  if (ctx.pods.length === 0) return err('no pods returned by selector while calculating replica count');
+  const groups = groupPods(ctx.pods, samples, resource, ctx.groupSettings, ctx.now);
+  removeSamples(samples, groups.ignoredPods);
+  removeSamples(samples, groups.unreadyPods);
+  if (samples.size === 0) return err(noReadyMetricsError(ctx.profile));
+  return ok(groups);
+}
+
+function breakdown(groups: PodGroups): Partial<CalcDetail> {
+  return {
+    readyPods: groups.readyPodCount,
+    unreadyPods: names(groups.unreadyPods),
+    missingPods: names(groups.missingPods),
+    ignoredPods: names(groups.ignoredPods),
+  };
+}
+
 /** Resource metric with a Utilization target (upstream GetResourceReplicas, §1.4). */
 export function getResourceReplicas(
   ctx: CalcContext,
@@ -93,12 +123,9 @@ export function getResourceReplicas(
   const fetched = fetchResourceSamples(fetch, resource, container, ctx.profile);
   if (!fetched.ok) return err(`unable to get metrics for resource ${resource}: ${fetched.error}`);
   const { samples, timestamp } = fetched.value;
-  if (ctx.pods.length === 0) return err('no pods returned by selector while calculating replica count');
-
-  const groups = groupPods(ctx.pods, samples, resource, ctx.groupSettings, ctx.now);
-  removeSamples(samples, groups.ignoredPods);
-  removeSamples(samples, groups.unreadyPods);
-  if (samples.size === 0) return err(noReadyMetricsError(ctx.profile));
+  const grouped = groupUsable(ctx, samples, resource);
+  if (!grouped.ok) return grouped;
+  const groups = grouped.value;
 
   const requests = calculateRequests(ctx.pods, container, resource, ctx.profile);
   if (!requests.ok) return requests;
@@ -106,12 +133,7 @@ export function getResourceReplicas(
   const first = resourceUtilizationRatio(samples, requests.value, targetUtilization, ctx.profile.saturate);
   if (!first.ok) return first;
   const { ratio, utilization, rawAverage } = first.value;
-  const base = {
-    readyPods: groups.readyPodCount,
-    unreadyPods: names(groups.unreadyPods),
-    missingPods: names(groups.missingPods),
-    ignoredPods: names(groups.ignoredPods),
-  };
+  const base = breakdown(groups);
   const result = (replicas: number, detail: Partial<CalcDetail>): CalcOutcome =>
     ok({
       replicas,
@@ -183,19 +205,12 @@ function calcPlainMetricReplicas(
   resource: string,
   timestamp: Instant,
 ): CalcOutcome {
-  if (ctx.pods.length === 0) return err('no pods returned by selector while calculating replica count');
-  const groups = groupPods(ctx.pods, samples, resource, ctx.groupSettings, ctx.now);
-  removeSamples(samples, groups.ignoredPods);
-  removeSamples(samples, groups.unreadyPods);
-  if (samples.size === 0) return err(noReadyMetricsError(ctx.profile));
+  const grouped = groupUsable(ctx, samples, resource);
+  if (!grouped.ok) return grouped;
+  const groups = grouped.value;
 
   const { ratio, usage } = metricUsageRatio(samples, targetMilli, ctx.profile.saturate);
-  const base = {
-    readyPods: groups.readyPodCount,
-    unreadyPods: names(groups.unreadyPods),
-    missingPods: names(groups.missingPods),
-    ignoredPods: names(groups.ignoredPods),
-  };
+  const base = breakdown(groups);
   const result = (replicas: number, detail: Partial<CalcDetail>): CalcOutcome =>
     ok({
       replicas,
@@ -211,7 +226,8 @@ function calcPlainMetricReplicas(
   }
   if (groups.missingPods.size > 0) {
     const fill = ratio < 1.0 ? targetMilli : ratio > 1.0 ? 0n : undefined;
-    if (fill !== undefined) for (const pod of groups.missingPods) samples.set(pod, { value: fill, timestamp: 0, windowMs: 0 });
+    if (fill !== undefined)
+      for (const pod of groups.missingPods) samples.set(pod, { value: fill, timestamp: 0, windowMs: 0 });
   }
   if (scaleUpWithUnready) {
     for (const pod of groups.unreadyPods) samples.set(pod, { value: 0n, timestamp: 0, windowMs: 0 });
@@ -233,7 +249,14 @@ export function getRawResourceReplicas(
 ): CalcOutcome {
   const fetched = fetchResourceSamples(fetch, resource, container, ctx.profile);
   if (!fetched.ok) return err(`unable to get metrics for resource ${resource}: ${fetched.error}`);
-  return calcPlainMetricReplicas(ctx, fetched.value.samples, currentReplicas, targetMilli, resource, fetched.value.timestamp);
+  return calcPlainMetricReplicas(
+    ctx,
+    fetched.value.samples,
+    currentReplicas,
+    targetMilli,
+    resource,
+    fetched.value.timestamp,
+  );
 }
 
 /** Pods metric (upstream GetMetricReplicas, §1.7). */
@@ -245,9 +268,12 @@ export function getMetricReplicas(
   fetch: MetricsResult<PodMetricValue>,
 ): CalcOutcome {
   if (!fetch.ok) {
-    return err(`unable to get metric ${metricName}: ${apiError('unable to fetch metrics from custom metrics API', fetch.error)}`);
+    return err(
+      `unable to get metric ${metricName}: ${apiError('unable to fetch metrics from custom metrics API', fetch.error)}`,
+    );
   }
-  if (fetch.value.length === 0) return err(`unable to get metric ${metricName}: no metrics returned from custom metrics API`);
+  if (fetch.value.length === 0)
+    return err(`unable to get metric ${metricName}: no metrics returned from custom metrics API`);
   const samples = podMetricSamples(fetch.value);
   return calcPlainMetricReplicas(ctx, samples, currentReplicas, targetMilli, '', fetch.value[0].timestamp);
 }
@@ -276,7 +302,11 @@ function objectFetchError(
 }
 
 /** Object/External Value targets: ratio × ready pods, or ceil(ratio) at zero replicas (getUsageRatioReplicaCount). */
-function usageRatioReplicaCount(ctx: CalcContext, currentReplicas: number, ratio: number): Result<{ replicas: number; readyPodCount?: number }, string> {
+function usageRatioReplicaCount(
+  ctx: CalcContext,
+  currentReplicas: number,
+  ratio: number,
+): Result<{ replicas: number; readyPodCount?: number }, string> {
   if (currentReplicas !== 0) {
     if (isWithinTolerance(ratio, ctx.tolerances)) return ok({ replicas: currentReplicas });
     if (ctx.pods.length === 0) {
@@ -321,7 +351,12 @@ export function perPodUsage(usage: bigint, statusReplicas: number): bigint {
 }
 
 /** Per-pod targets on a single value: Object/External AverageValue (R1.9.1, R1.11.1). */
-function perPodReplicas(ctx: CalcContext, statusReplicas: number, usage: bigint, targetMilli: bigint): { replicas: number; ratio: number; within: boolean } {
+function perPodReplicas(
+  ctx: CalcContext,
+  statusReplicas: number,
+  usage: bigint,
+  targetMilli: bigint,
+): { replicas: number; ratio: number; within: boolean } {
   const ratio = toFloat(usage) / (toFloat(targetMilli) * statusReplicas);
   const within = isWithinTolerance(ratio, ctx.tolerances);
   const replicas = within ? statusReplicas : ceilToInt32(toFloat(usage) / toFloat(targetMilli), ctx.profile.saturate);
@@ -354,8 +389,12 @@ function externalValues(
   fetch: MetricsResult<ExternalMetricValue>,
   where: string,
 ): Result<readonly ExternalMetricValue[], string> {
-  if (!fetch.ok) return err(`unable to get external metric ${where}: ${apiError('unable to fetch metrics from external metrics API', fetch.error)}`);
-  if (fetch.value.length === 0) return err(`unable to get external metric ${where}: no metrics returned from external metrics API`);
+  if (!fetch.ok)
+    return err(
+      `unable to get external metric ${where}: ${apiError('unable to fetch metrics from external metrics API', fetch.error)}`,
+    );
+  if (fetch.value.length === 0)
+    return err(`unable to get external metric ${where}: no metrics returned from external metrics API`);
   return ok(fetch.value);
 }
 

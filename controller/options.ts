@@ -168,6 +168,34 @@ export function runSettingsFromFlags(f: RunFlags): RunSettings {
 
 export const DEFAULT_EMULATED_VERSION = `1.${NEWEST_MINOR}`;
 
+/**
+ * `hpa-ts run`'s defaults for a controller started in process (simulate, demo, tests, benchmarks):
+ * upstream's settings, leader election off, /metrics on a free loopback port, no logs.
+ */
+export const EMBEDDED_RUN_FLAGS: RunFlags = {
+  horizontalPodAutoscalerSyncPeriod: '15s',
+  horizontalPodAutoscalerTolerance: '0.1',
+  horizontalPodAutoscalerDownscaleStabilization: '5m',
+  horizontalPodAutoscalerCpuInitializationPeriod: '5m',
+  horizontalPodAutoscalerInitialReadinessDelay: '30s',
+  concurrentHorizontalPodAutoscalerSyncs: '5',
+  emulatedVersion: `1.${NEWEST_MINOR}`,
+  featureGates: '',
+  dryRun: false,
+  shadow: false,
+  hpaSource: 'builtin',
+  leaderElect: false,
+  leaderElectLeaseDuration: '15s',
+  leaderElectRenewDeadline: '10s',
+  leaderElectRetryPeriod: '2s',
+  leaderElectResourceName: 'hpa-ts',
+  bindAddress: '127.0.0.1:0',
+  eventComponent: 'horizontal-pod-autoscaler',
+  errorBackoffBase: '1s',
+  logLevel: 'silent',
+  logFormat: 'json',
+};
+
 /** HPA_TS_<FLAG_NAME_IN_UPPER_SNAKE>: every flag can come from the environment. */
 export function envName(flag: string): string {
   return `HPA_TS_${flag.replace(/^--/, '').replace(/-/g, '_').toUpperCase()}`;

@@ -2,7 +2,14 @@ import { Option, type Command } from '@commander-js/extra-typings';
 import type { MetricsFlags } from '../../metrics-clients/index.js';
 import type { Decision } from '../../algorithms/index.js';
 import { decisionRecord } from '../decision-log.js';
-import { DEFAULT_EMULATED_VERSION, envName, runSettingsFromFlags, type RunFlags, type RunSettings } from '../options.js';
+import {
+  DEFAULT_EMULATED_VERSION,
+  EMBEDDED_RUN_FLAGS,
+  envName,
+  runSettingsFromFlags,
+  type RunFlags,
+  type RunSettings,
+} from '../options.js';
 import { addMetricsClientOptions, metricsFlagsFrom, type RawMetricsOptions } from './metrics-options.js';
 
 function opt(flags: string, description: string): Option {
@@ -18,11 +25,15 @@ export function renderExplanation(d: Decision): string {
   lines.push('steps:');
   for (const s of d.explanation) lines.push(`  - ${s}`);
   lines.push(`decision: ${d.reason}`);
-  if (d.rescale !== null) lines.push(`  would write: scale ${d.reference} spec.replicas ${d.rescale.from} → ${d.rescale.to}`);
+  if (d.rescale !== null)
+    lines.push(`  would write: scale ${d.reference} spec.replicas ${d.rescale.from} → ${d.rescale.to}`);
   else lines.push('  would write: no scale change');
-  lines.push(`  status.desiredReplicas ${d.status.desiredReplicas}${d.statusChanged ? ' (status would be updated)' : ' (status unchanged)'}`);
+  lines.push(
+    `  status.desiredReplicas ${d.status.desiredReplicas}${d.statusChanged ? ' (status would be updated)' : ' (status unchanged)'}`,
+  );
   lines.push('conditions:');
-  for (const c of d.status.conditions ?? []) lines.push(`  ${c.type.padEnd(15)} ${c.status.padEnd(6)} ${(c.reason ?? '').padEnd(28)} ${c.message ?? ''}`);
+  for (const c of d.status.conditions ?? [])
+    lines.push(`  ${c.type.padEnd(15)} ${c.status.padEnd(6)} ${(c.reason ?? '').padEnd(28)} ${c.message ?? ''}`);
   if (d.events.length > 0) {
     lines.push('events:');
     for (const e of d.events) lines.push(`  ${e.type.padEnd(8)} ${e.reason.padEnd(28)} ${e.message}`);
@@ -35,7 +46,12 @@ export function renderExplanation(d: Decision): string {
  * and step; nothing is written. A fresh process has no recommendation history, so scale-down
  * stabilization only sees this decision (a running controller may hold higher recent ones).
  */
-export async function explainHpa(target: string, settings: RunSettings, metricsFlags: MetricsFlags, output: 'text' | 'json'): Promise<{ code: number; text: string }> {
+export async function explainHpa(
+  target: string,
+  settings: RunSettings,
+  metricsFlags: MetricsFlags,
+  output: 'text' | 'json',
+): Promise<{ code: number; text: string }> {
   const [namespace, name] = target.includes('/') ? target.split('/', 2) : [settings.namespace ?? 'default', target];
   const { loadKubeConfig } = await import('../run.js');
   const { createClientNodeCluster } = await import('../kube/index.js');
@@ -47,14 +63,24 @@ export async function explainHpa(target: string, settings: RunSettings, metricsF
   const { CRD_RESOURCE } = await import('../run.js');
   const kc = await loadKubeConfig(settings.kubeconfig);
   const crd = settings.hpaSource === 'crd';
-  const cluster = createClientNodeCluster({ kubeConfig: kc, clock: realClock, ...(crd ? { hpaResource: CRD_RESOURCE } : {}), userAgent: 'hpa-ts-explain' });
+  const cluster = createClientNodeCluster({
+    kubeConfig: kc,
+    clock: realClock,
+    ...(crd ? { hpaResource: CRD_RESOURCE } : {}),
+    userAgent: 'hpa-ts-explain',
+  });
   const config = metricsClientOptionsFromFlags(metricsFlags);
   if (!config.ok) return { code: 2, text: `error: ${config.error.field}: ${config.error.message}` };
   // eslint-disable-next-line prefer-const -- assigned after the pod lister that reads it is built
   let ctl: InstanceType<typeof HpaController> | undefined;
   const metrics = await createMetricsClient(config.value, {
     kubeConfig: kc,
-    podLister: (ns, sel) => Promise.resolve((ctl?.pods.inNamespace(ns) ?? []).filter((p) => sel.matches(p.labels)).map((p) => ({ name: p.name, labels: p.labels }))),
+    podLister: (ns, sel) =>
+      Promise.resolve(
+        (ctl?.pods.inNamespace(ns) ?? [])
+          .filter((p) => sel.matches(p.labels))
+          .map((p) => ({ name: p.name, labels: p.labels })),
+      ),
     now: () => Date.now(),
   });
   if (!metrics.ok) {
@@ -64,7 +90,15 @@ export async function explainHpa(target: string, settings: RunSettings, metricsF
   const recorder = new EventRecorder({ sink: cluster, clock: realClock, dryRun: true });
   ctl = new HpaController(
     { cluster, metrics: metrics.value, events: recorder, clock: realClock, log: silentLogger() },
-    { syncPeriodMs: settings.syncPeriodMs, workers: 1, config: settings.config, profile: settings.profile, mode: 'dry-run', namespace, errorBackoffBaseMs: 0 },
+    {
+      syncPeriodMs: settings.syncPeriodMs,
+      workers: 1,
+      config: settings.config,
+      profile: settings.profile,
+      mode: 'dry-run',
+      namespace,
+      errorBackoffBaseMs: 0,
+    },
   );
   try {
     await ctl.startInformers();
@@ -74,7 +108,10 @@ export async function explainHpa(target: string, settings: RunSettings, metricsF
     const d = outcome.decision;
     if (d === undefined) return { code: 1, text: `error: horizontalpodautoscaler ${key} not found` };
     if (output === 'json') return { code: 0, text: JSON.stringify(decisionRecord(d), null, 2) };
-    return { code: 0, text: `${renderExplanation(d)}\n(explained by a fresh process: no recommendation history, so stabilization only sees this decision)` };
+    return {
+      code: 0,
+      text: `${renderExplanation(d)}\n(explained by a fresh process: no recommendation history, so stabilization only sees this decision)`,
+    };
   } finally {
     ctl.stopInformers();
     recorder.stop();
@@ -91,34 +128,37 @@ export function registerExplainCommand(program: Command): void {
     .addOption(opt('--kubeconfig <file>', 'kubeconfig file'))
     .addOption(opt('-n, --namespace <namespace>', 'namespace when <hpa> has none'))
     .addOption(opt('--hpa-source <source>', 'builtin or crd').default('builtin'))
-    .addOption(opt('--emulated-version <version>', 'behave like this kube-controller-manager release').default(DEFAULT_EMULATED_VERSION))
+    .addOption(
+      opt('--emulated-version <version>', 'behave like this kube-controller-manager release').default(
+        DEFAULT_EMULATED_VERSION,
+      ),
+    )
     .addOption(opt('--feature-gates <gates>', 'A=true,B=false').default(''))
     .addOption(opt('--horizontal-pod-autoscaler-tolerance <ratio>', 'global tolerance').default('0.1'))
-    .addOption(opt('--horizontal-pod-autoscaler-downscale-stabilization <duration>', 'legacy scale-down window').default('5m'))
-    .addOption(opt('--horizontal-pod-autoscaler-cpu-initialization-period <duration>', 'cpu initialization period').default('5m'))
-    .addOption(opt('--horizontal-pod-autoscaler-initial-readiness-delay <duration>', 'initial readiness delay').default('30s'))
-    .addOption(new Option('-o, --output <format>', 'text or json').choices(['text', 'json'] as const).default('text' as const));
+    .addOption(
+      opt('--horizontal-pod-autoscaler-downscale-stabilization <duration>', 'legacy scale-down window').default('5m'),
+    )
+    .addOption(
+      opt('--horizontal-pod-autoscaler-cpu-initialization-period <duration>', 'cpu initialization period').default(
+        '5m',
+      ),
+    )
+    .addOption(
+      opt('--horizontal-pod-autoscaler-initial-readiness-delay <duration>', 'initial readiness delay').default('30s'),
+    )
+    .addOption(
+      new Option('-o, --output <format>', 'text or json').choices(['text', 'json'] as const).default('text' as const),
+    );
   addMetricsClientOptions(cmd);
   cmd.action(async (hpa, o) => {
     let settings: RunSettings;
     try {
       settings = runSettingsFromFlags({
-        horizontalPodAutoscalerSyncPeriod: '15s',
-        concurrentHorizontalPodAutoscalerSyncs: '1',
+        ...EMBEDDED_RUN_FLAGS,
         dryRun: true,
-        shadow: false,
-        leaderElect: false,
-        leaderElectLeaseDuration: '15s',
-        leaderElectRenewDeadline: '10s',
-        leaderElectRetryPeriod: '2s',
-        leaderElectResourceName: 'hpa-ts',
-        bindAddress: ':0',
-        eventComponent: 'horizontal-pod-autoscaler',
         errorBackoffBase: '0',
-        logLevel: 'silent',
-        logFormat: 'json',
         ...(o as unknown as Partial<RunFlags>),
-      } as RunFlags);
+      });
     } catch (e) {
       process.stderr.write(`error: ${(e as Error).message}\n`);
       process.exit(2);

@@ -18,8 +18,13 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { type Result, err, ok } from '../../algorithms/index.js';
-import { DEFAULT_EMULATED_VERSION, type RunFlags } from '../../controller/options.js';
-import { formatConfigError, loadAdapterConfig, parseAdapterConfig, type AdapterConfig } from '../../metrics-clients/index.js';
+import { EMBEDDED_RUN_FLAGS, type RunFlags } from '../../controller/options.js';
+import {
+  formatConfigError,
+  loadAdapterConfig,
+  parseAdapterConfig,
+  type AdapterConfig,
+} from '../../metrics-clients/index.js';
 import { parseSeconds, parseTrace, type PodSeriesSpec, type QueueSpec, type WorkloadLoadSpec } from '../load/index.js';
 import type { MetricsApi, ObjectMetricSpec } from '../metrics/service.js';
 import type { Fault, Scenario } from './types.js';
@@ -27,29 +32,8 @@ import type { Fault, Scenario } from './types.js';
 type Obj = Record<string, unknown>;
 
 /** The defaults of `hpa-ts run` (controller/cli/run-command.ts), with leader election off and logs silent. */
-export const DEFAULT_RUN_FLAGS: RunFlags = {
-  horizontalPodAutoscalerSyncPeriod: '15s',
-  horizontalPodAutoscalerTolerance: '0.1',
-  horizontalPodAutoscalerDownscaleStabilization: '5m',
-  horizontalPodAutoscalerCpuInitializationPeriod: '5m',
-  horizontalPodAutoscalerInitialReadinessDelay: '30s',
-  concurrentHorizontalPodAutoscalerSyncs: '5',
-  emulatedVersion: DEFAULT_EMULATED_VERSION,
-  featureGates: '',
-  dryRun: false,
-  shadow: false,
-  hpaSource: 'builtin',
-  leaderElect: false,
-  leaderElectLeaseDuration: '15s',
-  leaderElectRenewDeadline: '10s',
-  leaderElectRetryPeriod: '2s',
-  leaderElectResourceName: 'hpa-ts',
-  bindAddress: '127.0.0.1:0',
-  eventComponent: 'horizontal-pod-autoscaler',
-  errorBackoffBase: '1s',
-  logLevel: 'silent',
-  logFormat: 'json',
-};
+/** The defaults of an in-process controller (controller/options.ts). */
+export const DEFAULT_RUN_FLAGS: RunFlags = EMBEDDED_RUN_FLAGS;
 
 /** Flags a scenario may set (the rest make no sense in a simulation). */
 const CONTROLLER_FLAGS: Readonly<Record<string, keyof RunFlags>> = {
@@ -78,7 +62,8 @@ function stringMap(v: unknown, at: string): Result<Record<string, string>, strin
   if (o === undefined) return err(`${at}: expected a mapping of strings`);
   const out: Record<string, string> = {};
   for (const [k, x] of Object.entries(o)) {
-    if (typeof x !== 'string' && typeof x !== 'number' && typeof x !== 'boolean') return err(`${at}.${k}: expected a string`);
+    if (typeof x !== 'string' && typeof x !== 'number' && typeof x !== 'boolean')
+      return err(`${at}.${k}: expected a string`);
     out[k] = String(x);
   }
   return ok(out);
@@ -142,7 +127,8 @@ function parseSeries(v: unknown, at: string): Result<PodSeriesSpec[], string> {
   for (const [i, item] of items.value.entries()) {
     const o = obj(item) ?? {};
     const a = `${at}[${i}]`;
-    if (typeof o.name !== 'string' || !/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(o.name)) return err(`${a}.name: a Prometheus metric name is required`);
+    if (typeof o.name !== 'string' || !/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(o.name))
+      return err(`${a}.name: a Prometheus metric name is required`);
     const kind = o.kind ?? 'gauge';
     if (kind !== 'gauge' && kind !== 'counter') return err(`${a}.kind: expected gauge or counter`);
     const labels = stringMap(o.labels, `${a}.labels`);
@@ -164,7 +150,11 @@ function parseLoad(v: unknown, namespace: string, baseDir: string): Result<Map<s
     const spec = obj(raw);
     // either a bare trace ({type: …} or a number) or {trace, series, requestLabels}
     const isTrace = typeof raw === 'number' || (spec !== undefined && typeof spec.type === 'string');
-    const trace = isTrace ? parseTrace(raw, at, baseDir) : spec?.trace === undefined ? undefined : parseTrace(spec.trace, `${at}.trace`, baseDir);
+    const trace = isTrace
+      ? parseTrace(raw, at, baseDir)
+      : spec?.trace === undefined
+        ? undefined
+        : parseTrace(spec.trace, `${at}.trace`, baseDir);
     if (trace !== undefined && !trace.ok) return trace;
     const series = isTrace ? ok([]) : parseSeries(spec?.series, `${at}.series`);
     if (!series.ok) return series;
@@ -213,13 +203,18 @@ function parseObjectMetrics(v: unknown, namespace: string, baseDir: string): Res
     const o = obj(item) ?? {};
     const at = `objectMetrics[${i}]`;
     const d = obj(o.describedObject);
-    if (d === undefined || typeof d.kind !== 'string' || typeof d.name !== 'string') return err(`${at}.describedObject: {apiVersion, kind, name} is required`);
+    if (d === undefined || typeof d.kind !== 'string' || typeof d.name !== 'string')
+      return err(`${at}.describedObject: {apiVersion, kind, name} is required`);
     if (typeof o.metric !== 'string') return err(`${at}.metric: the metric name is required`);
     const trace = o.trace === undefined ? undefined : parseTrace(o.trace, `${at}.trace`, baseDir);
     if (trace !== undefined && !trace.ok) return trace;
     out.push({
       namespace: typeof o.namespace === 'string' ? o.namespace : namespace,
-      describedObject: { apiVersion: typeof d.apiVersion === 'string' ? d.apiVersion : 'v1', kind: d.kind, name: d.name },
+      describedObject: {
+        apiVersion: typeof d.apiVersion === 'string' ? d.apiVersion : 'v1',
+        kind: d.kind,
+        name: d.name,
+      },
       metric: o.metric,
       ...(typeof o.workload === 'string' ? { workload: workloadName(o.workload, namespace) } : {}),
       ...(o.scale !== undefined ? { scale: Number(o.scale) } : {}),
@@ -242,8 +237,14 @@ function parseFaults(v: unknown, namespace: string): Result<Fault[], string> {
     if (!to.ok) return to;
     if (o.type === 'metrics-unavailable') {
       const api = o.api ?? 'all';
-      if (!['resource', 'custom', 'external', 'all'].includes(String(api))) return err(`${at}.api: expected resource, custom, external or all`);
-      out.push({ type: 'metrics-unavailable', api: api as MetricsApi | 'all', fromSeconds: from.value, toSeconds: to.value });
+      if (!['resource', 'custom', 'external', 'all'].includes(String(api)))
+        return err(`${at}.api: expected resource, custom, external or all`);
+      out.push({
+        type: 'metrics-unavailable',
+        api: api as MetricsApi | 'all',
+        fromSeconds: from.value,
+        toSeconds: to.value,
+      });
     } else if (o.type === 'slow-start') {
       const factor = Number(o.factor ?? 1);
       if (!(factor > 0)) return err(`${at}.factor: expected a positive number`);
@@ -265,7 +266,8 @@ function parseController(v: unknown): Result<RunFlags, string> {
   const flags: Record<string, unknown> = { ...DEFAULT_RUN_FLAGS };
   for (const [k, raw] of Object.entries(o)) {
     const name = CONTROLLER_FLAGS[k.replace(/^--/, '')];
-    if (name === undefined) return err(`controller.${k}: unknown flag (known: ${Object.keys(CONTROLLER_FLAGS).join(', ')})`);
+    if (name === undefined)
+      return err(`controller.${k}: unknown flag (known: ${Object.keys(CONTROLLER_FLAGS).join(', ')})`);
     flags[name] = String(raw);
   }
   return ok(flags as unknown as RunFlags);

@@ -14,7 +14,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runSettingsFromFlags } from '../../controller/options.js';
+import { EMBEDDED_RUN_FLAGS, runSettingsFromFlags } from '../../controller/options.js';
 import { loadKubeConfig, startController } from '../../controller/run.js';
 import { silentLogger } from '../../controller/logging.js';
 
@@ -32,7 +32,10 @@ interface Stats {
 
 const here = dirname(fileURLToPath(import.meta.url));
 const childFile = join(here, `bench-cluster${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`);
-const child = fork(childFile, [], { execArgv: import.meta.url.endsWith('.ts') ? ['--import', 'tsx'] : [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+const child = fork(childFile, [], {
+  execArgv: import.meta.url.endsWith('.ts') ? ['--import', 'tsx'] : [],
+  stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+});
 const messages: ((m: Record<string, unknown>) => void)[] = [];
 child.on('message', (m) => messages.shift()?.(m as Record<string, unknown>));
 const next = (): Promise<Record<string, unknown>> => new Promise((r) => messages.push(r));
@@ -54,37 +57,22 @@ const lags: number[] = [];
 let reconciles = 0;
 let measuring = false;
 const settings = runSettingsFromFlags({
+  ...EMBEDDED_RUN_FLAGS,
   horizontalPodAutoscalerSyncPeriod: `${SYNC_MS}ms`,
-  horizontalPodAutoscalerTolerance: '0.1',
-  horizontalPodAutoscalerDownscaleStabilization: '5m',
-  horizontalPodAutoscalerCpuInitializationPeriod: '5m',
-  horizontalPodAutoscalerInitialReadinessDelay: '30s',
-  concurrentHorizontalPodAutoscalerSyncs: '5',
-  emulatedVersion: '1.37',
-  featureGates: '',
-  dryRun: false,
-  shadow: false,
-  hpaSource: 'builtin',
-  leaderElect: false,
-  leaderElectLeaseDuration: '15s',
-  leaderElectRenewDeadline: '10s',
-  leaderElectRetryPeriod: '2s',
-  leaderElectResourceName: 'hpa-ts',
-  bindAddress: '127.0.0.1:0',
-  eventComponent: 'horizontal-pod-autoscaler',
-  errorBackoffBase: '1s',
-  logLevel: 'silent',
-  logFormat: 'json',
 });
-const ctl = await startController(settings, { metricsClient: 'apiserver' }, {
-  kubeConfig: await loadKubeConfig(join(dir, 'kubeconfig')),
-  log: silentLogger(),
-  onOutcome: (_o, info) => {
-    if (!measuring) return;
-    reconciles++;
-    if (info.lagMs !== undefined) lags.push(info.lagMs);
+const ctl = await startController(
+  settings,
+  { metricsClient: 'apiserver' },
+  {
+    kubeConfig: await loadKubeConfig(join(dir, 'kubeconfig')),
+    log: silentLogger(),
+    onOutcome: (_o, info) => {
+      if (!measuring) return;
+      reconciles++;
+      if (info.lagMs !== undefined) lags.push(info.lagMs);
+    },
   },
-});
+);
 // Warm-up: the first pass writes every status once (new conditions); then the steady state.
 await new Promise((r) => setTimeout(r, SYNC_MS * 1.5));
 await ask('clear');
@@ -97,22 +85,30 @@ const { stats } = (await ask('stats')) as unknown as { stats: Stats };
 clearInterval(rssTimer);
 
 lags.sort((a, b) => a - b);
-const pct = (p: number): number => (lags.length === 0 ? NaN : lags[Math.min(lags.length - 1, Math.floor((p / 100) * lags.length))]);
+const pct = (p: number): number =>
+  lags.length === 0 ? NaN : lags[Math.min(lags.length - 1, Math.floor((p / 100) * lags.length))];
 const syncs = elapsed / (SYNC_MS / 1000);
 console.log(`BENCH controller_hpas ${HPAS} hpas`);
 console.log(`BENCH controller_reconciles_per_second ${(reconciles / elapsed).toFixed(1)} reconciles/s`);
 console.log(`BENCH controller_lag_p50 ${pct(50).toFixed(1)} ms`);
 console.log(`BENCH controller_lag_p99 ${pct(99).toFixed(1)} ms`);
 for (const [k, n] of Object.entries(stats.byVerb).sort()) {
-  console.log(`BENCH api_requests_per_reconcile_${k.replace(/[^a-z0-9]+/gi, '_')} ${(n / Math.max(1, reconciles)).toFixed(3)} requests`);
+  console.log(
+    `BENCH api_requests_per_reconcile_${k.replace(/[^a-z0-9]+/gi, '_')} ${(n / Math.max(1, reconciles)).toFixed(3)} requests`,
+  );
 }
 console.log(`BENCH write_requests_steady_state ${stats.writes} requests`);
-console.log(`BENCH metrics_api_calls_per_namespace_per_sync ${(stats.metricsResource / NAMESPACES / syncs).toFixed(2)} calls`);
+console.log(
+  `BENCH metrics_api_calls_per_namespace_per_sync ${(stats.metricsResource / NAMESPACES / syncs).toFixed(2)} calls`,
+);
 console.log(`BENCH controller_peak_rss ${(peakRss / 1024 / 1024).toFixed(0)} MB`);
 if (process.env.BENCH_VERBOSE !== undefined) {
   const m = process.memoryUsage();
-  console.error(`bench: heapUsed ${(m.heapUsed / 1048576).toFixed(0)} MB, heapTotal ${(m.heapTotal / 1048576).toFixed(0)} MB, external ${(m.external / 1048576).toFixed(0)} MB, arrayBuffers ${(m.arrayBuffers / 1048576).toFixed(0)} MB`);
-  if (process.env.BENCH_HEAPSNAPSHOT !== undefined) (await import('node:v8')).writeHeapSnapshot(process.env.BENCH_HEAPSNAPSHOT);
+  console.error(
+    `bench: heapUsed ${(m.heapUsed / 1048576).toFixed(0)} MB, heapTotal ${(m.heapTotal / 1048576).toFixed(0)} MB, external ${(m.external / 1048576).toFixed(0)} MB, arrayBuffers ${(m.arrayBuffers / 1048576).toFixed(0)} MB`,
+  );
+  if (process.env.BENCH_HEAPSNAPSHOT !== undefined)
+    (await import('node:v8')).writeHeapSnapshot(process.env.BENCH_HEAPSNAPSHOT);
 }
 
 await ctl.stop();

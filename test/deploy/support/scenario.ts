@@ -24,7 +24,7 @@ import {
   type ApiServerHandle,
   type RecordedRequest,
 } from '../../../simulator/apiserver/index.js';
-import { runSettingsFromFlags, type RunFlags } from '../../../controller/options.js';
+import { EMBEDDED_RUN_FLAGS, runSettingsFromFlags, type RunFlags } from '../../../controller/options.js';
 import { startController, CRD_RESOURCE, type RunningController } from '../../../controller/run.js';
 import { silentLogger } from '../../../controller/logging.js';
 import type { MetricsFlags } from '../../../metrics-clients/index.js';
@@ -80,29 +80,8 @@ const TEST_FLAGS: Partial<RunFlags> = {
   logLevel: 'silent',
 };
 
-const RUN_DEFAULTS: RunFlags = {
-  horizontalPodAutoscalerSyncPeriod: '15s',
-  horizontalPodAutoscalerTolerance: '0.1',
-  horizontalPodAutoscalerDownscaleStabilization: '5m',
-  horizontalPodAutoscalerCpuInitializationPeriod: '5m',
-  horizontalPodAutoscalerInitialReadinessDelay: '30s',
-  concurrentHorizontalPodAutoscalerSyncs: '5',
-  emulatedVersion: '1.37',
-  featureGates: '',
-  dryRun: false,
-  shadow: false,
-  hpaSource: 'builtin',
-  leaderElect: true,
-  leaderElectLeaseDuration: '15s',
-  leaderElectRenewDeadline: '10s',
-  leaderElectRetryPeriod: '2s',
-  leaderElectResourceName: 'hpa-ts',
-  bindAddress: ':8080',
-  eventComponent: 'horizontal-pod-autoscaler',
-  errorBackoffBase: '1s',
-  logLevel: 'info',
-  logFormat: 'json',
-};
+/** `hpa-ts run`'s own defaults (what the Deployment's args start from). */
+const RUN_DEFAULTS: RunFlags = { ...EMBEDDED_RUN_FLAGS, leaderElect: true, bindAddress: ':8080', logLevel: 'info' };
 
 function hpaObject(mode: Mode, name: string, target: string, metrics: unknown[]): Record<string, unknown> {
   const apiVersion = mode === 'crd' ? `${CRD_RESOURCE.group}/${CRD_RESOURCE.version}` : 'autoscaling/v2';

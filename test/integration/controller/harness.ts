@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { startApiServer, type ApiServerHandle } from '../../../simulator/apiserver/index.js';
-import { runSettingsFromFlags, type RunFlags } from '../../../controller/options.js';
+import { EMBEDDED_RUN_FLAGS, runSettingsFromFlags, type RunFlags } from '../../../controller/options.js';
 import { startController, type RunningController, loadKubeConfig } from '../../../controller/run.js';
 import { silentLogger } from '../../../controller/logging.js';
 import type { ReconcileOutcome } from '../../../controller/reconciler.js';
@@ -43,14 +43,32 @@ export async function startSim(): Promise<Sim> {
     metricsDown: false,
     close: () => server.close(),
   };
-  const unavailable = { status: 503, body: { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'ServiceUnavailable', code: 503, message: 'the server is currently unable to handle the request' } };
+  const unavailable = {
+    status: 503,
+    body: {
+      kind: 'Status',
+      apiVersion: 'v1',
+      status: 'Failure',
+      reason: 'ServiceUnavailable',
+      code: 503,
+      message: 'the server is currently unable to handle the request',
+    },
+  };
   server.registerApiGroup({
     group: 'metrics.k8s.io',
-    versions: [{ version: 'v1beta1', resources: [{ name: 'pods', namespaced: true, kind: 'PodMetrics', verbs: ['get', 'list'] }] }],
+    versions: [
+      {
+        version: 'v1beta1',
+        resources: [{ name: 'pods', namespaced: true, kind: 'PodMetrics', verbs: ['get', 'list'] }],
+      },
+    ],
     handle: (req) => {
       if (sim.metricsDown) return unavailable;
       const ns = req.segments[1];
-      const pods = server.store.list(PODS, { namespace: ns, labelSelector: req.query.get('labelSelector') ?? '' }).items;
+      const pods = server.store.list(PODS, {
+        namespace: ns,
+        labelSelector: req.query.get('labelSelector') ?? '',
+      }).items;
       const items = pods
         .filter((p) => sim.cpu.has(p.metadata.name ?? ''))
         .map((p) => ({
@@ -59,17 +77,28 @@ export async function startSim(): Promise<Sim> {
           window: '30s',
           containers: [{ name: 'app', usage: { cpu: `${sim.cpu.get(p.metadata.name ?? '') ?? 0}m`, memory: '100Mi' } }],
         }));
-      return { status: 200, body: { kind: 'PodMetricsList', apiVersion: 'metrics.k8s.io/v1beta1', metadata: {}, items } };
+      return {
+        status: 200,
+        body: { kind: 'PodMetricsList', apiVersion: 'metrics.k8s.io/v1beta1', metadata: {}, items },
+      };
     },
   });
   server.registerApiGroup({
     group: 'custom.metrics.k8s.io',
-    versions: [{ version: 'v1beta2', resources: [{ name: 'pods/http_requests_qps', namespaced: true, kind: 'MetricValueList', verbs: ['get'] }] }],
+    versions: [
+      {
+        version: 'v1beta2',
+        resources: [{ name: 'pods/http_requests_qps', namespaced: true, kind: 'MetricValueList', verbs: ['get'] }],
+      },
+    ],
     handle: (req) => {
       if (sim.metricsDown) return unavailable;
       // namespaces/{ns}/pods/*/{metric}
       const [, ns, , , metric] = req.segments;
-      const pods = server.store.list(PODS, { namespace: ns, labelSelector: req.query.get('labelSelector') ?? '' }).items;
+      const pods = server.store.list(PODS, {
+        namespace: ns,
+        labelSelector: req.query.get('labelSelector') ?? '',
+      }).items;
       const items = pods
         .filter((p) => sim.custom.has(`${metric}/${p.metadata.name}`))
         .map((p) => ({
@@ -78,7 +107,10 @@ export async function startSim(): Promise<Sim> {
           timestamp: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
           value: `${sim.custom.get(`${metric}/${p.metadata.name}`) ?? 0}m`,
         }));
-      return { status: 200, body: { kind: 'MetricValueList', apiVersion: 'custom.metrics.k8s.io/v1beta2', metadata: {}, items } };
+      return {
+        status: 200,
+        body: { kind: 'MetricValueList', apiVersion: 'custom.metrics.k8s.io/v1beta2', metadata: {}, items },
+      };
     },
   });
   return sim;
@@ -92,7 +124,12 @@ export function deployment(name: string, replicas: number, cpuRequest = '100m'):
     spec: {
       replicas,
       selector: { matchLabels: { app: name } },
-      template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'app', image: 'nginx', resources: { requests: { cpu: cpuRequest, memory: '300Mi' } } }] } },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: {
+          containers: [{ name: 'app', image: 'nginx', resources: { requests: { cpu: cpuRequest, memory: '300Mi' } } }],
+        },
+      },
     },
   };
 }
@@ -103,13 +140,19 @@ export function createReadyPod(sim: Sim, app: string, name: string, cpuRequest =
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: { name, namespace: 'default', labels: { app } },
-    spec: { containers: [{ name: 'app', image: 'nginx', resources: { requests: { cpu: cpuRequest, memory: '300Mi' } } }] },
+    spec: {
+      containers: [{ name: 'app', image: 'nginx', resources: { requests: { cpu: cpuRequest, memory: '300Mi' } } }],
+    },
   });
   const pod = sim.server.store.get(PODS, 'default', name);
   const longAgo = '2020-01-01T00:00:00Z';
   sim.server.store.updateStatus(PODS, 'default', name, {
     ...pod,
-    status: { phase: 'Running', startTime: longAgo, conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: longAgo }] },
+    status: {
+      phase: 'Running',
+      startTime: longAgo,
+      conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: longAgo }],
+    },
   });
 }
 
@@ -118,7 +161,12 @@ export function hpa(name: string, spec: Record<string, unknown>): Record<string,
     apiVersion: 'autoscaling/v2',
     kind: 'HorizontalPodAutoscaler',
     metadata: { name, namespace: 'default' },
-    spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name }, minReplicas: 1, maxReplicas: 10, ...spec },
+    spec: {
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
+      minReplicas: 1,
+      maxReplicas: 10,
+      ...spec,
+    },
   };
 }
 
@@ -128,28 +176,13 @@ export const cpuMetric = (utilization: number): Record<string, unknown> => ({
 });
 
 export const FAST_FLAGS: RunFlags = {
+  ...EMBEDDED_RUN_FLAGS,
   horizontalPodAutoscalerSyncPeriod: '300ms',
-  horizontalPodAutoscalerTolerance: '0.1',
-  horizontalPodAutoscalerDownscaleStabilization: '5m',
-  horizontalPodAutoscalerCpuInitializationPeriod: '5m',
-  horizontalPodAutoscalerInitialReadinessDelay: '30s',
-  concurrentHorizontalPodAutoscalerSyncs: '5',
-  emulatedVersion: '1.37',
-  featureGates: '',
-  dryRun: false,
-  shadow: false,
-  hpaSource: 'builtin',
-  leaderElect: false,
   leaderElectLeaseDuration: '2s',
   leaderElectRenewDeadline: '1500ms',
   leaderElectRetryPeriod: '300ms',
-  leaderElectResourceName: 'hpa-ts',
   leaderElectResourceNamespace: 'default',
-  bindAddress: '127.0.0.1:0',
-  eventComponent: 'horizontal-pod-autoscaler',
   errorBackoffBase: '100ms',
-  logLevel: 'silent',
-  logFormat: 'json',
 };
 
 export async function startCtl(
@@ -159,7 +192,11 @@ export async function startCtl(
 ): Promise<RunningController> {
   const settings = runSettingsFromFlags({ ...FAST_FLAGS, ...flags });
   const kubeConfig: KubeConfig = await loadKubeConfig(sim.kubeconfigPath);
-  return startController(settings, { metricsClient: 'apiserver' }, { kubeConfig, log: silentLogger(), defaultMetrics: false, ...(onOutcome ? { onOutcome } : {}) });
+  return startController(
+    settings,
+    { metricsClient: 'apiserver' },
+    { kubeConfig, log: silentLogger(), defaultMetrics: false, ...(onOutcome ? { onOutcome } : {}) },
+  );
 }
 
 export async function waitFor<T>(what: string, fn: () => T | undefined | false, timeoutMs = 15_000): Promise<T> {
@@ -177,15 +214,30 @@ export function replicasOf(sim: Sim, name: string): number {
   return d.spec?.replicas ?? 0;
 }
 
-export function hpaStatus(sim: Sim, name: string): { desiredReplicas?: number; conditions?: { type: string; status: string; reason: string; message: string }[]; currentMetrics?: unknown[] } {
+export function hpaStatus(
+  sim: Sim,
+  name: string,
+): {
+  desiredReplicas?: number;
+  conditions?: { type: string; status: string; reason: string; message: string }[];
+  currentMetrics?: unknown[];
+} {
   const h = sim.server.store.get(HPAS, 'default', name) as { status?: Record<string, unknown> };
   return (h.status ?? {}) as ReturnType<typeof hpaStatus>;
 }
 
-export function condition(sim: Sim, name: string, type: string): { status: string; reason: string; message: string } | undefined {
+export function condition(
+  sim: Sim,
+  name: string,
+  type: string,
+): { status: string; reason: string; message: string } | undefined {
   return hpaStatus(sim, name).conditions?.find((c) => c.type === type);
 }
 
-export function writes(sim: Sim): readonly { verb: string; resource?: string; subresource?: string; userAgent?: string }[] {
-  return sim.server.requests.filter((r) => ['create', 'update', 'patch', 'delete', 'deletecollection'].includes(r.verb));
+export function writes(
+  sim: Sim,
+): readonly { verb: string; resource?: string; subresource?: string; userAgent?: string }[] {
+  return sim.server.requests.filter((r) =>
+    ['create', 'update', 'patch', 'delete', 'deletecollection'].includes(r.verb),
+  );
 }
