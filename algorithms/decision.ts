@@ -31,6 +31,8 @@ export interface DecideInput {
   readonly config: ControllerConfig;
   readonly profile: Profile;
   readonly now: Instant;
+  /** when the reconcile began (before its I/O): upstream stamps the initial recommendation then; default `now` */
+  readonly startedAt?: Instant;
 }
 
 export interface DecisionEvent {

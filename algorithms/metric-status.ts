@@ -5,11 +5,12 @@ import { Quantity } from './quantity.js';
 
 /**
  * The quantity reported in status.currentMetrics for a raw milli-value (upstream buildQuantity,
- * R1.13.2): memory as whole bytes in BinarySI (newer, V10), everything else a DecimalSI milli quantity.
+ * R1.13.2): memory in BinarySI (newer, V10), everything else DecimalSI — both the exact milli
+ * value (NewMilliQuantity), so an average that is not a whole number of bytes prints in milli
+ * units ("20132659200m"), as kube-controller-manager 1.37 writes it (seen side by side in e2e).
  */
 export function buildQuantity(resourceName: string, rawMilli: bigint, memoryFormat: Profile['memoryStatusFormat']): Quantity {
-  if (resourceName === 'memory' && memoryFormat === 'BinarySI') return Quantity.fromValue(rawMilli / 1000n, 'BinarySI');
-  return Quantity.fromMilli(rawMilli, 'DecimalSI');
+  return Quantity.fromMilli(rawMilli, resourceName === 'memory' && memoryFormat === 'BinarySI' ? 'BinarySI' : 'DecimalSI');
 }
 
 export function milliQuantityString(milli: bigint): string {

@@ -212,7 +212,7 @@ export class HpaController {
     const compare = this.pendingCompare.get(key);
     this.pendingCompare.delete(key);
     try {
-      outcome = await this.reconciler.reconcile(key, undefined, compare?.currentReplicas);
+      outcome = await this.reconciler.reconcile(key, undefined, compare);
     } catch (e) {
       // A bug, not an expected failure: log it with the key and keep the loop alive for the others.
       log.error({ hpa: key, reason: 'ReconcilePanic', err: e instanceof Error ? e.stack : String(e) }, 'reconcile threw');

@@ -60,6 +60,8 @@ export interface RunSettings {
   readonly bindAddress: string;
   readonly eventComponent: string;
   readonly errorBackoffBaseMs: number;
+  /** share one namespace-wide metrics.k8s.io answer per sync period (off in shadow mode) */
+  readonly resourceMetricsCache: boolean;
   readonly logLevel: string;
   readonly logFormat: 'json' | 'text';
 }
@@ -91,6 +93,7 @@ export interface RunFlags {
   readonly bindAddress: string;
   readonly eventComponent: string;
   readonly errorBackoffBase: string;
+  readonly resourceMetricsCache?: boolean;
   readonly logLevel: string;
   readonly logFormat: string;
 }
@@ -161,6 +164,8 @@ export function runSettingsFromFlags(f: RunFlags): RunSettings {
     bindAddress: f.bindAddress,
     eventComponent: f.eventComponent,
     errorBackoffBaseMs: parseDuration(f.errorBackoffBase, '--error-backoff-base'),
+    // Shadow mode must read what the built-in controller reads at the same moment: no sharing.
+    resourceMetricsCache: (f.resourceMetricsCache ?? true) && !f.shadow,
     logLevel: f.logLevel,
     logFormat: f.logFormat,
   };

@@ -1,6 +1,8 @@
 import {
   decide,
+  effectiveBehavior,
   planReconcile,
+  storeScaleEvent,
   rescaleFailed,
   type ControllerConfig,
   type DecideInput,
@@ -89,22 +91,40 @@ export class Reconciler {
   }
 
   /**
-   * `currentReplicasOverride` (shadow mode) decides as if the scale read this replica count: the
-   * count the built-in controller saw, since it may have rescaled since.
+   * `builtin` (shadow mode): decide as if the scale read the replica count the built-in controller
+   * saw (it may have rescaled since), and remember its rescale as a scale event, so the behavior
+   * policies count the changes that really happened to the workload.
    */
-  async reconcile(key: string, signal?: AbortSignal, currentReplicasOverride?: number): Promise<ReconcileOutcome> {
+  async reconcile(
+    key: string,
+    signal?: AbortSignal,
+    builtin?: { currentReplicas: number; desiredReplicas: number },
+  ): Promise<ReconcileOutcome> {
+    const currentReplicasOverride = builtin?.currentReplicas;
     const { deps } = this;
     const start = deps.clock.now();
     const hpa = deps.hpas.get(key);
     if (hpa === undefined) {
       deps.state.deleteHistory(key);
-      return { key, deleted: true, statusWritten: false, durationMs: deps.clock.now() - start, metricDurationsMs: new Map() };
+      return {
+        key,
+        deleted: true,
+        statusWritten: false,
+        durationMs: deps.clock.now() - start,
+        metricDurationsMs: new Map(),
+      };
     }
     const namespace = hpa.metadata.namespace ?? '';
     const read = await this.readScale(hpa, signal);
     const scale =
       currentReplicasOverride !== undefined && read.result.ok
-        ? { ...read, result: { ok: true as const, value: { ...read.result.value, spec: { ...read.result.value.spec, replicas: currentReplicasOverride } } } }
+        ? {
+            ...read,
+            result: {
+              ok: true as const,
+              value: { ...read.result.value, spec: { ...read.result.value.spec, replicas: currentReplicasOverride } },
+            },
+          }
         : read;
     const pods = deps.pods.inNamespace(namespace);
     const selectors = deps.state.selectorEntries(namespace);
@@ -120,6 +140,7 @@ export class Reconciler {
     );
     const now = deps.clock.now();
     const input: DecideInput = {
+      startedAt: start,
       hpa,
       scale: scale.result,
       pods,
@@ -142,7 +163,16 @@ export class Reconciler {
       }
     }
     // Without a write there is no scale event to remember; recommendations are kept either way.
-    const history = deps.mode === 'write' || decision.pending === null ? decision.history : decision.pending.history;
+    let history = deps.mode === 'write' || decision.pending === null ? decision.history : decision.pending.history;
+    if (builtin !== undefined && builtin.desiredReplicas !== builtin.currentReplicas && hpa.spec.behavior != null) {
+      history = storeScaleEvent(
+        history,
+        effectiveBehavior(hpa.spec.behavior, deps.config),
+        builtin.currentReplicas,
+        builtin.desiredReplicas,
+        now,
+      );
+    }
     // Deleted while we were deciding: do not resurrect its history (upstream drops it on NotFound).
     if (deps.hpas.get(key) === undefined) deps.state.deleteHistory(key);
     else deps.state.setHistory(key, history);
@@ -164,10 +194,12 @@ export class Reconciler {
         if (res.ok) {
           statusWritten = true;
           writtenResourceVersion = res.value.metadata.resourceVersion;
-        }
-        else {
+        } else {
           deps.events.record(ref, 'Warning', 'FailedUpdateStatus', clusterMessage(res.error));
-          error = { message: `failed to update status for ${hpa.metadata.name}: ${clusterMessage(res.error)}`, spec: false };
+          error = {
+            message: `failed to update status for ${hpa.metadata.name}: ${clusterMessage(res.error)}`,
+            spec: false,
+          };
         }
       }
     }
@@ -192,7 +224,10 @@ export class Reconciler {
    * HPA) read the HPA fresh and try again, a few times. Upstream leaves this to the next sync;
    * retrying now keeps `kubectl describe hpa` current after an edit.
    */
-  private async writeStatus(hpa: HorizontalPodAutoscaler, status: HorizontalPodAutoscalerStatus): Promise<ClusterResult<HorizontalPodAutoscaler>> {
+  private async writeStatus(
+    hpa: HorizontalPodAutoscaler,
+    status: HorizontalPodAutoscalerStatus,
+  ): Promise<ClusterResult<HorizontalPodAutoscaler>> {
     let target = hpa;
     let res = await this.deps.cluster.updateHpaStatus(target, status);
     for (let attempt = 1; attempt < STATUS_WRITE_ATTEMPTS && !res.ok && res.error.status === 409; attempt++) {
@@ -233,12 +268,20 @@ export class Reconciler {
    * PUT of the scale with the read resourceVersion; on 409 Conflict re-read and retry, up to the
    * profile's attempts, 10 ms apart (V9, client-go retry.DefaultRetry). Returns null on success.
    */
-  private async writeScale(target: ScaleTarget, namespace: string, scale: Scale, replicas: number): Promise<string | null> {
+  private async writeScale(
+    target: ScaleTarget,
+    namespace: string,
+    scale: Scale,
+    replicas: number,
+  ): Promise<string | null> {
     let current = scale;
     const attempts = Math.max(1, this.deps.profile.scaleUpdateAttempts);
     let lastError = '';
     for (let attempt = 1; attempt <= attempts; attempt++) {
-      const res = await this.deps.cluster.updateScale(target, namespace, { ...current, spec: { ...current.spec, replicas } });
+      const res = await this.deps.cluster.updateScale(target, namespace, {
+        ...current,
+        spec: { ...current.spec, replicas },
+      });
       if (res.ok) return null;
       lastError = clusterMessage(res.error);
       if (res.error.status !== 409 || attempt === attempts) break;

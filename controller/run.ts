@@ -81,7 +81,7 @@ export async function startController(settings: RunSettings, metricsFlags: Metri
   const metricsConfig = metricsClientOptionsFromFlags(metricsFlags);
   if (!metricsConfig.ok) throw new Error(`${metricsConfig.error.field}: ${metricsConfig.error.message}`);
   const metrics = await createMetricsClient(
-    { ...metricsConfig.value, cache: { ...(metricsConfig.value.cache ?? {}), resourceTtlMs: settings.syncPeriodMs } },
+    { ...metricsConfig.value, cache: { ...(metricsConfig.value.cache ?? {}), resourceTtlMs: settings.resourceMetricsCache ? settings.syncPeriodMs : 0 } },
     {
       kubeConfig: kc,
       // the prometheus client lists pods from the informer cache, like the adapter lists them from the API

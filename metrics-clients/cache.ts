@@ -109,6 +109,16 @@ export class CachingMetricsClient implements MetricsClient, Invalidatable {
 
   async getResourceMetrics(q: ResourceMetricsQuery, signal?: AbortSignal): Promise<MetricsResult<PodResourceUsage>> {
     const nsKey = `resource|${q.namespace}`;
+    if (this.resourceTtl <= 0) {
+      // no sharing: ask per selector exactly as upstream does (in-flight duplicates still joined)
+      return this.shared<PodResourceUsage>(
+        'resource',
+        `${nsKey}|${q.podSelector.toString()}`,
+        0,
+        () => this.inner.getResourceMetrics(q),
+        signal,
+      );
+    }
     const wide = await this.shared<PodResourceUsage>(
       'resource',
       nsKey,

@@ -45,6 +45,7 @@ export function registerRunCommand(program: Command): void {
     .addOption(opt('--bind-address <host:port>', 'serve /healthz, /readyz and /metrics here').default(':8080'))
     .addOption(opt('--event-component <name>', 'source.component of the events written').default('horizontal-pod-autoscaler'))
     .addOption(opt('--error-backoff-base <duration>', 'first retry of a failed HPA, doubling up to the sync period; 0 = retry one sync period later like upstream').default('1s'))
+    .addOption(boolOpt('--resource-metrics-cache [bool]', 'fetch metrics.k8s.io once per namespace per sync period and share it between HPAs (off in --shadow; upstream asks per HPA)', true))
     .addOption(opt('--log-level <level>', 'fatal, error, warn, info, debug, trace').default('info'))
     .addOption(opt('--log-format <format>', 'json (one line per event) or text').default('json'));
   addMetricsClientOptions(cmd);
