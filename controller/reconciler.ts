@@ -98,7 +98,7 @@ export class Reconciler {
   async reconcile(
     key: string,
     signal?: AbortSignal,
-    builtin?: { currentReplicas: number; desiredReplicas: number },
+    builtin?: { currentReplicas: number; desiredReplicas: number; rescaled: boolean },
   ): Promise<ReconcileOutcome> {
     const currentReplicasOverride = builtin?.currentReplicas;
     const { deps } = this;
@@ -164,7 +164,11 @@ export class Reconciler {
     }
     // Without a write there is no scale event to remember; recommendations are kept either way.
     let history = deps.mode === 'write' || decision.pending === null ? decision.history : decision.pending.history;
-    if (builtin !== undefined && builtin.desiredReplicas !== builtin.currentReplicas && hpa.spec.behavior != null) {
+    if (
+      builtin?.rescaled === true &&
+      builtin.desiredReplicas !== builtin.currentReplicas &&
+      hpa.spec.behavior != null
+    ) {
       history = storeScaleEvent(
         history,
         effectiveBehavior(hpa.spec.behavior, deps.config),

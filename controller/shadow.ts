@@ -8,6 +8,12 @@ import type { ReconcileOutcome } from './reconciler.js';
 export interface BuiltinSync {
   readonly currentReplicas: number;
   readonly desiredReplicas: number;
+  /**
+   * The built-in changed the scale in this sync. A status whose desiredReplicas differs from
+   * currentReplicas is not enough: a metrics error keeps the old desiredReplicas (0 for a new HPA)
+   * without any rescale.
+   */
+  readonly rescaled: boolean;
   readonly conditions: readonly { readonly type: string; readonly status: string; readonly reason?: string }[];
 }
 
@@ -33,7 +39,16 @@ export function builtinSyncOf(prev: HorizontalPodAutoscaler | undefined, next: H
     JSON.stringify(p.conditions ?? []) !== JSON.stringify(s.conditions ?? []) ||
     JSON.stringify(p.currentMetrics ?? []) !== JSON.stringify(s.currentMetrics ?? []);
   if (!changed || (s.conditions ?? []).length === 0) return undefined;
-  return { currentReplicas: s.currentReplicas ?? 0, desiredReplicas: s.desiredReplicas, conditions: conditionsOf(s) };
+  // upstream reconcileAutoscaler sets AbleToScale/SucceededRescale and lastScaleTime only after a rescale
+  const rescaled =
+    (s.conditions ?? []).some((c) => c.type === 'AbleToScale' && c.reason === 'SucceededRescale') ||
+    (p !== null && p !== undefined && s.lastScaleTime != null && p.lastScaleTime !== s.lastScaleTime);
+  return {
+    currentReplicas: s.currentReplicas ?? 0,
+    desiredReplicas: s.desiredReplicas,
+    rescaled,
+    conditions: conditionsOf(s),
+  };
 }
 
 function conditionsOf(s: HorizontalPodAutoscalerStatus): BuiltinSync['conditions'] {

@@ -65,7 +65,13 @@ export class Kube {
   }
 
   /** Raw request; resolves with status and body text (never rejects on HTTP errors). */
-  raw(method: string, path: string, body?: unknown, contentType = 'application/json', timeoutMs = 30_000): Promise<{ status: number; text: string }> {
+  raw(
+    method: string,
+    path: string,
+    body?: unknown,
+    contentType = 'application/json',
+    timeoutMs = 30_000,
+  ): Promise<{ status: number; text: string }> {
     const data = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
     return new Promise((resolve, reject) => {
       const req = httpsRequest(
@@ -125,7 +131,10 @@ export class Kube {
     if (r.status !== 409) throw new KubeError(r.status, 'POST', collectionPath, r.text);
     const path = `${collectionPath}/${obj.metadata.name}`;
     const cur = await this.get(path);
-    return this.request<T>('PUT', path, { ...obj, metadata: { ...obj.metadata, resourceVersion: cur.metadata.resourceVersion } });
+    return this.request<T>('PUT', path, {
+      ...obj,
+      metadata: { ...obj.metadata, resourceVersion: cur.metadata.resourceVersion },
+    });
   }
 
   mergePatch<T = KubeObject>(path: string, patch: unknown): Promise<T> {
@@ -141,7 +150,11 @@ export class Kube {
    * List + watch `collectionPath` (e.g. /api/v1/pods), re-watching from the last resourceVersion
    * (re-listing on 410 Gone). Events arrive in order; the initial list arrives as ADDED.
    */
-  watch(collectionPath: string, onEvent: (type: WatchEventType, obj: KubeObject) => void, onSynced?: () => void): WatchHandle {
+  watch(
+    collectionPath: string,
+    onEvent: (type: WatchEventType, obj: KubeObject) => void,
+    onSynced?: () => void,
+  ): WatchHandle {
     let stopped = false;
     let current: { destroy(): void } | undefined;
     const sep = collectionPath.includes('?') ? '&' : '?';
@@ -159,7 +172,12 @@ export class Kube {
               onSynced?.();
             }
           }
-          rv = await this.watchOnce(`${collectionPath}${sep}watch=1&allowWatchBookmarks=true&resourceVersion=${rv}&timeoutSeconds=300`, rv, onEvent, (h) => (current = h));
+          rv = await this.watchOnce(
+            `${collectionPath}${sep}watch=1&allowWatchBookmarks=true&resourceVersion=${rv}&timeoutSeconds=300`,
+            rv,
+            onEvent,
+            (h) => (current = h),
+          );
         } catch (e) {
           if (stopped) return;
           if (e instanceof KubeError && e.status === 410) rv = undefined;
@@ -177,16 +195,30 @@ export class Kube {
     };
   }
 
-  private watchOnce(path: string, rv: string, onEvent: (type: WatchEventType, obj: KubeObject) => void, setHandle: (h: { destroy(): void }) => void): Promise<string> {
+  private watchOnce(
+    path: string,
+    rv: string,
+    onEvent: (type: WatchEventType, obj: KubeObject) => void,
+    setHandle: (h: { destroy(): void }) => void,
+  ): Promise<string> {
     return new Promise((resolve, reject) => {
       let last = rv;
       const req = httpsRequest(
-        { host: this.host, port: this.port, path, method: 'GET', agent: this.agent, headers: { Authorization: `Bearer ${this.token}`, Accept: 'application/json' } },
+        {
+          host: this.host,
+          port: this.port,
+          path,
+          method: 'GET',
+          agent: this.agent,
+          headers: { Authorization: `Bearer ${this.token}`, Accept: 'application/json' },
+        },
         (res) => {
           if (res.statusCode !== 200) {
             const chunks: Buffer[] = [];
             res.on('data', (c: Buffer) => chunks.push(c));
-            res.on('end', () => reject(new KubeError(res.statusCode ?? 0, 'GET', path, Buffer.concat(chunks).toString())));
+            res.on('end', () =>
+              reject(new KubeError(res.statusCode ?? 0, 'GET', path, Buffer.concat(chunks).toString())),
+            );
             return;
           }
           let buf = '';

@@ -43,10 +43,25 @@ export interface MetricsProvider {
   /** the pods of a namespace that answers may include */
   pods(namespace: string): readonly PodRef[];
   podUsage(namespace: string, pod: string): (Sample & { containers: readonly ContainerUsage[] }) | undefined;
-  podMetric(namespace: string, pod: string, metric: string, metricSelector: LabelMatcher): (Sample & { milli: number }) | undefined;
+  podMetric(
+    namespace: string,
+    pod: string,
+    metric: string,
+    metricSelector: LabelMatcher,
+  ): (Sample & { milli: number }) | undefined;
   /** `resource` is the group-qualified plural of the path (deployments.apps, services, namespaces) */
-  objectMetric(namespace: string, resource: string, name: string, metric: string, metricSelector: LabelMatcher): (Sample & { milli: number }) | undefined;
-  externalMetric(namespace: string, metric: string, selector: LabelMatcher): (Sample & { items: readonly { labels: Record<string, string>; milli: number }[] }) | undefined;
+  objectMetric(
+    namespace: string,
+    resource: string,
+    name: string,
+    metric: string,
+    metricSelector: LabelMatcher,
+  ): (Sample & { milli: number }) | undefined;
+  externalMetric(
+    namespace: string,
+    metric: string,
+    selector: LabelMatcher,
+  ): (Sample & { items: readonly { labels: Record<string, string>; milli: number }[] }) | undefined;
   /** every metrics request, before it is answered (the lock-step driver watches kcm's) */
   observe?(info: MetricsRequestInfo): void;
 }
@@ -93,10 +108,21 @@ export interface MetricsApiServer {
   close(): Promise<void>;
 }
 
-export async function startMetricsApi(opts: { cert: string; key: string; frontProxyCa: string; provider: MetricsProvider }): Promise<MetricsApiServer> {
+export async function startMetricsApi(opts: {
+  cert: string;
+  key: string;
+  frontProxyCa: string;
+  provider: MetricsProvider;
+}): Promise<MetricsApiServer> {
   const counter = { count: 0 };
   const server: Server = createServer(
-    { cert: readFileSync(opts.cert), key: readFileSync(opts.key), ca: readFileSync(opts.frontProxyCa), requestCert: true, rejectUnauthorized: false },
+    {
+      cert: readFileSync(opts.cert),
+      key: readFileSync(opts.key),
+      ca: readFileSync(opts.frontProxyCa),
+      requestCert: true,
+      rejectUnauthorized: false,
+    },
     (req, res) => {
       counter.count++;
       try {
@@ -138,7 +164,10 @@ function handle(req: IncomingMessage, res: ServerResponse, p: MetricsProvider): 
     send(res, 200, { kind: 'APIGroupList', apiVersion: 'v1', groups: Object.values(GROUPS).map(apiGroup) });
     return;
   }
-  const seg = path.split('/').filter((s) => s !== '').map(decodeURIComponent);
+  const seg = path
+    .split('/')
+    .filter((s) => s !== '')
+    .map(decodeURIComponent);
   if (seg[0] !== 'apis' || seg.length < 2) {
     status(res, 404, 'NotFound', `the server could not find the requested resource (${path})`);
     return;
@@ -176,11 +205,21 @@ function podMetrics(p: MetricsProvider, ns: string, pod: PodRef): unknown {
     metadata: { name: pod.name, namespace: ns, labels: pod.labels, creationTimestamp: u.timestamp },
     timestamp: u.timestamp,
     window: `${u.windowSeconds}s`,
-    containers: u.containers.map((c) => ({ name: c.name, usage: { cpu: milliQuantity(c.cpuMilli), memory: String(Math.round(c.memoryBytes)) } })),
+    containers: u.containers.map((c) => ({
+      name: c.name,
+      usage: { cpu: milliQuantity(c.cpuMilli), memory: String(Math.round(c.memoryBytes)) },
+    })),
   };
 }
 
-function resourceMetrics(res: ServerResponse, p: MetricsProvider, rest: string[], q: URLSearchParams, user: string, path: string): void {
+function resourceMetrics(
+  res: ServerResponse,
+  p: MetricsProvider,
+  rest: string[],
+  q: URLSearchParams,
+  user: string,
+  path: string,
+): void {
   if (rest[0] === 'nodes') {
     send(res, 200, { kind: 'NodeMetricsList', apiVersion: 'metrics.k8s.io/v1beta1', metadata: {}, items: [] });
     return;
@@ -199,7 +238,11 @@ function resourceMetrics(res: ServerResponse, p: MetricsProvider, rest: string[]
     return;
   }
   const sel = parseLabelSelector(q.get('labelSelector'));
-  const items = p.pods(ns).filter((pod) => sel(pod.labels)).map((pod) => podMetrics(p, ns, pod)).filter((x) => x !== undefined);
+  const items = p
+    .pods(ns)
+    .filter((pod) => sel(pod.labels))
+    .map((pod) => podMetrics(p, ns, pod))
+    .filter((x) => x !== undefined);
   send(res, 200, { kind: 'PodMetricsList', apiVersion: 'metrics.k8s.io/v1beta1', metadata: {}, items });
 }
 
@@ -236,10 +279,18 @@ const KIND_OF: Readonly<Record<string, { kind: string; apiVersion: string }>> = 
   namespaces: { kind: 'Namespace', apiVersion: '/v1' },
   'deployments.apps': { kind: 'Deployment', apiVersion: 'apps/v1' },
   'ingresses.networking.k8s.io': { kind: 'Ingress', apiVersion: 'networking.k8s.io/v1' },
-  'configmaps': { kind: 'ConfigMap', apiVersion: '/v1' },
+  configmaps: { kind: 'ConfigMap', apiVersion: '/v1' },
 };
 
-function customMetrics(res: ServerResponse, p: MetricsProvider, rest: string[], q: URLSearchParams, user: string, path: string, version: string): void {
+function customMetrics(
+  res: ServerResponse,
+  p: MetricsProvider,
+  rest: string[],
+  q: URLSearchParams,
+  user: string,
+  path: string,
+  version: string,
+): void {
   // namespaces/{ns}/pods/{*|name}/{metric} · namespaces/{ns}/metrics/{metric} · namespaces/{ns}/{resource}/{name}/{metric}
   if (rest[0] !== 'namespaces' || rest.length < 4) {
     status(res, 404, 'NotFound', `not found: ${path}`);
@@ -249,12 +300,21 @@ function customMetrics(res: ServerResponse, p: MetricsProvider, rest: string[], 
   p.observe?.({ user, api: 'custom', namespace: ns, path });
   const metricSel = parseLabelSelector(q.get('metricLabelSelector'));
   const list = (items: DescribedValue[]): void =>
-    send(res, 200, { kind: 'MetricValueList', apiVersion: `custom.metrics.k8s.io/${version}`, metadata: {}, items: items.map((v) => metricValue(v, version)) });
-  const notFound = (metric: string): void => status(res, 404, 'NotFound', `the server could not find the metric ${metric} for ${rest[2]}`);
+    send(res, 200, {
+      kind: 'MetricValueList',
+      apiVersion: `custom.metrics.k8s.io/${version}`,
+      metadata: {},
+      items: items.map((v) => metricValue(v, version)),
+    });
+  const notFound = (metric: string): void =>
+    status(res, 404, 'NotFound', `the server could not find the metric ${metric} for ${rest[2]}`);
   if (rest[2] === 'metrics' && rest.length === 4) {
     const s = p.objectMetric(ns, 'namespaces', ns, rest[3], metricSel);
     if (s === undefined) notFound(rest[3]);
-    else list([{ describedObject: { kind: 'Namespace', name: ns, apiVersion: '/v1' }, metric: rest[3], selectorText: null, s }]);
+    else
+      list([
+        { describedObject: { kind: 'Namespace', name: ns, apiVersion: '/v1' }, metric: rest[3], selectorText: null, s },
+      ]);
     return;
   }
   if (rest.length !== 5) {
@@ -268,7 +328,13 @@ function customMetrics(res: ServerResponse, p: MetricsProvider, rest: string[], 
     const items: DescribedValue[] = [];
     for (const pod of pods) {
       const s = p.podMetric(ns, pod.name, metric, metricSel);
-      if (s !== undefined) items.push({ describedObject: { kind: 'Pod', namespace: ns, name: pod.name, apiVersion: '/v1' }, metric, selectorText: null, s });
+      if (s !== undefined)
+        items.push({
+          describedObject: { kind: 'Pod', namespace: ns, name: pod.name, apiVersion: '/v1' },
+          metric,
+          selectorText: null,
+          s,
+        });
     }
     if (items.length === 0 && name !== '*') notFound(metric);
     else list(items);
@@ -280,10 +346,19 @@ function customMetrics(res: ServerResponse, p: MetricsProvider, rest: string[], 
     return;
   }
   const k = KIND_OF[resource] ?? { kind: resource, apiVersion: '' };
-  list([{ describedObject: { kind: k.kind, namespace: ns, name, apiVersion: k.apiVersion }, metric, selectorText: null, s }]);
+  list([
+    { describedObject: { kind: k.kind, namespace: ns, name, apiVersion: k.apiVersion }, metric, selectorText: null, s },
+  ]);
 }
 
-function externalMetrics(res: ServerResponse, p: MetricsProvider, rest: string[], q: URLSearchParams, user: string, path: string): void {
+function externalMetrics(
+  res: ServerResponse,
+  p: MetricsProvider,
+  rest: string[],
+  q: URLSearchParams,
+  user: string,
+  path: string,
+): void {
   if (rest[0] !== 'namespaces' || rest.length !== 3) {
     status(res, 404, 'NotFound', `not found: ${path}`);
     return;
@@ -292,13 +367,24 @@ function externalMetrics(res: ServerResponse, p: MetricsProvider, rest: string[]
   p.observe?.({ user, api: 'external', namespace: ns, path });
   const r = p.externalMetric(ns, metric, parseLabelSelector(q.get('labelSelector')));
   if (r === undefined) {
-    status(res, 404, 'NotFound', `the server could not find the requested resource (get ${metric}.external.metrics.k8s.io)`);
+    status(
+      res,
+      404,
+      'NotFound',
+      `the server could not find the requested resource (get ${metric}.external.metrics.k8s.io)`,
+    );
     return;
   }
   send(res, 200, {
     kind: 'ExternalMetricValueList',
     apiVersion: 'external.metrics.k8s.io/v1beta1',
     metadata: {},
-    items: r.items.map((it) => ({ metricName: metric, metricLabels: it.labels, timestamp: r.timestamp, window: r.windowSeconds, value: milliQuantity(it.milli) })),
+    items: r.items.map((it) => ({
+      metricName: metric,
+      metricLabels: it.labels,
+      timestamp: r.timestamp,
+      window: r.windowSeconds,
+      value: milliQuantity(it.milli),
+    })),
   });
 }

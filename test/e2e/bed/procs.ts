@@ -1,12 +1,13 @@
 /**
  * Child processes of the e2e bed: each runs in its own process group (so a kill reaches whatever
- * it forks), logs to a file, and is written down in a registry directory until it has stopped —
- * so a crashed or interrupted run (SIGINT, a failing test, a killed jest worker) leaves nothing
- * behind: the exit hooks here kill every group this process started, and the jest global
- * setup/teardown (../global-setup.js, ../global-teardown.js) kill the groups of owners that died.
+ * it forks), under `setpriv --pdeathsig KILL` (the kernel kills it when this process dies, even by
+ * SIGKILL or jest's own SIGINT handling), logs to a file, and is written down in a registry
+ * directory until it has stopped. Belt and braces for a crashed or interrupted run: the exit hooks
+ * here kill every group this process started, and the jest global setup/teardown
+ * (../global-setup.js, ../global-teardown.js) kill the groups of owners that died.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, openSync, closeSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -26,6 +27,7 @@ export interface Proc {
 }
 
 const live = new Map<number, { name: string; file: string }>();
+const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p));
 let hooksInstalled = false;
 
 function killGroupSync(pid: number, signal: NodeJS.Signals): void {
@@ -66,11 +68,21 @@ export interface SpawnOptions {
   readonly cwd?: string;
 }
 
-export function spawnProc(name: string, command: string, args: readonly string[], logFile: string, opts: SpawnOptions = {}): Proc {
+export function spawnProc(
+  name: string,
+  command: string,
+  args: readonly string[],
+  logFile: string,
+  opts: SpawnOptions = {},
+): Proc {
   installHooks();
   mkdirSync(REGISTRY_DIR, { recursive: true });
   const fd = openSync(logFile, 'a');
-  const child = spawn(command, args, {
+  // setpriv --pdeathsig: the kernel kills the child when this process dies, however it dies
+  // (jest's SIGINT handling, SIGKILL, a crash) — exit hooks alone cannot promise that
+  const [cmd, argv] =
+    SETPRIV !== undefined ? [SETPRIV, ['--pdeathsig', 'KILL', '--', command, ...args]] : [command, [...args]];
+  const child = spawn(cmd, argv, {
     detached: true,
     stdio: ['ignore', fd, fd],
     env: opts.env ?? process.env,
@@ -111,6 +123,17 @@ export function spawnProc(name: string, command: string, args: readonly string[]
   };
 }
 
+/**
+ * A temp dir of this process: removed by the next run's global setup if this process dies
+ * without removing it. Returns the function that forgets it (after removing it yourself).
+ */
+export function registerDir(dir: string): () => void {
+  mkdirSync(REGISTRY_DIR, { recursive: true });
+  const file = join(REGISTRY_DIR, `${process.pid}-dir-${dir.replace(/[^A-Za-z0-9]/g, '_')}.json`);
+  writeFileSync(file, JSON.stringify({ owner: process.pid, dir }));
+  return () => rmSync(file, { force: true });
+}
+
 /** Kills the groups registered by owners that are no longer alive (or by `owner`, if given). */
 export function reapRegistry(owner?: number): number {
   let n = 0;
@@ -135,7 +158,9 @@ export function reapRegistry(owner?: number): number {
       ownerAlive = false;
     }
     if (entry.owner === owner || !ownerAlive) {
-      killGroupSync(entry.pid, 'SIGKILL');
+      const dir = (entry as { dir?: string }).dir;
+      if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+      else killGroupSync(entry.pid, 'SIGKILL');
       rmSync(path, { force: true });
       n++;
     }
@@ -151,8 +176,9 @@ export async function waitUntil(
 ): Promise<number> {
   const t0 = Date.now();
   for (;;) {
-    if (opts.proc?.exitedYet()) throw new Error(`${what}: ${opts.proc.name} exited (log: ${opts.proc.logFile})\n${tail(opts.proc.logFile, 30)}`);
-    let ok = false;
+    if (opts.proc?.exitedYet())
+      throw new Error(`${what}: ${opts.proc.name} exited (log: ${opts.proc.logFile})\n${tail(opts.proc.logFile, 30)}`);
+    let ok: boolean;
     try {
       ok = await check();
     } catch {
@@ -160,7 +186,9 @@ export async function waitUntil(
     }
     if (ok) return Date.now() - t0;
     if (Date.now() - t0 > opts.timeoutMs) {
-      throw new Error(`${what}: not after ${opts.timeoutMs} ms${opts.proc !== undefined ? `\n${tail(opts.proc.logFile, 30)}` : ''}`);
+      throw new Error(
+        `${what}: not after ${opts.timeoutMs} ms${opts.proc !== undefined ? `\n${tail(opts.proc.logFile, 30)}` : ''}`,
+      );
     }
     await sleep(opts.intervalMs ?? 200);
   }

@@ -37,7 +37,9 @@ export function parseLabelSelector(text: string | null | undefined): LabelMatche
     m = /^([^=!\s]+)\s*(==|=|!=)\s*(.*)$/.exec(part);
     if (m) {
       const [, key, op, value] = m;
-      return op === '!=' ? (l) => l === undefined || l[key] !== value.trim() : (l) => l !== undefined && l[key] === value.trim();
+      return op === '!='
+        ? (l) => l === undefined || l[key] !== value.trim()
+        : (l) => l !== undefined && l[key] === value.trim();
     }
     if (part.startsWith('!')) {
       const key = part.slice(1).trim();
@@ -49,7 +51,14 @@ export function parseLabelSelector(text: string | null | undefined): LabelMatche
 }
 
 /** matchLabels / matchExpressions (metav1.LabelSelector) → the query-string form. */
-export function labelSelectorString(sel: { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values?: string[] }[] } | undefined): string {
+export function labelSelectorString(
+  sel:
+    | {
+        matchLabels?: Record<string, string>;
+        matchExpressions?: { key: string; operator: string; values?: string[] }[];
+      }
+    | undefined,
+): string {
   if (sel === undefined) return '';
   const parts: string[] = [];
   for (const [k, v] of Object.entries(sel.matchLabels ?? {})) parts.push(`${k}=${v}`);

@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { Kube } from './kube.js';
 import { makePki, type Pki } from './pki.js';
 import { freePorts } from './ports.js';
-import { spawnProc, waitUntil, type Proc } from './procs.js';
+import { registerDir, spawnProc, waitUntil, type Proc } from './procs.js';
 
 export const DEFAULT_K8S_VERSION = 'v1.37.2';
 
@@ -27,7 +27,8 @@ export interface StackEnv {
 
 /** The bin dir: $HPA_TS_STACK_BIN (set by global-setup.js from build.sh), else the default cache dir. */
 export function stackBinDir(): string {
-  if (process.env.HPA_TS_STACK_BIN !== undefined && process.env.HPA_TS_STACK_BIN !== '') return process.env.HPA_TS_STACK_BIN;
+  if (process.env.HPA_TS_STACK_BIN !== undefined && process.env.HPA_TS_STACK_BIN !== '')
+    return process.env.HPA_TS_STACK_BIN;
   const cache = process.env.HPA_TS_STACK_CACHE ?? join(homedir(), '.cache', 'hpa-ts', 'stack');
   return join(cache, process.env.HPA_TS_K8S_VERSION ?? DEFAULT_K8S_VERSION, 'bin');
 }
@@ -54,7 +55,10 @@ export function loadStackEnv(): StackEnv {
 
 /** Names of the binaries a suite needs that are missing ('' when all are there). */
 export function missingBinaries(env: StackEnv, needed: readonly (keyof StackEnv)[]): string {
-  return needed.filter((k) => env[k] === '').map((k) => k.toLowerCase().replace(/_/g, '-')).join(', ');
+  return needed
+    .filter((k) => env[k] === '')
+    .map((k) => k.toLowerCase().replace(/_/g, '-'))
+    .join(', ');
 }
 
 /** `1.37` from `v1.37.2` (for hpa-ts --emulated-version). */
@@ -89,6 +93,7 @@ export class Stack {
   readonly kube: Kube;
   readonly kubectlCacheDir: string;
   private stopped = false;
+  forgetDir: () => void = () => undefined;
 
   private constructor(
     readonly env: StackEnv,
@@ -117,6 +122,7 @@ export class Stack {
     const missing = missingBinaries(env, ['KUBE_APISERVER', 'KUBE_CONTROLLER_MANAGER', 'ETCD']);
     if (missing !== '') throw new Error(`missing binaries: ${missing} (run test/e2e/stack/build.sh)`);
     const dir = mkdtempSync(join(process.env.HPA_TS_E2E_TMP ?? tmpdir(), `hpa-ts-e2e-${opts.name}-`));
+    const forgetDir = registerDir(dir);
     const pki = makePki(join(dir, 'pki'));
     const [etcdPort, etcdPeerPort, apiPort, kcmPort] = await freePorts(4);
     const adminToken = randomBytes(16).toString('hex');
@@ -131,6 +137,7 @@ export class Stack {
       initialReadinessDelay: '30s',
     };
     const stack = new Stack(env, opts, dir, pki, apiPort, adminToken, adminKubeconfig, kcmFlags);
+    stack.forgetDir = forgetDir;
     try {
       await stack.startEtcd(etcdPort, etcdPeerPort);
       await stack.startApiserver(etcdPort);
@@ -149,6 +156,7 @@ export class Stack {
     const p = spawnProc(
       'etcd',
       this.env.ETCD,
+      // prettier-ignore
       [
         '--name', 'e2e', '--data-dir', join(this.dir, 'etcd'),
         '--listen-client-urls', url, '--advertise-client-urls', url,
@@ -168,6 +176,7 @@ export class Stack {
     const p = spawnProc(
       'kube-apiserver',
       this.env.KUBE_APISERVER,
+      // prettier-ignore
       [
         '--etcd-servers', `http://127.0.0.1:${etcdPort}`,
         '--bind-address', '127.0.0.1', '--advertise-address', '127.0.0.1', '--secure-port', String(this.apiPort),
@@ -192,23 +201,36 @@ export class Stack {
       join(this.dir, 'kube-apiserver.log'),
     );
     this.procs.push(p);
-    await waitUntil('kube-apiserver /readyz', async () => (await this.kube.raw('GET', '/readyz', undefined, undefined, 2000)).status === 200, {
-      timeoutMs: 120_000,
-      proc: p,
-    });
+    await waitUntil(
+      'kube-apiserver /readyz',
+      async () => (await this.kube.raw('GET', '/readyz', undefined, undefined, 2000)).status === 200,
+      {
+        timeoutMs: 120_000,
+        proc: p,
+      },
+    );
     // the system namespaces appear just after /readyz
-    await waitUntil('namespace default', async () => (await this.kube.getOrUndefined('/api/v1/namespaces/default')) !== undefined, { timeoutMs: 30_000, proc: p });
+    await waitUntil(
+      'namespace default',
+      async () => (await this.kube.getOrUndefined('/api/v1/namespaces/default')) !== undefined,
+      { timeoutMs: 30_000, proc: p },
+    );
   }
 
   private async startKcm(port: number): Promise<void> {
     const o = this.opts;
-    const controllers = ['garbage-collector-controller', 'serviceaccount-controller', 'serviceaccount-token-controller'];
+    const controllers = [
+      'garbage-collector-controller',
+      'serviceaccount-controller',
+      'serviceaccount-token-controller',
+    ];
     if (o.workloadControllers) controllers.push('deployment-controller', 'replicaset-controller');
     if (o.hpaController) controllers.push('horizontal-pod-autoscaler-controller');
     const f = this.kcmFlags;
     const p = spawnProc(
       'kube-controller-manager',
       this.env.KUBE_CONTROLLER_MANAGER,
+      // prettier-ignore
       [
         '--kubeconfig', this.adminKubeconfig,
         '--authentication-kubeconfig', this.adminKubeconfig, '--authorization-kubeconfig', this.adminKubeconfig,
@@ -231,23 +253,34 @@ export class Stack {
       join(this.dir, 'kube-controller-manager.log'),
     );
     this.procs.push(p);
-    await waitUntil('kube-controller-manager: ServiceAccount default/default', async () => (await this.kube.getOrUndefined('/api/v1/namespaces/default/serviceaccounts/default')) !== undefined, {
-      timeoutMs: 90_000,
-      proc: p,
-    });
+    await waitUntil(
+      'kube-controller-manager: ServiceAccount default/default',
+      async () => (await this.kube.getOrUndefined('/api/v1/namespaces/default/serviceaccounts/default')) !== undefined,
+      {
+        timeoutMs: 90_000,
+        proc: p,
+      },
+    );
   }
 
   /** A namespace, once its `default` ServiceAccount exists (pods are rejected before that). */
   async createNamespace(name: string, labels: Record<string, string> = {}): Promise<void> {
     await this.kube.apply('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } });
-    await waitUntil(`ServiceAccount ${name}/default`, async () => (await this.kube.getOrUndefined(`/api/v1/namespaces/${name}/serviceaccounts/default`)) !== undefined, {
-      timeoutMs: 30_000,
-      intervalMs: 100,
-    });
+    await waitUntil(
+      `ServiceAccount ${name}/default`,
+      async () => (await this.kube.getOrUndefined(`/api/v1/namespaces/${name}/serviceaccounts/default`)) !== undefined,
+      {
+        timeoutMs: 30_000,
+        intervalMs: 100,
+      },
+    );
   }
 
   /** Runs the real kubectl against this cluster (fresh cache dir: kubectl caches /version). */
-  kubectl(args: readonly string[], opts: { kubeconfig?: string; input?: string; allowFail?: boolean } = {}): Promise<string> {
+  kubectl(
+    args: readonly string[],
+    opts: { kubeconfig?: string; input?: string; allowFail?: boolean } = {},
+  ): Promise<string> {
     return new Promise((resolve, reject) => {
       const child = execFile(
         'kubectl',
@@ -273,7 +306,13 @@ export class Stack {
   }
 
   /** Registers an aggregated API (ExternalName Service → localhost, the server's real port). */
-  async registerApiService(group: string, version: string, service: { name: string; namespace: string; port: number }, caFile: string, versionPriority = 100): Promise<void> {
+  async registerApiService(
+    group: string,
+    version: string,
+    service: { name: string; namespace: string; port: number },
+    caFile: string,
+    versionPriority = 100,
+  ): Promise<void> {
     await this.kube.apply(`/api/v1/namespaces/${service.namespace}/services`, {
       apiVersion: 'v1',
       kind: 'Service',
@@ -301,7 +340,9 @@ export class Stack {
       `APIService ${name} Available`,
       async () => {
         const a = await this.kube.getOrUndefined(`/apis/apiregistration.k8s.io/v1/apiservices/${name}`);
-        return ((a?.status?.conditions ?? []) as { type: string; status: string }[]).some((c) => c.type === 'Available' && c.status === 'True');
+        return ((a?.status?.conditions ?? []) as { type: string; status: string }[]).some(
+          (c) => c.type === 'Available' && c.status === 'True',
+        );
       },
       { timeoutMs, intervalMs: 250 },
     );
@@ -318,6 +359,7 @@ export class Stack {
     for (const p of [...this.procs].reverse()) await p.stop(p.name === 'etcd' ? 10_000 : 5000);
     if (process.env.HPA_TS_E2E_KEEP === '1') process.stderr.write(`e2e: kept ${this.dir}\n`);
     else rmSync(this.dir, { recursive: true, force: true });
+    this.forgetDir();
   }
 }
 

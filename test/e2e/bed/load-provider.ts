@@ -1,0 +1,97 @@
+/**
+ * Metrics for the suites driven by wall-clock time (hpa-ts as the only HPA controller, CRD mode):
+ * per namespace a mutable load — totals shared by the running and ready pods the kubelet reports,
+ * object and external values — served through the aggregated metrics APIs.
+ */
+import type { Kubelet } from './kubelet.js';
+import type { MetricsProvider, PodRef } from './metrics-api.js';
+import { parseQuantityMilli } from './quantity.js';
+import type { LabelMatcher } from './selectors.js';
+
+export interface NamespaceLoad {
+  /** total cpu (millicores) over ready pods; per container by share of the pod's cpu request */
+  cpuMilli?: number;
+  /** total memory (bytes) over running pods */
+  memoryBytes?: number;
+  /** pods metrics: name → total over ready pods (milli-units) */
+  pods?: Record<string, number>;
+  /** object metrics: `${resource}/${name}/${metric}` → milli-value */
+  objects?: Record<string, number>;
+  /** external metrics: name → series */
+  external?: Record<string, { labels: Record<string, string>; milli: number }[]>;
+}
+
+function rfc3339(d: Date): string {
+  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+export class LoadProvider implements MetricsProvider {
+  readonly load = new Map<string, NamespaceLoad>();
+
+  constructor(private readonly kubelet: Kubelet) {}
+
+  set(namespace: string, load: NamespaceLoad): void {
+    this.load.set(namespace, load);
+  }
+
+  pods(namespace: string): readonly PodRef[] {
+    return this.kubelet.list(namespace).map((p) => ({ name: p.name, labels: p.labels }));
+  }
+
+  private share(namespace: string, pod: string, total: number | undefined, onlyReady: boolean): number | undefined {
+    const pods = this.kubelet.list(namespace).filter((p) => p.running && (!onlyReady || p.ready));
+    const me = this.kubelet.list(namespace).find((p) => p.name === pod);
+    if (me === undefined || !me.running || total === undefined) return undefined;
+    if (onlyReady && !me.ready) return 0;
+    return pods.length === 0 ? 0 : Math.floor(total / pods.length);
+  }
+
+  private sample(): { timestamp: string; windowSeconds: number } {
+    return { timestamp: rfc3339(new Date()), windowSeconds: 30 };
+  }
+
+  podUsage(namespace: string, pod: string): ReturnType<MetricsProvider['podUsage']> {
+    const l = this.load.get(namespace);
+    const me = this.kubelet.list(namespace).find((p) => p.name === pod);
+    if (l === undefined || me === undefined || !me.running) return undefined;
+    const cpu = this.share(namespace, pod, l.cpuMilli ?? 0, true) ?? 0;
+    const mem = this.share(namespace, pod, l.memoryBytes ?? 0, false) ?? 0;
+    const reqs = me.containers.map((c) => parseQuantityMilli(c.requests.cpu ?? '0'));
+    const sum = reqs.reduce((a, b) => a + b, 0) || me.containers.length;
+    return {
+      ...this.sample(),
+      containers: me.containers.map((c, i) => ({
+        name: c.name,
+        cpuMilli: Math.floor((cpu * (reqs[i] || 1)) / sum),
+        memoryBytes: Math.floor(mem / me.containers.length),
+      })),
+    };
+  }
+
+  podMetric(
+    namespace: string,
+    pod: string,
+    metric: string,
+    _sel: LabelMatcher,
+  ): ReturnType<MetricsProvider['podMetric']> {
+    const total = this.load.get(namespace)?.pods?.[metric];
+    const v = this.share(namespace, pod, total, true);
+    return v === undefined ? undefined : { ...this.sample(), milli: v };
+  }
+
+  objectMetric(
+    namespace: string,
+    resource: string,
+    name: string,
+    metric: string,
+    _sel: LabelMatcher,
+  ): ReturnType<MetricsProvider['objectMetric']> {
+    const v = this.load.get(namespace)?.objects?.[`${resource}/${name}/${metric}`];
+    return v === undefined ? undefined : { ...this.sample(), milli: v };
+  }
+
+  externalMetric(namespace: string, metric: string, sel: LabelMatcher): ReturnType<MetricsProvider['externalMetric']> {
+    const items = this.load.get(namespace)?.external?.[metric];
+    return items === undefined ? undefined : { ...this.sample(), items: items.filter((it) => sel(it.labels)) };
+  }
+}
