@@ -19,7 +19,10 @@ export default defineConfig(
         'error',
         {
           patterns: [
-            { regex: '^(\\.\\./)+(metrics-clients|controller|simulator)(/|$)', message: 'algorithms/ imports nothing outside itself' },
+            {
+              regex: '^(\\.\\./)+(metrics-clients|controller|simulator)(/|$)',
+              message: 'algorithms/ imports nothing outside itself',
+            },
             { regex: '^node:', message: 'algorithms/ is pure: no I/O' },
           ],
         },
@@ -36,7 +39,14 @@ export default defineConfig(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ regex: '^(\\.\\./)+(controller|simulator)(/|$)', message: 'metrics-clients/ may import only algorithms/' }] },
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+(controller|simulator)(/|$)',
+              message: 'metrics-clients/ may import only algorithms/',
+            },
+          ],
+        },
       ],
     },
   },

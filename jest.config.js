@@ -1,7 +1,13 @@
 /** @type {import('jest').Config} */
 export default {
   testEnvironment: 'node',
-  roots: ['<rootDir>/test', '<rootDir>/algorithms', '<rootDir>/metrics-clients', '<rootDir>/controller', '<rootDir>/simulator'],
+  roots: [
+    '<rootDir>/test',
+    '<rootDir>/algorithms',
+    '<rootDir>/metrics-clients',
+    '<rootDir>/controller',
+    '<rootDir>/simulator',
+  ],
   testMatch: ['**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/test/e2e/'],
   extensionsToTreatAsEsm: ['.ts'],

@@ -3,7 +3,7 @@ import { formatInstant, type Instant } from './time.js';
 
 /** Reason strings and messages exactly as upstream puts them on conditions (spec §4.1). */
 export const ConditionMessage = {
-  FailedGetScale: 'the HPA controller was unable to get the target\'s current scale: ',
+  FailedGetScale: "the HPA controller was unable to get the target's current scale: ",
   SucceededGetScale: "the HPA controller was able to get the target's current scale",
   ReadyForNewScale: 'recommended size matches current size',
   SucceededRescale: 'the HPA controller was able to update the target scale to ',

@@ -1,4 +1,10 @@
-import type { HorizontalPodAutoscaler, HorizontalPodAutoscalerCondition, HorizontalPodAutoscalerStatus, MetricStatus, Scale } from './api-types.js';
+import type {
+  HorizontalPodAutoscaler,
+  HorizontalPodAutoscalerCondition,
+  HorizontalPodAutoscalerStatus,
+  MetricStatus,
+  Scale,
+} from './api-types.js';
 import type { HpaHistory } from './history.js';
 import type { Selector } from './labels.js';
 import type { MetricFetch } from './metric-samples.js';
@@ -47,7 +53,11 @@ export type ActionLabel = 'scale_up' | 'scale_down' | 'none';
 /** What upstream's monitor would observe for this reconcile (§5.7). */
 export interface MonitorRecord {
   readonly reconciliation: { readonly action: ActionLabel; readonly error: ErrorLabel };
-  readonly metricComputations: readonly { readonly metricType: string; readonly action: ActionLabel; readonly error: ErrorLabel }[];
+  readonly metricComputations: readonly {
+    readonly metricType: string;
+    readonly action: ActionLabel;
+    readonly error: ErrorLabel;
+  }[];
 }
 
 export interface ReconcileError {

@@ -22,13 +22,18 @@ export function explainMetric(spec: MetricSpec, ev: MetricEvaluation, tolerances
   if (!ev.ok) return `${metricLabel(spec, ev)}: failed (${ev.condition.reason}): ${ev.eventMessage}`;
   const d = ev.detail;
   const parts = [`${ev.description}: current ${ev.current} vs target ${ev.target}`, `ratio ${fmt(d.ratio)}`];
-  parts.push(d.withinTolerance ? `within tolerance ${toleranceBand(tolerances)}` : `outside tolerance ${toleranceBand(tolerances)}`);
+  parts.push(
+    d.withinTolerance
+      ? `within tolerance ${toleranceBand(tolerances)}`
+      : `outside tolerance ${toleranceBand(tolerances)}`,
+  );
   if (d.readyPods !== undefined) {
     parts.push(
       `pods ready ${d.readyPods}, unready ${d.unreadyPods?.length ?? 0}, missing ${d.missingPods?.length ?? 0}, ignored ${d.ignoredPods?.length ?? 0}`,
     );
   }
-  if (d.rebalancedRatio !== undefined) parts.push(`rebalanced ratio ${fmt(d.rebalancedRatio)} (missing/unready pods assumed conservatively)`);
+  if (d.rebalancedRatio !== undefined)
+    parts.push(`rebalanced ratio ${fmt(d.rebalancedRatio)} (missing/unready pods assumed conservatively)`);
   if (d.readyPodCount !== undefined) parts.push(`${d.readyPodCount} ready pods`);
   parts.push(`proposal ${ev.proposal}`);
   return parts.join('; ');
@@ -55,7 +60,10 @@ export function explainNormalization(n: NormalizationDetail, cur: number, min: n
 /** One sentence for logs and `explain`. */
 export function describeDecision(d: Decision): string {
   if (d.rescale !== null) {
-    const limit = d.normalization !== null && d.normalization.limited.reason !== 'DesiredWithinRange' ? ` (${d.normalization.limited.reason})` : '';
+    const limit =
+      d.normalization !== null && d.normalization.limited.reason !== 'DesiredWithinRange'
+        ? ` (${d.normalization.limited.reason})`
+        : '';
     return `scale ${d.reference} from ${d.rescale.from} to ${d.rescale.to}: ${d.rescale.reason || 'stabilized recommendation'}${limit}`;
   }
   if (d.branch === 'disabled') return 'no scaling: the target has 0 replicas, autoscaling is disabled';

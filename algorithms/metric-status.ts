@@ -9,8 +9,15 @@ import { Quantity } from './quantity.js';
  * value (NewMilliQuantity), so an average that is not a whole number of bytes prints in milli
  * units ("20132659200m"), as kube-controller-manager 1.37 writes it (seen side by side in e2e).
  */
-export function buildQuantity(resourceName: string, rawMilli: bigint, memoryFormat: Profile['memoryStatusFormat']): Quantity {
-  return Quantity.fromMilli(rawMilli, resourceName === 'memory' && memoryFormat === 'BinarySI' ? 'BinarySI' : 'DecimalSI');
+export function buildQuantity(
+  resourceName: string,
+  rawMilli: bigint,
+  memoryFormat: Profile['memoryStatusFormat'],
+): Quantity {
+  return Quantity.fromMilli(
+    rawMilli,
+    resourceName === 'memory' && memoryFormat === 'BinarySI' ? 'BinarySI' : 'DecimalSI',
+  );
 }
 
 export function milliQuantityString(milli: bigint): string {
@@ -33,7 +40,10 @@ export function resourceStatus(
 }
 
 export function podsStatus(metric: MetricIdentifier, averageMilli: bigint): MetricStatus {
-  return { type: 'Pods', pods: { metric: identifier(metric), current: { averageValue: milliQuantityString(averageMilli) } } };
+  return {
+    type: 'Pods',
+    pods: { metric: identifier(metric), current: { averageValue: milliQuantityString(averageMilli) } },
+  };
 }
 
 export function objectStatus(
@@ -51,7 +61,8 @@ export function externalStatus(metric: MetricIdentifier, current: MetricValueSta
 /** Descriptions used in ValidMetricFound messages and rescale reasons (R1.13.3). */
 export const describe = {
   resourceUtilization: (res: string): string => `${res} resource utilization (percentage of request)`,
-  containerResourceUtilization: (res: string): string => `${res} container resource utilization (percentage of request)`,
+  containerResourceUtilization: (res: string): string =>
+    `${res} container resource utilization (percentage of request)`,
   resourceValue: (res: string): string => `${res} resource`,
   pods: (name: string): string => `pods metric ${name}`,
   objectValue: (kind: string, name: string): string => `${kind} metric ${name}`,

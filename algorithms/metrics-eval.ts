@@ -87,11 +87,17 @@ function targetMilli(target: MetricTarget, field: 'value' | 'averageValue'): Res
   return ok(q.value.milliValue());
 }
 
-function fetchOf<K extends MetricFetch['kind']>(fetch: MetricFetch, kind: K): Extract<MetricFetch, { kind: K }> | undefined {
+function fetchOf<K extends MetricFetch['kind']>(
+  fetch: MetricFetch,
+  kind: K,
+): Extract<MetricFetch, { kind: K }> | undefined {
   return fetch.kind === kind ? (fetch as Extract<MetricFetch, { kind: K }>) : undefined;
 }
 
-const notFetched = { ok: false as const, error: { kind: 'Internal' as const, api: 'custom' as const, path: '', message: 'metric was not fetched' } };
+const notFetched = {
+  ok: false as const,
+  error: { kind: 'Internal' as const, api: 'custom' as const, path: '', message: 'metric was not fetched' },
+};
 
 /** One spec.metrics entry → proposal, status and description, or the failure (computeReplicasForMetric). */
 export function evaluateMetric(input: MetricEvalInput): MetricEvaluation {
@@ -131,7 +137,9 @@ function evaluateResource(input: MetricEvalInput): MetricEvaluation {
       type,
       reason,
       inner,
-      isContainer ? `failed to get ${container} container metric value: ${inner}` : `failed to get ${src.name} resource metric value: ${inner}`,
+      isContainer
+        ? `failed to get ${container} container metric value: ${inner}`
+        : `failed to get ${src.name} resource metric value: ${inner}`,
     );
   const target = src.target;
   if (target.averageValue !== null && target.averageValue !== undefined) {
@@ -140,16 +148,30 @@ function evaluateResource(input: MetricEvalInput): MetricEvaluation {
     const r = getRawResourceReplicas(ctx, input.specReplicas, t.value, src.name, container, fetch);
     if (!r.ok) return wrap(`failed to get ${src.name} usage: ${r.error}`);
     const q = buildQuantity(src.name, r.value.rawValue, ctx.profile.memoryStatusFormat).toString();
-    return success(type, r, describe.resourceValue(src.name), resourceStatus(type, src.name, container, { averageValue: q }), q, Quantity.parse(target.averageValue).toString());
+    return success(
+      type,
+      r,
+      describe.resourceValue(src.name),
+      resourceStatus(type, src.name, container, { averageValue: q }),
+      q,
+      Quantity.parse(target.averageValue).toString(),
+    );
   }
   if (target.averageUtilization === null || target.averageUtilization === undefined) {
-    return wrap('invalid resource metric source: neither an average utilization target nor an average value (usage) target was set');
+    return wrap(
+      'invalid resource metric source: neither an average utilization target nor an average value (usage) target was set',
+    );
   }
   const r = getResourceReplicas(ctx, input.specReplicas, target.averageUtilization, src.name, container, fetch);
   if (!r.ok) return wrap(`failed to get ${src.name} utilization: ${r.error}`);
   const q = buildQuantity(src.name, r.value.rawValue, ctx.profile.memoryStatusFormat).toString();
-  const description = isContainer ? describe.containerResourceUtilization(src.name) : describe.resourceUtilization(src.name);
-  const status = resourceStatus(type, src.name, container, { averageUtilization: r.value.utilization, averageValue: q });
+  const description = isContainer
+    ? describe.containerResourceUtilization(src.name)
+    : describe.resourceUtilization(src.name);
+  const status = resourceStatus(type, src.name, container, {
+    averageUtilization: r.value.utilization,
+    averageValue: q,
+  });
   return success(type, r, description, status, `${r.value.utilization ?? 0}%`, `${target.averageUtilization}%`);
 }
 
@@ -161,14 +183,32 @@ function success(
   current: string,
   target: string,
 ): MetricEvaluation {
-  return { ok: true, type, proposal: r.value.replicas, description, timestamp: r.value.timestamp, status, detail: r.value.detail, current, target };
+  return {
+    ok: true,
+    type,
+    proposal: r.value.replicas,
+    description,
+    timestamp: r.value.timestamp,
+    status,
+    detail: r.value.detail,
+    current,
+    target,
+  };
 }
 
 function evaluatePods(input: MetricEvalInput): MetricEvaluation {
   const { spec, ctx } = input;
   const src = spec.type === 'Pods' ? spec.pods : undefined;
-  if (src === undefined) return failure('Pods', 'FailedGetPodsMetric', 'invalid metric spec: type Pods requires field pods', 'invalid metric spec: type Pods requires field pods', true);
-  const wrap = (inner: string): MetricEvaluation => failure('Pods', 'FailedGetPodsMetric', inner, `failed to get pods metric value: ${inner}`);
+  if (src === undefined)
+    return failure(
+      'Pods',
+      'FailedGetPodsMetric',
+      'invalid metric spec: type Pods requires field pods',
+      'invalid metric spec: type Pods requires field pods',
+      true,
+    );
+  const wrap = (inner: string): MetricEvaluation =>
+    failure('Pods', 'FailedGetPodsMetric', inner, `failed to get pods metric value: ${inner}`);
   const sel = selectorFromLabelSelector(src.metric.selector);
   if (!sel.ok) return wrap(sel.error.message);
   const t = targetMilli(src.target, 'averageValue');
@@ -176,13 +216,27 @@ function evaluatePods(input: MetricEvalInput): MetricEvaluation {
   const fetch = fetchOf(input.fetch, 'pods')?.result ?? notFetched;
   const r = getMetricReplicas(ctx, input.specReplicas, t.value, src.metric.name, fetch);
   if (!r.ok) return wrap(r.error);
-  return success('Pods', r, describe.pods(src.metric.name), podsStatus(src.metric, r.value.rawValue), milliQuantityString(r.value.rawValue), Quantity.fromMilli(t.value).toString());
+  return success(
+    'Pods',
+    r,
+    describe.pods(src.metric.name),
+    podsStatus(src.metric, r.value.rawValue),
+    milliQuantityString(r.value.rawValue),
+    Quantity.fromMilli(t.value).toString(),
+  );
 }
 
 function evaluateObject(input: MetricEvalInput): MetricEvaluation {
   const { spec, ctx, hpa } = input;
   const src = spec.type === 'Object' ? spec.object : undefined;
-  if (src === undefined) return failure('Object', 'FailedGetObjectMetric', 'invalid metric spec: type Object requires field object', 'invalid metric spec: type Object requires field object', true);
+  if (src === undefined)
+    return failure(
+      'Object',
+      'FailedGetObjectMetric',
+      'invalid metric spec: type Object requires field object',
+      'invalid metric spec: type Object requires field object',
+      true,
+    );
   const fail = (inner: string, layer = ''): MetricEvaluation =>
     failure('Object', 'FailedGetObjectMetric', inner, `failed to get object metric value: ${layer}${inner}`);
   const sel = selectorFromLabelSelector(src.metric.selector);
@@ -193,19 +247,50 @@ function evaluateObject(input: MetricEvalInput): MetricEvaluation {
   if (target.type === 'Value' && target.value !== null && target.value !== undefined) {
     const t = targetMilli(target, 'value');
     if (!t.ok) return fail(t.error);
-    const r = getObjectMetricReplicas(ctx, input.specReplicas, t.value, src.metric.name, src.describedObject, ns, fetch);
+    const r = getObjectMetricReplicas(
+      ctx,
+      input.specReplicas,
+      t.value,
+      src.metric.name,
+      src.describedObject,
+      ns,
+      fetch,
+    );
     if (!r.ok) return fail(r.error);
     const v = milliQuantityString(r.value.rawValue);
-    return success('Object', r, describe.objectValue(src.describedObject.kind, src.metric.name), objectStatus(src.metric, src.describedObject, { value: v }), v, Quantity.fromMilli(t.value).toString());
+    return success(
+      'Object',
+      r,
+      describe.objectValue(src.describedObject.kind, src.metric.name),
+      objectStatus(src.metric, src.describedObject, { value: v }),
+      v,
+      Quantity.fromMilli(t.value).toString(),
+    );
   }
   if (target.type === 'AverageValue' && target.averageValue !== null && target.averageValue !== undefined) {
     const t = targetMilli(target, 'averageValue');
     if (!t.ok) return fail(t.error);
-    const r = getObjectPerPodMetricReplicas(ctx, input.statusReplicas, t.value, src.metric.name, src.describedObject, ns, fetch);
+    const r = getObjectPerPodMetricReplicas(
+      ctx,
+      input.statusReplicas,
+      t.value,
+      src.metric.name,
+      src.describedObject,
+      ns,
+      fetch,
+    );
     if (!r.ok) return fail(r.error, `failed to get ${src.metric.name} object metric: `);
     const v = milliQuantityString(r.value.rawValue);
-    const described = ctx.profile.objectAverageValueDescribedObject === 'copy' ? src.describedObject : { kind: '', name: '' };
-    return success('Object', r, describe.external(src.metric.name, src.metric.selector), objectStatus(src.metric, described, { averageValue: v }), v, `${Quantity.fromMilli(t.value).toString()} (avg)`);
+    const described =
+      ctx.profile.objectAverageValueDescribedObject === 'copy' ? src.describedObject : { kind: '', name: '' };
+    return success(
+      'Object',
+      r,
+      describe.external(src.metric.name, src.metric.selector),
+      objectStatus(src.metric, described, { averageValue: v }),
+      v,
+      `${Quantity.fromMilli(t.value).toString()} (avg)`,
+    );
   }
   return fail('invalid object metric source: neither a value target nor an average value target was set');
 }
@@ -213,10 +298,22 @@ function evaluateObject(input: MetricEvalInput): MetricEvaluation {
 function evaluateExternal(input: MetricEvalInput): MetricEvaluation {
   const { spec, ctx, hpa } = input;
   const src = spec.type === 'External' ? spec.external : undefined;
-  if (src === undefined) return failure('External', 'FailedGetExternalMetric', 'invalid metric spec: type External requires field external', 'invalid metric spec: type External requires field external', true);
+  if (src === undefined)
+    return failure(
+      'External',
+      'FailedGetExternalMetric',
+      'invalid metric spec: type External requires field external',
+      'invalid metric spec: type External requires field external',
+      true,
+    );
   const name = src.metric.name;
   const fail = (inner: string, layer: string): MetricEvaluation =>
-    failure('External', 'FailedGetExternalMetric', inner, `failed to get ${name} external metric value: ${layer}${inner}`);
+    failure(
+      'External',
+      'FailedGetExternalMetric',
+      inner,
+      `failed to get ${name} external metric value: ${layer}${inner}`,
+    );
   const ns = hpa.metadata.namespace ?? '';
   const sel = selectorFromLabelSelector(src.metric.selector);
   const where = `${ns}/${name}/${formatLabelSelectorGo(src.metric.selector)}`;
@@ -231,7 +328,14 @@ function evaluateExternal(input: MetricEvalInput): MetricEvaluation {
     const r = getExternalPerPodMetricReplicas(ctx, input.statusReplicas, t.value, where, fetch);
     if (!r.ok) return fail(r.error, layer);
     const v = milliQuantityString(r.value.rawValue);
-    return success('External', r, description, externalStatus(src.metric, { averageValue: v }), v, `${Quantity.fromMilli(t.value).toString()} (avg)`);
+    return success(
+      'External',
+      r,
+      description,
+      externalStatus(src.metric, { averageValue: v }),
+      v,
+      `${Quantity.fromMilli(t.value).toString()} (avg)`,
+    );
   }
   if (target.value !== null && target.value !== undefined) {
     const layer = `failed to get external metric ${name}: `;
@@ -241,7 +345,14 @@ function evaluateExternal(input: MetricEvalInput): MetricEvaluation {
     const r = getExternalMetricReplicas(ctx, input.specReplicas, t.value, where, fetch);
     if (!r.ok) return fail(r.error, layer);
     const v = milliQuantityString(r.value.rawValue);
-    return success('External', r, description, externalStatus(src.metric, { value: v }), v, Quantity.fromMilli(t.value).toString());
+    return success(
+      'External',
+      r,
+      description,
+      externalStatus(src.metric, { value: v }),
+      v,
+      Quantity.fromMilli(t.value).toString(),
+    );
   }
   return fail('invalid external metric source: neither a value target nor an average value target was set', '');
 }

@@ -3,7 +3,11 @@ import { ConditionMessage, setCondition } from './conditions.js';
 import type { HpaHistory } from './history.js';
 import { convertDesiredReplicasWithBehaviorRate, convertDesiredReplicasWithRules, type Limited } from './policies.js';
 import type { ControllerConfig } from './profile.js';
-import { SCALE_DOWN_STABILIZED_MESSAGE, stabilizeRecommendation, stabilizeRecommendationWithBehaviors } from './stabilization.js';
+import {
+  SCALE_DOWN_STABILIZED_MESSAGE,
+  stabilizeRecommendation,
+  stabilizeRecommendationWithBehaviors,
+} from './stabilization.js';
 import type { Instant } from './time.js';
 import { generateScaleDownRules, generateScaleUpRules } from './validation.js';
 
@@ -31,7 +35,10 @@ export interface Normalized {
  * from an API server) and the scale-down window filled from the controller flag, in memory only
  * (upstream maybeInitScaleDownStabilizationWindow, R3.5.1).
  */
-export function effectiveBehavior(behavior: HorizontalPodAutoscalerBehavior, config: ControllerConfig): HorizontalPodAutoscalerBehavior {
+export function effectiveBehavior(
+  behavior: HorizontalPodAutoscalerBehavior,
+  config: ControllerConfig,
+): HorizontalPodAutoscalerBehavior {
   const scaleUp = generateScaleUpRules(behavior.scaleUp);
   const scaleDown = generateScaleDownRules(behavior.scaleDown);
   const downWindow = scaleDown.stabilizationWindowSeconds ?? Math.trunc(config.downscaleStabilizationWindowSeconds);
@@ -49,11 +56,34 @@ export function normalizeLegacy(
   config: ControllerConfig,
   now: Instant,
 ): Normalized {
-  const stab = stabilizeRecommendation(history.recommendations ?? [], prenormalized, config.downscaleStabilizationWindowSeconds, now);
+  const stab = stabilizeRecommendation(
+    history.recommendations ?? [],
+    prenormalized,
+    config.downscaleStabilizationWindowSeconds,
+    now,
+  );
   let conds =
     stab.replicas !== prenormalized
-      ? setCondition(conditions, { type: 'AbleToScale', status: 'True', reason: 'ScaleDownStabilized', message: SCALE_DOWN_STABILIZED_MESSAGE }, now)
-      : setCondition(conditions, { type: 'AbleToScale', status: 'True', reason: 'ReadyForNewScale', message: ConditionMessage.ReadyForNewScale }, now);
+      ? setCondition(
+          conditions,
+          {
+            type: 'AbleToScale',
+            status: 'True',
+            reason: 'ScaleDownStabilized',
+            message: SCALE_DOWN_STABILIZED_MESSAGE,
+          },
+          now,
+        )
+      : setCondition(
+          conditions,
+          {
+            type: 'AbleToScale',
+            status: 'True',
+            reason: 'ReadyForNewScale',
+            message: ConditionMessage.ReadyForNewScale,
+          },
+          now,
+        );
   const limited = convertDesiredReplicasWithRules(
     currentReplicas,
     stab.replicas,
@@ -62,7 +92,16 @@ export function normalizeLegacy(
     config.scaleUpLimitFactor,
     config.scaleUpLimitMinimum,
   );
-  conds = setCondition(conds, { type: 'ScalingLimited', status: limited.replicas === stab.replicas ? 'False' : 'True', reason: limited.reason, message: limited.message }, now);
+  conds = setCondition(
+    conds,
+    {
+      type: 'ScalingLimited',
+      status: limited.replicas === stab.replicas ? 'False' : 'True',
+      reason: limited.reason,
+      message: limited.message,
+    },
+    now,
+  );
   return {
     desiredReplicas: limited.replicas,
     conditions: conds,
@@ -93,11 +132,31 @@ export function normalizeWithBehavior(
   const b = effectiveBehavior(behavior, config);
   const upWindow = b.scaleUp?.stabilizationWindowSeconds ?? 0;
   const downWindow = b.scaleDown?.stabilizationWindowSeconds ?? 0;
-  const stab = stabilizeRecommendationWithBehaviors(history.recommendations ?? [], currentReplicas, prenormalized, upWindow, downWindow, now);
+  const stab = stabilizeRecommendationWithBehaviors(
+    history.recommendations ?? [],
+    currentReplicas,
+    prenormalized,
+    upWindow,
+    downWindow,
+    now,
+  );
   let conds =
     stab.replicas !== prenormalized
-      ? setCondition(conditions, { type: 'AbleToScale', status: 'True', reason: stab.reason, message: stab.message }, now)
-      : setCondition(conditions, { type: 'AbleToScale', status: 'True', reason: 'ReadyForNewScale', message: ConditionMessage.ReadyForNewScale }, now);
+      ? setCondition(
+          conditions,
+          { type: 'AbleToScale', status: 'True', reason: stab.reason, message: stab.message },
+          now,
+        )
+      : setCondition(
+          conditions,
+          {
+            type: 'AbleToScale',
+            status: 'True',
+            reason: 'ReadyForNewScale',
+            message: ConditionMessage.ReadyForNewScale,
+          },
+          now,
+        );
   const limited = convertDesiredReplicasWithBehaviorRate(
     currentReplicas,
     stab.replicas,
@@ -108,7 +167,16 @@ export function normalizeWithBehavior(
     history.scaleDownEvents,
     now,
   );
-  conds = setCondition(conds, { type: 'ScalingLimited', status: limited.replicas === stab.replicas ? 'False' : 'True', reason: limited.reason, message: limited.message }, now);
+  conds = setCondition(
+    conds,
+    {
+      type: 'ScalingLimited',
+      status: limited.replicas === stab.replicas ? 'False' : 'True',
+      reason: limited.reason,
+      message: limited.message,
+    },
+    now,
+  );
   return {
     desiredReplicas: limited.replicas,
     conditions: conds,

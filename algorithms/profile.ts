@@ -95,11 +95,17 @@ export function lockedGates(minor: number): ReadonlySet<FeatureGate> {
 export function applyFeatureGates(base: FeatureGates, spec: string, minor: number): FeatureGates | string {
   const gates: Record<FeatureGate, boolean> = { ...base };
   const locked = lockedGates(minor);
-  for (const part of spec.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+  for (const part of spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')) {
     const eq = part.indexOf('=');
     if (eq < 0) return `invalid --feature-gates entry "${part}": expected Name=true|false`;
     const name = part.slice(0, eq).trim();
-    const value = part.slice(eq + 1).trim().toLowerCase();
+    const value = part
+      .slice(eq + 1)
+      .trim()
+      .toLowerCase();
     if (!(name in gates)) {
       return `unrecognized feature gate: ${name} (known: ${Object.keys(gates).sort().join(', ')})`;
     }

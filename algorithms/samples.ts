@@ -54,7 +54,11 @@ export function resourceSamples(
 export function podMetricSamples(items: readonly PodMetricValue[]): PodSamples {
   const samples: PodSamples = new Map();
   for (const item of items) {
-    samples.set(item.pod, { value: item.value.milliValue(), timestamp: item.timestamp, windowMs: item.windowSeconds * 1000 });
+    samples.set(item.pod, {
+      value: item.value.milliValue(),
+      timestamp: item.timestamp,
+      windowMs: item.windowSeconds * 1000,
+    });
   }
   return samples;
 }

@@ -26,7 +26,13 @@ export type SelectorCheck =
       readonly condition: ConditionUpdate;
     };
 
-function invalid(selector: Selector | null, reason: string, eventMessage: string, conditionMessage: string, error: string): SelectorCheck {
+function invalid(
+  selector: Selector | null,
+  reason: string,
+  eventMessage: string,
+  conditionMessage: string,
+  error: string,
+): SelectorCheck {
   return {
     ok: false,
     selector,
@@ -50,7 +56,13 @@ export function validateAndParseSelector(
 ): SelectorCheck {
   if (selectorText === '') {
     return {
-      ...(invalid(null, 'InvalidSelector', 'selector is required', ConditionMessage.MissingSelector, 'selector is required') as Extract<SelectorCheck, { ok: false }>),
+      ...(invalid(
+        null,
+        'InvalidSelector',
+        'selector is required',
+        ConditionMessage.MissingSelector,
+        'selector is required',
+      ) as Extract<SelectorCheck, { ok: false }>),
       event: { reason: 'SelectorRequired', message: 'selector is required' },
     };
   }

@@ -100,7 +100,11 @@ export class HpaController {
           this.hpasSynced = true;
           this.checkSynced();
         },
-        onError: (e) => log.warn({ reason: 'WatchError', resource: 'horizontalpodautoscalers', status: e.status, err: e.message }, 'HPA watch failed; re-watching'),
+        onError: (e) =>
+          log.warn(
+            { reason: 'WatchError', resource: 'horizontalpodautoscalers', status: e.status, err: e.message },
+            'HPA watch failed; re-watching',
+          ),
       }),
     );
     this.watches.push(
@@ -110,7 +114,11 @@ export class HpaController {
           this.podsSynced = true;
           this.checkSynced();
         },
-        onError: (e) => log.warn({ reason: 'WatchError', resource: 'pods', status: e.status, err: e.message }, 'pod watch failed; re-watching'),
+        onError: (e) =>
+          log.warn(
+            { reason: 'WatchError', resource: 'pods', status: e.status, err: e.message },
+            'pod watch failed; re-watching',
+          ),
       }),
     );
     return this.waitForSync();
@@ -154,7 +162,8 @@ export class HpaController {
     }
     const immediate =
       this.opts.profile.immediateEnqueueOnAdd &&
-      (type === 'ADDED' || (this.opts.profile.gates.HPAGeneration && previous?.metadata.generation !== hpa.metadata.generation));
+      (type === 'ADDED' ||
+        (this.opts.profile.gates.HPAGeneration && previous?.metadata.generation !== hpa.metadata.generation));
     // ≤1.36 registers on every add and update; 1.37 only on the immediate path (spec §5.3).
     if (!this.opts.profile.immediateEnqueueOnAdd || immediate || previous === undefined) {
       if (this.state.register(namespace, key)) this.deps.monitor?.numHpas.set(this.state.registeredCount);
@@ -215,7 +224,10 @@ export class HpaController {
       outcome = await this.reconciler.reconcile(key, undefined, compare);
     } catch (e) {
       // A bug, not an expected failure: log it with the key and keep the loop alive for the others.
-      log.error({ hpa: key, reason: 'ReconcilePanic', err: e instanceof Error ? e.stack : String(e) }, 'reconcile threw');
+      log.error(
+        { hpa: key, reason: 'ReconcilePanic', err: e instanceof Error ? e.stack : String(e) },
+        'reconcile threw',
+      );
       this.requeue(key, true);
       return;
     }
@@ -223,7 +235,10 @@ export class HpaController {
       this.failures.delete(key);
       return;
     }
-    if (outcome.writtenResourceVersion !== undefined && this.hpas.get(key)?.metadata.resourceVersion !== outcome.writtenResourceVersion) {
+    if (
+      outcome.writtenResourceVersion !== undefined &&
+      this.hpas.get(key)?.metadata.resourceVersion !== outcome.writtenResourceVersion
+    ) {
       this.awaitedWrites.set(key, outcome.writtenResourceVersion);
     }
     const d = outcome.decision;
@@ -252,9 +267,20 @@ export class HpaController {
     if (outcome.scaled !== undefined) {
       log.info({ ...decisionRecord(d), mode: 'write' }, d.reason);
     } else if (outcome.error !== undefined) {
-      log.warn({ hpa: d.key, namespace, reason: d.error !== null ? 'ReconcileError' : 'StatusWriteFailed', err: outcome.error.message }, d.reason);
+      log.warn(
+        {
+          hpa: d.key,
+          namespace,
+          reason: d.error !== null ? 'ReconcileError' : 'StatusWriteFailed',
+          err: outcome.error.message,
+        },
+        d.reason,
+      );
     } else {
-      log.debug({ hpa: d.key, namespace, current: d.currentReplicas, desired: d.desiredReplicas, reason: 'NoChange' }, d.reason);
+      log.debug(
+        { hpa: d.key, namespace, current: d.currentReplicas, desired: d.desiredReplicas, reason: 'NoChange' },
+        d.reason,
+      );
     }
   }
 

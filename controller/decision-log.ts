@@ -19,7 +19,12 @@ export interface DecisionRecord {
     readonly target?: string;
     readonly ratio?: number;
     readonly toleranceVerdict?: 'within' | 'outside';
-    readonly pods?: { readonly ready: number; readonly unready: number; readonly missing: number; readonly ignored: number };
+    readonly pods?: {
+      readonly ready: number;
+      readonly unready: number;
+      readonly missing: number;
+      readonly ignored: number;
+    };
     readonly rebalancedRatio?: number;
     readonly proposal?: number;
     readonly error?: string;
@@ -35,7 +40,12 @@ export interface DecisionRecord {
     readonly scaleDownWindowSeconds: number;
   };
   readonly limit: null | { readonly reason: string; readonly message: string; readonly replicas: number };
-  readonly conditions: readonly { readonly type: string; readonly status: string; readonly reason?: string; readonly message?: string }[];
+  readonly conditions: readonly {
+    readonly type: string;
+    readonly status: string;
+    readonly reason?: string;
+    readonly message?: string;
+  }[];
   readonly events: readonly { readonly type: string; readonly reason: string; readonly message: string }[];
   readonly error: string | null;
   readonly reason: string;
@@ -85,14 +95,25 @@ export function decisionRecord(d: Decision): DecisionRecord {
             recommended: d.normalization.prenormalized,
             stabilized: d.normalization.stabilized,
             applied: d.normalization.stabilizationReason,
-            ...(d.normalization.scaleUpWindowSeconds !== undefined ? { scaleUpWindowSeconds: d.normalization.scaleUpWindowSeconds } : {}),
+            ...(d.normalization.scaleUpWindowSeconds !== undefined
+              ? { scaleUpWindowSeconds: d.normalization.scaleUpWindowSeconds }
+              : {}),
             scaleDownWindowSeconds: d.normalization.scaleDownWindowSeconds,
           },
     limit:
       d.normalization === null
         ? null
-        : { reason: d.normalization.limited.reason, message: d.normalization.limited.message, replicas: d.normalization.limited.replicas },
-    conditions: (d.status.conditions ?? []).map((c) => ({ type: c.type, status: c.status, reason: c.reason, message: c.message })),
+        : {
+            reason: d.normalization.limited.reason,
+            message: d.normalization.limited.message,
+            replicas: d.normalization.limited.replicas,
+          },
+    conditions: (d.status.conditions ?? []).map((c) => ({
+      type: c.type,
+      status: c.status,
+      reason: c.reason,
+      message: c.message,
+    })),
     events: d.events,
     error: d.error?.message ?? null,
     reason: d.reason,

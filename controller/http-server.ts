@@ -16,7 +16,11 @@ export interface HealthState {
  * `/readyz?verbose` (`active: leader|standby`) and the `hpa_ts_leader` gauge, so a standby
  * stays in the Service and its /metrics keep being scraped.
  */
-export function startHttpServer(opts: { bindAddress: string; registry: Registry; health: HealthState }): Promise<{ server: Server; port: number; close(): Promise<void> }> {
+export function startHttpServer(opts: {
+  bindAddress: string;
+  registry: Registry;
+  health: HealthState;
+}): Promise<{ server: Server; port: number; close(): Promise<void> }> {
   const { host, port } = parseBindAddress(opts.bindAddress);
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');

@@ -12,7 +12,16 @@ export type LogFormat = 'json' | 'text';
 export function createLogger(opts: { level: string; format: LogFormat; destination?: NodeJS.WritableStream }): Logger {
   const base = { level: opts.level, base: { component: 'hpa-ts' }, timestamp: pino.stdTimeFunctions.isoTime };
   if (opts.format === 'text') {
-    return pino(base, pretty({ sync: true, colorize: false, translateTime: 'SYS:standard', ignore: 'pid,hostname,component', destination: opts.destination ?? process.stderr }));
+    return pino(
+      base,
+      pretty({
+        sync: true,
+        colorize: false,
+        translateTime: 'SYS:standard',
+        ignore: 'pid,hostname,component',
+        destination: opts.destination ?? process.stderr,
+      }),
+    );
   }
   return pino(base, opts.destination ?? pino.destination({ dest: 2, sync: true }));
 }

@@ -77,7 +77,11 @@ export class ControllerMetrics {
       labelNames: ['namespace', 'hpa_name'] as const,
       registers: [r],
     });
-    this.leader = new Gauge({ name: 'hpa_ts_leader', help: '1 while this instance holds the leader lease (or leader election is off).', registers: [r] });
+    this.leader = new Gauge({
+      name: 'hpa_ts_leader',
+      help: '1 while this instance holds the leader lease (or leader election is off).',
+      registers: [r],
+    });
     this.apiRequests = new Counter({
       name: 'hpa_ts_api_requests_total',
       help: 'Kubernetes API requests made by the controller, by verb, resource and HTTP code (0 = no response).',
@@ -97,7 +101,11 @@ export class ControllerMetrics {
       buckets: UPSTREAM_BUCKETS,
       registers: [r],
     });
-    this.queueDepth = new Gauge({ name: 'hpa_ts_workqueue_depth', help: 'HPA keys ready and waiting for a worker.', registers: [r] });
+    this.queueDepth = new Gauge({
+      name: 'hpa_ts_workqueue_depth',
+      help: 'HPA keys ready and waiting for a worker.',
+      registers: [r],
+    });
     this.shadowDecisions = new Counter({
       name: 'hpa_ts_shadow_decisions_total',
       help: 'Shadow mode: comparisons of hpa-ts decisions with the built-in controller, by result (agree/disagree).',
@@ -146,9 +154,15 @@ export class ControllerMetrics {
       this.metricComputationDuration.observe(labels, (metricDurationsMs.get(i) ?? 0) / 1000);
     });
     // Upstream sets the gauge only at the final status step: not on the early error returns.
-    const early = decision.branch === 'scaleUnavailable' || decision.branch === 'metricsFailed' || decision.error?.message.startsWith('failed to rescale ') === true;
+    const early =
+      decision.branch === 'scaleUnavailable' ||
+      decision.branch === 'metricsFailed' ||
+      decision.error?.message.startsWith('failed to rescale ') === true;
     if (!early) {
-      this.desiredReplicas.set({ namespace: decision.namespace, hpa_name: decision.name }, decision.status.desiredReplicas);
+      this.desiredReplicas.set(
+        { namespace: decision.namespace, hpa_name: decision.name },
+        decision.status.desiredReplicas,
+      );
     }
     if (decision.currentReplicas !== null) {
       this.currentReplicas.set({ namespace: decision.namespace, hpa_name: decision.name }, decision.currentReplicas);

@@ -112,23 +112,34 @@ export function runSettingsFromFlags(f: RunFlags): RunSettings {
   if (typeof gates === 'string') throw new Error(`--feature-gates: ${gates}`);
   const tolerance = Number(f.horizontalPodAutoscalerTolerance);
   if (!Number.isFinite(tolerance) || tolerance < 0) {
-    throw new Error(`--horizontal-pod-autoscaler-tolerance must be a number ≥ 0, got "${f.horizontalPodAutoscalerTolerance}"`);
+    throw new Error(
+      `--horizontal-pod-autoscaler-tolerance must be a number ≥ 0, got "${f.horizontalPodAutoscalerTolerance}"`,
+    );
   }
   const workers = Number(f.concurrentHorizontalPodAutoscalerSyncs);
   if (!Number.isInteger(workers) || workers < 1) {
-    throw new Error(`concurrent-horizontal-pod-autoscaler-syncs must be greater than 0, but got ${f.concurrentHorizontalPodAutoscalerSyncs}`);
+    throw new Error(
+      `concurrent-horizontal-pod-autoscaler-syncs must be greater than 0, but got ${f.concurrentHorizontalPodAutoscalerSyncs}`,
+    );
   }
-  if (f.dryRun && f.shadow) throw new Error('--dry-run and --shadow cannot be combined: shadow mode already writes nothing');
-  if (f.hpaSource !== 'builtin' && f.hpaSource !== 'crd') throw new Error(`--hpa-source must be builtin or crd, got "${f.hpaSource}"`);
-  if (f.shadow && f.hpaSource !== 'builtin') throw new Error('--shadow compares with the built-in controller: it needs --hpa-source=builtin');
-  if (f.logFormat !== 'json' && f.logFormat !== 'text') throw new Error(`--log-format must be json or text, got "${f.logFormat}"`);
+  if (f.dryRun && f.shadow)
+    throw new Error('--dry-run and --shadow cannot be combined: shadow mode already writes nothing');
+  if (f.hpaSource !== 'builtin' && f.hpaSource !== 'crd')
+    throw new Error(`--hpa-source must be builtin or crd, got "${f.hpaSource}"`);
+  if (f.shadow && f.hpaSource !== 'builtin')
+    throw new Error('--shadow compares with the built-in controller: it needs --hpa-source=builtin');
+  if (f.logFormat !== 'json' && f.logFormat !== 'text')
+    throw new Error(`--log-format must be json or text, got "${f.logFormat}"`);
   const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-  if (!levels.includes(f.logLevel)) throw new Error(`--log-level must be one of ${levels.join(', ')}, got "${f.logLevel}"`);
+  if (!levels.includes(f.logLevel))
+    throw new Error(`--log-level must be one of ${levels.join(', ')}, got "${f.logLevel}"`);
   const leaseDurationMs = parseDuration(f.leaderElectLeaseDuration, '--leader-elect-lease-duration');
   const renewDeadlineMs = parseDuration(f.leaderElectRenewDeadline, '--leader-elect-renew-deadline');
   const retryPeriodMs = parseDuration(f.leaderElectRetryPeriod, '--leader-elect-retry-period');
   if (f.leaderElect && !(leaseDurationMs > renewDeadlineMs && renewDeadlineMs > retryPeriodMs && retryPeriodMs > 0)) {
-    throw new Error('leader election needs --leader-elect-lease-duration > --leader-elect-renew-deadline > --leader-elect-retry-period > 0');
+    throw new Error(
+      'leader election needs --leader-elect-lease-duration > --leader-elect-renew-deadline > --leader-elect-retry-period > 0',
+    );
   }
   const syncPeriodMs = parseDuration(f.horizontalPodAutoscalerSyncPeriod, '--horizontal-pod-autoscaler-sync-period');
   if (syncPeriodMs <= 0) throw new Error('--horizontal-pod-autoscaler-sync-period must be positive');
@@ -141,11 +152,20 @@ export function runSettingsFromFlags(f: RunFlags): RunSettings {
       ...DEFAULT_CONTROLLER_CONFIG,
       tolerance,
       downscaleStabilizationWindowSeconds:
-        parseDuration(f.horizontalPodAutoscalerDownscaleStabilization, '--horizontal-pod-autoscaler-downscale-stabilization') / 1000,
+        parseDuration(
+          f.horizontalPodAutoscalerDownscaleStabilization,
+          '--horizontal-pod-autoscaler-downscale-stabilization',
+        ) / 1000,
       cpuInitializationPeriodSeconds:
-        parseDuration(f.horizontalPodAutoscalerCpuInitializationPeriod, '--horizontal-pod-autoscaler-cpu-initialization-period') / 1000,
+        parseDuration(
+          f.horizontalPodAutoscalerCpuInitializationPeriod,
+          '--horizontal-pod-autoscaler-cpu-initialization-period',
+        ) / 1000,
       delayOfInitialReadinessStatusSeconds:
-        parseDuration(f.horizontalPodAutoscalerInitialReadinessDelay, '--horizontal-pod-autoscaler-initial-readiness-delay') / 1000,
+        parseDuration(
+          f.horizontalPodAutoscalerInitialReadinessDelay,
+          '--horizontal-pod-autoscaler-initial-readiness-delay',
+        ) / 1000,
     },
     profile: profileForVersion(version.minor, gates),
     emulatedVersion: `1.${version.minor}`,

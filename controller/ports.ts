@@ -1,4 +1,9 @@
-import type { HorizontalPodAutoscaler, HorizontalPodAutoscalerStatus, PodSnapshot, Scale } from '../algorithms/index.js';
+import type {
+  HorizontalPodAutoscaler,
+  HorizontalPodAutoscalerStatus,
+  PodSnapshot,
+  Scale,
+} from '../algorithms/index.js';
 
 /** A failed cluster call, as data: HTTP status and Status.reason when the server gave them. */
 export interface ClusterError {
@@ -10,7 +15,8 @@ export interface ClusterError {
   readonly path: string;
 }
 
-export type ClusterResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ClusterError };
+export type ClusterResult<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ClusterError };
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
@@ -79,12 +85,19 @@ export interface ClusterAccess {
   /** PUT of the whole Scale with its resourceVersion (upstream Update) */
   updateScale(target: ScaleTarget, namespace: string, scale: Scale): Promise<ClusterResult<Scale>>;
   /** PUT of the HPA status subresource (autoscaling/v2), with the given resourceVersion */
-  updateHpaStatus(hpa: HorizontalPodAutoscaler, status: HorizontalPodAutoscalerStatus): Promise<ClusterResult<HorizontalPodAutoscaler>>;
+  updateHpaStatus(
+    hpa: HorizontalPodAutoscaler,
+    status: HorizontalPodAutoscalerStatus,
+  ): Promise<ClusterResult<HorizontalPodAutoscaler>>;
   getHpa(namespace: string, name: string): Promise<ClusterResult<HorizontalPodAutoscaler>>;
   createEvent(event: EventRecord): Promise<ClusterResult<void>>;
   /** bumps count and lastTimestamp (and message) of an existing Event */
   patchEvent(event: EventRecord): Promise<ClusterResult<void>>;
   getLease(namespace: string, name: string): Promise<ClusterResult<LeaseRecord | null>>;
-  createLease(namespace: string, name: string, lease: Omit<LeaseRecord, 'resourceVersion'>): Promise<ClusterResult<LeaseRecord>>;
+  createLease(
+    namespace: string,
+    name: string,
+    lease: Omit<LeaseRecord, 'resourceVersion'>,
+  ): Promise<ClusterResult<LeaseRecord>>;
   updateLease(namespace: string, name: string, lease: LeaseRecord): Promise<ClusterResult<LeaseRecord>>;
 }

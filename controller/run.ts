@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { createMetricsClient, metricsClientOptionsFromFlags, type ManagedMetricsClient, type MetricsFlags } from '../metrics-clients/index.js';
+import {
+  createMetricsClient,
+  metricsClientOptionsFromFlags,
+  type ManagedMetricsClient,
+  type MetricsFlags,
+} from '../metrics-clients/index.js';
 import { realClock, type Clock } from './clock.js';
 import { HpaController } from './controller.js';
 import { EventRecorder } from './events/index.js';
@@ -14,7 +19,12 @@ import type { RunSettings } from './options.js';
 import type { ReconcileOutcome } from './reconciler.js';
 import { ShadowComparator } from './shadow.js';
 
-export const CRD_RESOURCE = { group: 'autoscaling.hpa-ts.io', version: 'v1', plural: 'horizontalpodautoscalers', kind: 'HorizontalPodAutoscaler' } as const;
+export const CRD_RESOURCE = {
+  group: 'autoscaling.hpa-ts.io',
+  version: 'v1',
+  plural: 'horizontalpodautoscalers',
+  kind: 'HorizontalPodAutoscaler',
+} as const;
 
 const SA_NAMESPACE_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
 
@@ -29,7 +39,8 @@ export async function loadKubeConfig(path: string | undefined): Promise<KubeConf
   const kc = new KubeConfig();
   if (path !== undefined) kc.loadFromFile(path);
   else kc.loadFromDefault();
-  if (kc.getCurrentCluster() === null) throw new Error('no cluster in the kubeconfig (set --kubeconfig or KUBECONFIG, or run in a pod)');
+  if (kc.getCurrentCluster() === null)
+    throw new Error('no cluster in the kubeconfig (set --kubeconfig or KUBECONFIG, or run in a pod)');
   return kc;
 }
 
@@ -57,7 +68,11 @@ export interface StartOverrides {
 }
 
 /** Starts the controller as `hpa-ts run` does, in this process (also used by the demo and tests). */
-export async function startController(settings: RunSettings, metricsFlags: MetricsFlags, overrides: StartOverrides = {}): Promise<RunningController> {
+export async function startController(
+  settings: RunSettings,
+  metricsFlags: MetricsFlags,
+  overrides: StartOverrides = {},
+): Promise<RunningController> {
   const clock = overrides.clock ?? realClock;
   const log = overrides.log ?? createLogger({ level: settings.logLevel, format: settings.logFormat });
   const kc = overrides.kubeConfig ?? (await loadKubeConfig(settings.kubeconfig));
@@ -81,12 +96,22 @@ export async function startController(settings: RunSettings, metricsFlags: Metri
   const metricsConfig = metricsClientOptionsFromFlags(metricsFlags);
   if (!metricsConfig.ok) throw new Error(`${metricsConfig.error.field}: ${metricsConfig.error.message}`);
   const metrics = await createMetricsClient(
-    { ...metricsConfig.value, cache: { ...(metricsConfig.value.cache ?? {}), resourceTtlMs: settings.resourceMetricsCache ? settings.syncPeriodMs : 0 } },
+    {
+      ...metricsConfig.value,
+      cache: {
+        ...(metricsConfig.value.cache ?? {}),
+        resourceTtlMs: settings.resourceMetricsCache ? settings.syncPeriodMs : 0,
+      },
+    },
     {
       kubeConfig: kc,
       // the prometheus client lists pods from the informer cache, like the adapter lists them from the API
       podLister: (namespace, selector) =>
-        Promise.resolve((controller?.pods.inNamespace(namespace) ?? []).filter((p) => selector.matches(p.labels)).map((p) => ({ name: p.name, labels: p.labels }))),
+        Promise.resolve(
+          (controller?.pods.inNamespace(namespace) ?? [])
+            .filter((p) => selector.matches(p.labels))
+            .map((p) => ({ name: p.name, labels: p.labels })),
+        ),
       now: () => clock.now(),
       logger: { debug: (obj, msg) => log.debug(obj, msg), warn: (obj, msg) => log.warn(obj, msg) },
     },
@@ -100,7 +125,10 @@ export async function startController(settings: RunSettings, metricsFlags: Metri
     dryRun: mode !== 'write',
     onDropped: (why, ev) => {
       monitor.eventsDropped.set({ reason: why }, recorder.dropped + recorder.failed);
-      log.debug({ hpa: `${ev.namespace}/${ev.involvedObject.name}`, namespace: ev.namespace, reason: ev.reason, dropped: why }, 'event dropped');
+      log.debug(
+        { hpa: `${ev.namespace}/${ev.involvedObject.name}`, namespace: ev.namespace, reason: ev.reason, dropped: why },
+        'event dropped',
+      );
     },
   });
   const shadow = settings.shadow ? new ShadowComparator({ log, monitor }) : undefined;
@@ -123,7 +151,9 @@ export async function startController(settings: RunSettings, metricsFlags: Metri
       mode,
       ...(settings.namespace !== undefined ? { namespace: settings.namespace } : {}),
       errorBackoffBaseMs: settings.errorBackoffBaseMs,
-      ...(crd ? { hpaKind: { kind: CRD_RESOURCE.kind, apiVersion: `${CRD_RESOURCE.group}/${CRD_RESOURCE.version}` } } : {}),
+      ...(crd
+        ? { hpaKind: { kind: CRD_RESOURCE.kind, apiVersion: `${CRD_RESOURCE.group}/${CRD_RESOURCE.version}` } }
+        : {}),
     },
   );
   const ctl = controller;
@@ -171,7 +201,10 @@ export async function startController(settings: RunSettings, metricsFlags: Metri
       onStartedLeading: () => {
         leader = true;
         monitor.leader.set(1);
-        log.info({ reason: 'LeaderElection', identity, lease: `${namespace}/${settings.leaseName}` }, 'became leader; starting workers');
+        log.info(
+          { reason: 'LeaderElection', identity, lease: `${namespace}/${settings.leaseName}` },
+          'became leader; starting workers',
+        );
         ctl.startWorkers();
       },
       onStoppedLeading: () => {
@@ -185,7 +218,10 @@ export async function startController(settings: RunSettings, metricsFlags: Metri
       onNewLeader: (id) => log.info({ reason: 'LeaderElection', leader: id }, `current leader: ${id}`),
       onError: (message) => log.warn({ reason: 'LeaderElectionError' }, message),
     });
-    log.info({ reason: 'LeaderElection', identity, lease: `${namespace}/${settings.leaseName}` }, 'waiting for the leader lease');
+    log.info(
+      { reason: 'LeaderElection', identity, lease: `${namespace}/${settings.leaseName}` },
+      'waiting for the leader lease',
+    );
     electorRun = elector.run(stopSignal.signal);
   } else {
     ctl.startWorkers();
@@ -221,7 +257,19 @@ function exportMetricsClientStats(client: ManagedMetricsClient, monitor: Control
   const s = client.stats();
   let hits = 0;
   let misses = 0;
-  for (const [kind, n] of Object.entries(s.requests)) monitor.metricsClientRequests.set({ api: kind === 'resource' ? 'metrics.k8s.io' : kind === 'external' ? 'external.metrics.k8s.io' : 'custom.metrics.k8s.io', kind }, n);
+  for (const [kind, n] of Object.entries(s.requests))
+    monitor.metricsClientRequests.set(
+      {
+        api:
+          kind === 'resource'
+            ? 'metrics.k8s.io'
+            : kind === 'external'
+              ? 'external.metrics.k8s.io'
+              : 'custom.metrics.k8s.io',
+        kind,
+      },
+      n,
+    );
   for (const n of Object.values(s.hits)) hits += n;
   for (const n of Object.values(s.misses)) misses += n;
   monitor.metricsCache.set({ result: 'hit' }, hits);
@@ -244,7 +292,10 @@ export async function runController(settings: RunSettings, metricsFlags: Metrics
     ]);
   } catch (e) {
     const interrupted = (e as Error).message.endsWith('during start-up');
-    log[interrupted ? 'info' : 'fatal']({ reason: interrupted ? 'Stopped' : 'StartFailed', err: (e as Error).message }, interrupted ? 'stopped before start-up finished' : `cannot start: ${(e as Error).message}`);
+    log[interrupted ? 'info' : 'fatal'](
+      { reason: interrupted ? 'Stopped' : 'StartFailed', err: (e as Error).message },
+      interrupted ? 'stopped before start-up finished' : `cannot start: ${(e as Error).message}`,
+    );
     return interrupted ? 0 : 1;
   }
   const why = await Promise.race([signalled, running.lost.then(() => 'lease lost')]);

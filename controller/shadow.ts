@@ -21,12 +21,18 @@ export interface ShadowComparison {
   readonly hpa: string;
   readonly agree: boolean;
   readonly builtin: BuiltinSync;
-  readonly ours: { readonly desiredReplicas: number; readonly conditions: readonly { type: string; status: string; reason?: string }[] };
+  readonly ours: {
+    readonly desiredReplicas: number;
+    readonly conditions: readonly { type: string; status: string; reason?: string }[];
+  };
   readonly differences: readonly string[];
 }
 
 /** Did this update come from a built-in controller sync (its status changed)? */
-export function builtinSyncOf(prev: HorizontalPodAutoscaler | undefined, next: HorizontalPodAutoscaler): BuiltinSync | undefined {
+export function builtinSyncOf(
+  prev: HorizontalPodAutoscaler | undefined,
+  next: HorizontalPodAutoscaler,
+): BuiltinSync | undefined {
   const s = next.status;
   if (s === null || s === undefined) return undefined;
   const p = prev?.status;
@@ -52,7 +58,11 @@ export function builtinSyncOf(prev: HorizontalPodAutoscaler | undefined, next: H
 }
 
 function conditionsOf(s: HorizontalPodAutoscalerStatus): BuiltinSync['conditions'] {
-  return (s.conditions ?? []).map((c) => ({ type: c.type, status: c.status, ...(c.reason !== undefined ? { reason: c.reason } : {}) }));
+  return (s.conditions ?? []).map((c) => ({
+    type: c.type,
+    status: c.status,
+    ...(c.reason !== undefined ? { reason: c.reason } : {}),
+  }));
 }
 
 /**
@@ -74,10 +84,18 @@ export class ShadowComparator {
     const desired = d.rescale?.to ?? d.desiredReplicas;
     const ours = { desiredReplicas: desired, conditions: conditionsOf(d.status) };
     const differences: string[] = [];
-    if (desired !== builtin.desiredReplicas) differences.push(`desiredReplicas: built-in ${builtin.desiredReplicas}, hpa-ts ${desired}`);
-    const key = (c: { type: string; status: string; reason?: string }): string => `${c.type}=${c.status}/${c.reason ?? ''}`;
-    const theirs = builtin.conditions.filter((c) => c.type !== 'AbleToScale').map(key).join(', ');
-    const mine = ours.conditions.filter((c) => c.type !== 'AbleToScale').map(key).join(', ');
+    if (desired !== builtin.desiredReplicas)
+      differences.push(`desiredReplicas: built-in ${builtin.desiredReplicas}, hpa-ts ${desired}`);
+    const key = (c: { type: string; status: string; reason?: string }): string =>
+      `${c.type}=${c.status}/${c.reason ?? ''}`;
+    const theirs = builtin.conditions
+      .filter((c) => c.type !== 'AbleToScale')
+      .map(key)
+      .join(', ');
+    const mine = ours.conditions
+      .filter((c) => c.type !== 'AbleToScale')
+      .map(key)
+      .join(', ');
     // AbleToScale differs by construction: ours never wrote the scale (SucceededRescale vs not).
     if (theirs !== mine) differences.push(`conditions: built-in [${theirs}], hpa-ts [${mine}]`);
     const cmp: ShadowComparison = { hpa: d.key, agree: differences.length === 0, builtin, ours, differences };
@@ -87,11 +105,22 @@ export class ShadowComparator {
     this.deps.monitor?.shadowDecisions.inc(labels);
     if (cmp.agree) {
       this.agreeCount++;
-      this.deps.log.debug({ hpa: d.key, namespace: d.namespace, reason: 'ShadowAgree', desired }, 'shadow: agrees with the built-in controller');
+      this.deps.log.debug(
+        { hpa: d.key, namespace: d.namespace, reason: 'ShadowAgree', desired },
+        'shadow: agrees with the built-in controller',
+      );
     } else {
       this.disagreeCount++;
       this.deps.log.warn(
-        { hpa: d.key, namespace: d.namespace, reason: 'ShadowDisagree', builtin, ours, differences, inputs: decisionRecord(d) },
+        {
+          hpa: d.key,
+          namespace: d.namespace,
+          reason: 'ShadowDisagree',
+          builtin,
+          ours,
+          differences,
+          inputs: decisionRecord(d),
+        },
         `shadow: disagrees with the built-in controller: ${differences.join('; ')}`,
       );
     }

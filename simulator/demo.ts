@@ -42,7 +42,11 @@ export interface DemoOptions {
    * where the simulator's Prometheus API and the seed's adapter rules are (for the prometheus
    * metrics client).
    */
-  readonly startController: (kubeconfig: string, clock: Clock, prometheus: { readonly url: string; readonly adapterRules: string }) => Promise<DemoController>;
+  readonly startController: (
+    kubeconfig: string,
+    clock: Clock,
+    prometheus: { readonly url: string; readonly adapterRules: string },
+  ) => Promise<DemoController>;
   /** the metrics path named in the banner */
   readonly metricsPath?: string;
   /** where to write the kubeconfig for kubectl while the demo runs */
@@ -105,7 +109,9 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   const w = opts.write;
   const factorText = Number.isInteger(opts.factor) ? String(opts.factor) : opts.factor.toFixed(1);
   w('hpa-ts demo — seed 000: an HPA on http_requests_qps (prometheus-adapter rule), 1000 requests per second for 60 s');
-  w(`  simulated cluster: ${server.url}${opts.kubeconfigPath !== undefined ? `   (kubectl --kubeconfig ${opts.kubeconfigPath} get hpa -w)` : ''}`);
+  w(
+    `  simulated cluster: ${server.url}${opts.kubeconfigPath !== undefined ? `   (kubectl --kubeconfig ${opts.kubeconfigPath} get hpa -w)` : ''}`,
+  );
   w(`  Prometheus API:    ${server.prometheus.url}`);
   w(`  controller:        hpa-ts, through client-node; metrics from ${opts.metricsPath ?? 'custom.metrics.k8s.io'}`);
   w(`  time runs ${factorText}× faster than real: AGE and the times below are simulated`);
@@ -133,7 +139,11 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
       const d = store.get(Resources.deployments, NAMESPACE, NAME);
       const h = store.get(Resources.horizontalPodAutoscalers, NAMESPACE, NAME);
       const ready = asNumber(asObject(d.status)?.readyReplicas) ?? 0;
-      if (asNumber(asObject(d.spec)?.replicas) === 1 && asNumber(asObject(h.status)?.currentReplicas) === 1 && ready === 1) {
+      if (
+        asNumber(asObject(d.spec)?.replicas) === 1 &&
+        asNumber(asObject(h.status)?.currentReplicas) === 1 &&
+        ready === 1
+      ) {
         timers.push(clock.setTimer(10_000, () => finish(true)));
         loadEndAt = Number.POSITIVE_INFINITY; // finish once
       }
@@ -185,7 +195,10 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   chart.begin();
   const [group, version] = String(hpa.apiVersion).split('/');
   store.create({ group, version, resource: 'horizontalpodautoscalers' }, NAMESPACE, hpa);
-  const controller = await opts.startController(server.kubeconfig(), clock, { url: server.prometheus.url, adapterRules: rulesFile });
+  const controller = await opts.startController(server.kubeconfig(), clock, {
+    url: server.prometheus.url,
+    adapterRules: rulesFile,
+  });
   const tick = (): void => {
     checkDone();
     timers.push(clock.setTimer(5_000, tick));
@@ -201,7 +214,13 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   timeline.stop();
   await server.close();
   const simulatedSeconds = Math.round((clock.now() - start) / 1000);
-  writeFileSync(opts.svgPath, renderChartSvg(chart.result(), { title: `hpa-ts demo — seed 000 (${rps} rps for ${loadMs / 1000} s)`, durationSeconds: simulatedSeconds }));
+  writeFileSync(
+    opts.svgPath,
+    renderChartSvg(chart.result(), {
+      title: `hpa-ts demo — seed 000 (${rps} rps for ${loadMs / 1000} s)`,
+      durationSeconds: simulatedSeconds,
+    }),
+  );
   const replicas = replicaSequence(timeline.entries);
   const wallSeconds = (opts.base.now() - wallStart) / 1000;
   w('');

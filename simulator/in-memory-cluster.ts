@@ -84,13 +84,17 @@ export function createInMemoryCluster(store: ObjectStore, opts: InMemoryClusterO
     };
     // list: the current objects, as ADDED, then synced; later events follow in commit order
     const listed = store.list(gvr, namespace === undefined ? {} : { namespace });
-    const handle = store.watch(gvr, { ...(namespace === undefined ? {} : { namespace }), resourceVersion: listed.resourceVersion }, (ev) => {
-      queue.push(ev);
-      if (!draining) {
-        draining = true;
-        defer(drain);
-      }
-    });
+    const handle = store.watch(
+      gvr,
+      { ...(namespace === undefined ? {} : { namespace }), resourceVersion: listed.resourceVersion },
+      (ev) => {
+        queue.push(ev);
+        if (!draining) {
+          draining = true;
+          defer(drain);
+        }
+      },
+    );
     defer(() => {
       if (stopped) return;
       for (const raw of listed.items) {
@@ -128,7 +132,12 @@ export function createInMemoryCluster(store: ObjectStore, opts: InMemoryClusterO
       if (parts.length > 2) {
         return resolved({
           ok: false,
-          error: { reason: 'InvalidAPIVersion', message: `unexpected GroupVersion string: ${apiVersion}`, verb: 'parse', path: apiVersion },
+          error: {
+            reason: 'InvalidAPIVersion',
+            message: `unexpected GroupVersion string: ${apiVersion}`,
+            verb: 'parse',
+            path: apiVersion,
+          },
         });
       }
       const group = parts.length === 2 ? parts[0] : '';
@@ -136,12 +145,21 @@ export function createInMemoryCluster(store: ObjectStore, opts: InMemoryClusterO
       if (rt === undefined) {
         return resolved({
           ok: false,
-          error: { reason: 'NoKindMatch', message: `no matches for kind "${kind}" in group "${group}"`, verb: 'get', path: '/apis' },
+          error: {
+            reason: 'NoKindMatch',
+            message: `no matches for kind "${kind}" in group "${group}"`,
+            verb: 'get',
+            path: '/apis',
+          },
         });
       }
       const versions = store.registry.groups().find((g) => g.name === group)?.versions ?? rt.versions;
       const targets: ScaleTarget[] =
-        rt.scale === undefined ? [] : versions.filter((v) => rt.versions.includes(v)).map((version) => ({ group, version, resource: rt.resource }));
+        rt.scale === undefined
+          ? []
+          : versions
+              .filter((v) => rt.versions.includes(v))
+              .map((version) => ({ group, version, resource: rt.resource }));
       return resolved({ ok: true, value: targets });
     },
 
@@ -159,10 +177,19 @@ export function createInMemoryCluster(store: ObjectStore, opts: InMemoryClusterO
         spec: scale.spec,
         status: scale.status,
       };
-      return resolved(attempt('PUT', p, () => scaleFromApi(store.updateScale(gvrOf(target), namespace, scale.metadata.name, body)) as Scale));
+      return resolved(
+        attempt(
+          'PUT',
+          p,
+          () => scaleFromApi(store.updateScale(gvrOf(target), namespace, scale.metadata.name, body)) as Scale,
+        ),
+      );
     },
 
-    updateHpaStatus(hpa: HorizontalPodAutoscaler, status: HorizontalPodAutoscalerStatus): Promise<ClusterResult<HorizontalPodAutoscaler>> {
+    updateHpaStatus(
+      hpa: HorizontalPodAutoscaler,
+      status: HorizontalPodAutoscalerStatus,
+    ): Promise<ClusterResult<HorizontalPodAutoscaler>> {
       const ns = hpa.metadata.namespace ?? '';
       const p = path(Resources.horizontalPodAutoscalers, ns, hpa.metadata.name, 'status');
       // A PUT of the status subresource applies only the status (and checks metadata's
@@ -171,17 +198,40 @@ export function createInMemoryCluster(store: ObjectStore, opts: InMemoryClusterO
       const body = {
         apiVersion: hpa.apiVersion ?? HPA_TYPE.apiVersion,
         kind: hpa.kind ?? HPA_TYPE.kind,
-        metadata: { name: md.name, namespace: ns, ...(md.uid !== undefined ? { uid: md.uid } : {}), ...(md.resourceVersion !== undefined ? { resourceVersion: md.resourceVersion } : {}) },
+        metadata: {
+          name: md.name,
+          namespace: ns,
+          ...(md.uid !== undefined ? { uid: md.uid } : {}),
+          ...(md.resourceVersion !== undefined ? { resourceVersion: md.resourceVersion } : {}),
+        },
         status,
       };
       return resolved(
-        attempt('PUT', p, () => hpaFromApi(store.updateStatus(Resources.horizontalPodAutoscalers, ns, hpa.metadata.name, body), HPA_TYPE) as HorizontalPodAutoscaler),
+        attempt(
+          'PUT',
+          p,
+          () =>
+            hpaFromApi(
+              store.updateStatus(Resources.horizontalPodAutoscalers, ns, hpa.metadata.name, body),
+              HPA_TYPE,
+            ) as HorizontalPodAutoscaler,
+        ),
       );
     },
 
     getHpa(namespace: string, name: string): Promise<ClusterResult<HorizontalPodAutoscaler>> {
       const p = path(Resources.horizontalPodAutoscalers, namespace, name);
-      return resolved(attempt('GET', p, () => hpaFromApi(store.get(Resources.horizontalPodAutoscalers, namespace, name), HPA_TYPE) as HorizontalPodAutoscaler));
+      return resolved(
+        attempt(
+          'GET',
+          p,
+          () =>
+            hpaFromApi(
+              store.get(Resources.horizontalPodAutoscalers, namespace, name),
+              HPA_TYPE,
+            ) as HorizontalPodAutoscaler,
+        ),
+      );
     },
 
     createEvent(e: EventRecord): Promise<ClusterResult<void>> {
@@ -215,7 +265,14 @@ export function createInMemoryCluster(store: ObjectStore, opts: InMemoryClusterO
     patchEvent(e: EventRecord): Promise<ClusterResult<void>> {
       const p = path(Resources.events, e.namespace, e.name);
       const patch = { count: e.count, lastTimestamp: e.lastTimestamp, message: e.message };
-      return resolved(attempt('PATCH', p, () => void store.patch(Resources.events, e.namespace, e.name, 'application/strategic-merge-patch+json', patch)));
+      return resolved(
+        attempt(
+          'PATCH',
+          p,
+          () =>
+            void store.patch(Resources.events, e.namespace, e.name, 'application/strategic-merge-patch+json', patch),
+        ),
+      );
     },
 
     getLease(namespace: string, name: string): Promise<ClusterResult<LeaseRecord | null>> {
@@ -225,14 +282,34 @@ export function createInMemoryCluster(store: ObjectStore, opts: InMemoryClusterO
       return resolved(r);
     },
 
-    createLease(namespace: string, name: string, lease: Omit<LeaseRecord, 'resourceVersion'>): Promise<ClusterResult<LeaseRecord>> {
+    createLease(
+      namespace: string,
+      name: string,
+      lease: Omit<LeaseRecord, 'resourceVersion'>,
+    ): Promise<ClusterResult<LeaseRecord>> {
       const p = path(Resources.leases, namespace);
-      return resolved(attempt('POST', p, () => leaseFromApi(store.create(Resources.leases, namespace, leaseBody(namespace, name, lease))) as LeaseRecord));
+      return resolved(
+        attempt(
+          'POST',
+          p,
+          () =>
+            leaseFromApi(store.create(Resources.leases, namespace, leaseBody(namespace, name, lease))) as LeaseRecord,
+        ),
+      );
     },
 
     updateLease(namespace: string, name: string, lease: LeaseRecord): Promise<ClusterResult<LeaseRecord>> {
       const p = path(Resources.leases, namespace, name);
-      return resolved(attempt('PUT', p, () => leaseFromApi(store.update(Resources.leases, namespace, name, leaseBody(namespace, name, lease))) as LeaseRecord));
+      return resolved(
+        attempt(
+          'PUT',
+          p,
+          () =>
+            leaseFromApi(
+              store.update(Resources.leases, namespace, name, leaseBody(namespace, name, lease)),
+            ) as LeaseRecord,
+        ),
+      );
     },
 
     invalidateDiscovery(): void {
@@ -253,7 +330,11 @@ function leaseBody(
   return {
     apiVersion: 'coordination.k8s.io/v1',
     kind: 'Lease',
-    metadata: { name, namespace, ...(lease.resourceVersion === undefined ? {} : { resourceVersion: lease.resourceVersion }) },
+    metadata: {
+      name,
+      namespace,
+      ...(lease.resourceVersion === undefined ? {} : { resourceVersion: lease.resourceVersion }),
+    },
     spec: {
       holderIdentity: lease.holderIdentity ?? '',
       leaseDurationSeconds: lease.leaseDurationSeconds,

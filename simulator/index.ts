@@ -38,7 +38,12 @@ export {
   type QueueSpec,
   type WorkloadLoadSpec,
 } from './load/index.js';
-export { WorkloadController, SimAnnotation, WORKLOAD_DEFAULTS, type WorkloadControllerOptions } from './workload/index.js';
+export {
+  WorkloadController,
+  SimAnnotation,
+  WORKLOAD_DEFAULTS,
+  type WorkloadControllerOptions,
+} from './workload/index.js';
 export { MetricsService, MetricsApi, type ObjectMetricSpec, type MetricsServiceOptions } from './metrics/service.js';
 export { InProcessMetricsClient } from './metrics/in-process-client.js';
 export { AdapterEmulator } from './metrics/adapter.js';
@@ -47,4 +52,10 @@ export { Tsdb, type TsdbOptions } from './metrics/tsdb.js';
 export { evaluate as evaluatePromQL, type QueryValue } from './metrics/promql/eval.js';
 export { startPrometheusServer, type PrometheusServerHandle } from './metrics/prometheus-http.js';
 export { DEFAULT_ADAPTER_RULES } from './metrics/default-rules.js';
-export { startApiServer, createClusterStore, Resources, type ApiServerHandle, type ApiServerOptions } from './apiserver/index.js';
+export {
+  startApiServer,
+  createClusterStore,
+  Resources,
+  type ApiServerHandle,
+  type ApiServerOptions,
+} from './apiserver/index.js';

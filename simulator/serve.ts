@@ -44,7 +44,14 @@ export interface SimulatorServer {
 }
 
 const INGRESS_DISCOVERY: readonly DiscoveryResource[] = [
-  { name: 'ingresses', singularName: 'ingress', namespaced: true, kind: 'Ingress', verbs: ['get', 'list'], shortNames: ['ing'] },
+  {
+    name: 'ingresses',
+    singularName: 'ingress',
+    namespaced: true,
+    kind: 'Ingress',
+    verbs: ['get', 'list'],
+    shortNames: ['ing'],
+  },
 ];
 
 export async function startSimulatorServer(opts: SimulatorServerOptions): Promise<SimulatorServer> {
@@ -80,8 +87,20 @@ export async function startSimulatorServer(opts: SimulatorServerOptions): Promis
     refreshing = true;
     void Promise.all([service.customResources(), service.externalNames()]).then(([custom, external]) => {
       refreshing = false;
-      const customList: DiscoveryResource[] = custom.map((r) => ({ name: r.name, singularName: '', namespaced: r.namespaced, kind: 'MetricValueList', verbs: ['get'] }));
-      const externalList: DiscoveryResource[] = external.map((n) => ({ name: n, singularName: '', namespaced: true, kind: 'ExternalMetricValueList', verbs: ['get'] }));
+      const customList: DiscoveryResource[] = custom.map((r) => ({
+        name: r.name,
+        singularName: '',
+        namespaced: r.namespaced,
+        kind: 'MetricValueList',
+        verbs: ['get'],
+      }));
+      const externalList: DiscoveryResource[] = external.map((n) => ({
+        name: n,
+        singularName: '',
+        namespaced: true,
+        kind: 'ExternalMetricValueList',
+        verbs: ['get'],
+      }));
       const c = JSON.stringify(customList);
       const e = JSON.stringify(externalList);
       if (c !== lastCustom) api.registerApiGroup(customMetricsGroup(service, customList));
@@ -100,10 +119,26 @@ export async function startSimulatorServer(opts: SimulatorServerOptions): Promis
       handle: (req) =>
         req.segments[req.segments.length - 1] === 'ingresses' && req.method === 'GET'
           ? { status: 200, body: { kind: 'IngressList', apiVersion: 'networking.k8s.io/v1', metadata: {}, items: [] } }
-          : { status: 405, body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', reason: 'MethodNotAllowed', code: 405, message: 'the simulator serves Ingresses for discovery only' } },
+          : {
+              status: 405,
+              body: {
+                kind: 'Status',
+                apiVersion: 'v1',
+                metadata: {},
+                status: 'Failure',
+                reason: 'MethodNotAllowed',
+                code: 405,
+                message: 'the simulator serves Ingresses for discovery only',
+              },
+            },
     });
   }
-  const prometheus = await startPrometheusServer(simulation.tsdb, () => clock.now(), opts.prometheusPort ?? 0, opts.host ?? '127.0.0.1');
+  const prometheus = await startPrometheusServer(
+    simulation.tsdb,
+    () => clock.now(),
+    opts.prometheusPort ?? 0,
+    opts.host ?? '127.0.0.1',
+  );
   simulation.start();
   return {
     api,

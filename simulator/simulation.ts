@@ -5,7 +5,12 @@
  * process, virtual time).
  */
 import type { Clock } from '../controller/clock.js';
-import { parseAdapterConfig, formatConfigError, type AdapterConfig, type MetricsClient } from '../metrics-clients/index.js';
+import {
+  parseAdapterConfig,
+  formatConfigError,
+  type AdapterConfig,
+  type MetricsClient,
+} from '../metrics-clients/index.js';
 import type { ObjectStore } from './apiserver/index.js';
 import type { KubeObject } from './apiserver/types.js';
 import { LoadModel, type QueueSpec, type WorkloadLoadSpec } from './load/index.js';

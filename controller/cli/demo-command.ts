@@ -37,7 +37,9 @@ export async function demo(o: DemoFlags, write: (line: string) => void): Promise
   const rps = Number(o.rps);
   const metricsClient = o.metricsClient ?? 'apiserver';
   if (!(factor > 0) || !(rps >= 0) || (metricsClient !== 'apiserver' && metricsClient !== 'prometheus')) {
-    write('error: --time-scale must be a positive number, --rps a number ≥ 0, --metrics-client apiserver or prometheus');
+    write(
+      'error: --time-scale must be a positive number, --rps a number ≥ 0, --metrics-client apiserver or prometheus',
+    );
     return 2;
   }
   // one after the other: lazy imports keep `hpa-ts --help` fast (and jest's ESM loader dislikes parallel ones)
@@ -56,7 +58,10 @@ export async function demo(o: DemoFlags, write: (line: string) => void): Promise
     manifestsDir: seedManifestsDir(),
     write,
     ...(o.kubeconfigOut !== undefined ? { kubeconfigPath: resolve(o.kubeconfigOut) } : {}),
-    metricsPath: metricsClient === 'prometheus' ? 'the simulator\'s Prometheus API with the seed\'s adapter rule' : 'custom.metrics.k8s.io',
+    metricsPath:
+      metricsClient === 'prometheus'
+        ? "the simulator's Prometheus API with the seed's adapter rule"
+        : 'custom.metrics.k8s.io',
     startController: async (kubeconfig, clock, prometheus) => {
       const { KubeConfig } = await import('@kubernetes/client-node');
       const kc = new KubeConfig();
@@ -65,7 +70,12 @@ export async function demo(o: DemoFlags, write: (line: string) => void): Promise
         metricsClient === 'prometheus'
           ? { metricsClient, prometheusUrl: prometheus.url, adapterConfig: prometheus.adapterRules }
           : { metricsClient };
-      const running = await startController(settings, metrics, { kubeConfig: kc, clock, log: silentLogger(), defaultMetrics: false });
+      const running = await startController(settings, metrics, {
+        kubeConfig: kc,
+        clock,
+        log: silentLogger(),
+        defaultMetrics: false,
+      });
       return { stop: () => running.stop() };
     },
   });
@@ -75,13 +85,22 @@ export async function demo(o: DemoFlags, write: (line: string) => void): Promise
 export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
-    .description('the seed demo: a simulated cluster, the real controller against it over HTTP, 1000 rps for 60 s, replicas 1 → 10 → 1')
+    .description(
+      'the seed demo: a simulated cluster, the real controller against it over HTTP, 1000 rps for 60 s, replicas 1 → 10 → 1',
+    )
     .option('--time-scale <factor>', 'simulated seconds per real second (time compression)', '4')
     .option('--svg <file>', 'where to write the chart', join(tmpdir(), 'hpa-ts-demo.svg'))
-    .option('--kubeconfig-out <file>', 'write a kubeconfig for the simulated cluster (kubectl get hpa -w while it runs)')
+    .option(
+      '--kubeconfig-out <file>',
+      'write a kubeconfig for the simulated cluster (kubectl get hpa -w while it runs)',
+    )
     .option('--rps <n>', 'requests per second during the load phase', '1000')
     .option('--load-duration <duration>', 'how long the load lasts (simulated)', '60s')
-    .option('--metrics-client <kind>', "apiserver (custom.metrics.k8s.io) or prometheus (the simulator's Prometheus API with the seed's adapter rule)", 'apiserver')
+    .option(
+      '--metrics-client <kind>',
+      "apiserver (custom.metrics.k8s.io) or prometheus (the simulator's Prometheus API with the seed's adapter rule)",
+      'apiserver',
+    )
     .action(async (o) => {
       const code = await demo(o, (line) => process.stdout.write(`${line}\n`));
       process.exit(code);

@@ -25,7 +25,9 @@ function packageVersion(): string {
 }
 
 const program = new Command('hpa-ts')
-  .description('The Kubernetes HorizontalPodAutoscaler controller in TypeScript: same decisions as upstream, pluggable metrics, dry-run, explain and a simulator.')
+  .description(
+    'The Kubernetes HorizontalPodAutoscaler controller in TypeScript: same decisions as upstream, pluggable metrics, dry-run, explain and a simulator.',
+  )
   .version(packageVersion())
   .showHelpAfterError();
 registerRunCommand(program);

@@ -10,9 +10,16 @@ function opt(flags: string, description: string): Option {
 /** The flags that choose and configure the metrics client, shared by `run`, `explain` and `metrics get`. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- works on any command, whatever its arguments
 export function addMetricsClientOptions<C extends Command<any[], any>>(cmd: C): C {
-  cmd.addOption(opt('--metrics-client <kind>', 'where metrics come from: apiserver (metrics.k8s.io, custom.metrics.k8s.io, external.metrics.k8s.io), prometheus (PromQL with prometheus-adapter rules), static (a file)').default('apiserver'));
+  cmd.addOption(
+    opt(
+      '--metrics-client <kind>',
+      'where metrics come from: apiserver (metrics.k8s.io, custom.metrics.k8s.io, external.metrics.k8s.io), prometheus (PromQL with prometheus-adapter rules), static (a file)',
+    ).default('apiserver'),
+  );
   cmd.addOption(opt('--prometheus-url <url>', 'Prometheus base URL (with --metrics-client=prometheus)'));
-  cmd.addOption(opt('--adapter-config <file>', 'prometheus-adapter configuration file (rules, resourceRules, externalRules)'));
+  cmd.addOption(
+    opt('--adapter-config <file>', 'prometheus-adapter configuration file (rules, resourceRules, externalRules)'),
+  );
   cmd.addOption(opt('--static-file <file>', 'YAML/JSON file of metric values (with --metrics-client=static)'));
   cmd.addOption(opt('--prometheus-token-file <file>', 'bearer token file for Prometheus (re-read when it changes)'));
   cmd.addOption(opt('--prometheus-basic-auth-user <user>', 'basic auth user for Prometheus'));
@@ -20,10 +27,29 @@ export function addMetricsClientOptions<C extends Command<any[], any>>(cmd: C): 
   cmd.addOption(opt('--prometheus-ca-file <file>', 'CA bundle to verify Prometheus'));
   cmd.addOption(opt('--prometheus-client-cert-file <file>', 'client certificate for Prometheus'));
   cmd.addOption(opt('--prometheus-client-key-file <file>', 'client key for Prometheus'));
-  cmd.addOption(opt('--prometheus-insecure-skip-tls-verify [bool]', 'do not verify the Prometheus serving certificate').default(false).preset('true').argParser((v: string) => v !== 'false'));
-  cmd.addOption(opt('--adapter-parity [bool]', "reproduce prometheus-adapter's lossy choices (NaN → 0, sample timestamps = now)").default(false).preset('true').argParser((v: string) => v !== 'false'));
-  cmd.addOption(opt('--prometheus-verb <verb>', 'HTTP verb for queries: GET, POST, or auto (POST when the query is long)').default('auto'));
-  cmd.addOption(opt('--metrics-relist-interval <duration>', 'how often series discovery is refreshed (prometheus-adapter --metrics-relist-interval)').default('10m'));
+  cmd.addOption(
+    opt('--prometheus-insecure-skip-tls-verify [bool]', 'do not verify the Prometheus serving certificate')
+      .default(false)
+      .preset('true')
+      .argParser((v: string) => v !== 'false'),
+  );
+  cmd.addOption(
+    opt('--adapter-parity [bool]', "reproduce prometheus-adapter's lossy choices (NaN → 0, sample timestamps = now)")
+      .default(false)
+      .preset('true')
+      .argParser((v: string) => v !== 'false'),
+  );
+  cmd.addOption(
+    opt('--prometheus-verb <verb>', 'HTTP verb for queries: GET, POST, or auto (POST when the query is long)').default(
+      'auto',
+    ),
+  );
+  cmd.addOption(
+    opt(
+      '--metrics-relist-interval <duration>',
+      'how often series discovery is refreshed (prometheus-adapter --metrics-relist-interval)',
+    ).default('10m'),
+  );
   cmd.addOption(opt('--metrics-timeout <duration>', 'timeout of one metrics request').default('10s'));
   return cmd;
 }
@@ -49,7 +75,11 @@ export interface RawMetricsOptions {
 export function metricsFlagsFrom(o: RawMetricsOptions): MetricsFlags {
   return {
     ...o,
-    ...(o.metricsRelistInterval !== undefined ? { metricsRelistIntervalMs: parseDuration(o.metricsRelistInterval, '--metrics-relist-interval') } : {}),
-    ...(o.metricsTimeout !== undefined ? { metricsTimeoutMs: parseDuration(o.metricsTimeout, '--metrics-timeout') } : {}),
+    ...(o.metricsRelistInterval !== undefined
+      ? { metricsRelistIntervalMs: parseDuration(o.metricsRelistInterval, '--metrics-relist-interval') }
+      : {}),
+    ...(o.metricsTimeout !== undefined
+      ? { metricsTimeoutMs: parseDuration(o.metricsTimeout, '--metrics-timeout') }
+      : {}),
   };
 }

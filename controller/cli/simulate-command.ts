@@ -23,13 +23,20 @@ export interface SimulateFlags {
 
 function port(text: string, flag: string): number {
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`${flag} must be a port number (0 = any free port), got "${text}"`);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new Error(`${flag} must be a port number (0 = any free port), got "${text}"`);
   return n;
 }
 
 /** Runs a scenario in virtual time; writes the timeline (or JSON) with `out`, notes with `err`. */
-export async function simulateScenario(file: string, o: SimulateFlags, out: (s: string) => void, err: (s: string) => void): Promise<number> {
-  const { loadScenario, runScenario, TimelineFormatter, renderChartSvg, formatSeconds } = await import('../../simulator/index.js');
+export async function simulateScenario(
+  file: string,
+  o: SimulateFlags,
+  out: (s: string) => void,
+  err: (s: string) => void,
+): Promise<number> {
+  const { loadScenario, runScenario, TimelineFormatter, renderChartSvg, formatSeconds } =
+    await import('../../simulator/index.js');
   const { realClock } = await import('../clock.js');
   if (o.output !== 'text' && o.output !== 'json') {
     err(`error: -o must be text or json, got "${o.output}"`);
@@ -43,24 +50,36 @@ export async function simulateScenario(file: string, o: SimulateFlags, out: (s: 
   const hpas = s.value.objects.filter((x) => x.kind === 'HorizontalPodAutoscaler');
   const names = hpas.map((h) => String((h.metadata as { name?: unknown }).name ?? ''));
   const refs = hpas.map((h) => {
-    const ref = ((h.spec as Record<string, unknown> | undefined)?.scaleTargetRef ?? {}) as { kind?: string; name?: string };
+    const ref = ((h.spec as Record<string, unknown> | undefined)?.scaleTargetRef ?? {}) as {
+      kind?: string;
+      name?: string;
+    };
     return `${ref.kind ?? ''}/${ref.name ?? ''}`;
   });
   const fmt = new TimelineFormatter(names, refs);
   const text = o.output === 'text';
   if (text) out(fmt.header());
   const wallStart = realClock.now();
-  const r = await runScenario(s.value, { ...(text ? { onEntry: (e) => out(fmt.line(e)) } : {}), keepDecisions: !text, keepTimeline: !text });
+  const r = await runScenario(s.value, {
+    ...(text ? { onEntry: (e) => out(fmt.line(e)) } : {}),
+    keepDecisions: !text,
+    keepTimeline: !text,
+  });
   if (!r.ok) {
     err(`error: ${r.error}`);
     return 1;
   }
   const wall = (realClock.now() - wallStart) / 1000;
   const svgPath = resolve(o.svg ?? `${basename(file, extname(file))}.svg`);
-  writeFileSync(svgPath, renderChartSvg(r.value.chart, { title: s.value.name, durationSeconds: s.value.durationSeconds }));
+  writeFileSync(
+    svgPath,
+    renderChartSvg(r.value.chart, { title: s.value.name, durationSeconds: s.value.durationSeconds }),
+  );
   if (text) {
     out('');
-    out(`simulated ${formatSeconds(s.value.durationSeconds)} in ${wall.toFixed(2)} s wall: ${r.value.reconciles} reconciles, ${r.value.timelineLines} timeline lines`);
+    out(
+      `simulated ${formatSeconds(s.value.durationSeconds)} in ${wall.toFixed(2)} s wall: ${r.value.reconciles} reconciles, ${r.value.timelineLines} timeline lines`,
+    );
     out(`chart: ${svgPath}`);
   } else {
     out(
@@ -70,7 +89,12 @@ export async function simulateScenario(file: string, o: SimulateFlags, out: (s: 
           start: r.value.start,
           durationSeconds: r.value.durationSeconds,
           reconciles: r.value.reconciles,
-          timeline: r.value.timeline.map((e) => ({ t: e.elapsedSeconds, hpa: e.hpa, cells: e.cells, loadRps: e.loadRps ?? null })),
+          timeline: r.value.timeline.map((e) => ({
+            t: e.elapsedSeconds,
+            hpa: e.hpa,
+            cells: e.cells,
+            loadRps: e.loadRps ?? null,
+          })),
           decisions: r.value.decisions,
         },
         null,
@@ -90,9 +114,14 @@ export interface ServeHandle {
 }
 
 /** Starts a simulated cluster and writes its kubeconfig once it is ready to serve. */
-export async function serveSimulator(file: string | undefined, o: SimulateFlags, out: (s: string) => void): Promise<ServeHandle> {
+export async function serveSimulator(
+  file: string | undefined,
+  o: SimulateFlags,
+  out: (s: string) => void,
+): Promise<ServeHandle> {
   // one after the other: lazy imports keep `hpa-ts --help` fast (and jest's ESM loader dislikes parallel ones)
-  const { startSimulatorServer, ScaledClock, loadScenario, SimAnnotation, Resources } = await import('../../simulator/index.js');
+  const { startSimulatorServer, ScaledClock, loadScenario, SimAnnotation, Resources } =
+    await import('../../simulator/index.js');
   const { realClock } = await import('../clock.js');
   const { parseDuration } = await import('../options.js');
   const scrapeMs = o.scrapeInterval === undefined ? undefined : parseDuration(o.scrapeInterval, '--scrape-interval');
@@ -134,10 +163,16 @@ export async function serveSimulator(file: string | undefined, o: SimulateFlags,
   }
   const kubeconfigPath = resolve(o.kubeconfigOut);
   await server.writeKubeconfig(kubeconfigPath);
-  out(`hpa-ts simulator serving a Kubernetes API at ${server.url}${factor === 1 ? '' : ` (time runs ${factor}× faster than real)`}`);
+  out(
+    `hpa-ts simulator serving a Kubernetes API at ${server.url}${factor === 1 ? '' : ` (time runs ${factor}× faster than real)`}`,
+  );
   out(`  kubeconfig:  ${kubeconfigPath}        kubectl --kubeconfig ${o.kubeconfigOut} get hpa -w`);
-  out(`  Prometheus:  ${server.prometheus.url}   (hpa-ts run --metrics-client=prometheus --prometheus-url ${server.prometheus.url} --adapter-config …)`);
-  out('  metrics:     metrics.k8s.io/v1beta1, custom.metrics.k8s.io/v1beta2 and v1beta1, external.metrics.k8s.io/v1beta1');
+  out(
+    `  Prometheus:  ${server.prometheus.url}   (hpa-ts run --metrics-client=prometheus --prometheus-url ${server.prometheus.url} --adapter-config …)`,
+  );
+  out(
+    '  metrics:     metrics.k8s.io/v1beta1, custom.metrics.k8s.io/v1beta2 and v1beta1, external.metrics.k8s.io/v1beta1',
+  );
   out(`  load:        kubectl --kubeconfig ${o.kubeconfigOut} annotate deploy NAME ${SimAnnotation.rps}=1000`);
   out(`  controller:  hpa-ts run --kubeconfig ${o.kubeconfigOut} --leader-elect=false`);
   return { url: server.url, prometheusUrl: server.prometheus.url, kubeconfigPath, close: () => server.close() };
@@ -146,15 +181,24 @@ export async function serveSimulator(file: string | undefined, o: SimulateFlags,
 export function registerSimulateCommand(program: Command): void {
   program
     .command('simulate')
-    .description('the embedded cluster: run SCENARIO.yaml in virtual time, or --serve a simulated cluster for kubectl and hpa-ts run')
+    .description(
+      'the embedded cluster: run SCENARIO.yaml in virtual time, or --serve a simulated cluster for kubectl and hpa-ts run',
+    )
     .argument('[scenario]', 'scenario file (YAML); with --serve its objects, load and metrics are served')
     .option('--serve', 'keep a simulated cluster running: API server, workloads, load, metrics APIs, Prometheus API')
     .option('--port <n>', 'API server port with --serve (0 = any free port)', '0')
     .option('--prometheus-port <n>', 'Prometheus HTTP API port with --serve (0 = any free port)', '0')
     .option('--kubeconfig-out <file>', 'with --serve: kubeconfig written once the cluster is ready', 'sim.kubeconfig')
     .option('--time-scale <factor>', 'with --serve: simulated seconds per real second', '1')
-    .option('--scrape-interval <duration>', 'with --serve: Prometheus scrape interval and metrics-server resolution (default 15s)')
-    .option('-o, --output <format>', 'scenario output: text (a kubectl get hpa -w timeline) or json (every decision)', 'text')
+    .option(
+      '--scrape-interval <duration>',
+      'with --serve: Prometheus scrape interval and metrics-server resolution (default 15s)',
+    )
+    .option(
+      '-o, --output <format>',
+      'scenario output: text (a kubectl get hpa -w timeline) or json (every decision)',
+      'text',
+    )
     .option('--svg <file>', 'scenario chart (default: <scenario>.svg in the current directory)')
     .action(async (file, o) => {
       const out = (s: string): void => void process.stdout.write(`${s}\n`);

@@ -21,9 +21,25 @@ import {
 } from '../workload/index.js';
 import { PodIndex, jitterKiB, sameLabels } from './pod-index.js';
 import { integrate, rpsAt } from './trace.js';
-import type { ContainerLoad, LoadModelOptions, PodLoad, PodSeriesSpec, QueueSpec, WorkloadLoadSpec, WorkloadProfile } from './types.js';
+import type {
+  ContainerLoad,
+  LoadModelOptions,
+  PodLoad,
+  PodSeriesSpec,
+  QueueSpec,
+  WorkloadLoadSpec,
+  WorkloadProfile,
+} from './types.js';
 
-export type { ContainerLoad, LoadModelOptions, PodLoad, PodSeriesSpec, QueueSpec, WorkloadLoadSpec, WorkloadProfile } from './types.js';
+export type {
+  ContainerLoad,
+  LoadModelOptions,
+  PodLoad,
+  PodSeriesSpec,
+  QueueSpec,
+  WorkloadLoadSpec,
+  WorkloadProfile,
+} from './types.js';
 
 interface WorkloadState {
   readonly key: string;
@@ -34,7 +50,6 @@ interface WorkloadState {
   last: number;
   profile?: { readonly from: Readonly<Record<string, string>> | undefined; readonly value: WorkloadProfile };
 }
-
 
 interface QueueState {
   readonly spec: QueueSpec;
@@ -82,7 +97,10 @@ export class LoadModel {
   private state(key: string): WorkloadState {
     let s = this.workloads.get(key);
     if (s === undefined) {
-      this.workloads.set(key, (s = { key, annotations: {}, pods: new Set(), readyCount: 0, last: this.opts.clock.now() }));
+      this.workloads.set(
+        key,
+        (s = { key, annotations: {}, pods: new Set(), readyCount: 0, last: this.opts.clock.now() }),
+      );
     }
     return s;
   }
@@ -172,7 +190,10 @@ export class LoadModel {
   private newPod(pod: KubeObject): PodLoad {
     const owner = controllerUid(pod);
     const workload = owner === undefined ? undefined : this.owners.get(owner);
-    const annotations = [annotationsOf(pod), workload === undefined ? undefined : this.workloads.get(workload)?.annotations];
+    const annotations = [
+      annotationsOf(pod),
+      workload === undefined ? undefined : this.workloads.get(workload)?.annotations,
+    ];
     const serving = stringAnnotation(annotations, SimAnnotation.servingContainer);
     const names = asArray(asObject(pod.spec)?.containers).map((c, i) => asString(asObject(c)?.name) ?? `c${i}`);
     const servingIndex = Math.max(0, serving === undefined ? 0 : names.indexOf(serving));
@@ -248,9 +269,11 @@ export class LoadModel {
     const a = [annotations];
     const value: WorkloadProfile = {
       cpuBase: numberAnnotation(a, SimAnnotation.cpuBaseMillicores, WORKLOAD_DEFAULTS.cpuBaseMillicores) / 1000,
-      cpuPerRequest: numberAnnotation(a, SimAnnotation.cpuMillicoresPerRequest, WORKLOAD_DEFAULTS.cpuMillicoresPerRequest) / 1000,
+      cpuPerRequest:
+        numberAnnotation(a, SimAnnotation.cpuMillicoresPerRequest, WORKLOAD_DEFAULTS.cpuMillicoresPerRequest) / 1000,
       memoryBaseBytes: numberAnnotation(a, SimAnnotation.memoryBaseMiB, WORKLOAD_DEFAULTS.memoryBaseMiB) * 1024 * 1024,
-      memoryPerRequestBytes: numberAnnotation(a, SimAnnotation.memoryKiBPerRequest, WORKLOAD_DEFAULTS.memoryKiBPerRequest) * 1024,
+      memoryPerRequestBytes:
+        numberAnnotation(a, SimAnnotation.memoryKiBPerRequest, WORKLOAD_DEFAULTS.memoryKiBPerRequest) * 1024,
       requestsPerScrape: numberAnnotation(a, SimAnnotation.requestsPerScrape, WORKLOAD_DEFAULTS.requestsPerScrape),
     };
     if (s !== undefined) s.profile = { from: annotations, value };
@@ -353,7 +376,11 @@ export class LoadModel {
   /** Memory working set of a container now, bytes. */
   memoryBytes(p: PodLoad, c: ContainerLoad): number {
     const prof = this.profile(p.workload);
-    return Math.round(prof.memoryBaseBytes + p.memoryJitterBytes + (c.serving && p.ready ? prof.memoryPerRequestBytes * this.perPodRps(p.workload) : 0));
+    return Math.round(
+      prof.memoryBaseBytes +
+        p.memoryJitterBytes +
+        (c.serving && p.ready ? prof.memoryPerRequestBytes * this.perPodRps(p.workload) : 0),
+    );
   }
 
   /** Custom series of a pod now: gauges at this instant, counters as integrated. */

@@ -48,7 +48,8 @@ export class PodIndex {
 
   remove(p: PodLoad): void {
     PodIndex.removeFrom(this.byNamespace, p.namespace, p);
-    for (const [k, v] of Object.entries(p.labels)) PodIndex.removeFrom(this.byLabel, PodIndex.key(p.namespace, k, v), p);
+    for (const [k, v] of Object.entries(p.labels))
+      PodIndex.removeFrom(this.byLabel, PodIndex.key(p.namespace, k, v), p);
   }
 
   matching(namespace: string, selector: Selector): PodLoad[] {

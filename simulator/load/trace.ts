@@ -126,7 +126,11 @@ export function integrate(trace: LoadTrace, a: number, b: number): number {
       const n = Math.max(1, Math.ceil(hi - lo));
       const h = (hi - lo) / n;
       for (let k = 0; k < n; k++) total += rpsAt(trace, lo + (k + 0.5) * h) * h;
-    } else if (trace.type === 'step' || trace.type === 'spike' || (trace.type === 'csv' && trace.interpolate === 'step')) {
+    } else if (
+      trace.type === 'step' ||
+      trace.type === 'spike' ||
+      (trace.type === 'csv' && trace.interpolate === 'step')
+    ) {
       total += rpsAt(trace, lo) * (hi - lo);
     } else {
       total += ((rpsAt(trace, lo) + rpsAt(trace, hi)) / 2) * (hi - lo);
@@ -140,7 +144,8 @@ export function integrate(trace: LoadTrace, a: number, b: number): number {
 /** Seconds from a number or a Go-style duration ("90s", "1m30s", "2h", "500ms"). */
 export function parseSeconds(v: unknown, field: string): Result<number, string> {
   if (typeof v === 'number' && Number.isFinite(v)) return ok(v);
-  if (typeof v !== 'string') return err(`${field}: expected seconds or a duration such as 30s, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'string')
+    return err(`${field}: expected seconds or a duration such as 30s, got ${JSON.stringify(v)}`);
   const t = v.trim();
   if (/^-?\d+(\.\d+)?$/.test(t)) return ok(Number(t));
   const unit: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600 };
@@ -159,7 +164,8 @@ function number(o: Record<string, unknown>, k: string, at: string, fallback?: nu
   const v = o[k];
   if (v === undefined && fallback !== undefined) return ok(fallback);
   const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
-  if (typeof n !== 'number' || !Number.isFinite(n)) return err(`${at}.${k}: expected a number, got ${JSON.stringify(v)}`);
+  if (typeof n !== 'number' || !Number.isFinite(n))
+    return err(`${at}.${k}: expected a number, got ${JSON.stringify(v)}`);
   return ok(n);
 }
 
@@ -204,7 +210,8 @@ export function parseCsvTrace(text: string, source: string): Result<TracePoint[]
 /** A trace from scenario YAML (`baseDir` resolves CSV files); a bare number is a constant. */
 export function parseTrace(raw: unknown, at: string, baseDir = '.'): Result<LoadTrace, string> {
   if (typeof raw === 'number') return ok({ type: 'constant', rps: raw });
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return err(`${at}: expected a trace mapping or a number`);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    return err(`${at}: expected a trace mapping or a number`);
   const o = raw as Record<string, unknown>;
   const all = <T>(rs: Result<T, string>[]): Result<T[], string> => {
     const values: T[] = [];
@@ -224,19 +231,34 @@ export function parseTrace(raw: unknown, at: string, baseDir = '.'): Result<Load
       return s.ok ? ok({ type: 'step', steps: s.value }) : s;
     }
     case 'ramp': {
-      const r = all([number(o, 'from', at, 0), number(o, 'to', at), seconds(o, 'start', at, 0), seconds(o, 'duration', at)]);
+      const r = all([
+        number(o, 'from', at, 0),
+        number(o, 'to', at),
+        seconds(o, 'start', at, 0),
+        seconds(o, 'duration', at),
+      ]);
       if (!r.ok) return r;
       const [from, to, startSeconds, durationSeconds] = r.value;
       return ok({ type: 'ramp', from, to, startSeconds, durationSeconds });
     }
     case 'spike': {
-      const r = all([number(o, 'base', at, 0), number(o, 'peak', at), seconds(o, 'at', at), seconds(o, 'duration', at)]);
+      const r = all([
+        number(o, 'base', at, 0),
+        number(o, 'peak', at),
+        seconds(o, 'at', at),
+        seconds(o, 'duration', at),
+      ]);
       if (!r.ok) return r;
       const [base, peak, atSeconds, durationSeconds] = r.value;
       return ok({ type: 'spike', base, peak, atSeconds, durationSeconds });
     }
     case 'sine': {
-      const r = all([number(o, 'base', at), number(o, 'amplitude', at), seconds(o, 'period', at), seconds(o, 'phase', at, 0)]);
+      const r = all([
+        number(o, 'base', at),
+        number(o, 'amplitude', at),
+        seconds(o, 'period', at),
+        seconds(o, 'phase', at, 0),
+      ]);
       if (!r.ok) return r;
       const [base, amplitude, periodSeconds, phaseSeconds] = r.value;
       if (periodSeconds <= 0) return err(`${at}.period: must be positive`);

@@ -7,7 +7,12 @@
  * converts them (int64(v × 1000) milli, truncated).
  */
 import { Quantity, Selector, type Result, err, ok } from '../../algorithms/index.js';
-import { StaticRestMapper, type AdapterConfig, type DiscoveryRule, type GroupResource } from '../../metrics-clients/index.js';
+import {
+  StaticRestMapper,
+  type AdapterConfig,
+  type DiscoveryRule,
+  type GroupResource,
+} from '../../metrics-clients/index.js';
 import { evaluate } from './promql/eval.js';
 import { parseSelector, type Matcher } from './promql/parse.js';
 import { selectSeries } from './promql/eval.js';
@@ -41,7 +46,17 @@ export interface AdapterFailure {
 }
 
 const mapper = new StaticRestMapper();
-const BUILTIN = ['pods', 'namespaces', 'services', 'deployments.apps', 'ingresses.networking.k8s.io', 'nodes', 'jobs.batch', 'statefulsets.apps', 'replicasets.apps'];
+const BUILTIN = [
+  'pods',
+  'namespaces',
+  'services',
+  'deployments.apps',
+  'ingresses.networking.k8s.io',
+  'nodes',
+  'jobs.batch',
+  'statefulsets.apps',
+  'replicasets.apps',
+];
 
 function goRegex(re: string): RegExp {
   return new RegExp(re.replace(/\(\?P</g, '(?<'));
@@ -49,12 +64,15 @@ function goRegex(re: string): RegExp {
 
 /** Go's Regexp.Expand of `template` ($1, ${1}, $name) against one match. */
 function expand(template: string, m: RegExpExecArray): string {
-  return template.replace(/\$(\{(\w+)\}|(\w+)|\$)/g, (_all, _b, braced: string | undefined, bare: string | undefined) => {
-    const ref = braced ?? bare;
-    if (ref === undefined) return '$';
-    if (/^\d+$/.test(ref)) return m[Number(ref)] ?? '';
-    return m.groups?.[ref] ?? '';
-  });
+  return template.replace(
+    /\$(\{(\w+)\}|(\w+)|\$)/g,
+    (_all, _b, braced: string | undefined, bare: string | undefined) => {
+      const ref = braced ?? bare;
+      if (ref === undefined) return '$';
+      if (/^\d+$/.test(ref)) return m[Number(ref)] ?? '';
+      return m.groups?.[ref] ?? '';
+    },
+  );
 }
 
 function renderTemplate(template: string, values: Readonly<Record<string, string>>): Result<string, string> {
@@ -65,7 +83,7 @@ function renderTemplate(template: string, values: Readonly<Record<string, string
     return v ?? '';
   });
   if (bad !== undefined) return err(`template field .${bad} is not supported by the simulator's adapter`);
-  if (out.includes('<<')) return err('only <<.Field>> template actions are supported by the simulator\'s adapter');
+  if (out.includes('<<')) return err("only <<.Field>> template actions are supported by the simulator's adapter");
   return ok(out);
 }
 
@@ -186,7 +204,13 @@ export class AdapterEmulator {
         for (const s of selectSeries(this.tsdb, c.series)) {
           if (s.stale) continue;
           const seriesName = s.labels.__name__ ?? '';
-          if (!c.filters.every((f) => (f.is === undefined || f.is.test(seriesName)) && (f.isNot === undefined || !f.isNot.test(seriesName)))) continue;
+          if (
+            !c.filters.every(
+              (f) =>
+                (f.is === undefined || f.is.test(seriesName)) && (f.isNot === undefined || !f.isNot.test(seriesName)),
+            )
+          )
+            continue;
           const m = c.nameRe.exec(seriesName);
           if (m === null) continue;
           const name = expand(c.nameAs, m);
@@ -195,7 +219,8 @@ export class AdapterEmulator {
           const resources: ResourceLabel[] = [];
           for (const label of Object.keys(s.labels)) {
             const r = await resourceForLabel(c.rule, label);
-            if (r !== undefined && !resources.some((x) => sameResource(x.resource, r))) resources.push({ label, resource: r });
+            if (r !== undefined && !resources.some((x) => sameResource(x.resource, r)))
+              resources.push({ label, resource: r });
           }
           found.set(key, { name, seriesName, rule: c, resources });
         }
@@ -216,7 +241,8 @@ export class AdapterEmulator {
     now: number,
   ): Promise<Result<Map<string, { value: Quantity; timestamp: number }>, AdapterFailure>> {
     let { custom } = await this.discover(now);
-    const known = (): boolean => custom.some((m) => m.name === metric && m.resources.some((r) => sameResource(r.resource, resource)));
+    const known = (): boolean =>
+      custom.some((m) => m.name === metric && m.resources.some((r) => sameResource(r.resource, resource)));
     if (!known()) custom = (await this.discover(now, true)).custom;
     const qualified = resource.group === '' ? resource.resource : `${resource.resource}.${resource.group}`;
     const notFound = (): AdapterFailure => ({
@@ -238,8 +264,13 @@ export class AdapterEmulator {
     const parts = selectorMatchers(metricSelector);
     if (!parts.ok) return err({ status: 400, reason: 'BadRequest', message: parts.error });
     const matchers = [...parts.value];
-    if (namespace !== undefined && nsLabel !== undefined && resLabel !== nsLabel) matchers.push(`${nsLabel}=${JSON.stringify(namespace)}`);
-    matchers.push(names.length === 1 ? `${resLabel}=${JSON.stringify(names[0])}` : `${resLabel}=~${JSON.stringify(names.join('|'))}`);
+    if (namespace !== undefined && nsLabel !== undefined && resLabel !== nsLabel)
+      matchers.push(`${nsLabel}=${JSON.stringify(namespace)}`);
+    matchers.push(
+      names.length === 1
+        ? `${resLabel}=${JSON.stringify(names[0])}`
+        : `${resLabel}=~${JSON.stringify(names.join('|'))}`,
+    );
     const query = renderTemplate(d.rule.rule.metricsQuery, {
       Series: d.seriesName,
       LabelMatchers: matchers.join(','),
@@ -280,7 +311,8 @@ export class AdapterEmulator {
         return err({
           status: 500,
           reason: 'InternalError',
-          message: 'unable to convert resource namespaces into label: no generic resource label form specified for this metric',
+          message:
+            'unable to convert resource namespaces into label: no generic resource label form specified for this metric',
         });
       }
       matchers.push(`${nsLabel}=${JSON.stringify(namespace)}`);

@@ -7,14 +7,27 @@
  */
 import { Selector, formatInstant, parseSelector } from '../../algorithms/index.js';
 import { formatGoDuration } from '../../metrics-clients/index.js';
-import type { AggregatedApiRequest, AggregatedApiResponse, AggregatedGroup, DiscoveryResource } from '../apiserver/index.js';
+import type {
+  AggregatedApiRequest,
+  AggregatedApiResponse,
+  AggregatedGroup,
+  DiscoveryResource,
+} from '../apiserver/index.js';
 import { cpuQuantity, memoryQuantity } from './quantities.js';
 import type { MetricsFailure, MetricsService, ObjectValue } from './service.js';
 
 function status(f: MetricsFailure): AggregatedApiResponse {
   return {
     status: f.status,
-    body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: f.message, reason: f.reason, code: f.status },
+    body: {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: f.message,
+      reason: f.reason,
+      code: f.status,
+    },
   };
 }
 
@@ -25,7 +38,9 @@ function selector(req: AggregatedApiRequest, param: string): Selector | Aggregat
   const text = req.query.get(param) ?? '';
   if (text === '') return Selector.everything();
   const r = parseSelector(text);
-  return r.ok ? r.value : status({ status: 400, reason: 'BadRequest', message: `unable to parse requirement: ${r.error.message}` });
+  return r.ok
+    ? r.value
+    : status({ status: 400, reason: 'BadRequest', message: `unable to parse requirement: ${r.error.message}` });
 }
 
 function isResponse(v: Selector | AggregatedApiResponse): v is AggregatedApiResponse {
@@ -52,7 +67,10 @@ export function resourceMetricsGroup(service: MetricsService, now: () => number)
         namespace = s[1];
         name = s[3];
       } else if (s[0] === 'nodes') {
-        return { status: 200, body: { kind: 'NodeMetricsList', apiVersion: 'metrics.k8s.io/v1beta1', metadata: {}, items: [] } };
+        return {
+          status: 200,
+          body: { kind: 'NodeMetricsList', apiVersion: 'metrics.k8s.io/v1beta1', metadata: {}, items: [] },
+        };
       } else return notFound();
       const sel = selector(req, 'labelSelector');
       if (isResponse(sel)) return sel;
@@ -71,10 +89,17 @@ export function resourceMetricsGroup(service: MetricsService, now: () => number)
         }));
       if (name !== undefined) {
         return items.length === 0
-          ? status({ status: 404, reason: 'NotFound', message: `podmetrics.metrics.k8s.io "${namespace ?? ''}/${name}" not found` })
+          ? status({
+              status: 404,
+              reason: 'NotFound',
+              message: `podmetrics.metrics.k8s.io "${namespace ?? ''}/${name}" not found`,
+            })
           : { status: 200, body: { kind: 'PodMetrics', apiVersion: 'metrics.k8s.io/v1beta1', ...items[0] } };
       }
-      return { status: 200, body: { kind: 'PodMetricsList', apiVersion: 'metrics.k8s.io/v1beta1', metadata: {}, items } };
+      return {
+        status: 200,
+        body: { kind: 'PodMetricsList', apiVersion: 'metrics.k8s.io/v1beta1', metadata: {}, items },
+      };
     },
   };
 }
@@ -104,7 +129,12 @@ async function customHandler(service: MetricsService, req: AggregatedApiRequest)
     body: {
       kind: 'MetricValueList',
       apiVersion: `custom.metrics.k8s.io/${req.version}`,
-      metadata: req.version === 'v1beta1' ? { selfLink: `/apis/custom.metrics.k8s.io/${req.version}/${s.map((x) => (x === '*' ? '%2A' : encodeURIComponent(x))).join('/')}` } : {},
+      metadata:
+        req.version === 'v1beta1'
+          ? {
+              selfLink: `/apis/custom.metrics.k8s.io/${req.version}/${s.map((x) => (x === '*' ? '%2A' : encodeURIComponent(x))).join('/')}`,
+            }
+          : {},
       items: items.map((v) => metricItem(req.version, v, metric)),
     },
   });
@@ -121,7 +151,10 @@ async function customHandler(service: MetricsService, req: AggregatedApiRequest)
   else return notFound();
   const [qualified, name, metric] = rest;
   const dot = qualified.indexOf('.');
-  const resource = dot < 0 ? { group: '', resource: qualified } : { group: qualified.slice(dot + 1), resource: qualified.slice(0, dot) };
+  const resource =
+    dot < 0
+      ? { group: '', resource: qualified }
+      : { group: qualified.slice(dot + 1), resource: qualified.slice(0, dot) };
   if (name === '*') {
     const podSel = selector(req, 'labelSelector');
     if (isResponse(podSel)) return podSel;
@@ -129,7 +162,11 @@ async function customHandler(service: MetricsService, req: AggregatedApiRequest)
       const r = await service.podsMetric(namespace, metric, podSel, metricSel);
       if (!r.ok) return status(r.error);
       return list(
-        r.value.map((v) => ({ describedObject: { kind: 'Pod', namespace: v.namespace, name: v.pod, apiVersion: '/v1' }, value: v.value, timestamp: v.timestamp })),
+        r.value.map((v) => ({
+          describedObject: { kind: 'Pod', namespace: v.namespace, name: v.pod, apiVersion: '/v1' },
+          value: v.value,
+          timestamp: v.timestamp,
+        })),
         metric,
       );
     }
@@ -138,7 +175,11 @@ async function customHandler(service: MetricsService, req: AggregatedApiRequest)
   const r = await service.objectsMetric(namespace, metric, resource, [name], metricSel);
   if (!r.ok) return status(r.error);
   if (r.value.length === 0) {
-    return status({ status: 404, reason: 'NotFound', message: `the server could not find the metric ${metric} for ${qualified} ${name}` });
+    return status({
+      status: 404,
+      reason: 'NotFound',
+      message: `the server could not find the metric ${metric} for ${qualified} ${name}`,
+    });
   }
   return list(r.value, metric);
 }
@@ -151,7 +192,10 @@ export function customMetricsGroup(service: MetricsService, resources: readonly 
 
 // ------------------------------------------------------------------ external.metrics.k8s.io
 
-export function externalMetricsGroup(service: MetricsService, resources: readonly DiscoveryResource[]): AggregatedGroup {
+export function externalMetricsGroup(
+  service: MetricsService,
+  resources: readonly DiscoveryResource[],
+): AggregatedGroup {
   return {
     group: 'external.metrics.k8s.io',
     versions: [{ version: 'v1beta1', resources }],

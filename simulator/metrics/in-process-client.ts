@@ -91,26 +91,48 @@ export class InProcessMetricsClient implements MetricsClient {
       names = [q.namespace];
       path = `/apis/custom.metrics.k8s.io/v1beta2/namespaces/${q.namespace}/metrics/${q.metricName}`;
     } else {
-      const mapped = await this.mapper.resourceForKind(group === 'extensions' && ref.kind === 'Ingress' ? 'networking.k8s.io' : group, ref.kind);
+      const mapped = await this.mapper.resourceForKind(
+        group === 'extensions' && ref.kind === 'Ingress' ? 'networking.k8s.io' : group,
+        ref.kind,
+      );
       const qualified = group === '' ? ref.kind : `${ref.kind}.${group}`;
       if (!mapped.ok) {
-        return err({ kind: 'NotFound', api: 'custom', path: qualified, message: `unable to map kind ${qualified} to resource: ${mapped.error}` });
+        return err({
+          kind: 'NotFound',
+          api: 'custom',
+          path: qualified,
+          message: `unable to map kind ${qualified} to resource: ${mapped.error}`,
+        });
       }
       resource = { group: mapped.value.group, resource: mapped.value.resource };
       names = [ref.name];
       const qr = resource.group === '' ? resource.resource : `${resource.resource}.${resource.group}`;
       path = `/apis/custom.metrics.k8s.io/v1beta2/namespaces/${q.namespace}/${qr}/${ref.name}/${q.metricName}`;
     }
-    const r = await this.service.objectsMetric(resource.resource === 'namespaces' ? undefined : q.namespace, q.metricName, resource, names, q.metricSelector);
+    const r = await this.service.objectsMetric(
+      resource.resource === 'namespaces' ? undefined : q.namespace,
+      q.metricName,
+      resource,
+      names,
+      q.metricSelector,
+    );
     if (!r.ok) return err(failure('custom', path, r.error));
-    return ok(r.value.map((v) => ({ value: v.value, timestamp: Math.floor(v.timestamp / 1000) * 1000, windowSeconds: DEFAULT_CUSTOM_WINDOW_SECONDS })));
+    return ok(
+      r.value.map((v) => ({
+        value: v.value,
+        timestamp: Math.floor(v.timestamp / 1000) * 1000,
+        windowSeconds: DEFAULT_CUSTOM_WINDOW_SECONDS,
+      })),
+    );
   }
 
   async getExternalMetric(q: ExternalMetricQuery): Promise<MetricsResult<ExternalMetricValue>> {
     const path = `/apis/external.metrics.k8s.io/v1beta1/namespaces/${q.namespace}/${q.metricName}`;
     const r = await this.service.externalMetric(q.namespace, q.metricName, q.metricSelector);
     if (!r.ok) return err(failure('external', path, r.error));
-    return ok(r.value.map((v) => ({ value: v.value, timestamp: Math.floor(v.timestamp / 1000) * 1000, labels: v.labels })));
+    return ok(
+      r.value.map((v) => ({ value: v.value, timestamp: Math.floor(v.timestamp / 1000) * 1000, labels: v.labels })),
+    );
   }
 
   close(): Promise<void> {

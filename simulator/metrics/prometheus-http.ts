@@ -22,7 +22,8 @@ export function formatPromValue(v: number): string {
   const exp = Number(expText);
   const neg = mant.startsWith('-');
   const digits = mant.replace('-', '').replace('.', '');
-  const point = mant.replace('-', '').indexOf('.') === -1 ? mant.replace('-', '').length : mant.replace('-', '').indexOf('.');
+  const point =
+    mant.replace('-', '').indexOf('.') === -1 ? mant.replace('-', '').length : mant.replace('-', '').indexOf('.');
   const pos = point + exp;
   let out: string;
   if (pos <= 0) out = `0.${'0'.repeat(-pos)}${digits}`;
@@ -44,11 +45,17 @@ function resultJson(v: QueryValue, t: number): unknown {
     case 'scalar':
       return { resultType: 'scalar', result: [ts, formatPromValue(v.value)] };
     case 'vector':
-      return { resultType: 'vector', result: v.samples.map((s) => ({ metric: s.labels, value: [ts, formatPromValue(s.value)] })) };
+      return {
+        resultType: 'vector',
+        result: v.samples.map((s) => ({ metric: s.labels, value: [ts, formatPromValue(s.value)] })),
+      };
     case 'matrix':
       return {
         resultType: 'matrix',
-        result: v.series.map((s) => ({ metric: s.labels, values: s.points.map((p) => [p.t / 1000, formatPromValue(p.v)]) })),
+        result: v.series.map((s) => ({
+          metric: s.labels,
+          values: s.points.map((p) => [p.t / 1000, formatPromValue(p.v)]),
+        })),
       };
   }
 }
@@ -88,7 +95,11 @@ export function prometheusHandler(db: Tsdb, now: () => number): (req: IncomingMe
       }
       if (path === '/api/v1/query') {
         const t = parseTime(p.get('time'), now());
-        if (t === undefined) return bad(res, `invalid parameter "time": cannot parse ${JSON.stringify(p.get('time'))} to a valid timestamp`);
+        if (t === undefined)
+          return bad(
+            res,
+            `invalid parameter "time": cannot parse ${JSON.stringify(p.get('time'))} to a valid timestamp`,
+          );
         const q = p.get('query') ?? '';
         const r = evaluate(db, q, t);
         if (!r.ok) return bad(res, `invalid parameter "query": ${r.error}`);
@@ -101,12 +112,18 @@ export function prometheusHandler(db: Tsdb, now: () => number): (req: IncomingMe
         if (start === undefined || end === undefined || Number.isNaN(start) || Number.isNaN(end) || !(step > 0)) {
           return bad(res, 'invalid parameters: start, end and a positive step are required');
         }
-        if ((end - start) / (step * 1000) > 11_000) return bad(res, 'exceeded maximum resolution of 11,000 points per timeseries');
+        if ((end - start) / (step * 1000) > 11_000)
+          return bad(res, 'exceeded maximum resolution of 11,000 points per timeseries');
         const series = new Map<string, { metric: Record<string, string>; values: [number, string][] }>();
         for (let t = start; t <= end; t += step * 1000) {
           const r = evaluate(db, p.get('query') ?? '', t);
           if (!r.ok) return bad(res, `invalid parameter "query": ${r.error}`);
-          const samples = r.value.resultType === 'vector' ? r.value.samples : r.value.resultType === 'scalar' ? [{ labels: {}, value: r.value.value }] : [];
+          const samples =
+            r.value.resultType === 'vector'
+              ? r.value.samples
+              : r.value.resultType === 'scalar'
+                ? [{ labels: {}, value: r.value.value }]
+                : [];
           for (const s of samples) {
             const key = JSON.stringify(s.labels);
             let e = series.get(key);
@@ -147,7 +164,12 @@ export function prometheusHandler(db: Tsdb, now: () => number): (req: IncomingMe
 }
 
 /** Serves the API on 127.0.0.1:`port` (0 = any free port). */
-export async function startPrometheusServer(db: Tsdb, now: () => number, port = 0, host = '127.0.0.1'): Promise<PrometheusServerHandle> {
+export async function startPrometheusServer(
+  db: Tsdb,
+  now: () => number,
+  port = 0,
+  host = '127.0.0.1',
+): Promise<PrometheusServerHandle> {
   const server: Server = createServer(prometheusHandler(db, now));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -162,8 +162,12 @@ export class Collectors {
       ip: p.ip,
       http: get({ ...target, ...this.load.requestLabels(p), __name__: 'http_requests_total', status: '200' }),
       custom: new Map(),
-      cpu: p.containers.map((c) => get({ ...cadvisor, container: c.name, __name__: 'container_cpu_usage_seconds_total' })),
-      memory: p.containers.map((c) => get({ ...cadvisor, container: c.name, __name__: 'container_memory_working_set_bytes' })),
+      cpu: p.containers.map((c) =>
+        get({ ...cadvisor, container: c.name, __name__: 'container_cpu_usage_seconds_total' }),
+      ),
+      memory: p.containers.map((c) =>
+        get({ ...cadvisor, container: c.name, __name__: 'container_memory_working_set_bytes' }),
+      ),
       all: [],
       target,
       generation: this.tsdb.generation,
@@ -205,7 +209,8 @@ export class Collectors {
       this.podSeries.delete(uid);
     }
     this.scraped = seen;
-    for (const q of this.load.queueDepths()) this.tsdb.append({ ...q.spec.labels, __name__: q.spec.metric }, t, q.depth);
+    for (const q of this.load.queueDepths())
+      this.tsdb.append({ ...q.spec.labels, __name__: q.spec.metric }, t, q.depth);
     if (++this.scrapes % 40 === 0) this.tsdb.gc(t);
     this.onScrape?.();
   }
@@ -222,7 +227,18 @@ export class Collectors {
       let k = ns.get(p.name);
       if (k === undefined || k.uid !== p.uid) {
         const n = p.containers.length;
-        k = { uid: p.uid, pod: p, prevT: 0, lastT: 0, prevCpu: new Float64Array(n), lastCpu: new Float64Array(n), memory: new Float64Array(n), readings: 0, tick, sample: undefined };
+        k = {
+          uid: p.uid,
+          pod: p,
+          prevT: 0,
+          lastT: 0,
+          prevCpu: new Float64Array(n),
+          lastCpu: new Float64Array(n),
+          memory: new Float64Array(n),
+          readings: 0,
+          tick,
+          sample: undefined,
+        };
         ns.set(p.name, k);
       }
       const swap = k.prevCpu;
@@ -276,7 +292,9 @@ export class Collectors {
         if (a !== undefined) out.push(a);
       }
     }
-    return out.sort((a, b) => (a.namespace === b.namespace ? (a.name < b.name ? -1 : 1) : a.namespace < b.namespace ? -1 : 1));
+    return out.sort((a, b) =>
+      a.namespace === b.namespace ? (a.name < b.name ? -1 : 1) : a.namespace < b.namespace ? -1 : 1,
+    );
   }
 
   /** metrics-server's current PodMetrics of one pod, if it has any. */

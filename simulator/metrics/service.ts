@@ -106,7 +106,8 @@ export class MetricsService {
   /** metrics.k8s.io PodMetrics of the pods matching `selector` (all namespaces when undefined). */
   podMetrics(namespace: string | undefined, selector: Selector): Result<PodResourceSample[], MetricsFailure> {
     if (this.isDown('resource')) return err(UNAVAILABLE);
-    if (namespace === undefined) return ok(this.opts.collectors.podMetrics(undefined).filter((p) => selector.matches(p.labels)));
+    if (namespace === undefined)
+      return ok(this.opts.collectors.podMetrics(undefined).filter((p) => selector.matches(p.labels)));
     const out: PodResourceSample[] = [];
     for (const p of this.opts.load.podsMatching(namespace, selector)) {
       const s = this.opts.collectors.podSample(namespace, p.name);
@@ -128,8 +129,16 @@ export class MetricsService {
     metricSelector: Selector,
   ): Promise<Result<PodsMetricValue[], MetricsFailure>> {
     if (this.isDown('custom')) return err(UNAVAILABLE);
-    return this.objectsMetric(namespace, metric, { group: '', resource: 'pods' }, this.podNames(namespace, podSelector), metricSelector).then((r) =>
-      r.ok ? ok(r.value.map((v) => ({ pod: v.describedObject.name, namespace, value: v.value, timestamp: v.timestamp }))) : r,
+    return this.objectsMetric(
+      namespace,
+      metric,
+      { group: '', resource: 'pods' },
+      this.podNames(namespace, podSelector),
+      metricSelector,
+    ).then((r) =>
+      r.ok
+        ? ok(r.value.map((v) => ({ pod: v.describedObject.name, namespace, value: v.value, timestamp: v.timestamp })))
+        : r,
     );
   }
 
@@ -154,7 +163,10 @@ export class MetricsService {
     for (const name of names) {
       const v = r.value.get(name);
       if (v === undefined) continue;
-      out.push({ describedObject: { kind, name, apiVersion, ...(namespace === undefined ? {} : { namespace }) }, ...v });
+      out.push({
+        describedObject: { kind, name, apiVersion, ...(namespace === undefined ? {} : { namespace }) },
+        ...v,
+      });
     }
     return ok(out);
   }
@@ -166,7 +178,9 @@ export class MetricsService {
     names: readonly string[],
     now: number,
   ): Result<ObjectValue[], MetricsFailure> | undefined {
-    const specs = this.objects.filter((o) => o.metric === metric && (namespace === undefined || o.namespace === namespace));
+    const specs = this.objects.filter(
+      (o) => o.metric === metric && (namespace === undefined || o.namespace === namespace),
+    );
     const out: ObjectValue[] = [];
     let matchedResource = false;
     for (const spec of specs) {
@@ -191,7 +205,11 @@ export class MetricsService {
   }
 
   /** external.metrics.k8s.io values of `metric` matching `selector`. */
-  async externalMetric(namespace: string, metric: string, selector: Selector): Promise<Result<ExternalValue[], MetricsFailure>> {
+  async externalMetric(
+    namespace: string,
+    metric: string,
+    selector: Selector,
+  ): Promise<Result<ExternalValue[], MetricsFailure>> {
     if (this.isDown('external')) return err(UNAVAILABLE);
     return this.opts.adapter.queryExternal(metric, namespace, selector, this.opts.clock.now());
   }
@@ -201,7 +219,10 @@ export class MetricsService {
     const { custom } = await this.opts.adapter.discover(this.opts.clock.now());
     const names = new Set<string>();
     for (const m of custom) {
-      for (const r of m.resources) names.add(`${r.resource.group === '' ? r.resource.resource : `${r.resource.resource}.${r.resource.group}`}/${m.name}`);
+      for (const r of m.resources)
+        names.add(
+          `${r.resource.group === '' ? r.resource.resource : `${r.resource.resource}.${r.resource.group}`}/${m.name}`,
+        );
     }
     for (const o of this.objects) {
       const r = specResource(o);
@@ -221,6 +242,7 @@ function specResource(spec: ObjectMetricSpec): { group: string; resource: string
   const kind = spec.describedObject.kind;
   let group = groupOf(spec.describedObject.apiVersion);
   if (kind === 'Ingress' && group === 'extensions') group = 'networking.k8s.io';
-  const plural = kind === 'Ingress' ? 'ingresses' : kind.endsWith('s') ? `${kind.toLowerCase()}es` : `${kind.toLowerCase()}s`;
+  const plural =
+    kind === 'Ingress' ? 'ingresses' : kind.endsWith('s') ? `${kind.toLowerCase()}es` : `${kind.toLowerCase()}s`;
   return { group, resource: plural };
 }

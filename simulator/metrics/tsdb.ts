@@ -29,7 +29,9 @@ export class Series {
   }
 
   get lastTime(): number {
-    return this.size === 0 ? Number.NEGATIVE_INFINITY : this.times[(this.head - 1 + this.times.length) % this.times.length];
+    return this.size === 0
+      ? Number.NEGATIVE_INFINITY
+      : this.times[(this.head - 1 + this.times.length) % this.times.length];
   }
 
   /** Whether the newest sample is a staleness marker (the series has ended). */

@@ -42,10 +42,18 @@ export function firstMetric(hpa: KubeObject): { label: string; current: number |
   const target = asObject(s.target) ?? {};
   const name = asString(s.name) ?? asString(asObject(s.metric)?.name) ?? type;
   if (target.averageUtilization !== undefined) {
-    return { label: `${name} utilization (%)`, current: asNumber(c.averageUtilization) ?? null, target: asNumber(target.averageUtilization) ?? null };
+    return {
+      label: `${name} utilization (%)`,
+      current: asNumber(c.averageUtilization) ?? null,
+      target: asNumber(target.averageUtilization) ?? null,
+    };
   }
   if (target.averageValue !== undefined) {
-    return { label: `${name} (average value)`, current: quantity(c.averageValue), target: quantity(target.averageValue) };
+    return {
+      label: `${name} (average value)`,
+      current: quantity(c.averageValue),
+      target: quantity(target.averageValue),
+    };
   }
   return { label: `${name} (value)`, current: quantity(c.value), target: quantity(target.value) };
 }

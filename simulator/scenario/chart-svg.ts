@@ -59,7 +59,12 @@ interface Plot {
   readonly y: (v: number) => number;
 }
 
-function polyline(points: readonly ChartPoint[], plot: Plot, value: (p: ChartPoint) => number | null, step: boolean): string[] {
+function polyline(
+  points: readonly ChartPoint[],
+  plot: Plot,
+  value: (p: ChartPoint) => number | null,
+  step: boolean,
+): string[] {
   const paths: string[] = [];
   let cur: string[] = [];
   let prevY: number | undefined;
@@ -110,21 +115,32 @@ function panel(out: string[], s: ChartSeries, top: number, duration: number): vo
   axes(out, load, 'load (requests per second)', duration, false);
   if (pts.length > 0) {
     const line = polyline(pts, load, (p) => p.load, true)[0] ?? '';
-    out.push(`<polygon points="${n(x(pts[0].t))},${n(load.y0)} ${line} ${n(x(pts[pts.length - 1].t))},${n(load.y0)}" fill="${COLORS.load}" fill-opacity="0.25" stroke="${COLORS.load}" stroke-width="1.5"/>`);
+    out.push(
+      `<polygon points="${n(x(pts[0].t))},${n(load.y0)} ${line} ${n(x(pts[pts.length - 1].t))},${n(load.y0)}" fill="${COLORS.load}" fill-opacity="0.25" stroke="${COLORS.load}" stroke-width="1.5"/>`,
+    );
   }
   const metricMax = niceMax(Math.max(0, ...pts.map((p) => Math.max(p.metric ?? 0, p.target ?? 0))));
   const metric = plotAt(1, metricMax);
   axes(out, metric, `${s.metricLabel}: current (solid) vs target (dashed)`, duration, false);
-  for (const d of polyline(pts, metric, (p) => p.target, true)) out.push(`<polyline points="${d}" fill="none" stroke="${COLORS.target}" stroke-width="1.5" stroke-dasharray="6 4"/>`);
-  for (const d of polyline(pts, metric, (p) => p.metric, true)) out.push(`<polyline points="${d}" fill="none" stroke="${COLORS.metric}" stroke-width="2"/>`);
+  for (const d of polyline(pts, metric, (p) => p.target, true))
+    out.push(
+      `<polyline points="${d}" fill="none" stroke="${COLORS.target}" stroke-width="1.5" stroke-dasharray="6 4"/>`,
+    );
+  for (const d of polyline(pts, metric, (p) => p.metric, true))
+    out.push(`<polyline points="${d}" fill="none" stroke="${COLORS.metric}" stroke-width="2"/>`);
   const replicas = plotAt(2, niceMax(Math.max(1, ...pts.map((p) => Math.max(p.desired, p.ready)))));
   axes(out, replicas, 'replicas: desired (purple) and ready (green)', duration, true);
-  for (const d of polyline(pts, replicas, (p) => p.desired, true)) out.push(`<polyline points="${d}" fill="none" stroke="${COLORS.desired}" stroke-width="2"/>`);
-  for (const d of polyline(pts, replicas, (p) => p.ready, true)) out.push(`<polyline points="${d}" fill="none" stroke="${COLORS.ready}" stroke-width="2" stroke-dasharray="3 2"/>`);
+  for (const d of polyline(pts, replicas, (p) => p.desired, true))
+    out.push(`<polyline points="${d}" fill="none" stroke="${COLORS.desired}" stroke-width="2"/>`);
+  for (const d of polyline(pts, replicas, (p) => p.ready, true))
+    out.push(`<polyline points="${d}" fill="none" stroke="${COLORS.ready}" stroke-width="2" stroke-dasharray="3 2"/>`);
 }
 
 /** The SVG document (UTF-8 text). */
-export function renderChartSvg(series: readonly ChartSeries[], opts: { title: string; durationSeconds: number; maxPanels?: number }): string {
+export function renderChartSvg(
+  series: readonly ChartSeries[],
+  opts: { title: string; durationSeconds: number; maxPanels?: number },
+): string {
   const shown = series.slice(0, opts.maxPanels ?? 8);
   const height = 50 + Math.max(1, shown.length) * PANEL_H + (series.length > shown.length ? 20 : 0);
   const out: string[] = [
@@ -136,7 +152,9 @@ export function renderChartSvg(series: readonly ChartSeries[], opts: { title: st
   shown.forEach((s, i) => panel(out, s, 40 + i * PANEL_H, opts.durationSeconds));
   if (shown.length === 0) out.push(`<text x="${LEFT}" y="70" class="t">no HorizontalPodAutoscaler in this run</text>`);
   if (series.length > shown.length) {
-    out.push(`<text x="${LEFT}" y="${height - 8}" class="t">… and ${series.length - shown.length} more HPAs (see -o json)</text>`);
+    out.push(
+      `<text x="${LEFT}" y="${height - 8}" class="t">… and ${series.length - shown.length} more HPAs (see -o json)</text>`,
+    );
   }
   out.push('</svg>');
   return `${out.join('\n')}\n`;

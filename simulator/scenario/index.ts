@@ -1,7 +1,15 @@
 /** `hpa-ts simulate SCENARIO.yaml`: scenario files, the virtual-time run and its outputs. */
 export { parseScenario, loadScenario, DEFAULT_RUN_FLAGS } from './parse.js';
 export { runScenario, type ScenarioResult, type TimedDecision, type RunOptions } from './run.js';
-export { HpaTimeline, TimelineFormatter, TIMELINE_HEADER, formatRps, targetWorkload, type TimelineEntry, type TimelineOptions } from './timeline.js';
+export {
+  HpaTimeline,
+  TimelineFormatter,
+  TIMELINE_HEADER,
+  formatRps,
+  targetWorkload,
+  type TimelineEntry,
+  type TimelineOptions,
+} from './timeline.js';
 export { ChartRecorder, firstMetric, type ChartPoint, type ChartSeries } from './chart-data.js';
 export { renderChartSvg, formatSeconds, niceMax } from './chart-svg.js';
 export type { Scenario, Fault } from './types.js';

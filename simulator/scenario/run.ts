@@ -11,7 +11,14 @@ import { EventRecorder } from '../../controller/events/index.js';
 import { silentLogger } from '../../controller/logging.js';
 import { runSettingsFromFlags } from '../../controller/options.js';
 import { type Result, err, ok } from '../../algorithms/index.js';
-import { Resources, createClusterStore, defaultHpaTargetsStyle, isStoreError, versionInfo, type ObjectStore } from '../apiserver/index.js';
+import {
+  Resources,
+  createClusterStore,
+  defaultHpaTargetsStyle,
+  isStoreError,
+  versionInfo,
+  type ObjectStore,
+} from '../apiserver/index.js';
 import type { KubeObject } from '../apiserver/types.js';
 import { createInMemoryCluster } from '../in-memory-cluster.js';
 import { controllerUid } from '../workload/index.js';
@@ -65,7 +72,10 @@ function createObjects(store: ObjectStore, objects: readonly Record<string, unkn
     const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
     const rt = store.registry.byKind(group, String(o.kind));
     const name = String((o.metadata as { name?: unknown } | undefined)?.name ?? '');
-    if (rt === undefined) return err(`objects[${i}] ${String(o.kind)}/${name}: no kind "${String(o.kind)}" in version "${apiVersion}" is served by the simulator`);
+    if (rt === undefined)
+      return err(
+        `objects[${i}] ${String(o.kind)}/${name}: no kind "${String(o.kind)}" in version "${apiVersion}" is served by the simulator`,
+      );
     try {
       const ns = (o.metadata as { namespace?: string }).namespace;
       store.create({ group, version, resource: rt.resource }, rt.namespaced ? ns : undefined, o);
@@ -124,7 +134,12 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
       ? {
           startupFactor: (pod: KubeObject, now: number) =>
             slow
-              .filter((f) => now >= at(f.fromSeconds) && now < at(f.toSeconds) && (f.workload === undefined || inWorkload(pod, store, f.workload)))
+              .filter(
+                (f) =>
+                  now >= at(f.fromSeconds) &&
+                  now < at(f.toSeconds) &&
+                  (f.workload === undefined || inWorkload(pod, store, f.workload)),
+              )
               .reduce((m, f) => m * f.factor, 1),
         }
       : {}),

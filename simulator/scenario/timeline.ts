@@ -39,7 +39,16 @@ export interface TimelineOptions {
   readonly keep?: boolean;
 }
 
-export const TIMELINE_HEADER = ['NAME', 'REFERENCE', 'TARGETS', 'MINPODS', 'MAXPODS', 'REPLICAS', 'AGE', 'LOAD'] as const;
+export const TIMELINE_HEADER = [
+  'NAME',
+  'REFERENCE',
+  'TARGETS',
+  'MINPODS',
+  'MAXPODS',
+  'REPLICAS',
+  'AGE',
+  'LOAD',
+] as const;
 
 /** The scale target of an HPA as a load-model workload key. */
 export function targetWorkload(hpa: KubeObject): string {
@@ -74,7 +83,9 @@ export class HpaTimeline {
 
   private observe(key: string, hpa: KubeObject): void {
     const now = this.opts.now();
-    const cells = hpaPrinter.cells(hpa, { now, hpaTargetsStyle: this.opts.hpaTargetsStyle }).map((c) => (c === null ? '' : typeof c === 'boolean' ? String(c) : c));
+    const cells = hpaPrinter
+      .cells(hpa, { now, hpaTargetsStyle: this.opts.hpaTargetsStyle })
+      .map((c) => (c === null ? '' : typeof c === 'boolean' ? String(c) : c));
     const fingerprint = JSON.stringify(cells.slice(0, 6));
     if (this.last.get(key) === fingerprint) return;
     this.last.set(key, fingerprint);

@@ -17,7 +17,11 @@ const REVISION = 'deployment.kubernetes.io/revision';
 const DESIRED = 'deployment.kubernetes.io/desired-replicas';
 const MAX = 'deployment.kubernetes.io/max-replicas';
 /** Annotations the deployment controller does not copy to ReplicaSets (skipCopyAnnotation). */
-const NOT_COPIED = new Set(['kubectl.kubernetes.io/last-applied-configuration', REVISION, 'deployment.kubernetes.io/revision-history']);
+const NOT_COPIED = new Set([
+  'kubectl.kubernetes.io/last-applied-configuration',
+  REVISION,
+  'deployment.kubernetes.io/revision-history',
+]);
 
 function num(v: unknown, fallback: number): number {
   return asNumber(v) ?? fallback;
@@ -50,14 +54,23 @@ function revisionOf(rs: KubeObject): number {
   return Number(annotationsOf(rs)[REVISION] ?? '0') || 0;
 }
 
-function newReplicaSetBody(d: KubeObject, hash: string, replicas: number, revision: number, surge: number): Record<string, unknown> {
+function newReplicaSetBody(
+  d: KubeObject,
+  hash: string,
+  replicas: number,
+  revision: number,
+  surge: number,
+): Record<string, unknown> {
   const spec = asObject(d.spec) ?? {};
   const template = cloneJson(asObject(spec.template) ?? {});
   const tmeta = (asObject(template.metadata) ?? {}) as Record<string, unknown>;
   const labels = { ...((asObject(tmeta.labels) ?? {}) as Record<string, string>), [POD_TEMPLATE_HASH]: hash };
   template.metadata = { ...tmeta, labels };
   const selector = cloneJson(asObject(spec.selector) ?? {});
-  selector.matchLabels = { ...((asObject(selector.matchLabels) ?? {}) as Record<string, string>), [POD_TEMPLATE_HASH]: hash };
+  selector.matchLabels = {
+    ...((asObject(selector.matchLabels) ?? {}) as Record<string, string>),
+    [POD_TEMPLATE_HASH]: hash,
+  };
   return {
     apiVersion: 'apps/v1',
     kind: 'ReplicaSet',
@@ -117,8 +130,8 @@ function condition(
   return {
     type,
     status: s,
-    lastUpdateTime: same ? asString(prev?.lastUpdateTime) ?? now : now,
-    lastTransitionTime: sameStatus ? asString(prev?.lastTransitionTime) ?? now : now,
+    lastUpdateTime: same ? (asString(prev?.lastUpdateTime) ?? now) : now,
+    lastTransitionTime: sameStatus ? (asString(prev?.lastTransitionTime) ?? now) : now,
     reason,
     message,
   };
@@ -136,7 +149,11 @@ export function reconcileDeployment(ctx: WorkloadContext, d: KubeObject): void {
   if (current === undefined) {
     const revision = Math.max(0, ...all.map(revisionOf)) + 1;
     try {
-      current = ctx.store.create(Resources.replicaSets, d.metadata.namespace, newReplicaSetBody(d, hash, desired, revision, surge));
+      current = ctx.store.create(
+        Resources.replicaSets,
+        d.metadata.namespace,
+        newReplicaSetBody(d, hash, desired, revision, surge),
+      );
     } catch (e) {
       if (!isStoreError(e) || (e.code !== 409 && e.code !== 404)) throw e;
       return;

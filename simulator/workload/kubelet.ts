@@ -73,7 +73,11 @@ export class Kubelet {
   private delays(pod: KubeObject): { startupMs: number; readinessMs: number } {
     const maps = [annotationsOf(pod), this.opts.ownerAnnotations(pod)];
     const d = this.opts.defaults ?? {};
-    const startup = numberAnnotation(maps, SimAnnotation.startupSeconds, d.startupSeconds ?? WORKLOAD_DEFAULTS.startupSeconds);
+    const startup = numberAnnotation(
+      maps,
+      SimAnnotation.startupSeconds,
+      d.startupSeconds ?? WORKLOAD_DEFAULTS.startupSeconds,
+    );
     const readiness = numberAnnotation(
       maps,
       SimAnnotation.readinessSeconds,

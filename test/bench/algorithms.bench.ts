@@ -35,7 +35,12 @@ function measure(name: string, input: DecideInput, minMs = 2000): void {
 }
 
 const pods10 = Array.from({ length: 10 }, (_, i) => makePod(i));
-const a = decideInput(makeHpa([cpuUtilization(50)], { max: 50, currentReplicas: 10 }), pods10, [cpuFetch(pods10, (i) => 600 + i * 10)], 10);
+const a = decideInput(
+  makeHpa([cpuUtilization(50)], { max: 50, currentReplicas: 10 }),
+  pods10,
+  [cpuFetch(pods10, (i) => 600 + i * 10)],
+  10,
+);
 measure('decide_resource_10_pods', a);
 
 const pods100 = Array.from({ length: 100 }, (_, i) => makePod(i));
@@ -44,18 +49,36 @@ const history: HpaHistory = {
   scaleUpEvents: Array.from({ length: 4 }, (_, i) => ({ replicaChange: 5, time: NOW - i * 30_000, outdated: false })),
   scaleDownEvents: Array.from({ length: 4 }, (_, i) => ({ replicaChange: 3, time: NOW - i * 45_000, outdated: false })),
 };
-const hpaB = makeHpa([cpuUtilization(60), podsAverage('http_requests_qps', '50'), externalAverage('queue_messages_cnt', '30')], {
-  max: 300,
-  currentReplicas: 100,
-  behavior: {
-    scaleUp: { stabilizationWindowSeconds: 60, selectPolicy: 'Max', policies: [{ type: 'Percent', value: 100, periodSeconds: 15 }, { type: 'Pods', value: 4, periodSeconds: 15 }] },
-    scaleDown: { stabilizationWindowSeconds: 300, selectPolicy: 'Max', policies: [{ type: 'Percent', value: 10, periodSeconds: 60 }] },
+const hpaB = makeHpa(
+  [cpuUtilization(60), podsAverage('http_requests_qps', '50'), externalAverage('queue_messages_cnt', '30')],
+  {
+    max: 300,
+    currentReplicas: 100,
+    behavior: {
+      scaleUp: {
+        stabilizationWindowSeconds: 60,
+        selectPolicy: 'Max',
+        policies: [
+          { type: 'Percent', value: 100, periodSeconds: 15 },
+          { type: 'Pods', value: 4, periodSeconds: 15 },
+        ],
+      },
+      scaleDown: {
+        stabilizationWindowSeconds: 300,
+        selectPolicy: 'Max',
+        policies: [{ type: 'Percent', value: 10, periodSeconds: 60 }],
+      },
+    },
   },
-});
+);
 const b = decideInput(
   hpaB,
   pods100,
-  [cpuFetch(pods100, (i) => 500 + (i % 7) * 30), podsFetch(pods100, (i) => 40_000 + i * 100), externalFetch([1_200_000, 1_900_000, 300_000])],
+  [
+    cpuFetch(pods100, (i) => 500 + (i % 7) * 30),
+    podsFetch(pods100, (i) => 40_000 + i * 100),
+    externalFetch([1_200_000, 1_900_000, 300_000]),
+  ],
   100,
   { history },
 );

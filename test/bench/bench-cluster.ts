@@ -25,9 +25,22 @@ function metricsFor(i: number): unknown[] {
     case 0:
       return [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 50 } } }];
     case 1:
-      return [{ type: 'Pods', pods: { metric: { name: 'http_requests_qps' }, target: { type: 'AverageValue', averageValue: '50' } } }];
+      return [
+        {
+          type: 'Pods',
+          pods: { metric: { name: 'http_requests_qps' }, target: { type: 'AverageValue', averageValue: '50' } },
+        },
+      ];
     default:
-      return [{ type: 'External', external: { metric: { name: 'queue_messages_cnt', selector: { matchLabels: { queue: `q${i}` } } }, target: { type: 'AverageValue', averageValue: '30' } } }];
+      return [
+        {
+          type: 'External',
+          external: {
+            metric: { name: 'queue_messages_cnt', selector: { matchLabels: { queue: `q${i}` } } },
+            target: { type: 'AverageValue', averageValue: '30' },
+          },
+        },
+      ];
   }
 }
 
@@ -43,7 +56,10 @@ for (let n = 0; n < namespaces; n++) {
       spec: {
         replicas: podsPerHpa,
         selector: { matchLabels: { app } },
-        template: { metadata: { labels: { app } }, spec: { containers: [{ name: 'app', image: 'x', resources: { requests: { cpu: '100m' } } }] } },
+        template: {
+          metadata: { labels: { app } },
+          spec: { containers: [{ name: 'app', image: 'x', resources: { requests: { cpu: '100m' } } }] },
+        },
       },
     });
     for (let p = 0; p < podsPerHpa; p++) {
@@ -54,13 +70,25 @@ for (let n = 0; n < namespaces; n++) {
         metadata: { name, namespace: ns, labels: { app } },
         spec: { containers: [{ name: 'app', image: 'x', resources: { requests: { cpu: '100m' } } }] },
       });
-      server.store.updateStatus(PODS, ns, name, { ...pod, status: { phase: 'Running', startTime: longAgo, conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: longAgo }] } });
+      server.store.updateStatus(PODS, ns, name, {
+        ...pod,
+        status: {
+          phase: 'Running',
+          startTime: longAgo,
+          conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: longAgo }],
+        },
+      });
     }
     server.store.create(HPAS, ns, {
       apiVersion: 'autoscaling/v2',
       kind: 'HorizontalPodAutoscaler',
       metadata: { name: app, namespace: ns },
-      spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: app }, minReplicas: 1, maxReplicas: 100, metrics: metricsFor(h) },
+      spec: {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: app },
+        minReplicas: 1,
+        maxReplicas: 100,
+        metrics: metricsFor(h),
+      },
     });
   }
 }
@@ -68,32 +96,64 @@ for (let n = 0; n < namespaces; n++) {
 // Steady values that keep every HPA within tolerance at its current size: nothing should change.
 server.registerApiGroup({
   group: 'metrics.k8s.io',
-  versions: [{ version: 'v1beta1', resources: [{ name: 'pods', namespaced: true, kind: 'PodMetrics', verbs: ['get', 'list'] }] }],
+  versions: [
+    { version: 'v1beta1', resources: [{ name: 'pods', namespaced: true, kind: 'PodMetrics', verbs: ['get', 'list'] }] },
+  ],
   handle: (req) => {
     const ns = req.segments[1];
     const pods = server.store.list(PODS, { namespace: ns, labelSelector: req.query.get('labelSelector') ?? '' }).items;
     const ts = stamp();
-    const items = pods.map((p) => ({ metadata: { name: p.metadata.name, namespace: ns, labels: p.metadata.labels ?? {} }, timestamp: ts, window: '30s', containers: [{ name: 'app', usage: { cpu: '50000000n', memory: '104857600' } }] }));
+    const items = pods.map((p) => ({
+      metadata: { name: p.metadata.name, namespace: ns, labels: p.metadata.labels ?? {} },
+      timestamp: ts,
+      window: '30s',
+      containers: [{ name: 'app', usage: { cpu: '50000000n', memory: '104857600' } }],
+    }));
     return { status: 200, body: { kind: 'PodMetricsList', apiVersion: 'metrics.k8s.io/v1beta1', metadata: {}, items } };
   },
 });
 server.registerApiGroup({
   group: 'custom.metrics.k8s.io',
-  versions: [{ version: 'v1beta2', resources: [{ name: 'pods/http_requests_qps', namespaced: true, kind: 'MetricValueList', verbs: ['get'] }] }],
+  versions: [
+    {
+      version: 'v1beta2',
+      resources: [{ name: 'pods/http_requests_qps', namespaced: true, kind: 'MetricValueList', verbs: ['get'] }],
+    },
+  ],
   handle: (req) => {
     const ns = req.segments[1];
     const pods = server.store.list(PODS, { namespace: ns, labelSelector: req.query.get('labelSelector') ?? '' }).items;
     const ts = stamp();
-    const items = pods.map((p) => ({ describedObject: { kind: 'Pod', namespace: ns, name: p.metadata.name, apiVersion: '/v1' }, metric: { name: 'http_requests_qps', selector: null }, timestamp: ts, value: '50' }));
-    return { status: 200, body: { kind: 'MetricValueList', apiVersion: 'custom.metrics.k8s.io/v1beta2', metadata: {}, items } };
+    const items = pods.map((p) => ({
+      describedObject: { kind: 'Pod', namespace: ns, name: p.metadata.name, apiVersion: '/v1' },
+      metric: { name: 'http_requests_qps', selector: null },
+      timestamp: ts,
+      value: '50',
+    }));
+    return {
+      status: 200,
+      body: { kind: 'MetricValueList', apiVersion: 'custom.metrics.k8s.io/v1beta2', metadata: {}, items },
+    };
   },
 });
 server.registerApiGroup({
   group: 'external.metrics.k8s.io',
-  versions: [{ version: 'v1beta1', resources: [{ name: 'queue_messages_cnt', namespaced: true, kind: 'ExternalMetricValueList', verbs: ['get'] }] }],
+  versions: [
+    {
+      version: 'v1beta1',
+      resources: [{ name: 'queue_messages_cnt', namespaced: true, kind: 'ExternalMetricValueList', verbs: ['get'] }],
+    },
+  ],
   handle: () => ({
     status: 200,
-    body: { kind: 'ExternalMetricValueList', apiVersion: 'external.metrics.k8s.io/v1beta1', metadata: {}, items: [{ metricName: 'queue_messages_cnt', metricLabels: {}, timestamp: stamp(), value: String(30 * podsPerHpa) }] },
+    body: {
+      kind: 'ExternalMetricValueList',
+      apiVersion: 'external.metrics.k8s.io/v1beta1',
+      metadata: {},
+      items: [
+        { metricName: 'queue_messages_cnt', metricLabels: {}, timestamp: stamp(), value: String(30 * podsPerHpa) },
+      ],
+    },
   }),
 });
 

@@ -27,7 +27,9 @@ function deployment(name: string, i: number): Record<string, unknown> {
       selector: { matchLabels: { app: name } },
       template: {
         metadata: { labels: { app: name } },
-        spec: { containers: [{ name: 'app', image: 'app:1', resources: { requests: { cpu: '200m', memory: '256Mi' } } }] },
+        spec: {
+          containers: [{ name: 'app', image: 'app:1', resources: { requests: { cpu: '200m', memory: '256Mi' } } }],
+        },
       },
     },
   };
@@ -36,13 +38,21 @@ function deployment(name: string, i: number): Record<string, unknown> {
 function hpa(name: string, i: number): Record<string, unknown> {
   const metric =
     i % 2 === 0
-      ? { type: 'Pods', pods: { metric: { name: 'http_requests_qps' }, target: { type: 'AverageValue', averageValue: '50' } } }
+      ? {
+          type: 'Pods',
+          pods: { metric: { name: 'http_requests_qps' }, target: { type: 'AverageValue', averageValue: '50' } },
+        }
       : { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 60 } } };
   return {
     apiVersion: 'autoscaling/v2',
     kind: 'HorizontalPodAutoscaler',
     metadata: { name, namespace: ns(i) },
-    spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name }, minReplicas: 1, maxReplicas: 20, metrics: [metric] },
+    spec: {
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
+      minReplicas: 1,
+      maxReplicas: 20,
+      metrics: [metric],
+    },
   };
 }
 
@@ -51,7 +61,9 @@ const load = new Map<string, WorkloadLoadSpec>();
 for (let i = 0; i < HPAS; i++) {
   const name = `app-${String(i).padStart(3, '0')}`;
   objects.push(deployment(name, i), hpa(name, i));
-  load.set(`${ns(i)}/${name}`, { trace: { type: 'sine', base: 300, amplitude: 150, periodSeconds: 1800, phaseSeconds: (i * 37) % 1800 } });
+  load.set(`${ns(i)}/${name}`, {
+    trace: { type: 'sine', base: 300, amplitude: 150, periodSeconds: 1800, phaseSeconds: (i * 37) % 1800 },
+  });
 }
 
 const scenario: Scenario = {

@@ -25,7 +25,11 @@ function events(v: Json | undefined, where: string): ScaleEvent[] {
   return arr(v, where).map((e, i) => {
     const o = obj(e, `${where}[${i}]`);
     checkKeys(o, ['time', 'replicaChange', 'outdated'], `${where}[${i}]`);
-    return { time: instant(o.time, 'time'), replicaChange: num(o.replicaChange, 'replicaChange'), outdated: o.outdated === true };
+    return {
+      time: instant(o.time, 'time'),
+      replicaChange: num(o.replicaChange, 'replicaChange'),
+      outdated: o.outdated === true,
+    };
   });
 }
 
@@ -63,19 +67,56 @@ export function runBehaviorCase(c: JsonObject): Mismatch[] {
   const n = (k: string): number => num(i[k], `input.${k}`);
   switch (fn) {
     case 'convertDesiredReplicasWithRules': {
-      checkKeys(i, ['currentReplicas', 'prenormalizedDesiredReplicas', 'minReplicas', 'maxReplicas', 'scaleUpLimitFactor', 'scaleUpLimitMinimum'], 'input');
+      checkKeys(
+        i,
+        [
+          'currentReplicas',
+          'prenormalizedDesiredReplicas',
+          'minReplicas',
+          'maxReplicas',
+          'scaleUpLimitFactor',
+          'scaleUpLimitMinimum',
+        ],
+        'input',
+      );
       checkKeys(e, ['replicas', 'reason'], 'expect');
-      const r = convertDesiredReplicasWithRules(n('currentReplicas'), n('prenormalizedDesiredReplicas'), n('minReplicas'), n('maxReplicas'), n('scaleUpLimitFactor'), n('scaleUpLimitMinimum'));
+      const r = convertDesiredReplicasWithRules(
+        n('currentReplicas'),
+        n('prenormalizedDesiredReplicas'),
+        n('minReplicas'),
+        n('maxReplicas'),
+        n('scaleUpLimitFactor'),
+        n('scaleUpLimitMinimum'),
+      );
       return [...expectEqual('replicas', e.replicas, r.replicas), ...expectEqual('reason', e.reason, r.reason)];
     }
     case 'convertDesiredReplicasWithBehaviorRate': {
-      checkKeys(i, ['key', 'scaleUpEvents', 'scaleDownEvents', 'minReplicas', 'maxReplicas', 'behavior', 'currentReplicas', 'prenormalizedDesiredReplicas'], 'input');
+      checkKeys(
+        i,
+        [
+          'key',
+          'scaleUpEvents',
+          'scaleDownEvents',
+          'minReplicas',
+          'maxReplicas',
+          'behavior',
+          'currentReplicas',
+          'prenormalizedDesiredReplicas',
+        ],
+        'input',
+      );
       checkKeys(e, ['replicas', 'reason'], 'expect');
       const b = behavior(i.behavior, 'input.behavior');
       if (b === null) throw new CaseError('input.behavior: required');
       const r = convertDesiredReplicasWithBehaviorRate(
-        n('currentReplicas'), n('prenormalizedDesiredReplicas'), n('minReplicas'), n('maxReplicas'), b,
-        events(i.scaleUpEvents, 'scaleUpEvents'), events(i.scaleDownEvents, 'scaleDownEvents'), now,
+        n('currentReplicas'),
+        n('prenormalizedDesiredReplicas'),
+        n('minReplicas'),
+        n('maxReplicas'),
+        b,
+        events(i.scaleUpEvents, 'scaleUpEvents'),
+        events(i.scaleDownEvents, 'scaleDownEvents'),
+        now,
       );
       return [...expectEqual('replicas', e.replicas, r.replicas), ...expectEqual('reason', e.reason, r.reason)];
     }
@@ -84,14 +125,32 @@ export function runBehaviorCase(c: JsonObject): Mismatch[] {
       checkKeys(i, ['currentReplicas', 'scaleUpEvents', 'scaleDownEvents', 'scalingRules'], 'input');
       checkKeys(e, ['limit'], 'expect');
       const f = fn === 'calculateScaleUpLimitWithScalingRules' ? scaleUpLimit : scaleDownLimit;
-      const limit = f(n('currentReplicas'), events(i.scaleUpEvents, 'scaleUpEvents'), events(i.scaleDownEvents, 'scaleDownEvents'), rules(i.scalingRules, 'scalingRules'), now);
+      const limit = f(
+        n('currentReplicas'),
+        events(i.scaleUpEvents, 'scaleUpEvents'),
+        events(i.scaleDownEvents, 'scaleDownEvents'),
+        rules(i.scalingRules, 'scalingRules'),
+        now,
+      );
       return expectEqual('limit', e.limit, limit);
     }
     case 'stabilizeRecommendation': {
-      checkKeys(i, ['key', 'recommendations', 'prenormalizedDesiredReplicas', 'downscaleStabilizationWindowSeconds'], 'input');
+      checkKeys(
+        i,
+        ['key', 'recommendations', 'prenormalizedDesiredReplicas', 'downscaleStabilizationWindowSeconds'],
+        'input',
+      );
       checkKeys(e, ['replicas', 'recommendationsLength'], 'expect');
-      const r = stabilizeRecommendation(recommendations(i.recommendations, 'recommendations'), n('prenormalizedDesiredReplicas'), n('downscaleStabilizationWindowSeconds'), now);
-      return [...expectEqual('replicas', e.replicas, r.replicas), ...expectEqual('recommendationsLength', e.recommendationsLength, r.recommendations.length)];
+      const r = stabilizeRecommendation(
+        recommendations(i.recommendations, 'recommendations'),
+        n('prenormalizedDesiredReplicas'),
+        n('downscaleStabilizationWindowSeconds'),
+        now,
+      );
+      return [
+        ...expectEqual('replicas', e.replicas, r.replicas),
+        ...expectEqual('recommendationsLength', e.recommendationsLength, r.recommendations.length),
+      ];
     }
     case 'stabilizeRecommendationWithBehaviors': {
       checkKeys(i, ['key', 'recommendations', 'currentReplicas', 'prenormalizedDesiredReplicas', 'behavior'], 'input');
@@ -106,11 +165,22 @@ export function runBehaviorCase(c: JsonObject): Mismatch[] {
         now,
       );
       const out = expectEqual('replicas', e.replicas, r.replicas);
-      if (e.recommendations !== undefined) out.push(...expectEqual('recommendations', e.recommendations, r.recommendations.map((x) => x.replicas)));
+      if (e.recommendations !== undefined)
+        out.push(
+          ...expectEqual(
+            'recommendations',
+            e.recommendations,
+            r.recommendations.map((x) => x.replicas),
+          ),
+        );
       return out;
     }
     case 'storeScaleEvent': {
-      checkKeys(i, ['direction', 'key', 'behavior', 'prevReplicas', 'newReplicas', 'scaleUpEvents', 'scaleDownEvents'], 'input');
+      checkKeys(
+        i,
+        ['direction', 'key', 'behavior', 'prevReplicas', 'newReplicas', 'scaleUpEvents', 'scaleDownEvents'],
+        'input',
+      );
       checkKeys(e, ['replicasChangePerPeriodBeforeStore', 'scaleUpEvents', 'scaleDownEvents'], 'expect');
       const history = {
         recommendations: null,
@@ -121,10 +191,29 @@ export function runBehaviorCase(c: JsonObject): Mismatch[] {
       const before = obj(e.replicasChangePerPeriodBeforeStore, 'replicasChangePerPeriodBeforeStore');
       checkKeys(before, ['periodSeconds', 'events', 'value'], 'replicasChangePerPeriodBeforeStore');
       const list = before.events === 'scaleUpEvents' ? history.scaleUpEvents : history.scaleDownEvents;
-      out.push(...expectEqual('replicasChangePerPeriodBeforeStore', before.value, replicasChangePerPeriod(num(before.periodSeconds, 'periodSeconds'), list, now)));
-      const after = storeScaleEvent(history, behavior(i.behavior, 'input.behavior'), n('prevReplicas'), n('newReplicas'), now);
+      out.push(
+        ...expectEqual(
+          'replicasChangePerPeriodBeforeStore',
+          before.value,
+          replicasChangePerPeriod(num(before.periodSeconds, 'periodSeconds'), list, now),
+        ),
+      );
+      const after = storeScaleEvent(
+        history,
+        behavior(i.behavior, 'input.behavior'),
+        n('prevReplicas'),
+        n('newReplicas'),
+        now,
+      );
       for (const k of ['scaleUpEvents', 'scaleDownEvents'] as const) {
-        if (e[k] !== undefined) out.push(...expectEqual(k, e[k], after[k].map((x) => ({ replicaChange: x.replicaChange, outdated: x.outdated }))));
+        if (e[k] !== undefined)
+          out.push(
+            ...expectEqual(
+              k,
+              e[k],
+              after[k].map((x) => ({ replicaChange: x.replicaChange, outdated: x.outdated })),
+            ),
+          );
       }
       return out;
     }
@@ -136,7 +225,11 @@ export function runBehaviorCase(c: JsonObject): Mismatch[] {
       const r = fn === 'GenerateHPAScaleUpRules' ? generateScaleUpRules(raw) : generateScaleDownRules(raw);
       return [
         ...expectEqual('policies', e.policies, r.policies),
-        ...expectEqual('stabilizationWindowSeconds', e.stabilizationWindowSeconds, r.stabilizationWindowSeconds ?? null),
+        ...expectEqual(
+          'stabilizationWindowSeconds',
+          e.stabilizationWindowSeconds,
+          r.stabilizationWindowSeconds ?? null,
+        ),
         ...expectEqual('selectPolicy', e.selectPolicy, r.selectPolicy),
       ];
     }

@@ -20,8 +20,11 @@ export function expectSet(path: string, expected: Json | undefined, actual: read
 
 /** Quantities compare by exact value in milli-units ("1" equals "1000m"). */
 export function expectQuantity(path: string, expected: Json | undefined, actual: Quantity): Mismatch[] {
-  if (typeof expected !== 'string' && typeof expected !== 'number') return [{ path, expected, actual: actual.toString() }];
-  return Quantity.parse(expected).milliValue() === actual.milliValue() ? [] : [{ path, expected, actual: actual.toString() }];
+  if (typeof expected !== 'string' && typeof expected !== 'number')
+    return [{ path, expected, actual: actual.toString() }];
+  return Quantity.parse(expected).milliValue() === actual.milliValue()
+    ? []
+    : [{ path, expected, actual: actual.toString() }];
 }
 
 export function expectInstant(path: string, expected: Json, actual: Instant): Mismatch[] {
@@ -36,7 +39,8 @@ export function expectInstant(path: string, expected: Json, actual: Instant): Mi
 export function expectError(expected: Json, actual: string | null, upstream: Json | undefined): Mismatch[] {
   if (actual === null) return [{ path: 'error', expected, actual: 'no error' }];
   const out: Mismatch[] = [];
-  if (typeof expected === 'string' && !actual.toLowerCase().includes(expected)) out.push({ path: 'error', expected, actual });
+  if (typeof expected === 'string' && !actual.toLowerCase().includes(expected))
+    out.push({ path: 'error', expected, actual });
   if (upstream !== null && upstream !== undefined && typeof upstream === 'object' && !Array.isArray(upstream)) {
     const msg = upstream.message;
     if (typeof msg === 'string') {

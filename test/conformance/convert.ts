@@ -7,7 +7,8 @@ export type JsonObject = { [k: string]: Json };
 export class CaseError extends Error {}
 
 export function obj(v: Json | undefined, where: string): JsonObject {
-  if (v === null || v === undefined || typeof v !== 'object' || Array.isArray(v)) throw new CaseError(`${where}: expected an object`);
+  if (v === null || v === undefined || typeof v !== 'object' || Array.isArray(v))
+    throw new CaseError(`${where}: expected an object`);
   return v;
 }
 
@@ -79,7 +80,19 @@ export function pod(v: Json, where: string, defaultNamespace: string): PodSnapsh
   const o = obj(v, where);
   checkKeys(
     o,
-    ['name', 'namespace', 'labels', 'phase', 'ready', 'readyTransitionTime', 'startTime', 'deletionTimestamp', 'containers', 'initContainers', 'resources'],
+    [
+      'name',
+      'namespace',
+      'labels',
+      'phase',
+      'ready',
+      'readyTransitionTime',
+      'startTime',
+      'deletionTimestamp',
+      'containers',
+      'initContainers',
+      'resources',
+    ],
     where,
   );
   const labels = obj(o.labels ?? {}, `${where}.labels`);

@@ -25,7 +25,19 @@ import {
   type PodSample,
   type Profile,
 } from '../../algorithms/index.js';
-import { CaseError, arr, checkKeys, instant, num, obj, pod, quantity, str, type Json, type JsonObject } from './convert.js';
+import {
+  CaseError,
+  arr,
+  checkKeys,
+  instant,
+  num,
+  obj,
+  pod,
+  quantity,
+  str,
+  type Json,
+  type JsonObject,
+} from './convert.js';
 import { expectEqual, expectError, expectInstant, expectQuantity, expectSet, type Mismatch } from './compare.js';
 
 const COMMON = ['id', 'source', 'sourceCommit', 'function', 'now', 'config', 'expect', 'upstreamError', 'notes'];
@@ -81,8 +93,10 @@ function runGroupPods(c: JsonObject): Mismatch[] {
     samples,
     str(input.resource, 'input.resource'),
     {
-      cpuInitializationPeriodMs: num(config.cpuInitializationPeriodSeconds, 'config.cpuInitializationPeriodSeconds') * 1000,
-      delayOfInitialReadinessStatusMs: num(config.delayOfInitialReadinessStatusSeconds, 'config.delayOfInitialReadinessStatusSeconds') * 1000,
+      cpuInitializationPeriodMs:
+        num(config.cpuInitializationPeriodSeconds, 'config.cpuInitializationPeriodSeconds') * 1000,
+      delayOfInitialReadinessStatusMs:
+        num(config.delayOfInitialReadinessStatusSeconds, 'config.delayOfInitialReadinessStatusSeconds') * 1000,
       ignoreSucceededPods: corpusProfile().ignoreSucceededPods,
     },
     now,
@@ -149,7 +163,11 @@ const REPLICA_KEYS = [...COMMON, 'namespace', 'currentReplicas', 'selector', 'po
 function runReplicas(c: JsonObject, fn: string): Mismatch[] {
   checkKeys(c, REPLICA_KEYS, 'case');
   const config = obj(c.config, 'config');
-  checkKeys(config, ['tolerance', 'tolerances', 'cpuInitializationPeriodSeconds', 'delayOfInitialReadinessStatusSeconds'], 'config');
+  checkKeys(
+    config,
+    ['tolerance', 'tolerances', 'cpuInitializationPeriodSeconds', 'delayOfInitialReadinessStatusSeconds'],
+    'config',
+  );
   const tolerances = obj(config.tolerances, 'config.tolerances');
   const namespace = str(c.namespace, 'namespace');
   const now = instant(c.now, 'now');
@@ -161,7 +179,11 @@ function runReplicas(c: JsonObject, fn: string): Mismatch[] {
   const profile = corpusProfile();
   const ctx: CalcContext = {
     pods,
-    tolerances: { down: num(tolerances.scaleDown, 'scaleDown'), up: num(tolerances.scaleUp, 'scaleUp'), comparison: profile.toleranceComparison },
+    tolerances: {
+      down: num(tolerances.scaleDown, 'scaleDown'),
+      up: num(tolerances.scaleUp, 'scaleUp'),
+      comparison: profile.toleranceComparison,
+    },
     groupSettings: {
       cpuInitializationPeriodMs: num(config.cpuInitializationPeriodSeconds, 'cpuInit') * 1000,
       delayOfInitialReadinessStatusMs: num(config.delayOfInitialReadinessStatusSeconds, 'delay') * 1000,
@@ -195,7 +217,14 @@ function resourceFetch(api: JsonObject): MetricsResult<PodResourceUsage> {
   return { ok: true, value: items };
 }
 
-function callFunction(fn: string, ctx: CalcContext, current: number, metric: JsonObject, api: JsonObject, namespace: string): CalcOutcome {
+function callFunction(
+  fn: string,
+  ctx: CalcContext,
+  current: number,
+  metric: JsonObject,
+  api: JsonObject,
+  namespace: string,
+): CalcOutcome {
   const source = (key: string): JsonObject => obj(metric[key], `metric.${key}`);
   const target = (key: string): JsonObject => obj(source(key).target, `metric.${key}.target`);
   switch (fn) {
@@ -203,39 +232,90 @@ function callFunction(fn: string, ctx: CalcContext, current: number, metric: Jso
       const isContainer = metric.type === 'ContainerResource';
       const src = source(isContainer ? 'containerResource' : 'resource');
       const t = obj(src.target, 'target');
-      return getResourceReplicas(ctx, current, num(t.averageUtilization, 'averageUtilization'), str(src.name, 'name'), isContainer ? str(src.container, 'container') : '', resourceFetch(api));
+      return getResourceReplicas(
+        ctx,
+        current,
+        num(t.averageUtilization, 'averageUtilization'),
+        str(src.name, 'name'),
+        isContainer ? str(src.container, 'container') : '',
+        resourceFetch(api),
+      );
     }
     case 'GetMetricReplicas': {
       const p = obj(api.pods, 'metricsApi.pods');
       checkKeys(p, ['timestamp', 'values'], 'metricsApi.pods');
       const ts = instant(p.timestamp, 'timestamp');
-      const items: PodMetricValue[] = Object.entries(obj(p.values, 'values')).map(([podName, v]) => ({ pod: podName, value: quantity(v, podName), timestamp: ts, windowSeconds: 60 }));
-      return getMetricReplicas(ctx, current, quantity(target('pods').averageValue, 'averageValue').milliValue(), str(obj(source('pods').metric, 'metric').name, 'name'), { ok: true, value: items });
+      const items: PodMetricValue[] = Object.entries(obj(p.values, 'values')).map(([podName, v]) => ({
+        pod: podName,
+        value: quantity(v, podName),
+        timestamp: ts,
+        windowSeconds: 60,
+      }));
+      return getMetricReplicas(
+        ctx,
+        current,
+        quantity(target('pods').averageValue, 'averageValue').milliValue(),
+        str(obj(source('pods').metric, 'metric').name, 'name'),
+        { ok: true, value: items },
+      );
     }
     case 'GetObjectMetricReplicas':
     case 'GetObjectPerPodMetricReplicas': {
       const o = obj(api.object, 'metricsApi.object');
       checkKeys(o, ['timestamp', 'value'], 'metricsApi.object');
-      const items: ObjectMetricValue[] = [{ value: quantity(o.value, 'value'), timestamp: instant(o.timestamp, 'timestamp'), windowSeconds: 60 }];
+      const items: ObjectMetricValue[] = [
+        { value: quantity(o.value, 'value'), timestamp: instant(o.timestamp, 'timestamp'), windowSeconds: 60 },
+      ];
       const src = source('object');
       const ref = obj(src.describedObject, 'describedObject') as unknown as CrossVersionObjectReference;
       const name = str(obj(src.metric, 'metric').name, 'name');
       if (fn === 'GetObjectMetricReplicas') {
-        return getObjectMetricReplicas(ctx, current, quantity(target('object').value, 'value').milliValue(), name, ref, namespace, { ok: true, value: items });
+        return getObjectMetricReplicas(
+          ctx,
+          current,
+          quantity(target('object').value, 'value').milliValue(),
+          name,
+          ref,
+          namespace,
+          { ok: true, value: items },
+        );
       }
-      return getObjectPerPodMetricReplicas(ctx, current, quantity(target('object').averageValue, 'averageValue').milliValue(), name, ref, namespace, { ok: true, value: items });
+      return getObjectPerPodMetricReplicas(
+        ctx,
+        current,
+        quantity(target('object').averageValue, 'averageValue').milliValue(),
+        name,
+        ref,
+        namespace,
+        { ok: true, value: items },
+      );
     }
     default: {
       const e = obj(api.external, 'metricsApi.external');
       checkKeys(e, ['timestamp', 'values'], 'metricsApi.external');
       const ts = instant(e.timestamp, 'timestamp');
-      const items: ExternalMetricValue[] = arr(e.values, 'values').map((v, i) => ({ value: quantity(v, `values[${i}]`), timestamp: ts }));
+      const items: ExternalMetricValue[] = arr(e.values, 'values').map((v, i) => ({
+        value: quantity(v, `values[${i}]`),
+        timestamp: ts,
+      }));
       const m = obj(source('external').metric, 'metric');
       const where = `${namespace}/${str(m.name, 'name')}/${formatLabelSelectorGo(m.selector as LabelSelector | null)}`;
       if (fn === 'GetExternalMetricReplicas') {
-        return getExternalMetricReplicas(ctx, current, quantity(target('external').value, 'value').milliValue(), where, { ok: true, value: items });
+        return getExternalMetricReplicas(
+          ctx,
+          current,
+          quantity(target('external').value, 'value').milliValue(),
+          where,
+          { ok: true, value: items },
+        );
       }
-      return getExternalPerPodMetricReplicas(ctx, current, quantity(target('external').averageValue, 'averageValue').milliValue(), where, { ok: true, value: items });
+      return getExternalPerPodMetricReplicas(
+        ctx,
+        current,
+        quantity(target('external').averageValue, 'averageValue').milliValue(),
+        where,
+        { ok: true, value: items },
+      );
     }
   }
 }
@@ -243,7 +323,8 @@ function callFunction(fn: string, ctx: CalcContext, current: number, metric: Jso
 function compareReplicas(c: JsonObject, outcome: CalcOutcome, fn: string): Mismatch[] {
   const e = obj(c.expect, 'expect');
   checkKeys(e, ['replicas', 'utilization', 'rawValue', 'timestamp', 'error', 'errorKind'], 'expect');
-  if (e.error !== null && e.error !== undefined) return expectError(e.error, outcome.ok ? null : outcome.error, c.upstreamError);
+  if (e.error !== null && e.error !== undefined)
+    return expectError(e.error, outcome.ok ? null : outcome.error, c.upstreamError);
   if (!outcome.ok) return [{ path: 'error', expected: null, actual: outcome.error }];
   const r = outcome.value;
   const out: Mismatch[] = [...expectEqual('replicas', e.replicas, r.replicas)];

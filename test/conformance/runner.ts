@@ -83,7 +83,9 @@ export function formatFailure(r: CaseResult): string {
   for (const m of r.mismatches) {
     lines.push(`  ${m.path}:`);
     lines.push(`    - expected ${JSON.stringify(m.expected)}`);
-    lines.push(`    + actual   ${JSON.stringify(m.actual, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))}`);
+    lines.push(
+      `    + actual   ${JSON.stringify(m.actual, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))}`,
+    );
   }
   return lines.join('\n');
 }

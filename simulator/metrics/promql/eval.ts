@@ -19,7 +19,10 @@ export interface Sample {
 export type QueryValue =
   | { readonly resultType: 'vector'; readonly samples: readonly Sample[] }
   | { readonly resultType: 'scalar'; readonly value: number }
-  | { readonly resultType: 'matrix'; readonly series: readonly { labels: Labels; points: { t: number; v: number }[] }[] };
+  | {
+      readonly resultType: 'matrix';
+      readonly series: readonly { labels: Labels; points: { t: number; v: number }[] }[];
+    };
 
 /** A matcher as a predicate on the label's value ('' when absent), regexes compiled once per selection. */
 function compileTest(m: Matcher): (v: string) => boolean {
@@ -72,7 +75,12 @@ export function selectSeries(db: Tsdb, matchers: readonly Matcher[]): Series[] {
       if (alt !== undefined) consider(db.sets(m.name, alt));
       else if (!compileMatcherRegex(m.value).test('') && db.valueCount(m.name) <= 1000) {
         const re = compileMatcherRegex(m.value);
-        consider(db.sets(m.name, [...db.values(m.name)].filter((v) => re.test(v))));
+        consider(
+          db.sets(
+            m.name,
+            [...db.values(m.name)].filter((v) => re.test(v)),
+          ),
+        );
       }
     }
     if (bestSize === 0) return [];
@@ -106,7 +114,13 @@ function dropName(labels: Labels): Labels {
 }
 
 /** promql.extrapolatedRate. */
-function extrapolated(points: readonly { t: number; v: number }[], rangeStart: number, rangeEnd: number, isCounter: boolean, isRate: boolean): number | undefined {
+function extrapolated(
+  points: readonly { t: number; v: number }[],
+  rangeStart: number,
+  rangeEnd: number,
+  isCounter: boolean,
+  isRate: boolean,
+): number | undefined {
   if (points.length < 2) return undefined;
   const first = points[0];
   const last = points[points.length - 1];
@@ -256,7 +270,10 @@ class Evaluator {
         return this.call(e.fn, e.args);
       case 'aggregate': {
         const inner = this.eval(e.expr);
-        if (inner.resultType !== 'vector') throw new Error(`expected type instant vector in aggregation expression, got ${inner.resultType === 'scalar' ? 'scalar' : 'range vector'}`);
+        if (inner.resultType !== 'vector')
+          throw new Error(
+            `expected type instant vector in aggregation expression, got ${inner.resultType === 'scalar' ? 'scalar' : 'range vector'}`,
+          );
         return { resultType: 'vector', samples: aggregate(e.op, inner.samples, e.grouping, e.without) };
       }
       case 'binary':
@@ -267,9 +284,15 @@ class Evaluator {
   private call(fn: string, args: readonly Expr[]): QueryValue {
     if (fn === 'scalar' || fn === 'vector' || fn === 'abs') {
       const v = this.eval(args[0]);
-      if (fn === 'vector' && v.resultType === 'scalar') return { resultType: 'vector', samples: [{ labels: {}, value: v.value }] };
-      if (fn === 'scalar' && v.resultType === 'vector') return { resultType: 'scalar', value: v.samples.length === 1 ? v.samples[0].value : Number.NaN };
-      if (fn === 'abs' && v.resultType === 'vector') return { resultType: 'vector', samples: v.samples.map((s) => ({ labels: dropName(s.labels), value: Math.abs(s.value) })) };
+      if (fn === 'vector' && v.resultType === 'scalar')
+        return { resultType: 'vector', samples: [{ labels: {}, value: v.value }] };
+      if (fn === 'scalar' && v.resultType === 'vector')
+        return { resultType: 'scalar', value: v.samples.length === 1 ? v.samples[0].value : Number.NaN };
+      if (fn === 'abs' && v.resultType === 'vector')
+        return {
+          resultType: 'vector',
+          samples: v.samples.map((s) => ({ labels: dropName(s.labels), value: Math.abs(s.value) })),
+        };
       throw new Error(`unsupported argument to ${fn}`);
     }
     const arg = args[0];
@@ -288,11 +311,18 @@ class Evaluator {
   }
 
   private binary(op: string, l: QueryValue, r: QueryValue): QueryValue {
-    if (l.resultType === 'scalar' && r.resultType === 'scalar') return { resultType: 'scalar', value: arith(op, l.value, r.value) };
+    if (l.resultType === 'scalar' && r.resultType === 'scalar')
+      return { resultType: 'scalar', value: arith(op, l.value, r.value) };
     if (l.resultType === 'vector' && r.resultType === 'scalar')
-      return { resultType: 'vector', samples: l.samples.map((s) => ({ labels: dropName(s.labels), value: arith(op, s.value, r.value) })) };
+      return {
+        resultType: 'vector',
+        samples: l.samples.map((s) => ({ labels: dropName(s.labels), value: arith(op, s.value, r.value) })),
+      };
     if (l.resultType === 'scalar' && r.resultType === 'vector')
-      return { resultType: 'vector', samples: r.samples.map((s) => ({ labels: dropName(s.labels), value: arith(op, l.value, s.value) })) };
+      return {
+        resultType: 'vector',
+        samples: r.samples.map((s) => ({ labels: dropName(s.labels), value: arith(op, l.value, s.value) })),
+      };
     if (l.resultType === 'vector' && r.resultType === 'vector') {
       // one-to-one matching on all labels but the name
       const right = new Map(r.samples.map((s) => [groupKey(dropName(s.labels)), s.value]));

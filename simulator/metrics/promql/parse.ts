@@ -249,7 +249,8 @@ class Parser {
         const l = this.next();
         if (l.t !== 'id') throw new Error(`expected a label name, got ${describe(l)}`);
         const op = this.next();
-        if (op.t !== 'op' || !['=', '!=', '=~', '!~'].includes(op.v)) throw new Error(`expected a match operator, got ${describe(op)}`);
+        if (op.t !== 'op' || !['=', '!=', '=~', '!~'].includes(op.v))
+          throw new Error(`expected a match operator, got ${describe(op)}`);
         const v = this.next();
         if (v.t !== 'str') throw new Error(`expected a quoted label value, got ${describe(v)}`);
         matchers.push({ name: l.v, op: op.v as MatchOp, value: v.v });
@@ -332,6 +333,7 @@ export function parsePromQL(src: string): Result<Expr, string> {
 export function parseSelector(src: string): Result<readonly Matcher[], string> {
   const e = parsePromQL(src);
   if (!e.ok) return e;
-  if (e.value.kind !== 'selector' || e.value.rangeMs !== undefined) return err('parse error: expected a vector selector');
+  if (e.value.kind !== 'selector' || e.value.rangeMs !== undefined)
+    return err('parse error: expected a vector selector');
   return ok(e.value.matchers);
 }

@@ -1,11 +1,13 @@
 /**
  * The body shared by the two side-by-side suites (metrics APIs, Prometheus): generate the
  * scenarios from a seed, run them against both controllers, report agreement (BENCH lines and a
- * JSON report with every disagreement and its inputs), and fail on any disagreement without a
- * known cause or on any 403.
+ * JSON report with every disagreement and its inputs), and fail on any disagreement but those of
+ * the one documented limitation of shadow mode (README "Known differences") — the causes of the
+ * hpa-ts bugs found here are fixed, so seeing one again is a regression — or on any 403.
  */
 import { expect } from '@jest/globals';
 import { forbiddenRequests } from './hpa-ts.js';
+import type { Cause } from './classify.js';
 import { generateScenarios, type MetricKindName } from './scenarios.js';
 import type { SideBySideBed } from './side-by-side.js';
 import { bench, progress } from './suite.js';
@@ -21,6 +23,12 @@ export interface SuiteRun {
   readonly kinds: readonly MetricKindName[];
   readonly reportFile: string;
 }
+
+/**
+ * Shadow mode observes the built-in controller only through its status writes; its own periodic
+ * reconciles stand in for the built-in's silent syncs (classify.ts, 'shadow-periodic-history').
+ */
+const TOLERATED: readonly Cause[] = ['shadow-periodic-history'];
 
 export async function runSideBySide(bed: SideBySideBed, o: SuiteRun): Promise<void> {
   progress(
@@ -57,15 +65,15 @@ export async function runSideBySide(bed: SideBySideBed, o: SuiteRun): Promise<vo
   bench(`${o.benchPrefix}agreement`, s.percent, '%');
   bench(`${o.benchPrefix}decisions_compared`, s.compared, 'decisions');
   bench(`${o.benchPrefix}scenarios`, s.scenarios, 'scenarios');
-  const unexplained = bed
+  const notTolerated = bed
     .disagreements()
-    .filter((d) => d.causes.some((c) => c === 'unexplained' || c === 'bed-timing'))
+    .filter((d) => d.causes.some((c) => !TOLERATED.includes(c)))
     .map((d) => `${d.record.hpa} epoch ${d.record.epoch} [${d.causes.join(',')}]: ${d.record.differences.join('; ')}`);
   const failed = bed.results
     .filter((r) => r.errors.length > 0)
     .map((r) => `${r.scenario.lockstep.namespace}: ${r.errors.join('; ')}`);
   expect(failed).toEqual([]);
-  expect(unexplained).toEqual([]);
+  expect(notTolerated).toEqual([]);
   // every scenario was compared at least a few times (kcm writes a status whenever it changes)
   expect(s.compared).toBeGreaterThanOrEqual(s.scenarios * 2);
 }

@@ -5,9 +5,6 @@
  * metrics API (`apiserver` path) or from real Prometheus + prometheus-adapter (`prometheus` path,
  * see prometheus.ts). Scenarios run concurrently, each in its own namespace.
  */
-import { DEFAULT_CONTROLLER_CONFIG, effectiveBehavior, storeScaleEvent } from '../../../algorithms/index.js';
-import { parseDuration } from '../../../controller/options.js';
-import type { ReconcileOutcome } from '../../../controller/reconciler.js';
 import type { RunningController } from '../../../controller/run.js';
 import type { MetricsFlags } from '../../../metrics-clients/index.js';
 import type { Cause } from './classify.js';
@@ -75,13 +72,6 @@ export class SideBySideBed {
   /** called after every epoch is applied (the Prometheus exporter follows the values) */
   onApplied?: (run: LockstepRun) => void;
   readonly notes: string[] = [];
-  /**
-   * Exploration only (HPA_TS_E2E_EMULATE=scale-events): after each comparison in which the built-in
-   * rescaled, store that rescale in hpa-ts's history, as a fixed shadow mode would. Off by default:
-   * the figures reported are those of hpa-ts as it is.
-   */
-  readonly emulate = new Set((process.env.HPA_TS_E2E_EMULATE ?? '').split(',').filter((x) => x !== ''));
-
   private constructor(
     readonly stack: Stack,
     readonly opts: SideBySideOptions,
@@ -249,9 +239,7 @@ export class SideBySideBed {
         logName: 'hpa-ts-shadow',
       },
       (outcome) => {
-        const before = recorder.records.length;
         recorder.onOutcome(outcome);
-        if (this.emulate.has('scale-events') && recorder.records.length > before) this.emulateScaleEvent(outcome);
         const run = this.provider.runs.get(outcome.key.split('/')[0]);
         if (run !== undefined) run.lastHpaTsOutcomeAt = Date.now();
       },
@@ -264,34 +252,6 @@ export class SideBySideBed {
     return Date.now();
   }
 
-  private emulateScaleEvent(outcome: ReconcileOutcome): void {
-    const rec = this.recorder?.records.at(-1);
-    const ctl = this.hpaTs?.controller;
-    const behavior = outcome.hpa?.spec.behavior;
-    if (rec === undefined || ctl === undefined || behavior === undefined || behavior === null) return;
-    const { currentReplicas, desiredReplicas, conditions } = rec.builtin;
-    // the built-in rescaled at this sync (not merely wrote a status whose desiredReplicas is unset)
-    if (
-      currentReplicas === desiredReplicas ||
-      !conditions.some((c) => c.type === 'AbleToScale' && c.reason === 'SucceededRescale')
-    )
-      return;
-    const config = {
-      ...DEFAULT_CONTROLLER_CONFIG,
-      downscaleStabilizationWindowSeconds: parseDuration(this.opts.downscaleStabilization, 'downscale') / 1000,
-    };
-    ctl.state.setHistory(
-      outcome.key,
-      storeScaleEvent(
-        ctl.state.history(outcome.key),
-        effectiveBehavior(behavior, config),
-        currentReplicas,
-        desiredReplicas,
-        Date.now(),
-      ),
-    );
-  }
-
   /** Runs one scenario to its end; returns its comparisons. */
   async runScenario(sc: GeneratedScenario): Promise<ScenarioResult> {
     const { stack } = this;
@@ -301,11 +261,7 @@ export class SideBySideBed {
       sc.lockstep,
       stack.kube,
       this.opts.periodMs,
-      (r) => {
-        this.onApplied?.(r);
-        // exploration: what hpa-ts would decide if its resource-metrics cache never outlived a change
-        if (this.emulate.has('invalidate-on-apply')) this.hpaTs?.metrics.invalidate();
-      },
+      (r) => this.onApplied?.(r),
       this.opts.applyPhase ?? 0.5,
     );
     this.provider.add(run);

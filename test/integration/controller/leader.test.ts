@@ -1,6 +1,19 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import type { RunningController } from '../../../controller/run.js';
-import { DEPLOYMENTS, HPAS, cpuMetric, createReadyPod, deployment, hpa, replicasOf, startCtl, startSim, waitFor, writes, type Sim } from './harness.js';
+import {
+  DEPLOYMENTS,
+  HPAS,
+  cpuMetric,
+  createReadyPod,
+  deployment,
+  hpa,
+  replicasOf,
+  startCtl,
+  startSim,
+  waitFor,
+  writes,
+  type Sim,
+} from './harness.js';
 
 let sim: Sim | undefined;
 const running: RunningController[] = [];

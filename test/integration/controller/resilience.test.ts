@@ -1,7 +1,21 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type { RunningController } from '../../../controller/run.js';
 import { EMPTY_HISTORY } from '../../../algorithms/index.js';
-import { DEPLOYMENTS, EVENTS, HPAS, condition, cpuMetric, createReadyPod, deployment, hpa, replicasOf, startCtl, startSim, waitFor, type Sim } from './harness.js';
+import {
+  DEPLOYMENTS,
+  EVENTS,
+  HPAS,
+  condition,
+  cpuMetric,
+  createReadyPod,
+  deployment,
+  hpa,
+  replicasOf,
+  startCtl,
+  startSim,
+  waitFor,
+  type Sim,
+} from './harness.js';
 
 let sim: Sim;
 let ctl: RunningController | undefined;
@@ -28,14 +42,23 @@ function setup(name: string, replicas: number, cpuEach: number): void {
 describe('the controller under failure', () => {
   it('retries a status update that hits 409 Conflict with a fresh read, in the same reconcile', async () => {
     setup('web', 2, 50);
-    sim.server.faults.failNext(1, { method: 'PUT', resource: 'horizontalpodautoscalers', subresource: 'status' }, { status: 409, reason: 'Conflict' });
+    sim.server.faults.failNext(
+      1,
+      { method: 'PUT', resource: 'horizontalpodautoscalers', subresource: 'status' },
+      { status: 409, reason: 'Conflict' },
+    );
     ctl = await startCtl(sim);
     await waitFor('status written', () => condition(sim, 'web', 'ScalingActive')?.reason === 'ValidMetricFound');
     const statusPuts = sim.server.requests.filter((r) => r.subresource === 'status' && r.method === 'PUT');
     expect(statusPuts[0].status).toBe(409);
     expect(statusPuts[1].status).toBe(200);
-    const between = sim.server.requests.slice(sim.server.requests.indexOf(statusPuts[0]), sim.server.requests.indexOf(statusPuts[1]));
-    expect(between.some((r) => r.verb === 'get' && r.resource === 'horizontalpodautoscalers' && r.name === 'web')).toBe(true);
+    const between = sim.server.requests.slice(
+      sim.server.requests.indexOf(statusPuts[0]),
+      sim.server.requests.indexOf(statusPuts[1]),
+    );
+    expect(between.some((r) => r.verb === 'get' && r.resource === 'horizontalpodautoscalers' && r.name === 'web')).toBe(
+      true,
+    );
     const events = sim.server.store.list(EVENTS, { namespace: 'default' }).items as unknown as { reason: string }[];
     expect(events.some((e) => e.reason === 'FailedUpdateStatus')).toBe(false);
   });
@@ -54,9 +77,19 @@ describe('the controller under failure', () => {
   it('survives an HPA deleted while its reconcile is in flight, and forgets it', async () => {
     setup('gone', 2, 95);
     setup('stays', 2, 95);
-    const slow = sim.server.faults.addLatency(400, { resource: 'deployments', subresource: 'scale', name: 'gone', method: 'GET' });
+    const slow = sim.server.faults.addLatency(400, {
+      resource: 'deployments',
+      subresource: 'scale',
+      name: 'gone',
+      method: 'GET',
+    });
     ctl = await startCtl(sim);
-    await waitFor('scale GET in flight', () => sim.server.requests.some((r) => r.name === 'gone' && r.subresource === 'scale') || sim.server.requests.length > 0);
+    await waitFor(
+      'scale GET in flight',
+      () =>
+        sim.server.requests.some((r) => r.name === 'gone' && r.subresource === 'scale') ||
+        sim.server.requests.length > 0,
+    );
     sim.server.store.delete(HPAS, 'default', 'gone');
     slow();
     await waitFor('the other HPA still works', () => replicasOf(sim, 'stays') === 4);
@@ -66,36 +99,67 @@ describe('the controller under failure', () => {
   });
 
   it('scales a custom kind through its scale subresource found by discovery', async () => {
-    sim.server.store.create({ group: 'apiextensions.k8s.io', version: 'v1', resource: 'customresourcedefinitions' }, undefined, {
-      apiVersion: 'apiextensions.k8s.io/v1',
-      kind: 'CustomResourceDefinition',
-      metadata: { name: 'workers.example.com' },
-      spec: {
-        group: 'example.com',
-        names: { kind: 'Worker', plural: 'workers', singular: 'worker' },
-        scope: 'Namespaced',
-        versions: [
-          {
-            name: 'v1',
-            served: true,
-            storage: true,
-            schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
-            subresources: { status: {}, scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', labelSelectorPath: '.status.selector' } },
-          },
-        ],
+    sim.server.store.create(
+      { group: 'apiextensions.k8s.io', version: 'v1', resource: 'customresourcedefinitions' },
+      undefined,
+      {
+        apiVersion: 'apiextensions.k8s.io/v1',
+        kind: 'CustomResourceDefinition',
+        metadata: { name: 'workers.example.com' },
+        spec: {
+          group: 'example.com',
+          names: { kind: 'Worker', plural: 'workers', singular: 'worker' },
+          scope: 'Namespaced',
+          versions: [
+            {
+              name: 'v1',
+              served: true,
+              storage: true,
+              schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+              subresources: {
+                status: {},
+                scale: {
+                  specReplicasPath: '.spec.replicas',
+                  statusReplicasPath: '.status.replicas',
+                  labelSelectorPath: '.status.selector',
+                },
+              },
+            },
+          ],
+        },
       },
-    });
+    );
     const workers = { group: 'example.com', version: 'v1', resource: 'workers' };
-    sim.server.store.create(workers, 'default', { apiVersion: 'example.com/v1', kind: 'Worker', metadata: { name: 'w', namespace: 'default' }, spec: { replicas: 2 } });
+    sim.server.store.create(workers, 'default', {
+      apiVersion: 'example.com/v1',
+      kind: 'Worker',
+      metadata: { name: 'w', namespace: 'default' },
+      spec: { replicas: 2 },
+    });
     const w = sim.server.store.get(workers, 'default', 'w');
     sim.server.store.updateStatus(workers, 'default', 'w', { ...w, status: { replicas: 2, selector: 'app=w' } });
     for (let i = 0; i < 2; i++) {
       createReadyPod(sim, 'w', `w-${i}`);
       sim.cpu.set(`w-${i}`, 95);
     }
-    sim.server.store.create(HPAS, 'default', { ...hpa('w', { metrics: [cpuMetric(50)] }), spec: { scaleTargetRef: { apiVersion: 'example.com/v1', kind: 'Worker', name: 'w' }, minReplicas: 1, maxReplicas: 10, metrics: [cpuMetric(50)] } });
+    sim.server.store.create(HPAS, 'default', {
+      ...hpa('w', { metrics: [cpuMetric(50)] }),
+      spec: {
+        scaleTargetRef: { apiVersion: 'example.com/v1', kind: 'Worker', name: 'w' },
+        minReplicas: 1,
+        maxReplicas: 10,
+        metrics: [cpuMetric(50)],
+      },
+    });
     ctl = await startCtl(sim);
-    await waitFor('worker scaled to 4', () => (sim.server.store.get(workers, 'default', 'w') as unknown as { spec: { replicas: number } }).spec.replicas === 4);
-    expect(sim.server.requests.some((r) => r.method === 'PUT' && r.resource === 'workers' && r.subresource === 'scale')).toBe(true);
+    await waitFor(
+      'worker scaled to 4',
+      () =>
+        (sim.server.store.get(workers, 'default', 'w') as unknown as { spec: { replicas: number } }).spec.replicas ===
+        4,
+    );
+    expect(
+      sim.server.requests.some((r) => r.method === 'PUT' && r.resource === 'workers' && r.subresource === 'scale'),
+    ).toBe(true);
   });
 });

@@ -48,7 +48,11 @@ describe('the controller over HTTP against the simulator API server', () => {
     await waitFor('scale to 4', () => replicasOf(sim, 'web') === 4);
     await waitFor('SucceededRescale', () => condition(sim, 'web', 'AbleToScale')?.reason === 'SucceededRescale');
     expect(condition(sim, 'web', 'ScalingActive')).toMatchObject({ status: 'True', reason: 'ValidMetricFound' });
-    const events = sim.server.store.list(EVENTS, { namespace: 'default' }).items as unknown as { reason: string; message: string; source: { component: string } }[];
+    const events = sim.server.store.list(EVENTS, { namespace: 'default' }).items as unknown as {
+      reason: string;
+      message: string;
+      source: { component: string };
+    }[];
     expect(events.find((e) => e.reason === 'SuccessfulRescale')).toMatchObject({
       message: 'New size: 4; reason: cpu resource utilization (percentage of request) above target',
       source: { component: 'horizontal-pod-autoscaler' },
@@ -66,16 +70,34 @@ describe('the controller over HTTP against the simulator API server', () => {
   });
 
   it("follows seed 000's HPA on a Pods custom metric, rate-limited by its behavior", async () => {
-    sim.server.store.create(DEPLOYMENTS, 'default', parse(readFileSync('manifests/examples/seed-000/sample-httpserver-deployment.yaml', 'utf8')));
+    sim.server.store.create(
+      DEPLOYMENTS,
+      'default',
+      parse(readFileSync('manifests/examples/seed-000/sample-httpserver-deployment.yaml', 'utf8')),
+    );
     createReadyPod(sim, 'sample-httpserver', 'sample-httpserver-6784dcf77c-56th4');
     sim.custom.set('http_requests_qps/sample-httpserver-6784dcf77c-56th4', 1_000_133);
-    const manifest = parse(readFileSync('manifests/examples/seed-000/sample-httpserver-hpa.v2.yaml', 'utf8')) as Record<string, unknown>;
-    sim.server.store.create(HPAS, 'default', { ...manifest, metadata: { ...(manifest.metadata as object), namespace: 'default' } });
+    const manifest = parse(readFileSync('manifests/examples/seed-000/sample-httpserver-hpa.v2.yaml', 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    sim.server.store.create(HPAS, 'default', {
+      ...manifest,
+      metadata: { ...(manifest.metadata as object), namespace: 'default' },
+    });
     ctl = await startCtl(sim);
     await waitFor('scale to 2', () => replicasOf(sim, 'sample-httpserver') === 2);
-    expect(condition(sim, 'sample-httpserver', 'ScalingLimited')).toMatchObject({ status: 'True', reason: 'ScaleUpLimit' });
-    const h = sim.server.store.get(HPAS, 'default', 'sample-httpserver') as unknown as { status: { currentMetrics: unknown[] } };
-    expect(h.status.currentMetrics[0]).toEqual({ type: 'Pods', pods: { metric: { name: 'http_requests_qps' }, current: { averageValue: '1000133m' } } });
+    expect(condition(sim, 'sample-httpserver', 'ScalingLimited')).toMatchObject({
+      status: 'True',
+      reason: 'ScaleUpLimit',
+    });
+    const h = sim.server.store.get(HPAS, 'default', 'sample-httpserver') as unknown as {
+      status: { currentMetrics: unknown[] };
+    };
+    expect(h.status.currentMetrics[0]).toEqual({
+      type: 'Pods',
+      pods: { metric: { name: 'http_requests_qps' }, current: { averageValue: '1000133m' } },
+    });
   });
 
   it('reports ScalingActive=False with the upstream reason and does not scale when the metrics API is down', async () => {
@@ -84,7 +106,9 @@ describe('the controller over HTTP against the simulator API server', () => {
     ctl = await startCtl(sim);
     const c = await waitFor('FailedGetResourceMetric', () => condition(sim, 'down', 'ScalingActive'));
     expect(c).toMatchObject({ status: 'False', reason: 'FailedGetResourceMetric' });
-    expect(c.message).toContain('the HPA was unable to compute the replica count: failed to get cpu utilization: unable to get metrics for resource cpu: unable to fetch metrics from resource metrics API:');
+    expect(c.message).toContain(
+      'the HPA was unable to compute the replica count: failed to get cpu utilization: unable to get metrics for resource cpu: unable to fetch metrics from resource metrics API:',
+    );
     await new Promise((r) => setTimeout(r, 800));
     expect(replicasOf(sim, 'down')).toBe(3);
     expect(writes(sim).filter((w) => w.subresource === 'scale')).toHaveLength(0);

@@ -36,12 +36,17 @@ describe('the demo', () => {
     expect(readFileSync(svg, 'utf8')).toContain('HPA default/sample-httpserver');
   }, 60_000);
 
-  it('runs the same with the prometheus metrics client reading the simulator\'s Prometheus API through the seed\'s rule', async () => {
+  it("runs the same with the prometheus metrics client reading the simulator's Prometheus API through the seed's rule", async () => {
     const lines: string[] = [];
-    const code = await demo({ timeScale: '20', svg: join(dir, 'prom.svg'), rps: '1000', loadDuration: '60s', metricsClient: 'prometheus' }, (l) => lines.push(l));
+    const code = await demo(
+      { timeScale: '20', svg: join(dir, 'prom.svg'), rps: '1000', loadDuration: '60s', metricsClient: 'prometheus' },
+      (l) => lines.push(l),
+    );
     expect(code).toBe(0);
     expect(lines.join('\n')).toContain("metrics from the simulator's Prometheus API with the seed's adapter rule");
-    const sequence = (/replicas (.*)$/.exec(lines.find((l) => l.startsWith('done: ')) ?? '')?.[1] ?? '').split(' → ').map(Number);
+    const sequence = (/replicas (.*)$/.exec(lines.find((l) => l.startsWith('done: ')) ?? '')?.[1] ?? '')
+      .split(' → ')
+      .map(Number);
     expect(sequence.slice(0, 5)).toEqual([1, 2, 4, 8, 10]);
     expect(sequence[sequence.length - 1]).toBe(1);
   }, 60_000);

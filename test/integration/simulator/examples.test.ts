@@ -5,7 +5,12 @@
 import { describe, expect, it } from '@jest/globals';
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { loadScenario, runScenario, type ScenarioResult, type TimedDecision } from '../../../simulator/scenario/index.js';
+import {
+  loadScenario,
+  runScenario,
+  type ScenarioResult,
+  type TimedDecision,
+} from '../../../simulator/scenario/index.js';
 import { replicaSequence } from '../../../simulator/demo.js';
 
 const DIR = fileURLToPath(new URL('../../../examples/', import.meta.url));
@@ -24,7 +29,11 @@ const metricOf = (d: TimedDecision, i = 0): string | undefined => d.metrics[i]?.
 
 describe('examples/', () => {
   it('has a scenario for every seed setup', () => {
-    expect(readdirSync(DIR).filter((f) => f.endsWith('.yaml')).sort()).toEqual([
+    expect(
+      readdirSync(DIR)
+        .filter((f) => f.endsWith('.yaml'))
+        .sort(),
+    ).toEqual([
       'seed-000-demo.yaml',
       'seed-001-pods-avg.yaml',
       'seed-002-cpu-memory.yaml',

@@ -10,7 +10,8 @@ import { Resources } from '../../../simulator/apiserver/index.js';
 import { startPrometheusServer, type PrometheusServerHandle } from '../../../simulator/metrics/prometheus-http.js';
 import { deployment, testCluster, type TestCluster } from '../../unit/simulator/helpers.js';
 
-const RULES = (seed: string, file: string): string => fileURLToPath(new URL(`../../../manifests/examples/${seed}/${file}`, import.meta.url));
+const RULES = (seed: string, file: string): string =>
+  fileURLToPath(new URL(`../../../manifests/examples/${seed}/${file}`, import.meta.url));
 
 function sel(text: string): Selector {
   const r = parseSelector(text);
@@ -34,7 +35,11 @@ describe('the Prometheus HTTP API over the simulated series', () => {
   });
 
   async function client(rules: string): Promise<ManagedMetricsClient> {
-    const pods = c.pods().map((p) => ({ namespace: 'default', name: p.metadata.name ?? '', labels: (p.metadata.labels ?? {}) as Record<string, string> }));
+    const pods = c.pods().map((p) => ({
+      namespace: 'default',
+      name: p.metadata.name ?? '',
+      labels: (p.metadata.labels ?? {}) as Record<string, string>,
+    }));
     const r = await createMetricsClient(
       { kind: 'prometheus', prometheusUrl: prom.url, adapterConfigPath: rules },
       { now: () => c.clock.now(), podLister: staticPodLister(pods) },
@@ -45,8 +50,13 @@ describe('the Prometheus HTTP API over the simulated series', () => {
 
   it('answers /api/v1/query like Prometheus', async () => {
     const t = c.clock.now() / 1000;
-    const res = await fetch(`${prom.url}/api/v1/query?query=${encodeURIComponent('sum(rate(http_requests_total[30s])) by (kubernetes_pod)')}&time=${t}`);
-    const body = (await res.json()) as { status: string; data: { resultType: string; result: { metric: Record<string, string>; value: [number, string] }[] } };
+    const res = await fetch(
+      `${prom.url}/api/v1/query?query=${encodeURIComponent('sum(rate(http_requests_total[30s])) by (kubernetes_pod)')}&time=${t}`,
+    );
+    const body = (await res.json()) as {
+      status: string;
+      data: { resultType: string; result: { metric: Record<string, string>; value: [number, string] }[] };
+    };
     expect(body.status).toBe('success');
     expect(body.data.resultType).toBe('vector');
     expect(body.data.result).toHaveLength(2);
@@ -55,17 +65,31 @@ describe('the Prometheus HTTP API over the simulated series', () => {
   });
 
   it('answers /api/v1/series with match[] and a bad query with bad_data', async () => {
-    const series = (await (await fetch(`${prom.url}/api/v1/series?match[]=${encodeURIComponent('{__name__=~"^http_requests.*_total$",kubernetes_namespace!="",kubernetes_pod!=""}')}`)).json()) as { data: Record<string, string>[] };
+    const series = (await (
+      await fetch(
+        `${prom.url}/api/v1/series?match[]=${encodeURIComponent('{__name__=~"^http_requests.*_total$",kubernetes_namespace!="",kubernetes_pod!=""}')}`,
+      )
+    ).json()) as { data: Record<string, string>[] };
     expect(series.data).toHaveLength(2);
-    expect(series.data[0]).toMatchObject({ __name__: 'http_requests_total', kubernetes_namespace: 'default', namespace: 'default', app: 'sample-httpserver' });
+    expect(series.data[0]).toMatchObject({
+      __name__: 'http_requests_total',
+      kubernetes_namespace: 'default',
+      namespace: 'default',
+      app: 'sample-httpserver',
+    });
     const bad = await fetch(`${prom.url}/api/v1/query?query=sum(`);
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ status: 'error', errorType: 'bad_data' });
   });
 
-  it('the prometheus client with seed 000\'s rule reads http_requests_qps as the simulator serves it', async () => {
+  it("the prometheus client with seed 000's rule reads http_requests_qps as the simulator serves it", async () => {
     const m = await client(RULES('seed-000', 'adapter-rules.yaml'));
-    const q = { namespace: 'default', metricName: 'http_requests_qps', podSelector: sel('app=sample-httpserver'), metricSelector: Selector.everything() };
+    const q = {
+      namespace: 'default',
+      metricName: 'http_requests_qps',
+      podSelector: sel('app=sample-httpserver'),
+      metricSelector: Selector.everything(),
+    };
     const viaPrometheus = await m.getPodsMetric(q);
     const inProcess = await c.sim.metricsClient().getPodsMetric(q);
     if (!viaPrometheus.ok || !inProcess.ok) throw new Error('metrics failed');
@@ -74,9 +98,13 @@ describe('the Prometheus HTTP API over the simulated series', () => {
     await m.close();
   });
 
-  it('the prometheus client with seed 004\'s resourceRules reads cpu per container from cAdvisor series', async () => {
+  it("the prometheus client with seed 004's resourceRules reads cpu per container from cAdvisor series", async () => {
     const m = await client(RULES('seed-004', 'adapter-resource-rules.yaml'));
-    const r = await m.getResourceMetrics({ namespace: 'default', podSelector: sel('app=sample-httpserver'), resource: 'cpu' });
+    const r = await m.getResourceMetrics({
+      namespace: 'default',
+      podSelector: sel('app=sample-httpserver'),
+      resource: 'cpu',
+    });
     if (!r.ok) throw new Error(r.error.message);
     expect(r.value).toHaveLength(2);
     // 5m idle + 150 rps × 1m per request

@@ -35,9 +35,14 @@ describeKubectl('simulate --serve with the real kubectl and `hpa-ts run`', () =>
 
   function kubectl(...args: string[]): Promise<Run> {
     return new Promise((resolve) => {
-      execFile('kubectl', ['--kubeconfig', kubeconfig, '--cache-dir', join(dir, 'cache'), ...args], { encoding: 'utf8', timeout: 30_000 }, (err, stdout, stderr) => {
-        resolve({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : 1, stdout, stderr });
-      });
+      execFile(
+        'kubectl',
+        ['--kubeconfig', kubeconfig, '--cache-dir', join(dir, 'cache'), ...args],
+        { encoding: 'utf8', timeout: 30_000 },
+        (err, stdout, stderr) => {
+          resolve({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : 1, stdout, stderr });
+        },
+      );
     });
   }
 
@@ -49,7 +54,8 @@ describeKubectl('simulate --serve with the real kubectl and `hpa-ts run`', () =>
     }
   }
 
-  const replicas = async (name: string): Promise<number> => Number((await kubectl('get', 'deploy', name, '-o', 'jsonpath={.spec.replicas}')).stdout);
+  const replicas = async (name: string): Promise<number> =>
+    Number((await kubectl('get', 'deploy', name, '-o', 'jsonpath={.spec.replicas}')).stdout);
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'hpa-ts-serve-'));
@@ -57,7 +63,14 @@ describeKubectl('simulate --serve with the real kubectl and `hpa-ts run`', () =>
     const lines: string[] = [];
     handle = await serveSimulator(
       undefined,
-      { port: '0', prometheusPort: '0', kubeconfigOut: kubeconfig, timeScale: '1', output: 'text', scrapeInterval: '2s' },
+      {
+        port: '0',
+        prometheusPort: '0',
+        kubeconfigOut: kubeconfig,
+        timeScale: '1',
+        output: 'text',
+        scrapeInterval: '2s',
+      },
       (l) => lines.push(l),
     );
     expect(lines[0]).toMatch(/^hpa-ts simulator serving a Kubernetes API at http:\/\/127\.0\.0\.1:\d+$/);
@@ -76,20 +89,41 @@ describeKubectl('simulate --serve with the real kubectl and `hpa-ts run`', () =>
   });
 
   it('kubectl apply -f the seed manifests, unmodified; the Deployment becomes 1/1', async () => {
-    expect((await kubectl('apply', '-f', join(SEED, 'sample-httpserver-deployment.yaml'))).stdout.trim()).toBe('deployment.apps/sample-httpserver created');
-    expect((await kubectl('apply', '-f', join(SEED, 'sample-httpserver-hpa.yaml'))).stdout.trim()).toBe('horizontalpodautoscaler.autoscaling/sample-httpserver created');
-    await until('the Deployment to be ready', async () => /^sample-httpserver\s+1\/1\s+1\s+1\s/m.test((await kubectl('get', 'deploy')).stdout), 15_000);
+    expect((await kubectl('apply', '-f', join(SEED, 'sample-httpserver-deployment.yaml'))).stdout.trim()).toBe(
+      'deployment.apps/sample-httpserver created',
+    );
+    expect((await kubectl('apply', '-f', join(SEED, 'sample-httpserver-hpa.yaml'))).stdout.trim()).toBe(
+      'horizontalpodautoscaler.autoscaling/sample-httpserver created',
+    );
+    await until(
+      'the Deployment to be ready',
+      async () => /^sample-httpserver\s+1\/1\s+1\s+1\s/m.test((await kubectl('get', 'deploy')).stdout),
+      15_000,
+    );
     const pods = (await kubectl('get', 'pods', '-l', 'app=sample-httpserver', '-o', 'name')).stdout.trim().split('\n');
     expect(pods).toHaveLength(1);
-    expect(pods[0]).toMatch(/^pod\/sample-httpserver-[bcdfghjklmnpqrstvwxz2456789]{10}-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
+    expect(pods[0]).toMatch(
+      /^pod\/sample-httpserver-[bcdfghjklmnpqrstvwxz2456789]{10}-[bcdfghjklmnpqrstvwxz2456789]{5}$/,
+    );
   });
 
   it('serves the metrics APIs: kubectl top pods and get --raw on custom.metrics.k8s.io', async () => {
-    await until('pod metrics', async () => (await kubectl('top', 'pods')).stdout.includes('sample-httpserver-'), 15_000);
+    await until(
+      'pod metrics',
+      async () => (await kubectl('top', 'pods')).stdout.includes('sample-httpserver-'),
+      15_000,
+    );
     const top = (await kubectl('top', 'pods')).stdout;
     expect(top).toMatch(/^NAME\s+CPU\(cores\)\s+MEMORY\(bytes\)/);
-    const raw = await kubectl('get', '--raw', '/apis/custom.metrics.k8s.io/v1beta1/namespaces/default/pods/*/http_requests_qps');
-    const body = JSON.parse(raw.stdout) as { kind: string; items: { metricName: string; value: string; describedObject: { apiVersion: string } }[] };
+    const raw = await kubectl(
+      'get',
+      '--raw',
+      '/apis/custom.metrics.k8s.io/v1beta1/namespaces/default/pods/*/http_requests_qps',
+    );
+    const body = JSON.parse(raw.stdout) as {
+      kind: string;
+      items: { metricName: string; value: string; describedObject: { apiVersion: string } }[];
+    };
     expect(body.kind).toBe('MetricValueList');
     expect(body.items[0]).toMatchObject({ metricName: 'http_requests_qps', describedObject: { apiVersion: '/v1' } });
     // milli-requests per second: the pod's own scrapes (every 2 s here, every 15 s in the seed: 66m)
@@ -99,32 +133,62 @@ describeKubectl('simulate --serve with the real kubectl and `hpa-ts run`', () =>
   it('kubectl scale and kubectl create deployment drive the workload model', async () => {
     expect((await kubectl('create', 'deployment', 'web', '--image=nginx:1.27')).code).toBe(0);
     expect((await kubectl('scale', 'deploy', 'web', '--replicas=3')).stdout.trim()).toBe('deployment.apps/web scaled');
-    await until('web to be 3/3', async () => /^web\s+3\/3\s/m.test((await kubectl('get', 'deploy', 'web')).stdout), 15_000);
+    await until(
+      'web to be 3/3',
+      async () => /^web\s+3\/3\s/m.test((await kubectl('get', 'deploy', 'web')).stdout),
+      15_000,
+    );
     expect((await kubectl('get', 'rs', '-l', 'app=web')).stdout).toMatch(/^web-\S+\s+3\s+3\s+3\s/m);
   });
 
   it('`hpa-ts run --kubeconfig sim.kubeconfig` scales on the load annotation, as kubectl get hpa -w shows', async () => {
     const controller = spawn(
       process.execPath,
-      ['--import', 'tsx', 'controller/cli/main.ts', 'run', '--kubeconfig', kubeconfig, '--leader-elect=false', '--bind-address', '127.0.0.1:0', '--horizontal-pod-autoscaler-sync-period', '2s', '--log-level', 'warn'],
+      [
+        '--import',
+        'tsx',
+        'controller/cli/main.ts',
+        'run',
+        '--kubeconfig',
+        kubeconfig,
+        '--leader-elect=false',
+        '--bind-address',
+        '127.0.0.1:0',
+        '--horizontal-pod-autoscaler-sync-period',
+        '2s',
+        '--log-level',
+        'warn',
+      ],
       { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     children.push(controller);
     let controllerLog = '';
     controller.stderr?.on('data', (d: Buffer) => (controllerLog += d.toString()));
-    await until('the HPA to report a value', async () => /\d+m\/50/.test((await kubectl('get', 'hpa')).stdout), 30_000).catch((e: Error) => {
+    await until(
+      'the HPA to report a value',
+      async () => /\d+m\/50/.test((await kubectl('get', 'hpa')).stdout),
+      30_000,
+    ).catch((e: Error) => {
       throw new Error(`${e.message}\n${controllerLog}`);
     });
-    const watch = spawn('kubectl', ['--kubeconfig', kubeconfig, '--cache-dir', join(dir, 'cache'), 'get', 'hpa', 'sample-httpserver', '-w'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const watch = spawn(
+      'kubectl',
+      ['--kubeconfig', kubeconfig, '--cache-dir', join(dir, 'cache'), 'get', 'hpa', 'sample-httpserver', '-w'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     children.push(watch);
     let watched = '';
     watch.stdout?.on('data', (d: Buffer) => (watched += d.toString()));
 
-    expect((await kubectl('annotate', 'deploy', 'sample-httpserver', 'sim.hpa-ts.io/rps=1000')).stdout.trim()).toBe('deployment.apps/sample-httpserver annotated');
+    expect((await kubectl('annotate', 'deploy', 'sample-httpserver', 'sim.hpa-ts.io/rps=1000')).stdout.trim()).toBe(
+      'deployment.apps/sample-httpserver annotated',
+    );
     await until('10 replicas', async () => (await replicas('sample-httpserver')) === 10, 60_000);
     const described = (await kubectl('describe', 'hpa', 'sample-httpserver')).stdout;
     expect(described).toMatch(/"http_requests_qps" on pods:\s+\d+m? \/ 50/);
-    expect(described).toMatch(/SuccessfulRescale\s+\S+\s+horizontal-pod-autoscaler\s+New size: 2; reason: pods metric http_requests_qps above target/);
+    expect(described).toMatch(
+      /SuccessfulRescale\s+\S+\s+horizontal-pod-autoscaler\s+New size: 2; reason: pods metric http_requests_qps above target/,
+    );
 
     await kubectl('annotate', 'deploy', 'sample-httpserver', 'sim.hpa-ts.io/rps-');
     await until('back to 1 replica', async () => (await replicas('sample-httpserver')) === 1, 90_000);

@@ -19,17 +19,44 @@ const arbRules: fc.Arbitrary<HPAScalingRules> = fc.record({
   stabilizationWindowSeconds: fc.integer({ min: 0, max: 600 }),
   selectPolicy: fc.constantFrom('Max' as const, 'Min' as const, 'Disabled' as const),
   policies: fc.array(
-    fc.record({ type: fc.constantFrom('Pods' as const, 'Percent' as const), value: fc.integer({ min: 1, max: 300 }), periodSeconds: fc.integer({ min: 1, max: 600 }) }),
+    fc.record({
+      type: fc.constantFrom('Pods' as const, 'Percent' as const),
+      value: fc.integer({ min: 1, max: 300 }),
+      periodSeconds: fc.integer({ min: 1, max: 600 }),
+    }),
     { minLength: 1, maxLength: 3 },
   ),
 });
 
-const arbBehavior: fc.Arbitrary<HorizontalPodAutoscalerBehavior | null> = fc.option(fc.record({ scaleUp: arbRules, scaleDown: arbRules }), { nil: null });
+const arbBehavior: fc.Arbitrary<HorizontalPodAutoscalerBehavior | null> = fc.option(
+  fc.record({ scaleUp: arbRules, scaleDown: arbRules }),
+  { nil: null },
+);
 
 const arbHistory: fc.Arbitrary<HpaHistory> = fc.record({
-  recommendations: fc.option(fc.array(fc.record({ replicas: fc.integer({ min: 0, max: 200 }), time: fc.integer({ min: NOW - 900_000, max: NOW }) }), { maxLength: 20 }), { nil: null }),
-  scaleUpEvents: fc.array(fc.record({ replicaChange: fc.integer({ min: 1, max: 20 }), time: fc.integer({ min: NOW - 900_000, max: NOW }), outdated: fc.boolean() }), { maxLength: 10 }),
-  scaleDownEvents: fc.array(fc.record({ replicaChange: fc.integer({ min: 1, max: 20 }), time: fc.integer({ min: NOW - 900_000, max: NOW }), outdated: fc.boolean() }), { maxLength: 10 }),
+  recommendations: fc.option(
+    fc.array(
+      fc.record({ replicas: fc.integer({ min: 0, max: 200 }), time: fc.integer({ min: NOW - 900_000, max: NOW }) }),
+      { maxLength: 20 },
+    ),
+    { nil: null },
+  ),
+  scaleUpEvents: fc.array(
+    fc.record({
+      replicaChange: fc.integer({ min: 1, max: 20 }),
+      time: fc.integer({ min: NOW - 900_000, max: NOW }),
+      outdated: fc.boolean(),
+    }),
+    { maxLength: 10 },
+  ),
+  scaleDownEvents: fc.array(
+    fc.record({
+      replicaChange: fc.integer({ min: 1, max: 20 }),
+      time: fc.integer({ min: NOW - 900_000, max: NOW }),
+      outdated: fc.boolean(),
+    }),
+    { maxLength: 10 },
+  ),
 });
 
 describe('decide() invariants', () => {
@@ -72,23 +99,32 @@ describe('decide() invariants', () => {
 
   it('leaves replicas alone when the usage ratio is within tolerance', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 50 }), fc.integer({ min: 1000, max: 1_000_000 }), fc.double({ min: 0.9, max: 1.1, noNaN: true }), (n, targetMilli, ratio) => {
-        const pods = arbPods(n);
-        const value = Math.round(targetMilli * ratio);
-        const realRatio = value / targetMilli;
-        fc.pre(realRatio >= 0.9 && realRatio <= 1.1);
-        const ctx: CalcContext = {
-          pods,
-          tolerances: { down: 0.1, up: 0.1, comparison: 'perDirection' },
-          groupSettings: { cpuInitializationPeriodMs: 300_000, delayOfInitialReadinessStatusMs: 30_000, ignoreSucceededPods: false },
-          profile: corpusProfile(),
-          now: NOW,
-        };
-        const fetch = podsFetch(pods, () => value);
-        if (fetch.kind !== 'pods') return false;
-        const r = getMetricReplicas(ctx, n, BigInt(targetMilli), 'qps', fetch.result);
-        return r.ok && r.value.replicas === n;
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 50 }),
+        fc.integer({ min: 1000, max: 1_000_000 }),
+        fc.double({ min: 0.9, max: 1.1, noNaN: true }),
+        (n, targetMilli, ratio) => {
+          const pods = arbPods(n);
+          const value = Math.round(targetMilli * ratio);
+          const realRatio = value / targetMilli;
+          fc.pre(realRatio >= 0.9 && realRatio <= 1.1);
+          const ctx: CalcContext = {
+            pods,
+            tolerances: { down: 0.1, up: 0.1, comparison: 'perDirection' },
+            groupSettings: {
+              cpuInitializationPeriodMs: 300_000,
+              delayOfInitialReadinessStatusMs: 30_000,
+              ignoreSucceededPods: false,
+            },
+            profile: corpusProfile(),
+            now: NOW,
+          };
+          const fetch = podsFetch(pods, () => value);
+          if (fetch.kind !== 'pods') return false;
+          const r = getMetricReplicas(ctx, n, BigInt(targetMilli), 'qps', fetch.result);
+          return r.ok && r.value.replicas === n;
+        },
+      ),
     );
   });
 
@@ -107,7 +143,9 @@ describe('decide() invariants', () => {
           const metricPods = pods.filter((_, i) => !missing.includes(i));
           const hpa = makeHpa([cpuUtilization(target)], { min: 1, max: 1000, behavior, currentReplicas: current });
           const low = decide(decideInput(hpa, pods, [cpuFetch(metricPods, (i) => usages[i])], current, { history }));
-          const high = decide(decideInput(hpa, pods, [cpuFetch(metricPods, (i) => usages[i] * factor)], current, { history }));
+          const high = decide(
+            decideInput(hpa, pods, [cpuFetch(metricPods, (i) => usages[i] * factor)], current, { history }),
+          );
           return high.desiredReplicas >= low.desiredReplicas;
         },
       ),
@@ -117,24 +155,36 @@ describe('decide() invariants', () => {
 
   it('never scales down below the highest recommendation inside the stabilization window', () => {
     fc.assert(
-      fc.property(arbHistory, fc.integer({ min: 1, max: 50 }), fc.integer({ min: 1, max: 3000 }), arbBehavior, (history, current, usage, behavior) => {
-        const pods = arbPods(current);
-        const hpa = makeHpa([cpuUtilization(50)], { min: 1, max: 1000, behavior, currentReplicas: current });
-        const d = decide(decideInput(hpa, pods, [cpuFetch(pods, () => usage)], current, { history }));
-        if (d.rescale === null || d.rescale.to >= current || d.normalization === null) return true;
-        const windowS = behavior === null ? 300 : (behavior.scaleDown?.stabilizationWindowSeconds ?? 300);
-        const recs = history.recommendations ?? [{ replicas: current, time: NOW }];
-        const inWindow = recs.filter((r) => (behavior === null ? r.time >= NOW - windowS * 1000 : r.time > NOW - windowS * 1000));
-        const highest = Math.max(d.normalization.prenormalized, ...inWindow.map((r) => r.replicas));
-        return d.rescale.to >= Math.min(current, highest);
-      }),
+      fc.property(
+        arbHistory,
+        fc.integer({ min: 1, max: 50 }),
+        fc.integer({ min: 1, max: 3000 }),
+        arbBehavior,
+        (history, current, usage, behavior) => {
+          const pods = arbPods(current);
+          const hpa = makeHpa([cpuUtilization(50)], { min: 1, max: 1000, behavior, currentReplicas: current });
+          const d = decide(decideInput(hpa, pods, [cpuFetch(pods, () => usage)], current, { history }));
+          if (d.rescale === null || d.rescale.to >= current || d.normalization === null) return true;
+          const windowS = behavior === null ? 300 : (behavior.scaleDown?.stabilizationWindowSeconds ?? 300);
+          const recs = history.recommendations ?? [{ replicas: current, time: NOW }];
+          const inWindow = recs.filter((r) =>
+            behavior === null ? r.time >= NOW - windowS * 1000 : r.time > NOW - windowS * 1000,
+          );
+          const highest = Math.max(d.normalization.prenormalized, ...inWindow.map((r) => r.replicas));
+          return d.rescale.to >= Math.min(current, highest);
+        },
+      ),
       { numRuns: 500 },
     );
   });
 });
 
 /** Replays a load sequence through decide(), applying each rescale, and returns the replica timeline. */
-function simulate(behavior: HorizontalPodAutoscalerBehavior, loads: readonly number[], stepS: number): { time: number; replicas: number }[] {
+function simulate(
+  behavior: HorizontalPodAutoscalerBehavior,
+  loads: readonly number[],
+  stepS: number,
+): { time: number; replicas: number }[] {
   let replicas = 1;
   let history: HpaHistory = EMPTY_HISTORY;
   const timeline = [{ time: NOW, replicas }];
@@ -142,7 +192,9 @@ function simulate(behavior: HorizontalPodAutoscalerBehavior, loads: readonly num
     const now = NOW + (step + 1) * stepS * 1000;
     const pods = arbPods(replicas);
     const hpa = makeHpa([podsAverage('qps', '10')], { min: 1, max: 500, behavior, currentReplicas: replicas });
-    const d = decide(decideInput(hpa, pods, [podsFetch(pods, () => Math.round((load * 1000) / replicas))], replicas, { history, now }));
+    const d = decide(
+      decideInput(hpa, pods, [podsFetch(pods, () => Math.round((load * 1000) / replicas))], replicas, { history, now }),
+    );
     history = d.history;
     if (d.rescale !== null) {
       replicas = d.rescale.to;
@@ -159,52 +211,74 @@ function replicasAt(timeline: readonly { time: number; replicas: number }[], t: 
 }
 
 describe('behavior policies over time', () => {
-  const arbPolicy = fc.record({ type: fc.constantFrom('Pods' as const, 'Percent' as const), value: fc.integer({ min: 1, max: 200 }), periodSeconds: fc.integer({ min: 15, max: 300 }) });
+  const arbPolicy = fc.record({
+    type: fc.constantFrom('Pods' as const, 'Percent' as const),
+    value: fc.integer({ min: 1, max: 200 }),
+    periodSeconds: fc.integer({ min: 15, max: 300 }),
+  });
   const arbLoads = fc.array(fc.integer({ min: 0, max: 5000 }), { minLength: 5, maxLength: 60 });
 
   it('never scales up more than the policies allow within any period window', () => {
     fc.assert(
-      fc.property(fc.array(arbPolicy, { minLength: 1, maxLength: 3 }), arbLoads, fc.integer({ min: 5, max: 60 }), (policies, loads, stepS) => {
-        const behavior: HorizontalPodAutoscalerBehavior = {
-          scaleUp: { stabilizationWindowSeconds: 0, selectPolicy: 'Max', policies },
-          scaleDown: { stabilizationWindowSeconds: 0, selectPolicy: 'Disabled', policies: [{ type: 'Pods', value: 1, periodSeconds: 15 }] },
-        };
-        const timeline = simulate(behavior, loads, stepS);
-        for (const e of timeline.slice(1)) {
-          const allowed = Math.max(
-            ...policies.map((p) => {
-              const start = replicasAt(timeline, e.time - p.periodSeconds * 1000);
-              return p.type === 'Pods' ? start + p.value : Math.ceil(start * (1 + p.value / 100));
-            }),
-          );
-          if (e.replicas > Math.max(allowed, replicasAt(timeline, e.time - 1))) return false;
-        }
-        return true;
-      }),
+      fc.property(
+        fc.array(arbPolicy, { minLength: 1, maxLength: 3 }),
+        arbLoads,
+        fc.integer({ min: 5, max: 60 }),
+        (policies, loads, stepS) => {
+          const behavior: HorizontalPodAutoscalerBehavior = {
+            scaleUp: { stabilizationWindowSeconds: 0, selectPolicy: 'Max', policies },
+            scaleDown: {
+              stabilizationWindowSeconds: 0,
+              selectPolicy: 'Disabled',
+              policies: [{ type: 'Pods', value: 1, periodSeconds: 15 }],
+            },
+          };
+          const timeline = simulate(behavior, loads, stepS);
+          for (const e of timeline.slice(1)) {
+            const allowed = Math.max(
+              ...policies.map((p) => {
+                const start = replicasAt(timeline, e.time - p.periodSeconds * 1000);
+                return p.type === 'Pods' ? start + p.value : Math.ceil(start * (1 + p.value / 100));
+              }),
+            );
+            if (e.replicas > Math.max(allowed, replicasAt(timeline, e.time - 1))) return false;
+          }
+          return true;
+        },
+      ),
       { numRuns: 120 },
     );
   });
 
   it('never scales down more than the policies allow within any period window', () => {
     fc.assert(
-      fc.property(fc.array(arbPolicy, { minLength: 1, maxLength: 3 }), arbLoads, fc.integer({ min: 5, max: 60 }), (policies, loads, stepS) => {
-        const behavior: HorizontalPodAutoscalerBehavior = {
-          scaleUp: { stabilizationWindowSeconds: 0, selectPolicy: 'Max', policies: [{ type: 'Percent', value: 1000, periodSeconds: 15 }] },
-          scaleDown: { stabilizationWindowSeconds: 0, selectPolicy: 'Max', policies },
-        };
-        const timeline = simulate(behavior, [5000, 5000, 5000, ...loads], stepS);
-        for (const [i, e] of timeline.entries()) {
-          if (i === 0 || e.replicas >= timeline[i - 1].replicas) continue;
-          const floor = Math.min(
-            ...policies.map((p) => {
-              const start = replicasAt(timeline, e.time - p.periodSeconds * 1000);
-              return p.type === 'Pods' ? start - p.value : Math.trunc(start * (1 - p.value / 100));
-            }),
-          );
-          if (e.replicas < Math.min(floor, replicasAt(timeline, e.time - 1))) return false;
-        }
-        return true;
-      }),
+      fc.property(
+        fc.array(arbPolicy, { minLength: 1, maxLength: 3 }),
+        arbLoads,
+        fc.integer({ min: 5, max: 60 }),
+        (policies, loads, stepS) => {
+          const behavior: HorizontalPodAutoscalerBehavior = {
+            scaleUp: {
+              stabilizationWindowSeconds: 0,
+              selectPolicy: 'Max',
+              policies: [{ type: 'Percent', value: 1000, periodSeconds: 15 }],
+            },
+            scaleDown: { stabilizationWindowSeconds: 0, selectPolicy: 'Max', policies },
+          };
+          const timeline = simulate(behavior, [5000, 5000, 5000, ...loads], stepS);
+          for (const [i, e] of timeline.entries()) {
+            if (i === 0 || e.replicas >= timeline[i - 1].replicas) continue;
+            const floor = Math.min(
+              ...policies.map((p) => {
+                const start = replicasAt(timeline, e.time - p.periodSeconds * 1000);
+                return p.type === 'Pods' ? start - p.value : Math.trunc(start * (1 - p.value / 100));
+              }),
+            );
+            if (e.replicas < Math.min(floor, replicasAt(timeline, e.time - 1))) return false;
+          }
+          return true;
+        },
+      ),
       { numRuns: 120 },
     );
   });

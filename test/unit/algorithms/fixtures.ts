@@ -44,7 +44,15 @@ export function makePod(i: number, opts: Partial<PodSnapshot> & { cpuRequest?: s
   };
 }
 
-export function makeHpa(metrics: readonly MetricSpec[], opts: { min?: number; max?: number; behavior?: HorizontalPodAutoscalerBehavior | null; currentReplicas?: number } = {}): HorizontalPodAutoscaler {
+export function makeHpa(
+  metrics: readonly MetricSpec[],
+  opts: {
+    min?: number;
+    max?: number;
+    behavior?: HorizontalPodAutoscalerBehavior | null;
+    currentReplicas?: number;
+  } = {},
+): HorizontalPodAutoscaler {
   return {
     apiVersion: 'autoscaling/v2',
     kind: 'HorizontalPodAutoscaler',
@@ -75,7 +83,11 @@ export const externalAverage = (name: string, target: string): MetricSpec => ({
   external: { metric: { name }, target: { type: 'AverageValue', averageValue: target } },
 });
 
-export function cpuFetch(pods: readonly PodSnapshot[], usageMilli: (i: number) => number, timestamp = NOW): MetricFetch {
+export function cpuFetch(
+  pods: readonly PodSnapshot[],
+  usageMilli: (i: number) => number,
+  timestamp = NOW,
+): MetricFetch {
   return {
     kind: 'resource',
     result: {
@@ -94,12 +106,23 @@ export function cpuFetch(pods: readonly PodSnapshot[], usageMilli: (i: number) =
 export function podsFetch(pods: readonly PodSnapshot[], valueMilli: (i: number) => number): MetricFetch {
   return {
     kind: 'pods',
-    result: { ok: true, value: pods.map((p, i) => ({ pod: p.name, value: Quantity.fromMilli(BigInt(valueMilli(i))), timestamp: NOW, windowSeconds: 60 })) },
+    result: {
+      ok: true,
+      value: pods.map((p, i) => ({
+        pod: p.name,
+        value: Quantity.fromMilli(BigInt(valueMilli(i))),
+        timestamp: NOW,
+        windowSeconds: 60,
+      })),
+    },
   };
 }
 
 export function externalFetch(valuesMilli: readonly number[]): MetricFetch {
-  return { kind: 'external', result: { ok: true, value: valuesMilli.map((v) => ({ value: Quantity.fromMilli(BigInt(v)), timestamp: NOW })) } };
+  return {
+    kind: 'external',
+    result: { ok: true, value: valuesMilli.map((v) => ({ value: Quantity.fromMilli(BigInt(v)), timestamp: NOW })) },
+  };
 }
 
 export function decideInput(
@@ -113,7 +136,11 @@ export function decideInput(
     hpa,
     scale: {
       ok: true,
-      value: { metadata: { name: 'web', namespace: 'default', resourceVersion: '7' }, spec: { replicas: current }, status: { replicas: current, selector: 'app=web' } },
+      value: {
+        metadata: { name: 'web', namespace: 'default', resourceVersion: '7' },
+        spec: { replicas: current },
+        status: { replicas: current, selector: 'app=web' },
+      },
     },
     pods,
     metrics,

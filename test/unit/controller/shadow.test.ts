@@ -43,14 +43,38 @@ describe('builtinSyncOf (shadow mode: what the built-in controller did)', () => 
       currentReplicas: 3,
       desiredReplicas: 0,
       conditions: [
-        { type: 'AbleToScale', status: 'True', reason: 'SucceededGetScale', lastTransitionTime: '2026-11-23T10:00:00Z' },
-        { type: 'ScalingActive', status: 'False', reason: 'FailedGetResourceMetric', lastTransitionTime: '2026-11-23T10:00:00Z' },
+        {
+          type: 'AbleToScale',
+          status: 'True',
+          reason: 'SucceededGetScale',
+          lastTransitionTime: '2026-11-23T10:00:00Z',
+        },
+        {
+          type: 'ScalingActive',
+          status: 'False',
+          reason: 'FailedGetResourceMetric',
+          lastTransitionTime: '2026-11-23T10:00:00Z',
+        },
       ],
     });
-    expect(builtinSyncOf(hpa(undefined), first)).toMatchObject({ currentReplicas: 3, desiredReplicas: 0, rescaled: false });
+    expect(builtinSyncOf(hpa(undefined), first)).toMatchObject({
+      currentReplicas: 3,
+      desiredReplicas: 0,
+      rescaled: false,
+    });
     // a stabilized decision after a rescale keeps the old lastScaleTime
-    const held = hpa({ currentReplicas: 4, desiredReplicas: 4, lastScaleTime: '2026-11-23T10:00:15Z', conditions: able('SucceededRescale') });
-    const next = hpa({ currentReplicas: 4, desiredReplicas: 4, lastScaleTime: '2026-11-23T10:00:15Z', conditions: able('ScaleDownStabilized') });
+    const held = hpa({
+      currentReplicas: 4,
+      desiredReplicas: 4,
+      lastScaleTime: '2026-11-23T10:00:15Z',
+      conditions: able('SucceededRescale'),
+    });
+    const next = hpa({
+      currentReplicas: 4,
+      desiredReplicas: 4,
+      lastScaleTime: '2026-11-23T10:00:15Z',
+      conditions: able('ScaleDownStabilized'),
+    });
     expect(builtinSyncOf(held, next)).toMatchObject({ rescaled: false });
   });
 });

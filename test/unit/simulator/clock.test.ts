@@ -27,7 +27,9 @@ describe('ScaledClock', () => {
   });
 
   it('refuses a factor that is not positive', () => {
-    expect(() => new ScaledClock({ factor: 0, base: new VirtualClock(0) })).toThrow('time compression factor must be a positive number');
+    expect(() => new ScaledClock({ factor: 0, base: new VirtualClock(0) })).toThrow(
+      'time compression factor must be a positive number',
+    );
   });
 });
 

@@ -32,22 +32,33 @@ export function testCluster(opts: Partial<Omit<SimulationOptions, 'store' | 'clo
       }
     },
     pods: (namespace = 'default') =>
-      [...store.list(Resources.pods, { namespace }).items].sort((a, b) => ((a.metadata.name ?? '') < (b.metadata.name ?? '') ? -1 : 1)),
+      [...store.list(Resources.pods, { namespace }).items].sort((a, b) =>
+        (a.metadata.name ?? '') < (b.metadata.name ?? '') ? -1 : 1,
+      ),
   };
 }
 
-export function deployment(name: string, opts: { replicas?: number; annotations?: Record<string, string>; containers?: unknown[] } = {}): Record<string, unknown> {
+export function deployment(
+  name: string,
+  opts: { replicas?: number; annotations?: Record<string, string>; containers?: unknown[] } = {},
+): Record<string, unknown> {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: { name, labels: { app: name }, ...(opts.annotations !== undefined ? { annotations: opts.annotations } : {}) },
+    metadata: {
+      name,
+      labels: { app: name },
+      ...(opts.annotations !== undefined ? { annotations: opts.annotations } : {}),
+    },
     spec: {
       replicas: opts.replicas ?? 1,
       selector: { matchLabels: { app: name } },
       template: {
         metadata: { labels: { app: name } },
         spec: {
-          containers: opts.containers ?? [{ name: 'app', image: 'app:1', resources: { requests: { cpu: '100m', memory: '300Mi' } } }],
+          containers: opts.containers ?? [
+            { name: 'app', image: 'app:1', resources: { requests: { cpu: '100m', memory: '300Mi' } } },
+          ],
         },
       },
     },

@@ -12,7 +12,14 @@ function hpa(name: string): Record<string, unknown> {
     apiVersion: 'autoscaling/v2',
     kind: 'HorizontalPodAutoscaler',
     metadata: { name },
-    spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }, minReplicas: 1, maxReplicas: 5, metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 50 } } }] },
+    spec: {
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' },
+      minReplicas: 1,
+      maxReplicas: 5,
+      metrics: [
+        { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 50 } } },
+      ],
+    },
   };
 }
 
@@ -28,12 +35,17 @@ describe('the in-memory ClusterAccess', () => {
     expect(await cluster.resolveScaleTarget('apps/v1', 'Deployment')).toEqual({ ok: true, value: [DEPLOYMENTS] });
     expect(await cluster.resolveScaleTarget('apps/v1', 'Widget')).toEqual({
       ok: false,
-      error: { reason: 'NoKindMatch', message: 'no matches for kind "Widget" in group "apps"', verb: 'get', path: '/apis' },
+      error: {
+        reason: 'NoKindMatch',
+        message: 'no matches for kind "Widget" in group "apps"',
+        verb: 'get',
+        path: '/apis',
+      },
     });
     expect(await cluster.resolveScaleTarget('v1', 'ConfigMap')).toEqual({ ok: true, value: [] });
   });
 
-  it('reads and writes the scale; a stale resourceVersion is a 409 Conflict with the server\'s message', async () => {
+  it("reads and writes the scale; a stale resourceVersion is a 409 Conflict with the server's message", async () => {
     const { cluster } = setup();
     const read = await cluster.getScale(DEPLOYMENTS, 'default', 'web');
     if (!read.ok) throw new Error(read.error.message);
@@ -46,14 +58,15 @@ describe('the in-memory ClusterAccess', () => {
       error: {
         status: 409,
         reason: 'Conflict',
-        message: 'Operation cannot be fulfilled on deployments.apps "web": the object has been modified; please apply your changes to the latest version and try again',
+        message:
+          'Operation cannot be fulfilled on deployments.apps "web": the object has been modified; please apply your changes to the latest version and try again',
         verb: 'PUT',
         path: '/apis/apps/v1/namespaces/default/deployments/web/scale',
       },
     });
   });
 
-  it('a missing object is a 404 NotFound with the server\'s message', async () => {
+  it("a missing object is a 404 NotFound with the server's message", async () => {
     const { cluster } = setup();
     expect(await cluster.getScale(DEPLOYMENTS, 'default', 'nope')).toMatchObject({
       ok: false,
@@ -67,7 +80,8 @@ describe('the in-memory ClusterAccess', () => {
     store.create(Resources.horizontalPodAutoscalers, 'default', hpa('a'));
     const seen: string[] = [];
     cluster.watchHpas(undefined, {
-      onEvent: (type, h: HorizontalPodAutoscaler) => seen.push(`${type} ${h.metadata.name} ${h.metadata.resourceVersion ?? ''}`),
+      onEvent: (type, h: HorizontalPodAutoscaler) =>
+        seen.push(`${type} ${h.metadata.name} ${h.metadata.resourceVersion ?? ''}`),
       onSynced: () => seen.push('synced'),
     });
     store.create(Resources.horizontalPodAutoscalers, 'default', hpa('b'));
@@ -76,19 +90,25 @@ describe('the in-memory ClusterAccess', () => {
     expect(seen.map((s) => s.split(' ').slice(0, 2).join(' '))).toEqual(['ADDED a', 'synced', 'ADDED b']);
   });
 
-  it('writes HPA status with the HPA\'s resourceVersion (409 when someone changed it)', async () => {
+  it("writes HPA status with the HPA's resourceVersion (409 when someone changed it)", async () => {
     const { store, cluster } = setup();
     store.create(Resources.horizontalPodAutoscalers, 'default', hpa('a'));
     const got = await cluster.getHpa('default', 'a');
     if (!got.ok) throw new Error(got.error.message);
     const status = { currentReplicas: 2, desiredReplicas: 2 };
     expect(await cluster.updateHpaStatus(got.value, status)).toMatchObject({ ok: true, value: { status } });
-    expect(await cluster.updateHpaStatus(got.value, status)).toMatchObject({ ok: false, error: { status: 409, reason: 'Conflict' } });
+    expect(await cluster.updateHpaStatus(got.value, status)).toMatchObject({
+      ok: false,
+      error: { status: 409, reason: 'Conflict' },
+    });
   });
 
   it('pods arrive as PodSnapshots', async () => {
     const { store, cluster } = setup();
-    store.create(Resources.pods, 'default', { metadata: { name: 'p', labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'x', resources: { requests: { cpu: '250m' } } }] } });
+    store.create(Resources.pods, 'default', {
+      metadata: { name: 'p', labels: { app: 'web' } },
+      spec: { containers: [{ name: 'c', image: 'x', resources: { requests: { cpu: '250m' } } }] },
+    });
     const pods: PodSnapshot[] = [];
     cluster.watchPods('default', { onEvent: (_t, p) => pods.push(p) });
     await flushMicrotasks();
@@ -100,7 +120,12 @@ describe('the in-memory ClusterAccess', () => {
     const { store, cluster } = setup();
     const ev = {
       namespace: 'default',
-      involvedObject: { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', name: 'a', namespace: 'default' },
+      involvedObject: {
+        apiVersion: 'autoscaling/v2',
+        kind: 'HorizontalPodAutoscaler',
+        name: 'a',
+        namespace: 'default',
+      },
       type: 'Normal' as const,
       reason: 'SuccessfulRescale',
       message: 'New size: 2; reason: cpu resource utilization (percentage of request) above target',

@@ -21,7 +21,15 @@ function seed000Cluster(): TestCluster {
 }
 
 function request(segments: string[], query: Record<string, string> = {}, version = 'v1beta2') {
-  return { method: 'GET', group: '', version, segments, query: new URLSearchParams(query), headers: {}, body: undefined };
+  return {
+    method: 'GET',
+    group: '',
+    version,
+    segments,
+    query: new URLSearchParams(query),
+    headers: {},
+    body: undefined,
+  };
 }
 
 describe('load spread over Ready pods', () => {
@@ -38,15 +46,27 @@ describe('load spread over Ready pods', () => {
     const c = testCluster({ workloads: new Map([['default/web', { trace: { type: 'constant', rps: 300 } }]]) });
     c.store.create(Resources.deployments, 'default', deployment('web'));
     await c.run(5);
-    c.store.patch(Resources.deployments, 'default', 'web', 'application/merge-patch+json', { metadata: { annotations: { 'sim.hpa-ts.io/rps': '1000' } } });
+    c.store.patch(Resources.deployments, 'default', 'web', 'application/merge-patch+json', {
+      metadata: { annotations: { 'sim.hpa-ts.io/rps': '1000' } },
+    });
     expect(c.sim.load.offered('default/web')).toBe(1000);
-    c.store.patch(Resources.deployments, 'default', 'web', 'application/merge-patch+json', { metadata: { annotations: { 'sim.hpa-ts.io/rps': null } } });
+    c.store.patch(Resources.deployments, 'default', 'web', 'application/merge-patch+json', {
+      metadata: { annotations: { 'sim.hpa-ts.io/rps': null } },
+    });
     expect(c.sim.load.offered('default/web')).toBe(300);
   });
 
   it('a queue grows with arrivals and drains by the Ready consumers', async () => {
     const c = testCluster({
-      queues: [{ metric: 'queue_messages_cnt', labels: { app: 'q' }, arrivals: { type: 'constant', rps: 10 }, workload: 'default/worker', perPodPerSecond: 4 }],
+      queues: [
+        {
+          metric: 'queue_messages_cnt',
+          labels: { app: 'q' },
+          arrivals: { type: 'constant', rps: 10 },
+          workload: 'default/worker',
+          perPodPerSecond: 4,
+        },
+      ],
     });
     c.store.create(Resources.deployments, 'default', deployment('worker', { replicas: 2 }));
     await c.run(103);
@@ -77,7 +97,15 @@ describe('metrics.k8s.io like metrics-server', () => {
     const group = resourceMetricsGroup(c.sim.metrics, () => c.clock.now());
     const res = await group.handle(request(['namespaces', 'default', 'pods'], { labelSelector: 'app=web' }, 'v1beta1'));
     expect(res.status).toBe(200);
-    const body = res.body as { kind: string; items: { window: string; timestamp: string; metadata: { labels: object }; containers: { usage: { cpu: string; memory: string } }[] }[] };
+    const body = res.body as {
+      kind: string;
+      items: {
+        window: string;
+        timestamp: string;
+        metadata: { labels: object };
+        containers: { usage: { cpu: string; memory: string } }[];
+      }[];
+    };
     expect(body.kind).toBe('PodMetricsList');
     expect(body.items[0].window).toBe('15s');
     expect(body.items[0].timestamp).toBe('2025-01-01T00:00:30Z');
@@ -87,12 +115,17 @@ describe('metrics.k8s.io like metrics-server', () => {
   });
 });
 
-describe('custom.metrics.k8s.io like prometheus-adapter with seed 000\'s rule', () => {
+describe("custom.metrics.k8s.io like prometheus-adapter with seed 000's rule", () => {
   it('an idle pod of the seed app reads 66m of http_requests_qps (its own scrapes, once per 15 s)', async () => {
     const c = seed000Cluster();
     c.store.create(Resources.deployments, 'default', deployment('sample-httpserver'));
     await c.run(61);
-    const r = await c.sim.metrics.podsMetric('default', 'http_requests_qps', sel('app=sample-httpserver'), Selector.everything());
+    const r = await c.sim.metrics.podsMetric(
+      'default',
+      'http_requests_qps',
+      sel('app=sample-httpserver'),
+      Selector.everything(),
+    );
     if (!r.ok) throw new Error(r.error.message);
     expect(r.value.map((v) => v.value.toString())).toEqual(['66m']);
   });
@@ -104,7 +137,12 @@ describe('custom.metrics.k8s.io like prometheus-adapter with seed 000\'s rule', 
     });
     c.store.create(Resources.deployments, 'default', deployment('sample-httpserver'));
     await c.run(61);
-    const r = await c.sim.metrics.podsMetric('default', 'http_requests_qps', sel('app=sample-httpserver'), Selector.everything());
+    const r = await c.sim.metrics.podsMetric(
+      'default',
+      'http_requests_qps',
+      sel('app=sample-httpserver'),
+      Selector.everything(),
+    );
     if (!r.ok) throw new Error(r.error.message);
     expect(r.value[0].value.toString()).toBe('1000066m');
   });
@@ -134,10 +172,13 @@ describe('custom.metrics.k8s.io like prometheus-adapter with seed 000\'s rule', 
       },
     });
     const v2 = await group.handle(request(['namespaces', 'default', 'pods', '*', 'http_requests_qps']));
-    expect((v2.body as { items: { metric: unknown }[] }).items[0].metric).toEqual({ name: 'http_requests_qps', selector: null });
+    expect((v2.body as { items: { metric: unknown }[] }).items[0].metric).toEqual({
+      name: 'http_requests_qps',
+      selector: null,
+    });
   });
 
-  it('serves the namespace metric (namespaces/{ns}/metrics/{metric}) summed over the namespace\'s pods', async () => {
+  it("serves the namespace metric (namespaces/{ns}/metrics/{metric}) summed over the namespace's pods", async () => {
     const c = testCluster({
       adapterConfig: seed000Cluster().sim.opts.adapterConfig,
       workloads: new Map([['default/sample-httpserver', { trace: { type: 'constant', rps: 100 } }]]),
@@ -159,7 +200,11 @@ describe('custom.metrics.k8s.io like prometheus-adapter with seed 000\'s rule', 
     const group = customMetricsGroup(c.sim.metrics, []);
     const missing = await group.handle(request(['namespaces', 'default', 'pods', '*', 'nope_qps']));
     expect(missing.status).toBe(404);
-    expect(missing.body).toMatchObject({ kind: 'Status', reason: 'NotFound', message: 'the server could not find the metric nope_qps for pods' });
+    expect(missing.body).toMatchObject({
+      kind: 'Status',
+      reason: 'NotFound',
+      message: 'the server could not find the metric nope_qps for pods',
+    });
     c.sim.metrics.addOutage('custom', c.clock.now(), c.clock.now() + 60_000);
     const down = await group.handle(request(['namespaces', 'default', 'pods', '*', 'http_requests_qps']));
     expect(down).toMatchObject({ status: 503, body: { reason: 'ServiceUnavailable' } });
@@ -170,27 +215,46 @@ describe('custom.metrics.k8s.io like prometheus-adapter with seed 000\'s rule', 
     c.store.create(Resources.deployments, 'default', deployment('sample-httpserver'));
     await c.run(61);
     const client = new InProcessMetricsClient(c.sim.metrics);
-    const q = { namespace: 'default', metricName: 'http_requests_qps', podSelector: sel('app=sample-httpserver'), metricSelector: Selector.everything() };
+    const q = {
+      namespace: 'default',
+      metricName: 'http_requests_qps',
+      podSelector: sel('app=sample-httpserver'),
+      metricSelector: Selector.everything(),
+    };
     const r = await client.getPodsMetric(q);
     if (!r.ok) throw new Error(r.error.message);
     expect(r.value[0]).toMatchObject({ windowSeconds: 60, timestamp: Date.UTC(2025, 0, 1, 0, 1, 1) });
     expect(r.value[0].value.toString()).toBe('66m');
     c.sim.metrics.addOutage('custom', c.clock.now(), c.clock.now() + 1000);
-    expect(await client.getPodsMetric(q)).toMatchObject({ ok: false, error: { kind: 'Unavailable', status: 503, api: 'custom' } });
+    expect(await client.getPodsMetric(q)).toMatchObject({
+      ok: false,
+      error: { kind: 'Unavailable', status: 503, api: 'custom' },
+    });
   });
 });
 
 describe('external.metrics.k8s.io and object metrics', () => {
   it('serves a queue through the seed 004 externalRule (namespaced: false, avg)', async () => {
-    const rules = loadAdapterConfig(new URL('../../../manifests/examples/seed-004/adapter-external-rules.yaml', import.meta.url).pathname);
+    const rules = loadAdapterConfig(
+      new URL('../../../manifests/examples/seed-004/adapter-external-rules.yaml', import.meta.url).pathname,
+    );
     if (!rules.ok) throw new Error(rules.error.message);
     const c = testCluster({
       adapterConfig: rules.value,
-      queues: [{ metric: 'queue_messages_cnt', labels: { app: 'lanpangzi' }, arrivals: { type: 'constant', rps: 2 }, perPodPerSecond: 0 }],
+      queues: [
+        {
+          metric: 'queue_messages_cnt',
+          labels: { app: 'lanpangzi' },
+          arrivals: { type: 'constant', rps: 2 },
+          perPodPerSecond: 0,
+        },
+      ],
     });
     await c.run(30);
     const group = externalMetricsGroup(c.sim.metrics, []);
-    const res = await group.handle(request(['namespaces', 'default', 'queue_messages_cnt'], { labelSelector: 'app=lanpangzi' }, 'v1beta1'));
+    const res = await group.handle(
+      request(['namespaces', 'default', 'queue_messages_cnt'], { labelSelector: 'app=lanpangzi' }, 'v1beta1'),
+    );
     expect(res).toEqual({
       status: 200,
       body: {
@@ -202,10 +266,17 @@ describe('external.metrics.k8s.io and object metrics', () => {
     });
   });
 
-  it('serves an Ingress requests-per-second from its workload\'s load', async () => {
+  it("serves an Ingress requests-per-second from its workload's load", async () => {
     const c = testCluster({
       workloads: new Map([['default/sample-app', { trace: { type: 'constant', rps: 2500 } }]]),
-      objects: [{ namespace: 'default', describedObject: { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', name: 'main-route' }, metric: 'requests-per-second', workload: 'default/sample-app' }],
+      objects: [
+        {
+          namespace: 'default',
+          describedObject: { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', name: 'main-route' },
+          metric: 'requests-per-second',
+          workload: 'default/sample-app',
+        },
+      ],
     });
     const client = new InProcessMetricsClient(c.sim.metrics);
     const r = await client.getObjectMetric({

@@ -42,8 +42,12 @@ describe('PromQL subset', () => {
     expect(parseSelector('{pod=""}').ok).toBe(false);
   });
 
-  it('rate over 30 s of a pod scraped every 15 s that only counts its scrapes is 1/15 per second (the seed\'s 66m)', () => {
-    const v = vector(seedDb(), 'sum(rate(http_requests_total{kubernetes_namespace="default",kubernetes_pod="p1"}[30s])) by (kubernetes_pod)', s(120));
+  it("rate over 30 s of a pod scraped every 15 s that only counts its scrapes is 1/15 per second (the seed's 66m)", () => {
+    const v = vector(
+      seedDb(),
+      'sum(rate(http_requests_total{kubernetes_namespace="default",kubernetes_pod="p1"}[30s])) by (kubernetes_pod)',
+      s(120),
+    );
     expect(v['{"kubernetes_pod":"p1"}']).toBeCloseTo(1 / 15, 10);
   });
 
@@ -55,7 +59,9 @@ describe('PromQL subset', () => {
 
   it('sum by groups and drops the metric name; avg, min, max, count aggregate', () => {
     const db = seedDb();
-    expect(vector(db, 'sum(http_requests_total) by (kubernetes_namespace)', s(120))).toEqual({ '{"kubernetes_namespace":"default"}': 1008 + 12000 });
+    expect(vector(db, 'sum(http_requests_total) by (kubernetes_namespace)', s(120))).toEqual({
+      '{"kubernetes_namespace":"default"}': 1008 + 12000,
+    });
     expect(vector(db, 'count(http_requests_total)', s(120))).toEqual({ '{}': 2 });
     expect(vector(db, 'max(http_requests_total) without (status)', s(120))).toEqual({
       '{"job":"kubernetes-pods","kubernetes_namespace":"default","kubernetes_pod":"p1"}': 1008,
@@ -83,13 +89,19 @@ describe('PromQL subset', () => {
   });
 
   it('arithmetic with scalars', () => {
-    expect(vector(seedDb(), 'sum(rate(http_requests_total[1m])) * 60', s(120))['{}']).toBeCloseTo((1 / 15 + 100) * 60, 6);
+    expect(vector(seedDb(), 'sum(rate(http_requests_total[1m])) * 60', s(120))['{}']).toBeCloseTo(
+      (1 / 15 + 100) * 60,
+      6,
+    );
   });
 
   it('reports bad queries like Prometheus bad_data', () => {
     const r = evaluate(new Tsdb(), 'sum(rate(x[30s]) by', 0);
     expect(r.ok).toBe(false);
-    expect(evaluate(new Tsdb(), 'rate(x)', 0)).toEqual({ ok: false, error: 'expected type range vector in call to function "rate"' });
+    expect(evaluate(new Tsdb(), 'rate(x)', 0)).toEqual({
+      ok: false,
+      error: 'expected type range vector in call to function "rate"',
+    });
   });
 });
 

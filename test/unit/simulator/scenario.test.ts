@@ -35,22 +35,32 @@ describe('scenario files', () => {
       return r.ok ? 'ok' : r.error;
     };
     expect(bad('duration: soon')).toBe('duration: invalid duration "soon"');
-    expect(bad('controller: { horizontal-pod-autoscaler-sync-periods: 5s }')).toMatch(/^controller\.horizontal-pod-autoscaler-sync-periods: unknown flag/);
+    expect(bad('controller: { horizontal-pod-autoscaler-sync-periods: 5s }')).toMatch(
+      /^controller\.horizontal-pod-autoscaler-sync-periods: unknown flag/,
+    );
     expect(bad('objects: [{ file: nope.yaml }]')).toMatch(/^objects\[0\]\.file: cannot read \/tmp\/nope\.yaml/);
     expect(bad('faults: [{ type: meteor }]')).toBe('faults[0].type: expected metrics-unavailable or slow-start');
-    expect(bad('load: { web: { type: zigzag } }')).toBe('load.web.type: expected constant, step, ramp, spike, sine or csv, got "zigzag"');
+    expect(bad('load: { web: { type: zigzag } }')).toBe(
+      'load.web.type: expected constant, step, ramp, spike, sine or csv, got "zigzag"',
+    );
   });
 
   it('reject controller flags the controller rejects', async () => {
     const s = parseScenario('controller: { horizontal-pod-autoscaler-tolerance: "-1" }', '/tmp/s.yaml');
     if (!s.ok) throw new Error(s.error);
-    expect(await runScenario(s.value)).toEqual({ ok: false, error: 'controller: --horizontal-pod-autoscaler-tolerance must be a number ≥ 0, got "-1"' });
+    expect(await runScenario(s.value)).toEqual({
+      ok: false,
+      error: 'controller: --horizontal-pod-autoscaler-tolerance must be a number ≥ 0, got "-1"',
+    });
   });
 
   it('reject an object the API server rejects, naming it', async () => {
     const s = parseScenario('objects: [{ apiVersion: v1, kind: Widget, metadata: { name: w } }]', '/tmp/s.yaml');
     if (!s.ok) throw new Error(s.error);
-    expect(await runScenario(s.value)).toEqual({ ok: false, error: 'objects[0] Widget/w: no kind "Widget" in version "v1" is served by the simulator' });
+    expect(await runScenario(s.value)).toEqual({
+      ok: false,
+      error: 'objects[0] Widget/w: no kind "Widget" in version "v1" is served by the simulator',
+    });
   });
 });
 
@@ -66,13 +76,20 @@ describe('simulate in virtual time', () => {
   it('prints like `kubectl get hpa -w`, with the load beside each line', async () => {
     const r = await run(scenario('seed-000-demo.yaml'));
     const f = new TimelineFormatter(['sample-httpserver'], ['Deployment/sample-httpserver']);
-    expect(f.header()).toBe('NAME                REFERENCE                      TARGETS          MINPODS   MAXPODS   REPLICAS   AGE     LOAD');
+    expect(f.header()).toBe(
+      'NAME                REFERENCE                      TARGETS          MINPODS   MAXPODS   REPLICAS   AGE     LOAD',
+    );
     const line = r.timeline.find((e) => e.cells[2] === '66m/50' && e.cells[5] === 1);
     expect(line).toBeDefined();
     expect(f.line(line as (typeof r.timeline)[number])).toBe(
       'sample-httpserver   Deployment/sample-httpserver   66m/50           1         10        1          2m15s   0 rps',
     );
-    expect([formatRps(1000), formatRps(12.25), formatRps(0.03), formatRps(undefined)]).toEqual(['1000 rps', '12.3 rps', '0.03 rps', '']);
+    expect([formatRps(1000), formatRps(12.25), formatRps(0.03), formatRps(undefined)]).toEqual([
+      '1000 rps',
+      '12.3 rps',
+      '0.03 rps',
+      '',
+    ]);
   });
 
   it('records every decision for -o json', async () => {
@@ -94,11 +111,17 @@ describe('simulate in virtual time', () => {
 
   it('a metrics outage keeps the replicas where they are (ScalingActive False) until it ends', async () => {
     const base = scenario('seed-000-demo.yaml');
-    const r = await run({ ...base, faults: [{ type: 'metrics-unavailable', api: 'custom', fromSeconds: 20, toSeconds: 100 }] });
+    const r = await run({
+      ...base,
+      faults: [{ type: 'metrics-unavailable', api: 'custom', fromSeconds: 20, toSeconds: 100 }],
+    });
     const during = r.decisions.filter((d) => d.t > 25 && d.t < 100);
     expect(during.length).toBeGreaterThan(0);
     expect(during.every((d) => d.action === 'none' && d.error !== null)).toBe(true);
-    expect(during[0].conditions.find((c) => c.type === 'ScalingActive')).toMatchObject({ status: 'False', reason: 'FailedGetPodsMetric' });
+    expect(during[0].conditions.find((c) => c.type === 'ScalingActive')).toMatchObject({
+      status: 'False',
+      reason: 'FailedGetPodsMetric',
+    });
   });
 
   it('slow pod start-ups delay the ready replicas', async () => {

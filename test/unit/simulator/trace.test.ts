@@ -16,7 +16,13 @@ describe('load traces', () => {
   });
 
   it('a step trace holds each value from its time on, and is 0 before the first step', () => {
-    const t = trace({ type: 'step', steps: [{ at: '30s', rps: 1000 }, { at: '1m30s', rps: 0 }] });
+    const t = trace({
+      type: 'step',
+      steps: [
+        { at: '30s', rps: 1000 },
+        { at: '1m30s', rps: 0 },
+      ],
+    });
     expect([rpsAt(t, 0), rpsAt(t, 30), rpsAt(t, 89.9), rpsAt(t, 90)]).toEqual([0, 1000, 1000, 0]);
   });
 
@@ -45,7 +51,13 @@ describe('load traces', () => {
   });
 
   it('integrates steps exactly across their jumps', () => {
-    const t = trace({ type: 'step', steps: [{ at: 0, rps: 10 }, { at: 5, rps: 20 }] });
+    const t = trace({
+      type: 'step',
+      steps: [
+        { at: 0, rps: 10 },
+        { at: 5, rps: 20 },
+      ],
+    });
     expect(integrate(t, 0, 10)).toBe(150);
     expect(integrate(trace(7), 2, 4)).toBe(14);
   });

@@ -34,7 +34,9 @@ describe('the workload model', () => {
       expect(p.metadata.name).toMatch(new RegExp(`^${rs.metadata.name}-[${SAFE_ALPHANUMS}]{5}$`));
       expect(p.metadata.labels).toEqual({ app: 'web', 'pod-template-hash': rs.metadata.name?.slice(4) });
       expect(p.metadata.ownerReferences?.[0]).toMatchObject({ kind: 'ReplicaSet', name: rs.metadata.name });
-      expect((p.spec as { containers: { resources: unknown }[] }).containers[0].resources).toEqual({ requests: { cpu: '100m', memory: '300Mi' } });
+      expect((p.spec as { containers: { resources: unknown }[] }).containers[0].resources).toEqual({
+        requests: { cpu: '100m', memory: '300Mi' },
+      });
     }
   });
 
@@ -53,7 +55,13 @@ describe('the workload model', () => {
     [pod] = c.pods();
     expect(readyCondition(pod)).toMatchObject({ status: 'True', lastTransitionTime: '2025-01-01T00:00:03Z' });
     const d = c.store.get(Resources.deployments, 'default', 'web');
-    expect(status(d)).toMatchObject({ observedGeneration: 1, replicas: 1, updatedReplicas: 1, readyReplicas: 1, availableReplicas: 1 });
+    expect(status(d)).toMatchObject({
+      observedGeneration: 1,
+      replicas: 1,
+      updatedReplicas: 1,
+      readyReplicas: 1,
+      availableReplicas: 1,
+    });
   });
 
   it('start-up and readiness delays come from the Deployment annotations (copied to its ReplicaSet)', async () => {
@@ -61,7 +69,9 @@ describe('the workload model', () => {
     c.store.create(
       Resources.deployments,
       'default',
-      deployment('slow', { annotations: { 'sim.hpa-ts.io/startup-seconds': '10', 'sim.hpa-ts.io/readiness-seconds': '5' } }),
+      deployment('slow', {
+        annotations: { 'sim.hpa-ts.io/startup-seconds': '10', 'sim.hpa-ts.io/readiness-seconds': '5' },
+      }),
     );
     await c.run(9);
     expect(status(c.pods()[0]).phase).toBe('Pending');
@@ -70,7 +80,10 @@ describe('the workload model', () => {
     await c.run(5);
     expect(readyCondition(c.pods()[0])?.status).toBe('True');
     const [rs] = c.store.list(Resources.replicaSets, { namespace: 'default' }).items;
-    expect(rs.metadata.annotations).toMatchObject({ 'sim.hpa-ts.io/startup-seconds': '10', 'deployment.kubernetes.io/revision': '1' });
+    expect(rs.metadata.annotations).toMatchObject({
+      'sim.hpa-ts.io/startup-seconds': '10',
+      'deployment.kubernetes.io/revision': '1',
+    });
   });
 
   it('the scale subresource follows: spec.replicas at once, status.replicas as pods exist', async () => {
@@ -118,7 +131,12 @@ describe('the workload model', () => {
     const c = testCluster();
     c.store.create(Resources.statefulSets, 'default', {
       metadata: { name: 'db' },
-      spec: { replicas: 3, serviceName: 'db', selector: { matchLabels: { app: 'db' } }, template: { metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'db', image: 'db:1' }] } } },
+      spec: {
+        replicas: 3,
+        serviceName: 'db',
+        selector: { matchLabels: { app: 'db' } },
+        template: { metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'db', image: 'db:1' }] } },
+      },
     });
     await c.run(0);
     expect(c.pods().map((p) => p.metadata.name)).toEqual(['db-0']);
@@ -126,11 +144,17 @@ describe('the workload model', () => {
     expect(c.pods().map((p) => p.metadata.name)).toEqual(['db-0', 'db-1']);
     await c.run(10);
     expect(c.pods().map((p) => p.metadata.name)).toEqual(['db-0', 'db-1', 'db-2']);
-    expect(c.pods()[2].metadata.labels).toMatchObject({ 'statefulset.kubernetes.io/pod-name': 'db-2', 'apps.kubernetes.io/pod-index': '2' });
+    expect(c.pods()[2].metadata.labels).toMatchObject({
+      'statefulset.kubernetes.io/pod-name': 'db-2',
+      'apps.kubernetes.io/pod-index': '2',
+    });
     c.store.updateScale(Resources.statefulSets, 'default', 'db', { spec: { replicas: 1 } });
     await c.run(0);
     expect(c.pods().map((p) => p.metadata.name)).toEqual(['db-0']);
-    expect(status(c.store.get(Resources.statefulSets, 'default', 'db'))).toMatchObject({ replicas: 1, readyReplicas: 1 });
+    expect(status(c.store.get(Resources.statefulSets, 'default', 'db'))).toMatchObject({
+      replicas: 1,
+      readyReplicas: 1,
+    });
   });
 
   it('deleting the Deployment removes its ReplicaSets and pods', async () => {
