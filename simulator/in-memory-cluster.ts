@@ -23,6 +23,7 @@ import type {
   Stoppable,
   WatchHandlers,
 } from '../controller/ports.js';
+import { eventBody, eventPatch, scaleBody } from '../controller/kube/bodies.js';
 import { hpaFromApi, leaseFromApi, podSnapshotFromApi, scaleFromApi } from '../controller/kube/convert.js';
 import { Resources, isStoreError, type ObjectStore, type WatchEvent } from './apiserver/index.js';
 import type { GroupVersionResource, KubeObject } from './apiserver/types.js';
@@ -170,13 +171,7 @@ export function createInMemoryCluster(store: ObjectStore, opts: InMemoryClusterO
 
     updateScale(target: ScaleTarget, namespace: string, scale: Scale): Promise<ClusterResult<Scale>> {
       const p = path(gvrOf(target), namespace, scale.metadata.name, 'scale');
-      const body = {
-        kind: 'Scale',
-        apiVersion: 'autoscaling/v1',
-        metadata: { ...scale.metadata, namespace: scale.metadata.namespace ?? namespace },
-        spec: scale.spec,
-        status: scale.status,
-      };
+      const body = scaleBody(scale, namespace);
       return resolved(
         attempt(
           'PUT',
@@ -236,35 +231,13 @@ export function createInMemoryCluster(store: ObjectStore, opts: InMemoryClusterO
 
     createEvent(e: EventRecord): Promise<ClusterResult<void>> {
       const p = path(Resources.events, e.namespace);
-      const io = e.involvedObject;
-      const body = {
-        apiVersion: 'v1',
-        kind: 'Event',
-        metadata: { name: e.name, namespace: e.namespace },
-        involvedObject: {
-          kind: io.kind,
-          namespace: io.namespace,
-          name: io.name,
-          apiVersion: io.apiVersion,
-          ...(io.uid === undefined ? {} : { uid: io.uid }),
-          ...(io.resourceVersion === undefined ? {} : { resourceVersion: io.resourceVersion }),
-        },
-        reason: e.reason,
-        message: e.message,
-        type: e.type,
-        source: { component: e.component },
-        reportingComponent: e.component,
-        reportingInstance: '',
-        count: e.count,
-        firstTimestamp: e.firstTimestamp,
-        lastTimestamp: e.lastTimestamp,
-      };
+      const body = eventBody(e);
       return resolved(attempt('POST', p, () => void store.create(Resources.events, e.namespace, body)));
     },
 
     patchEvent(e: EventRecord): Promise<ClusterResult<void>> {
       const p = path(Resources.events, e.namespace, e.name);
-      const patch = { count: e.count, lastTimestamp: e.lastTimestamp, message: e.message };
+      const patch = eventPatch(e);
       return resolved(
         attempt(
           'PATCH',

@@ -1,13 +1,10 @@
-import { V1MicroTime } from '@kubernetes/client-node';
-import {
-  parseInstant,
-  type HorizontalPodAutoscaler,
-  type HorizontalPodAutoscalerStatus,
-  type Scale,
-} from '../../algorithms/index.js';
-import type { EventRecord, LeaseRecord } from '../ports.js';
+import type { HorizontalPodAutoscaler, HorizontalPodAutoscalerStatus, Scale } from '../../algorithms/index.js';
+import type { EventRecord } from '../ports.js';
 
-/** Request bodies the adapter sends, built from our plain types. */
+/**
+ * Request bodies the adapter sends, built from our plain types. Free of client-node, so the
+ * in-process cluster (simulator/in-memory-cluster.ts) builds the very same bodies.
+ */
 
 /** autoscaling/v1 Scale for PUT …/scale; metadata.resourceVersion makes it an optimistic update. */
 export function scaleBody(scale: Scale, namespace: string): Record<string, unknown> {
@@ -59,54 +56,4 @@ export function eventBody(e: EventRecord): Record<string, unknown> {
 /** The strategic-merge patch client-go sends for a repeated event (eventObserve). */
 export function eventPatch(e: EventRecord): Record<string, unknown> {
   return { count: e.count, lastTimestamp: e.lastTimestamp, message: e.message };
-}
-
-/**
- * Lease times are metav1.MicroTime: six fractional digits on the wire. A plain Date prints
- * three (notes §1.8), so every time is re-printed through client-node's V1MicroTime.
- */
-export function microTime(text: string | null): string | undefined {
-  if (text === null || text === '') return undefined;
-  const ms = parseInstant(text);
-  return Number.isNaN(ms) ? text : new V1MicroTime(ms).toISOString();
-}
-
-/**
- * A Lease for POST/PUT. `previous` is the last Lease object read from the server: its metadata
- * (labels, annotations, owner references) and spec fields this port does not model
- * (preferredHolder, strategy) are kept, as client-go's LeaseLock replaces only the spec fields
- * of the election record.
- */
-export function leaseBody(
-  namespace: string,
-  name: string,
-  lease: Omit<LeaseRecord, 'resourceVersion'> & { readonly resourceVersion?: string },
-  previous: Readonly<Record<string, unknown>> | undefined,
-): Record<string, unknown> {
-  const prevMeta = (previous?.metadata ?? {}) as Record<string, unknown>;
-  const prevSpec = (previous?.spec ?? {}) as Record<string, unknown>;
-  const { managedFields: _m, ...meta } = prevMeta;
-  const spec: Record<string, unknown> = {
-    ...prevSpec,
-    holderIdentity: lease.holderIdentity ?? '',
-    leaseDurationSeconds: lease.leaseDurationSeconds,
-    leaseTransitions: lease.leaseTransitions,
-  };
-  const acquireTime = microTime(lease.acquireTime);
-  const renewTime = microTime(lease.renewTime);
-  if (acquireTime === undefined) delete spec.acquireTime;
-  else spec.acquireTime = acquireTime;
-  if (renewTime === undefined) delete spec.renewTime;
-  else spec.renewTime = renewTime;
-  return {
-    apiVersion: 'coordination.k8s.io/v1',
-    kind: 'Lease',
-    metadata: {
-      ...meta,
-      name,
-      namespace,
-      ...(lease.resourceVersion === undefined ? {} : { resourceVersion: lease.resourceVersion }),
-    },
-    spec,
-  };
 }

@@ -17,7 +17,8 @@ import type {
   WatchHandlers,
 } from '../ports.js';
 import { Backoff, type BackoffOptions } from './backoff.js';
-import { eventBody, eventPatch, hpaStatusBody, leaseBody, scaleBody } from './bodies.js';
+import { eventBody, eventPatch, hpaStatusBody, scaleBody } from './bodies.js';
+import { leaseBody } from './lease-body.js';
 import { hpaFromApi, leaseFromApi, podSnapshotFromApi, scaleFromApi, type MalformedReporter } from './convert.js';
 import { DiscoveryRestMapper, groupVersionPath } from './discovery.js';
 import { isNotFound } from './errors.js';
