@@ -20,6 +20,8 @@ export {
   parseScenario,
   renderChartSvg,
   runScenario,
+  createObjects,
+  simulationInputs,
   type ChartSeries,
   type Fault,
   type RunOptions,

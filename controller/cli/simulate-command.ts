@@ -120,7 +120,7 @@ export async function serveSimulator(
   out: (s: string) => void,
 ): Promise<ServeHandle> {
   // one after the other: lazy imports keep `hpa-ts --help` fast (and jest's ESM loader dislikes parallel ones)
-  const { startSimulatorServer, ScaledClock, loadScenario, SimAnnotation, Resources } =
+  const { startSimulatorServer, ScaledClock, loadScenario, SimAnnotation, createObjects, simulationInputs } =
     await import('../../simulator/index.js');
   const { realClock } = await import('../clock.js');
   const { parseDuration } = await import('../options.js');
@@ -137,12 +137,7 @@ export async function serveSimulator(
     prometheusPort: port(o.prometheusPort, '--prometheus-port'),
     ...(s !== undefined
       ? {
-          workloads: s.load,
-          queues: s.queues,
-          objects: s.objectMetrics,
-          ...(s.adapterConfig !== undefined ? { adapterConfig: s.adapterConfig } : {}),
-          scrape: { scrapeIntervalMs: s.scrapeIntervalSeconds * 1000, resolutionMs: s.resolutionSeconds * 1000 },
-          podDefaults: s.podDefaults,
+          ...simulationInputs(s),
           version: s.serverVersion,
         }
       : scrapeMs !== undefined
@@ -150,15 +145,10 @@ export async function serveSimulator(
         : {}),
   });
   if (s !== undefined) {
-    const store = server.api.store;
-    for (const obj of s.objects) {
-      const ns = (obj.metadata as { namespace?: string }).namespace ?? 'default';
-      if (!store.namespaceExists(ns)) store.create(Resources.namespaces, undefined, { metadata: { name: ns } });
-      const apiVersion = String(obj.apiVersion);
-      const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
-      const rt = store.registry.byKind(group, String(obj.kind));
-      if (rt === undefined) throw new Error(`${String(obj.kind)} (${apiVersion}) is not served by the simulator`);
-      store.create({ group, version, resource: rt.resource }, rt.namespaced ? ns : undefined, obj);
+    const created = createObjects(server.api.store, s.objects);
+    if (!created.ok) {
+      await server.close();
+      throw new Error(created.error);
     }
   }
   const kubeconfigPath = resolve(o.kubeconfigOut);

@@ -15,7 +15,6 @@ import {
   Resources,
   createClusterStore,
   defaultHpaTargetsStyle,
-  isStoreError,
   versionInfo,
   type ObjectStore,
 } from '../apiserver/index.js';
@@ -26,6 +25,7 @@ import { Simulation } from '../simulation.js';
 import { ChartRecorder, type ChartSeries } from './chart-data.js';
 import { HpaTimeline, type TimelineEntry } from './timeline.js';
 import type { Scenario } from './types.js';
+import { createObjects, simulationInputs } from './world.js';
 
 export interface TimedDecision extends DecisionRecord {
   /** seconds since the start */
@@ -55,36 +55,6 @@ export interface RunOptions {
   readonly keepDecisions?: boolean;
   /** keep every timeline entry in the result (default true; text output streams them through onEntry) */
   readonly keepTimeline?: boolean;
-}
-
-/** Creates the scenario's objects (and the namespaces they name) the way `kubectl apply` would. */
-function createObjects(store: ObjectStore, objects: readonly Record<string, unknown>[]): Result<void, string> {
-  const namespaces = new Set<string>();
-  for (const o of objects) {
-    const ns = (o.metadata as { namespace?: unknown } | undefined)?.namespace;
-    if (typeof ns === 'string' && ns !== '' && o.kind !== 'Namespace') namespaces.add(ns);
-  }
-  for (const ns of namespaces) {
-    if (!store.namespaceExists(ns)) store.create(Resources.namespaces, undefined, { metadata: { name: ns } });
-  }
-  for (const [i, o] of objects.entries()) {
-    const apiVersion = String(o.apiVersion);
-    const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
-    const rt = store.registry.byKind(group, String(o.kind));
-    const name = String((o.metadata as { name?: unknown } | undefined)?.name ?? '');
-    if (rt === undefined)
-      return err(
-        `objects[${i}] ${String(o.kind)}/${name}: no kind "${String(o.kind)}" in version "${apiVersion}" is served by the simulator`,
-      );
-    try {
-      const ns = (o.metadata as { namespace?: string }).namespace;
-      store.create({ group, version, resource: rt.resource }, rt.namespaced ? ns : undefined, o);
-    } catch (e) {
-      if (isStoreError(e)) return err(`objects[${i}] ${String(o.kind)}/${name}: ${e.message}`);
-      throw e;
-    }
-  }
-  return ok(undefined);
 }
 
 function inWorkload(pod: KubeObject, store: ObjectStore, workload: string): boolean {
@@ -124,12 +94,7 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
   const sim = new Simulation({
     store,
     clock,
-    workloads: s.load,
-    queues: s.queues,
-    objects: s.objectMetrics,
-    ...(s.adapterConfig !== undefined ? { adapterConfig: s.adapterConfig } : {}),
-    scrape: { scrapeIntervalMs: s.scrapeIntervalSeconds * 1000, resolutionMs: s.resolutionSeconds * 1000 },
-    podDefaults: s.podDefaults,
+    ...simulationInputs(s),
     ...(slow.length > 0
       ? {
           startupFactor: (pod: KubeObject, now: number) =>
