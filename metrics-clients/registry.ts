@@ -11,7 +11,7 @@ import { CachingMetricsClient, type CacheOptions, type Invalidatable, type Metri
 import type { MetricsClient } from './port.js';
 import { loadAdapterConfig } from './prometheus/adapter-config.js';
 import { PrometheusMetricsClient } from './prometheus/client.js';
-import { PrometheusApi } from './prometheus/http-api.js';
+import { PrometheusApi, type PrometheusConnectionOptions } from './prometheus/http-api.js';
 import { type MetricsLogger, type RequestObserver, silentLogger } from './shared/observe.js';
 import { type KnownPod, type PodLister, kubePodLister, staticPodLister } from './shared/pod-lister.js';
 import { type GroupResource, type ResourceInfo, type RestMapper, StaticRestMapper } from './shared/rest-mapper.js';
@@ -34,18 +34,17 @@ export interface ApiServerConfig extends CommonConfig {
   readonly discoveryTtlMs?: number;
 }
 
-export interface PrometheusConfig extends CommonConfig {
+/** How to reach Prometheus: the connection's access options, as given to PrometheusApi. */
+type PrometheusAccess = Pick<
+  PrometheusConnectionOptions,
+  'method' | 'bearerTokenFile' | 'basicAuth' | 'caFile' | 'certFile' | 'keyFile' | 'insecureSkipTlsVerify'
+>;
+
+export interface PrometheusConfig extends CommonConfig, PrometheusAccess {
   readonly kind: 'prometheus';
   readonly prometheusUrl: string;
   /** prometheus-adapter config file (or Helm values file) */
   readonly adapterConfigPath: string;
-  readonly bearerTokenFile?: string;
-  readonly basicAuth?: { readonly username: string; readonly passwordFile: string };
-  readonly caFile?: string;
-  readonly certFile?: string;
-  readonly keyFile?: string;
-  readonly insecureSkipTlsVerify?: boolean;
-  readonly method?: 'GET' | 'POST' | 'auto';
   readonly relistIntervalMs?: number;
   readonly maxAgeMs?: number;
   readonly relistOnMissMs?: number;

@@ -54,23 +54,11 @@ export function addMetricsClientOptions<C extends Command<any[], any>>(cmd: C): 
   return cmd;
 }
 
-export interface RawMetricsOptions {
-  readonly metricsClient?: string;
-  readonly prometheusUrl?: string;
-  readonly adapterConfig?: string;
-  readonly staticFile?: string;
-  readonly prometheusTokenFile?: string;
-  readonly prometheusBasicAuthUser?: string;
-  readonly prometheusBasicAuthPasswordFile?: string;
-  readonly prometheusCaFile?: string;
-  readonly prometheusClientCertFile?: string;
-  readonly prometheusClientKeyFile?: string;
-  readonly prometheusInsecureSkipTlsVerify?: boolean;
-  readonly adapterParity?: boolean;
-  readonly prometheusVerb?: string;
+/** The metrics flags as commander parses them: durations still text. */
+export type RawMetricsOptions = Omit<MetricsFlags, 'metricsRelistIntervalMs' | 'metricsTimeoutMs' | 'pods'> & {
   readonly metricsRelistInterval?: string;
   readonly metricsTimeout?: string;
-}
+};
 
 export function metricsFlagsFrom(o: RawMetricsOptions): MetricsFlags {
   return {
