@@ -14,6 +14,7 @@ import {
 } from '@kubernetes/client-node';
 import { startApiServer, type ApiServerHandle } from '../../../simulator/apiserver/index.js';
 import { deploymentBody, hpaBody, kubeConfigFor, statusBody, waitFor } from './helpers.js';
+import { scalableWorkerCrd } from '../../fixtures/crds.js';
 
 let server: ApiServerHandle;
 let kc: KubeConfig;
@@ -151,32 +152,7 @@ describe('client-node typed APIs against the simulated API server', () => {
       group: 'apiextensions.k8s.io',
       version: 'v1',
       plural: 'customresourcedefinitions',
-      body: {
-        apiVersion: 'apiextensions.k8s.io/v1',
-        kind: 'CustomResourceDefinition',
-        metadata: { name: 'workers.sim.hpa-ts.io' },
-        spec: {
-          group: 'sim.hpa-ts.io',
-          scope: 'Namespaced',
-          names: { plural: 'workers', singular: 'worker', kind: 'Worker' },
-          versions: [
-            {
-              name: 'v1',
-              served: true,
-              storage: true,
-              schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
-              subresources: {
-                status: {},
-                scale: {
-                  specReplicasPath: '.spec.replicas',
-                  statusReplicasPath: '.status.replicas',
-                  labelSelectorPath: '.status.selector',
-                },
-              },
-            },
-          ],
-        },
-      },
+      body: scalableWorkerCrd('sim.hpa-ts.io'),
     });
     const ref = { group: 'sim.hpa-ts.io', version: 'v1', namespace: 'default', plural: 'workers' };
     await custom.createNamespacedCustomObject({

@@ -16,6 +16,7 @@ import {
   waitFor,
   type Sim,
 } from './harness.js';
+import { scalableWorkerCrd } from '../../fixtures/crds.js';
 
 let sim: Sim;
 let ctl: RunningController | undefined;
@@ -102,32 +103,7 @@ describe('the controller under failure', () => {
     sim.server.store.create(
       { group: 'apiextensions.k8s.io', version: 'v1', resource: 'customresourcedefinitions' },
       undefined,
-      {
-        apiVersion: 'apiextensions.k8s.io/v1',
-        kind: 'CustomResourceDefinition',
-        metadata: { name: 'workers.example.com' },
-        spec: {
-          group: 'example.com',
-          names: { kind: 'Worker', plural: 'workers', singular: 'worker' },
-          scope: 'Namespaced',
-          versions: [
-            {
-              name: 'v1',
-              served: true,
-              storage: true,
-              schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
-              subresources: {
-                status: {},
-                scale: {
-                  specReplicasPath: '.spec.replicas',
-                  statusReplicasPath: '.status.replicas',
-                  labelSelectorPath: '.status.selector',
-                },
-              },
-            },
-          ],
-        },
-      },
+      scalableWorkerCrd('example.com'),
     );
     const workers = { group: 'example.com', version: 'v1', resource: 'workers' };
     sim.server.store.create(workers, 'default', {

@@ -2,6 +2,7 @@
 import net from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { ApiServerHandle } from '../../../../simulator/apiserver/index.js';
+import { scalableWorkerCrd } from '../../../fixtures/crds.js';
 
 export function kubeConfigFor(server: ApiServerHandle, url?: string): KubeConfig {
   const kc = new KubeConfig();
@@ -83,29 +84,4 @@ export const deploymentBody = (name: string, replicas = 1): Record<string, unkno
   },
 });
 
-export const workerCrd = {
-  apiVersion: 'apiextensions.k8s.io/v1',
-  kind: 'CustomResourceDefinition',
-  metadata: { name: 'workers.adapter.hpa-ts.io' },
-  spec: {
-    group: 'adapter.hpa-ts.io',
-    scope: 'Namespaced',
-    names: { plural: 'workers', singular: 'worker', kind: 'Worker' },
-    versions: [
-      {
-        name: 'v1',
-        served: true,
-        storage: true,
-        schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
-        subresources: {
-          status: {},
-          scale: {
-            specReplicasPath: '.spec.replicas',
-            statusReplicasPath: '.status.replicas',
-            labelSelectorPath: '.status.selector',
-          },
-        },
-      },
-    ],
-  },
-};
+export const workerCrd = scalableWorkerCrd('adapter.hpa-ts.io');
