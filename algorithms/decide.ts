@@ -176,7 +176,9 @@ export function decide(input: DecideInput): Decision {
     );
   } else {
     // §2: the selector first, then every metric independently.
-    const check = validateAndParseSelector(key, scale.status.selector ?? '', input.pods, input.selectors, profile);
+    const check =
+      input.selectorCheck ??
+      validateAndParseSelector(key, scale.status.selector ?? '', input.pods, input.selectors, profile);
     selector = check.selector;
     let computed: { replicas: number; metric: string; error: ReconcileError | null } | { failed: ReconcileError };
     if (!check.ok) {

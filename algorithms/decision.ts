@@ -13,7 +13,7 @@ import type { NormalizationDetail } from './normalize.js';
 import type { PodSnapshot } from './pods.js';
 import type { ControllerConfig, Profile } from './profile.js';
 import type { Result } from './result.js';
-import type { SelectorRegistryEntry } from './selector-check.js';
+import type { SelectorCheck, SelectorRegistryEntry } from './selector-check.js';
 import type { Instant } from './time.js';
 
 /** Why the scale subresource could not be read; the stage decides upstream's error text (§3.2). */
@@ -33,6 +33,8 @@ export interface DecideInput {
   readonly metrics: readonly MetricFetch[];
   /** selector registry entries of the HPA's namespace, this HPA included when registered */
   readonly selectors: readonly SelectorRegistryEntry[];
+  /** planReconcile's selector check on these same pods and selectors (else decide() makes it) */
+  readonly selectorCheck?: SelectorCheck | null;
   readonly history: HpaHistory;
   readonly config: ControllerConfig;
   readonly profile: Profile;

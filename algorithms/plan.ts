@@ -5,12 +5,21 @@ import { selectorFromLabelSelector, type Selector } from './labels.js';
 import type { MetricQuery } from './metric-samples.js';
 import type { PodSnapshot } from './pods.js';
 import type { Profile } from './profile.js';
-import { validateAndParseSelector, type SelectorRegistryEntry } from './selector-check.js';
+import { validateAndParseSelector, type SelectorCheck, type SelectorRegistryEntry } from './selector-check.js';
+
+export interface ReconcilePlan {
+  /** one per spec.metrics entry; none off the metrics path or when the scale selector is rejected */
+  readonly queries: readonly MetricQuery[];
+  /**
+   * The scale selector check (null off the metrics path). Give it to decide() as
+   * `selectorCheck` with the same pods and selectors, so the check runs once per reconcile.
+   */
+  readonly selectorCheck: SelectorCheck | null;
+}
 
 /**
- * What to fetch for one HPA before deciding: nothing off the metrics path or when the scale
- * selector is rejected, else one query per spec.metrics entry. Pure, so the reconciler does all
- * its I/O first and then calls decide() once.
+ * What to fetch for one HPA before deciding. Pure, so the reconciler does all its I/O first and
+ * then calls decide() once.
  */
 export function planReconcile(
   hpa: HorizontalPodAutoscaler,
@@ -18,13 +27,14 @@ export function planReconcile(
   namespacePods: readonly PodSnapshot[],
   selectors: readonly SelectorRegistryEntry[],
   profile: Profile,
-): readonly MetricQuery[] {
+): ReconcilePlan {
   const input: Pick<DecideInput, 'hpa' | 'profile'> = { hpa, profile };
-  if (chooseBranch(input, scale.spec.replicas ?? 0) !== 'metrics') return [];
+  if (chooseBranch(input, scale.spec.replicas ?? 0) !== 'metrics') return { queries: [], selectorCheck: null };
   const key = `${hpa.metadata.namespace ?? ''}/${hpa.metadata.name}`;
   const check = validateAndParseSelector(key, scale.status.selector ?? '', namespacePods, selectors, profile);
-  if (!check.ok) return [];
-  return (hpa.spec.metrics ?? []).map((m) => queryFor(m, hpa.metadata.namespace ?? '', check.selector));
+  if (!check.ok) return { queries: [], selectorCheck: check };
+  const queries = (hpa.spec.metrics ?? []).map((m) => queryFor(m, hpa.metadata.namespace ?? '', check.selector));
+  return { queries, selectorCheck: check };
 }
 
 export function queryFor(spec: MetricSpec, namespace: string, podSelector: Selector): MetricQuery {

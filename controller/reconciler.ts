@@ -128,7 +128,8 @@ export class Reconciler {
         : read;
     const pods = deps.pods.inNamespace(namespace);
     const selectors = deps.state.selectorEntries(namespace);
-    const queries = scale.result.ok ? planReconcile(hpa, scale.result.value, pods, selectors, deps.profile) : [];
+    const plan = scale.result.ok ? planReconcile(hpa, scale.result.value, pods, selectors, deps.profile) : undefined;
+    const queries = plan?.queries ?? [];
     const metricDurationsMs = new Map<number, number>();
     const metrics = await Promise.all(
       queries.map(async (q, i) => {
@@ -146,6 +147,7 @@ export class Reconciler {
       pods,
       metrics,
       selectors,
+      selectorCheck: plan?.selectorCheck ?? null,
       history: deps.state.history(key),
       config: deps.config,
       profile: deps.profile,

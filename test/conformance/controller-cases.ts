@@ -253,14 +253,15 @@ export function reconcileCase(c: JsonObject): { decision: Decision; scaledTo: nu
     st.getError === true
       ? { ok: false, error: { stage: 'get', message: 'something went wrong' } }
       : { ok: true, value: scale };
-  const queries = scaleResult.ok ? planReconcile(hpa, scale, pods, selectors, profile) : [];
-  const metrics = queries.map((q) => serve(world, q));
+  const plan = scaleResult.ok ? planReconcile(hpa, scale, pods, selectors, profile) : undefined;
+  const metrics = (plan?.queries ?? []).map((q) => serve(world, q));
   const input: DecideInput = {
     hpa,
     scale: scaleResult,
     pods,
     metrics,
     selectors,
+    selectorCheck: plan?.selectorCheck ?? null,
     history: readHistory(c.history),
     config,
     profile,
