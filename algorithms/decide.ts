@@ -547,10 +547,10 @@ export function rescaleFailed(
     original.lastScaleTime ?? null,
   );
   const error: ReconcileError = { message: `failed to rescale ${p.reference}: ${message}`, spec: false };
-  const { explanation: _e, reason: _r, ...fields } = decision;
+  // Spread, not destructured: destructuring would evaluate the lazy explanation and reason.
   return makeDecision(
     {
-      ...fields,
+      ...decision,
       desiredReplicas: original.desiredReplicas,
       rescale: null,
       status,
