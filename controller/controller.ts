@@ -221,7 +221,7 @@ export class HpaController {
     const compare = this.pendingCompare.get(key);
     this.pendingCompare.delete(key);
     try {
-      outcome = await this.reconciler.reconcile(key, undefined, compare);
+      outcome = await this.reconciler.reconcile(key, compare);
     } catch (e) {
       // A bug, not an expected failure: log it with the key and keep the loop alive for the others.
       log.error(

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { Decision, MetricQuery } from '../algorithms/index.js';
+import type { Decision } from '../algorithms/index.js';
 
 /** Upstream's buckets: 0.001 × 2^k for k = 0…14 (monitor/metrics.go). */
 const UPSTREAM_BUCKETS = Array.from({ length: 15 }, (_, k) => 0.001 * 2 ** k);
@@ -174,7 +174,3 @@ export class ControllerMetrics {
     this.currentReplicas.remove({ namespace, hpa_name: name });
   }
 }
-
-/** Index of a query among the spec's metrics, for per-metric durations. */
-export type MetricDurations = Map<number, number>;
-export type { MetricQuery };

@@ -31,13 +31,6 @@ export function parseDuration(text: string, flag: string): number {
   return total;
 }
 
-export function formatDuration(ms: number): string {
-  if (ms % 3_600_000 === 0 && ms > 0) return `${ms / 3_600_000}h`;
-  if (ms % 60_000 === 0 && ms > 0) return `${ms / 60_000}m`;
-  if (ms % 1000 === 0) return `${ms / 1000}s`;
-  return `${ms}ms`;
-}
-
 /** Everything `hpa-ts run` is configured with, after parsing and validation. */
 export interface RunSettings {
   readonly kubeconfig?: string;

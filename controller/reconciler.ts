@@ -35,13 +35,6 @@ export interface EventSink {
   ): void;
 }
 
-export interface ReconcileObserver {
-  /** one metric fetch, for metric computation durations */
-  metricFetched?(hpaKey: string, query: MetricQuery, durationMs: number): void;
-  /** the decision after all writes, with what was written */
-  decided?(outcome: ReconcileOutcome): void;
-}
-
 export interface ReconcilerDeps {
   readonly cluster: ClusterAccess;
   readonly metrics: MetricsClient;
@@ -55,7 +48,6 @@ export interface ReconcilerDeps {
   readonly mode: WriteMode;
   /** kind of the objects reconciled, for events (HorizontalPodAutoscaler, or the CRD kind) */
   readonly hpaKind?: { kind: string; apiVersion: string };
-  readonly observer?: ReconcileObserver;
 }
 
 export interface ReconcileOutcome {
@@ -97,7 +89,6 @@ export class Reconciler {
    */
   async reconcile(
     key: string,
-    signal?: AbortSignal,
     builtin?: { currentReplicas: number; desiredReplicas: number; rescaled: boolean },
   ): Promise<ReconcileOutcome> {
     const currentReplicasOverride = builtin?.currentReplicas;
@@ -115,7 +106,7 @@ export class Reconciler {
       };
     }
     const namespace = hpa.metadata.namespace ?? '';
-    const read = await this.readScale(hpa, signal);
+    const read = await this.readScale(hpa);
     const scale =
       currentReplicasOverride !== undefined && read.result.ok
         ? {
@@ -134,7 +125,7 @@ export class Reconciler {
     const metrics = await Promise.all(
       queries.map(async (q, i) => {
         const t0 = deps.clock.now();
-        const f = await this.fetch(key, q, signal);
+        const f = await this.fetch(q);
         metricDurationsMs.set(i, deps.clock.now() - t0);
         return f;
       }),
@@ -221,7 +212,6 @@ export class Reconciler {
       durationMs: deps.clock.now() - start,
       metricDurationsMs,
     };
-    deps.observer?.decided?.(outcome);
     return outcome;
   }
 
@@ -248,7 +238,6 @@ export class Reconciler {
   /** Resolves the target through discovery and reads its scale (upstream scaleForResourceMappings, §3.2). */
   private async readScale(
     hpa: HorizontalPodAutoscaler,
-    _signal?: AbortSignal,
   ): Promise<{ result: DecideInput['scale']; target?: ScaleTarget }> {
     const ref = hpa.spec.scaleTargetRef;
     const fail = (stage: ScaleReadError['stage'], message: string): { result: DecideInput['scale'] } => ({
@@ -298,27 +287,19 @@ export class Reconciler {
     return lastError;
   }
 
-  private async fetch(key: string, q: MetricQuery, signal?: AbortSignal): Promise<MetricFetch> {
+  private async fetch(q: MetricQuery): Promise<MetricFetch> {
     const m = this.deps.metrics;
-    const t0 = this.deps.clock.now();
-    let out: MetricFetch;
     switch (q.kind) {
       case 'resource':
-        out = { kind: 'resource', result: await m.getResourceMetrics(q, signal) };
-        break;
+        return { kind: 'resource', result: await m.getResourceMetrics(q) };
       case 'pods':
-        out = { kind: 'pods', result: await m.getPodsMetric(q, signal) };
-        break;
+        return { kind: 'pods', result: await m.getPodsMetric(q) };
       case 'object':
-        out = { kind: 'object', result: await m.getObjectMetric(q, signal) };
-        break;
+        return { kind: 'object', result: await m.getObjectMetric(q) };
       case 'external':
-        out = { kind: 'external', result: await m.getExternalMetric(q, signal) };
-        break;
+        return { kind: 'external', result: await m.getExternalMetric(q) };
       default:
         return { kind: 'none' };
     }
-    this.deps.observer?.metricFetched?.(key, q, this.deps.clock.now() - t0);
-    return out;
   }
 }
