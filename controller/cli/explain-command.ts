@@ -5,17 +5,12 @@ import { decisionRecord } from '../decision-log.js';
 import {
   DEFAULT_EMULATED_VERSION,
   EMBEDDED_RUN_FLAGS,
-  envName,
   runSettingsFromFlags,
   type RunFlags,
   type RunSettings,
 } from '../options.js';
 import { addMetricsClientOptions, metricsFlagsFrom, type RawMetricsOptions } from './metrics-options.js';
-
-function opt(flags: string, description: string): Option {
-  const long = /--([a-z0-9-]+)/.exec(flags)?.[1] ?? flags;
-  return new Option(flags, description).env(envName(long));
-}
+import { envOpt } from './env-option.js';
 
 /** Renders a decision for a human: every input and step, then what would be written. */
 export function renderExplanation(d: Decision): string {
@@ -57,6 +52,7 @@ export async function explainHpa(
   const { createClientNodeCluster } = await import('../kube/index.js');
   const { createMetricsClient, metricsClientOptionsFromFlags } = await import('../../metrics-clients/index.js');
   const { HpaController } = await import('../controller.js');
+  const { cachedPodLister } = await import('../caches.js');
   const { EventRecorder } = await import('../events/index.js');
   const { realClock } = await import('../clock.js');
   const { silentLogger } = await import('../logging.js');
@@ -75,12 +71,7 @@ export async function explainHpa(
   let ctl: InstanceType<typeof HpaController> | undefined;
   const metrics = await createMetricsClient(config.value, {
     kubeConfig: kc,
-    podLister: (ns, sel) =>
-      Promise.resolve(
-        (ctl?.pods.inNamespace(ns) ?? [])
-          .filter((p) => sel.matches(p.labels))
-          .map((p) => ({ name: p.name, labels: p.labels })),
-      ),
+    podLister: cachedPodLister(() => ctl?.pods),
     now: () => Date.now(),
   });
   if (!metrics.ok) {
@@ -125,26 +116,30 @@ export function registerExplainCommand(program: Command): void {
     .command('explain')
     .argument('<hpa>', 'NAMESPACE/NAME of the HPA (or NAME with --namespace)')
     .description('compute one decision for one HPA now and show every input and step; writes nothing')
-    .addOption(opt('--kubeconfig <file>', 'kubeconfig file'))
-    .addOption(opt('-n, --namespace <namespace>', 'namespace when <hpa> has none'))
-    .addOption(opt('--hpa-source <source>', 'builtin or crd').default('builtin'))
+    .addOption(envOpt('--kubeconfig <file>', 'kubeconfig file'))
+    .addOption(envOpt('-n, --namespace <namespace>', 'namespace when <hpa> has none'))
+    .addOption(envOpt('--hpa-source <source>', 'builtin or crd').default('builtin'))
     .addOption(
-      opt('--emulated-version <version>', 'behave like this kube-controller-manager release').default(
+      envOpt('--emulated-version <version>', 'behave like this kube-controller-manager release').default(
         DEFAULT_EMULATED_VERSION,
       ),
     )
-    .addOption(opt('--feature-gates <gates>', 'A=true,B=false').default(''))
-    .addOption(opt('--horizontal-pod-autoscaler-tolerance <ratio>', 'global tolerance').default('0.1'))
+    .addOption(envOpt('--feature-gates <gates>', 'A=true,B=false').default(''))
+    .addOption(envOpt('--horizontal-pod-autoscaler-tolerance <ratio>', 'global tolerance').default('0.1'))
     .addOption(
-      opt('--horizontal-pod-autoscaler-downscale-stabilization <duration>', 'legacy scale-down window').default('5m'),
-    )
-    .addOption(
-      opt('--horizontal-pod-autoscaler-cpu-initialization-period <duration>', 'cpu initialization period').default(
+      envOpt('--horizontal-pod-autoscaler-downscale-stabilization <duration>', 'legacy scale-down window').default(
         '5m',
       ),
     )
     .addOption(
-      opt('--horizontal-pod-autoscaler-initial-readiness-delay <duration>', 'initial readiness delay').default('30s'),
+      envOpt('--horizontal-pod-autoscaler-cpu-initialization-period <duration>', 'cpu initialization period').default(
+        '5m',
+      ),
+    )
+    .addOption(
+      envOpt('--horizontal-pod-autoscaler-initial-readiness-delay <duration>', 'initial readiness delay').default(
+        '30s',
+      ),
     )
     .addOption(
       new Option('-o, --output <format>', 'text or json').choices(['text', 'json'] as const).default('text' as const),

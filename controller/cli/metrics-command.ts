@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { type CommandUnknownOpts, Option } from '@commander-js/extra-typings';
+import { type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { KubeConfig } from '@kubernetes/client-node';
 import {
   type MetricsApiError,
@@ -27,6 +27,7 @@ import {
   metricsClientOptionsFromFlags,
   parseGoDurationSeconds,
 } from '../../metrics-clients/index.js';
+import { envOpt } from './env-option.js';
 
 export interface MetricsCommandIo {
   readonly stdout: (text: string) => void;
@@ -48,11 +49,6 @@ const defaultIo: MetricsCommandIo = {
 
 const TYPES = ['resource', 'pods', 'object', 'external'] as const;
 export type MetricsType = (typeof TYPES)[number];
-
-function opt(flags: string, description: string): Option {
-  const long = /--([a-z0-9-]+)/.exec(flags)?.[1] ?? '';
-  return new Option(flags, description).env(`HPA_TS_${long.toUpperCase().replace(/-/g, '_')}`);
-}
 
 interface Opts {
   readonly namespace: string;
@@ -90,39 +86,39 @@ export function registerMetricsCommand(program: CommandUnknownOpts, io: MetricsC
     )
     .argument('<type>', `one of ${TYPES.join(', ')}`)
     .argument('[metric]', 'metric name (for resource: cpu or memory; all resources when omitted)')
-    .addOption(opt('-n, --namespace <namespace>', 'namespace of the HPA').default('default'))
-    .addOption(opt('-l, --selector <selector>', 'pod label selector (the scale target selector), e.g. app=web'))
-    .addOption(opt('--metric-selector <selector>', 'metric label selector (metric.selector of the HPA)'))
-    .addOption(opt('--container <name>', 'resource: only this container (ContainerResource)'))
-    .addOption(opt('--described-object <kind/name>', 'object: the described object, e.g. Ingress/main-route'))
+    .addOption(envOpt('-n, --namespace <namespace>', 'namespace of the HPA').default('default'))
+    .addOption(envOpt('-l, --selector <selector>', 'pod label selector (the scale target selector), e.g. app=web'))
+    .addOption(envOpt('--metric-selector <selector>', 'metric label selector (metric.selector of the HPA)'))
+    .addOption(envOpt('--container <name>', 'resource: only this container (ContainerResource)'))
+    .addOption(envOpt('--described-object <kind/name>', 'object: the described object, e.g. Ingress/main-route'))
     .addOption(
-      opt(
+      envOpt(
         '--described-object-api-version <apiVersion>',
         'object: apiVersion of the described object, e.g. networking.k8s.io/v1',
       ),
     )
     .addOption(
-      opt('--metrics-client <kind>', 'apiserver, prometheus or static')
+      envOpt('--metrics-client <kind>', 'apiserver, prometheus or static')
         .choices(['apiserver', 'prometheus', 'static'])
         .default('apiserver'),
     )
-    .addOption(opt('--prometheus-url <url>', 'prometheus: base URL, e.g. http://127.0.0.1:9090'))
-    .addOption(opt('--adapter-config <file>', 'prometheus: prometheus-adapter config (or Helm values) file'))
-    .addOption(opt('--static-file <file>', 'static: metrics file (YAML or JSON)'))
-    .addOption(opt('--kubeconfig <file>', 'kubeconfig (default: KUBECONFIG, ~/.kube/config, or in-cluster)'))
-    .addOption(opt('--show-query', 'print the PromQL (prometheus) or API path (apiserver) that was sent'))
-    .addOption(opt('-o, --output <format>', 'table or json').choices(['table', 'json']).default('table'))
-    .addOption(opt('--pods <names>', 'prometheus without a kubeconfig: comma-separated names of the selected pods'))
-    .addOption(opt('--timeout <duration>', 'per-request timeout').default('10s'))
-    .addOption(opt('--prometheus-token-file <file>', 'prometheus: bearer token file (re-read when it changes)'))
-    .addOption(opt('--prometheus-ca-file <file>', 'prometheus: CA bundle'))
-    .addOption(opt('--prometheus-client-cert-file <file>', 'prometheus: client certificate'))
-    .addOption(opt('--prometheus-client-key-file <file>', 'prometheus: client key'))
-    .addOption(opt('--prometheus-insecure-skip-tls-verify', 'prometheus: do not verify the server certificate'))
-    .addOption(opt('--prometheus-basic-auth-user <user>', 'prometheus: basic auth user'))
-    .addOption(opt('--prometheus-basic-auth-password-file <file>', 'prometheus: basic auth password file'))
-    .addOption(opt('--prometheus-verb <verb>', 'prometheus: GET, POST or auto (POST for long queries)'))
-    .addOption(opt('--adapter-parity', "prometheus: reproduce the adapter's NaN→0 and now-timestamps"))
+    .addOption(envOpt('--prometheus-url <url>', 'prometheus: base URL, e.g. http://127.0.0.1:9090'))
+    .addOption(envOpt('--adapter-config <file>', 'prometheus: prometheus-adapter config (or Helm values) file'))
+    .addOption(envOpt('--static-file <file>', 'static: metrics file (YAML or JSON)'))
+    .addOption(envOpt('--kubeconfig <file>', 'kubeconfig (default: KUBECONFIG, ~/.kube/config, or in-cluster)'))
+    .addOption(envOpt('--show-query', 'print the PromQL (prometheus) or API path (apiserver) that was sent'))
+    .addOption(envOpt('-o, --output <format>', 'table or json').choices(['table', 'json']).default('table'))
+    .addOption(envOpt('--pods <names>', 'prometheus without a kubeconfig: comma-separated names of the selected pods'))
+    .addOption(envOpt('--timeout <duration>', 'per-request timeout').default('10s'))
+    .addOption(envOpt('--prometheus-token-file <file>', 'prometheus: bearer token file (re-read when it changes)'))
+    .addOption(envOpt('--prometheus-ca-file <file>', 'prometheus: CA bundle'))
+    .addOption(envOpt('--prometheus-client-cert-file <file>', 'prometheus: client certificate'))
+    .addOption(envOpt('--prometheus-client-key-file <file>', 'prometheus: client key'))
+    .addOption(envOpt('--prometheus-insecure-skip-tls-verify', 'prometheus: do not verify the server certificate'))
+    .addOption(envOpt('--prometheus-basic-auth-user <user>', 'prometheus: basic auth user'))
+    .addOption(envOpt('--prometheus-basic-auth-password-file <file>', 'prometheus: basic auth password file'))
+    .addOption(envOpt('--prometheus-verb <verb>', 'prometheus: GET, POST or auto (POST for long queries)'))
+    .addOption(envOpt('--adapter-parity', "prometheus: reproduce the adapter's NaN→0 and now-timestamps"))
     .action(async (type: string, metric: string | undefined, options: unknown) => {
       const code = await runMetricsGet(type, metric, options as Opts, io);
       if (code !== 0) io.setExitCode(code);

@@ -1,18 +1,14 @@
 import { Option, type Command } from '@commander-js/extra-typings';
-import { DEFAULT_EMULATED_VERSION, envName, runSettingsFromFlags, type RunFlags } from '../options.js';
+import { DEFAULT_EMULATED_VERSION, runSettingsFromFlags, type RunFlags } from '../options.js';
 import { addMetricsClientOptions, metricsFlagsFrom, type RawMetricsOptions } from './metrics-options.js';
-
-function opt(flags: string, description: string): Option {
-  const long = /--([a-z0-9-]+)/.exec(flags)?.[1] ?? flags;
-  return new Option(flags, description).env(envName(long));
-}
+import { envOpt } from './env-option.js';
 
 /**
  * A boolean flag that also reads `false` correctly from its environment variable (commander
  * alone treats any value of a boolean flag's variable as true): `--x`, `--x=false`, `HPA_TS_X=false`.
  */
 export function boolOpt(flags: string, description: string, dflt: boolean): Option {
-  return opt(flags, description)
+  return envOpt(flags, description)
     .default(dflt)
     .preset('true')
     .argParser((v: string) => v !== 'false');
@@ -24,60 +20,60 @@ export function registerRunCommand(program: Command): void {
     .command('run')
     .description('run the HPA controller against a cluster (kubeconfig, KUBECONFIG or in-cluster service account)')
     .addOption(
-      opt(
+      envOpt(
         '--kubeconfig <file>',
         'kubeconfig file (default: $KUBECONFIG, ~/.kube/config, or the in-cluster service account)',
       ),
     )
     .addOption(
-      opt('-n, --namespace <namespace>', 'watch the HPAs and pods of one namespace only (default: all namespaces)'),
+      envOpt('-n, --namespace <namespace>', 'watch the HPAs and pods of one namespace only (default: all namespaces)'),
     )
     .addOption(
-      opt(
+      envOpt(
         '--horizontal-pod-autoscaler-sync-period <duration>',
         'period for syncing the number of pods in each HPA',
       ).default('15s'),
     )
     .addOption(
-      opt(
+      envOpt(
         '--horizontal-pod-autoscaler-tolerance <ratio>',
         'minimum change (from 1.0) in the desired-to-actual metrics ratio to consider scaling',
       ).default('0.1'),
     )
     .addOption(
-      opt(
+      envOpt(
         '--horizontal-pod-autoscaler-downscale-stabilization <duration>',
         'period for which the highest recent recommendation is kept before scaling down',
       ).default('5m'),
     )
     .addOption(
-      opt(
+      envOpt(
         '--horizontal-pod-autoscaler-cpu-initialization-period <duration>',
         'period after pod start when CPU samples may be skipped',
       ).default('5m'),
     )
     .addOption(
-      opt(
+      envOpt(
         '--horizontal-pod-autoscaler-initial-readiness-delay <duration>',
         'period after pod start during which readiness changes are treated as initial readiness',
       ).default('30s'),
     )
     .addOption(
-      opt('--horizontal-pod-autoscaler-upscale-delay <duration>', 'deprecated by upstream; accepted and ignored'),
+      envOpt('--horizontal-pod-autoscaler-upscale-delay <duration>', 'deprecated by upstream; accepted and ignored'),
     )
     .addOption(
-      opt('--horizontal-pod-autoscaler-downscale-delay <duration>', 'deprecated by upstream; accepted and ignored'),
+      envOpt('--horizontal-pod-autoscaler-downscale-delay <duration>', 'deprecated by upstream; accepted and ignored'),
     )
     .addOption(
-      opt('--concurrent-horizontal-pod-autoscaler-syncs <n>', 'number of HPAs reconciled concurrently').default('5'),
+      envOpt('--concurrent-horizontal-pod-autoscaler-syncs <n>', 'number of HPAs reconciled concurrently').default('5'),
     )
     .addOption(
-      opt('--emulated-version <version>', 'behave like this kube-controller-manager release (1.26 … 1.37)').default(
+      envOpt('--emulated-version <version>', 'behave like this kube-controller-manager release (1.26 … 1.37)').default(
         DEFAULT_EMULATED_VERSION,
       ),
     )
     .addOption(
-      opt(
+      envOpt(
         '--feature-gates <gates>',
         'A=true,B=false: HPAConfigurableTolerance, HPAScaleToZero, HPAGeneration, HPAOptimizedSelectorStore, StaleControllerConsistencyHPA, PodLevelResources',
       ).default(''),
@@ -97,34 +93,36 @@ export function registerRunCommand(program: Command): void {
       ),
     )
     .addOption(
-      opt(
+      envOpt(
         '--hpa-source <source>',
         'builtin: autoscaling/v2 HorizontalPodAutoscalers; crd: autoscaling.hpa-ts.io/v1 (for managed clusters)',
       ).default('builtin'),
     )
     .addOption(boolOpt('--leader-elect [bool]', 'elect a leader on a Lease before reconciling (true/false)', true))
-    .addOption(opt('--leader-elect-lease-duration <duration>', 'lease duration').default('15s'))
+    .addOption(envOpt('--leader-elect-lease-duration <duration>', 'lease duration').default('15s'))
     .addOption(
-      opt(
+      envOpt(
         '--leader-elect-renew-deadline <duration>',
         'how long the leader keeps trying to renew before giving up',
       ).default('10s'),
     )
-    .addOption(opt('--leader-elect-retry-period <duration>', 'wait between attempts to acquire or renew').default('2s'))
-    .addOption(opt('--leader-elect-resource-name <name>', 'name of the Lease').default('hpa-ts'))
     .addOption(
-      opt(
+      envOpt('--leader-elect-retry-period <duration>', 'wait between attempts to acquire or renew').default('2s'),
+    )
+    .addOption(envOpt('--leader-elect-resource-name <name>', 'name of the Lease').default('hpa-ts'))
+    .addOption(
+      envOpt(
         '--leader-elect-resource-namespace <namespace>',
         'namespace of the Lease (default: the pod namespace, else default)',
       ),
     )
-    .addOption(opt('--leader-elect-identity <id>', 'this instance in the Lease (default: hostname_uuid)'))
-    .addOption(opt('--bind-address <host:port>', 'serve /healthz, /readyz and /metrics here').default(':8080'))
+    .addOption(envOpt('--leader-elect-identity <id>', 'this instance in the Lease (default: hostname_uuid)'))
+    .addOption(envOpt('--bind-address <host:port>', 'serve /healthz, /readyz and /metrics here').default(':8080'))
     .addOption(
-      opt('--event-component <name>', 'source.component of the events written').default('horizontal-pod-autoscaler'),
+      envOpt('--event-component <name>', 'source.component of the events written').default('horizontal-pod-autoscaler'),
     )
     .addOption(
-      opt(
+      envOpt(
         '--error-backoff-base <duration>',
         'first retry of a failed HPA, doubling up to the sync period; 0 = retry one sync period later like upstream',
       ).default('1s'),
@@ -136,8 +134,8 @@ export function registerRunCommand(program: Command): void {
         true,
       ),
     )
-    .addOption(opt('--log-level <level>', 'fatal, error, warn, info, debug, trace').default('info'))
-    .addOption(opt('--log-format <format>', 'json (one line per event) or text').default('json'));
+    .addOption(envOpt('--log-level <level>', 'fatal, error, warn, info, debug, trace').default('info'))
+    .addOption(envOpt('--log-format <format>', 'json (one line per event) or text').default('json'));
   addMetricsClientOptions(cmd);
   cmd.action(async (o) => {
     let settings;
