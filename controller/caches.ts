@@ -1,4 +1,5 @@
 import type { HorizontalPodAutoscaler, PodSnapshot } from '../algorithms/index.js';
+import type { PodLister } from '../metrics-clients/index.js';
 
 export function hpaKey(hpa: HorizontalPodAutoscaler): string {
   return `${hpa.metadata.namespace ?? ''}/${hpa.metadata.name}`;
@@ -67,4 +68,18 @@ export class PodCache {
     for (const ns of this.byNamespace.values()) n += ns.size;
     return n;
   }
+}
+
+/**
+ * The metrics clients' pod lister over the controller's pod informer cache, as prometheus-adapter
+ * lists pods from the API. `cache` is read at call time: the controller owning it is built after
+ * the metrics client.
+ */
+export function cachedPodLister(cache: () => Pick<PodCache, 'inNamespace'> | undefined): PodLister {
+  return (namespace, selector) =>
+    Promise.resolve(
+      (cache()?.inNamespace(namespace) ?? [])
+        .filter((p) => selector.matches(p.labels))
+        .map((p) => ({ name: p.name, labels: p.labels })),
+    );
 }

@@ -8,6 +8,7 @@ import {
   type ManagedMetricsClient,
   type MetricsFlags,
 } from '../metrics-clients/index.js';
+import { cachedPodLister } from './caches.js';
 import { realClock, type Clock } from './clock.js';
 import { HpaController } from './controller.js';
 import { EventRecorder } from './events/index.js';
@@ -105,13 +106,7 @@ export async function startController(
     },
     {
       kubeConfig: kc,
-      // the prometheus client lists pods from the informer cache, like the adapter lists them from the API
-      podLister: (namespace, selector) =>
-        Promise.resolve(
-          (controller?.pods.inNamespace(namespace) ?? [])
-            .filter((p) => selector.matches(p.labels))
-            .map((p) => ({ name: p.name, labels: p.labels })),
-        ),
+      podLister: cachedPodLister(() => controller?.pods),
       now: () => clock.now(),
       logger: { debug: (obj, msg) => log.debug(obj, msg), warn: (obj, msg) => log.warn(obj, msg) },
     },
