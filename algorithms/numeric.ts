@@ -22,11 +22,6 @@ export function toInt32(x: number, saturate = true): number {
   return t;
 }
 
-/** Go's int64 / int64 (truncating toward zero) — bigint division already truncates. */
-export function divTrunc(a: bigint, b: bigint): bigint {
-  return a / b;
-}
-
 /** float64(int64) — round to nearest, ties to even, as the conversion instruction does. */
 export function toFloat(x: bigint): number {
   return Number(x);
@@ -35,12 +30,6 @@ export function toFloat(x: bigint): number {
 /** Wraps a bigint into the int64 range as Go's arithmetic does on overflow. */
 export function wrapInt64(x: bigint): bigint {
   return BigInt.asIntN(64, x);
-}
-
-export function clampInt64(x: bigint): bigint {
-  if (x > MAX_INT64) return MAX_INT64;
-  if (x < MIN_INT64) return MIN_INT64;
-  return x;
 }
 
 /** int64(float64) for values produced by ceil(): exact for integral floats, saturating outside the range. */

@@ -143,10 +143,6 @@ export function profileForVersion(minor: number, gates: FeatureGates = defaultGa
   };
 }
 
-export function newestProfile(): Profile {
-  return profileForVersion(NEWEST_MINOR);
-}
-
 /**
  * The combination the conformance corpus encodes (spec §0.4): newest per-direction tolerance,
  * Succeeded pods ignored, saturation, conflict retries; and from ≈1.32 scale-from-zero with

@@ -89,16 +89,6 @@ export function goQuote(s: string): string {
   return `${out}"`;
 }
 
-/** Go's byte-wise string order (sort.Strings), which differs from UTF-16 order only above U+FFFF. */
-export function compareGo(a: string, b: string): number {
-  if (a === b) return 0;
-  const ab = utf8Bytes(a);
-  const bb = utf8Bytes(b);
-  const n = Math.min(ab.length, bb.length);
-  for (let i = 0; i < n; i++) if (ab[i] !== bb[i]) return ab[i] - bb[i];
-  return ab.length - bb.length;
-}
-
 /** strconv.FormatFloat(f, 'f', -1, 64) for the finite values Prometheus timestamps take. */
 export function formatPromTime(ms: number): string {
   // model.Time is integer milliseconds; its String() prints seconds with up to 3 decimals.

@@ -53,19 +53,6 @@ function status(code: number, reason: string, message: string, details?: Status[
   };
 }
 
-export function successStatus(details?: Status['details']): Status {
-  return {
-    kind: 'Status',
-    apiVersion: 'v1',
-    metadata: {},
-    status: 'Success',
-    message: '',
-    reason: '',
-    ...(details ? { details } : {}),
-    code: 200,
-  };
-}
-
 export function notFound(gr: GroupResource, name: string): StoreError {
   return new StoreError(
     status(404, 'NotFound', `${qualifiedResource(gr)} "${name}" not found`, {

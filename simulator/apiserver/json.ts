@@ -1,5 +1,4 @@
 /** Small helpers over untyped JSON: objects in the store are plain data whose shape is never trusted. */
-import type { JsonObject, JsonValue } from './types.js';
 
 export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -83,13 +82,4 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   if (ak.length !== bk.length) return false;
   for (const k of ak) if (!jsonEqual(ao[k], bo[k])) return false;
   return true;
-}
-
-/** Narrows parsed request bodies; anything that is not a JSON object is a client error upstream. */
-export function isJsonObject(v: unknown): v is JsonObject {
-  return isObject(v);
-}
-
-export function toJsonValue(v: unknown): JsonValue {
-  return v as JsonValue;
 }

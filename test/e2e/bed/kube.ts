@@ -252,7 +252,3 @@ export class Kube {
     });
   }
 }
-
-export function readToken(path: string): string {
-  return readFileSync(path, 'utf8').trim();
-}

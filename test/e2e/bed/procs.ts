@@ -7,7 +7,7 @@
  * (../global-setup.js, ../global-teardown.js) kill the groups of owners that died.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -132,40 +132,6 @@ export function registerDir(dir: string): () => void {
   const file = join(REGISTRY_DIR, `${process.pid}-dir-${dir.replace(/[^A-Za-z0-9]/g, '_')}.json`);
   writeFileSync(file, JSON.stringify({ owner: process.pid, dir }));
   return () => rmSync(file, { force: true });
-}
-
-/** Kills the groups registered by owners that are no longer alive (or by `owner`, if given). */
-export function reapRegistry(owner?: number): number {
-  let n = 0;
-  let files: string[];
-  try {
-    files = readdirSync(REGISTRY_DIR);
-  } catch {
-    return 0;
-  }
-  for (const f of files) {
-    const path = join(REGISTRY_DIR, f);
-    let entry: { owner: number; pid: number };
-    try {
-      entry = JSON.parse(readFileSync(path, 'utf8')) as { owner: number; pid: number };
-    } catch {
-      continue;
-    }
-    let ownerAlive = true;
-    try {
-      process.kill(entry.owner, 0);
-    } catch {
-      ownerAlive = false;
-    }
-    if (entry.owner === owner || !ownerAlive) {
-      const dir = (entry as { dir?: string }).dir;
-      if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
-      else killGroupSync(entry.pid, 'SIGKILL');
-      rmSync(path, { force: true });
-      n++;
-    }
-  }
-  return n;
 }
 
 /** Polls `check` until it returns true; fails early when `proc` exits. */

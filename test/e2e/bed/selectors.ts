@@ -49,25 +49,3 @@ export function parseLabelSelector(text: string | null | undefined): LabelMatche
   });
   return (labels) => reqs.every((r) => r(labels));
 }
-
-/** matchLabels / matchExpressions (metav1.LabelSelector) → the query-string form. */
-export function labelSelectorString(
-  sel:
-    | {
-        matchLabels?: Record<string, string>;
-        matchExpressions?: { key: string; operator: string; values?: string[] }[];
-      }
-    | undefined,
-): string {
-  if (sel === undefined) return '';
-  const parts: string[] = [];
-  for (const [k, v] of Object.entries(sel.matchLabels ?? {})) parts.push(`${k}=${v}`);
-  for (const e of sel.matchExpressions ?? []) {
-    const vals = [...(e.values ?? [])].sort().join(',');
-    if (e.operator === 'In') parts.push(`${e.key} in (${vals})`);
-    else if (e.operator === 'NotIn') parts.push(`${e.key} notin (${vals})`);
-    else if (e.operator === 'Exists') parts.push(e.key);
-    else if (e.operator === 'DoesNotExist') parts.push(`!${e.key}`);
-  }
-  return parts.sort().join(',');
-}

@@ -6,13 +6,13 @@ import {
   parsePromDurationMs,
 } from '../../../metrics-clients/shared/durations.js';
 import {
-  compareGo,
   formatPromTime,
   goEncodeQuery,
   goPathEscape,
   goQueryEscape,
   goQuote,
 } from '../../../metrics-clients/shared/go-text.js';
+import { compareGoStrings } from '../../../algorithms/labels-syntax.js';
 import { compileGoRegexp, expandGo, findSubmatch, matchString } from '../../../metrics-clients/prometheus/go-regexp.js';
 
 describe('Go text on the wire', () => {
@@ -59,8 +59,8 @@ describe('Go text on the wire', () => {
   });
 
   it('orders strings byte-wise', () => {
-    expect(compareGo('a', 'b')).toBeLessThan(0);
-    expect(compareGo('Z', 'a')).toBeLessThan(0);
+    expect(compareGoStrings('a', 'b')).toBeLessThan(0);
+    expect(compareGoStrings('Z', 'a')).toBeLessThan(0);
   });
 });
 
