@@ -3,6 +3,7 @@
  * the parser, the formatter and the class, and the bigint helpers they use. No floats in here: every
  * value is `unscaled × 10^exp10` with a bigint mantissa.
  */
+import { MAX_INT64, MIN_INT64 } from './numeric.js';
 
 export type QuantityFormat = 'DecimalSI' | 'BinarySI' | 'DecimalExponent';
 
@@ -51,10 +52,8 @@ export interface QuantityParts {
   readonly text: string | undefined;
 }
 
-export const INT64_MAX = 9223372036854775807n;
-export const INT64_MIN = -9223372036854775808n;
 /** Largest magnitude a BinarySI value may have after parsing (upstream `maxAllowed`). */
-export const BINARY_SI_MAX = INT64_MAX;
+export const BINARY_SI_MAX = MAX_INT64;
 /** Newest upstream accepts decimal exponents within ±MaxInt32 and rejects the rest. */
 export const MAX_EXPONENT = 2147483647;
 
@@ -100,7 +99,7 @@ export function divPow10AwayFromZero(n: bigint, k: number): bigint {
 
 /** Clamps to the int64 range, the way newest upstream saturates an overflowing scaled value. */
 export function saturateInt64(n: bigint): bigint {
-  if (n > INT64_MAX) return INT64_MAX;
-  if (n < INT64_MIN) return INT64_MIN;
+  if (n > MAX_INT64) return MAX_INT64;
+  if (n < MIN_INT64) return MIN_INT64;
   return n;
 }

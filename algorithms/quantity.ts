@@ -8,11 +8,10 @@
  * exponent, and only the fast path keeps already-canonical input text. Both are reproduced.
  */
 import { type Result, err, ok } from './result.js';
+import { MAX_INT64, MIN_INT64 } from './numeric.js';
 import { formatCanonical, goPow10 } from './quantity-format.js';
 import {
   FORMAT_DETAIL,
-  INT64_MAX,
-  INT64_MIN,
   MAX_EXPONENT,
   QuantityError,
   type QuantityFormat,
@@ -97,7 +96,7 @@ export class Quantity {
         `exponent ${exp10} is out of range (at most ±${MAX_EXPONENT})`,
       );
     }
-    const big = unscaled > INT64_MAX || unscaled < INT64_MIN;
+    const big = unscaled > MAX_INT64 || unscaled < MIN_INT64;
     return new Quantity({ unscaled, exp10, format, bigExp10: big ? exp10 : undefined, text: undefined });
   }
 
@@ -124,7 +123,7 @@ export class Quantity {
     const shift = this.exp10 - targetExp10;
     if (shift === 0) return this.bigExp10 === undefined ? u : saturateInt64(u); // the fast form fits int64
     if (shift > 0) {
-      if (shift > 19) return u < 0n ? INT64_MIN : INT64_MAX; // |u| ≥ 1, and 10^20 is beyond int64
+      if (shift > 19) return u < 0n ? MIN_INT64 : MAX_INT64; // |u| ≥ 1, and 10^20 is beyond int64
       return saturateInt64(u * pow10n(shift));
     }
     return saturateInt64(divPow10AwayFromZero(u, -shift));

@@ -4,7 +4,7 @@
  * reads `resourceRules.window` as a Prometheus `model.Duration` ("5m", "1h30m", "2d"). Both are
  * parsed exactly (integer nanoseconds / milliseconds), never through a float of the whole text.
  */
-import { type Result, err, ok } from '../../algorithms/index.js';
+import { MAX_INT64, type Result, err, ok } from '../../algorithms/index.js';
 
 const GO_UNITS: Readonly<Record<string, bigint>> = {
   ns: 1n,
@@ -16,8 +16,6 @@ const GO_UNITS: Readonly<Record<string, bigint>> = {
   m: 60_000_000_000n,
   h: 3_600_000_000_000n,
 };
-
-const INT64_MAX = 9223372036854775807n;
 
 /** time.ParseDuration → nanoseconds; errors carry Go's text (`time: invalid duration "x"`). */
 export function parseGoDurationNanos(text: string): Result<bigint, string> {
@@ -46,7 +44,7 @@ export function parseGoDurationNanos(text: string): Result<bigint, string> {
     let v = BigInt(intPart === '' ? '0' : intPart) * unit;
     if (fracPart !== undefined && fracPart !== '') v += (BigInt(fracPart) * unit) / 10n ** BigInt(fracPart.length);
     total += v;
-    if (total > INT64_MAX) return err(`time: invalid duration ${quoted}`);
+    if (total > MAX_INT64) return err(`time: invalid duration ${quoted}`);
   }
   return ok(neg ? -total : total);
 }
