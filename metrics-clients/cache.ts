@@ -24,7 +24,7 @@ import {
   err,
   ok,
 } from '../algorithms/index.js';
-import { apiError } from './shared/errors.js';
+import { describeThrown, apiError } from './shared/errors.js';
 
 export type MetricKind = 'resource' | 'pods' | 'object' | 'external';
 
@@ -186,14 +186,7 @@ export class CachingMetricsClient implements MetricsClient, Invalidatable {
       this.counters.misses[kind]++;
       this.counters.requests[kind]++;
       value = fetch().catch((e: unknown) =>
-        err(
-          apiError(
-            'Internal',
-            apiOf(kind),
-            key,
-            `metrics client failed: ${e instanceof Error ? e.message : String(e)}`,
-          ),
-        ),
+        err(apiError('Internal', apiOf(kind), key, `metrics client failed: ${describeThrown(e)}`)),
       );
       const entry: Entry<T> = { at: t, value, settled: false };
       this.entries.set(key, entry as Entry<unknown>);

@@ -23,8 +23,15 @@ import {
   type Result,
   err,
   ok,
+  DEFAULT_METRIC_WINDOW_SECONDS,
 } from '../../algorithms/index.js';
-import { apiError, errorFromResponse, type MetricsApi, type RequestedResource } from '../shared/errors.js';
+import {
+  describeThrown,
+  apiError,
+  errorFromResponse,
+  type MetricsApi,
+  type RequestedResource,
+} from '../shared/errors.js';
 import { goEncodeQuery, goPathEscape } from '../shared/go-text.js';
 import type { RequestObserver } from '../shared/observe.js';
 import {
@@ -56,8 +63,6 @@ export interface ApiServerClientDeps {
   readonly onRequest?: RequestObserver;
 }
 
-/** upstream metricServerDefaultMetricWindow: custom metric items without windowSeconds count as 1 minute */
-const DEFAULT_CUSTOM_WINDOW_SECONDS = 60;
 const METRICS_GROUP = 'metrics.k8s.io';
 const EXTERNAL_GROUP = 'external.metrics.k8s.io';
 /** The 404 of a path nobody serves (as opposed to the adapter's "could not find the metric …"). */
@@ -113,7 +118,7 @@ export class ApiServerMetricsClient implements MetricsClient {
         pod: it.describedObject.name,
         value: it.value,
         timestamp: it.timestamp,
-        windowSeconds: it.windowSeconds ?? DEFAULT_CUSTOM_WINDOW_SECONDS,
+        windowSeconds: it.windowSeconds ?? DEFAULT_METRIC_WINDOW_SECONDS,
       })),
     );
   }
@@ -151,7 +156,7 @@ export class ApiServerMetricsClient implements MetricsClient {
       res.value.map((it) => ({
         value: it.value,
         timestamp: it.timestamp,
-        windowSeconds: it.windowSeconds ?? DEFAULT_CUSTOM_WINDOW_SECONDS,
+        windowSeconds: it.windowSeconds ?? DEFAULT_METRIC_WINDOW_SECONDS,
       })),
     );
   }
@@ -246,9 +251,7 @@ export class ApiServerMetricsClient implements MetricsClient {
     try {
       headers = await this.conn.headers();
     } catch (e) {
-      return err(
-        apiError('Unauthorized', api, fullPath, `getting credentials: ${e instanceof Error ? e.message : String(e)}`),
-      );
+      return err(apiError('Unauthorized', api, fullPath, `getting credentials: ${describeThrown(e)}`));
     }
     const started = this.deps.now();
     const out = await this.conn.transport.send({

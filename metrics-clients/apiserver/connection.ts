@@ -9,6 +9,7 @@ import type https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { type Result, err, ok } from '../../algorithms/index.js';
 import { HttpTransport, createAgent } from '../shared/http.js';
+import { describeThrown } from '../shared/errors.js';
 
 export interface ApiConnection {
   /** server URL without a trailing slash */
@@ -50,9 +51,7 @@ export async function connectionFromKubeConfig(
   try {
     await kc.applyToHTTPSOptions(opts);
   } catch (e) {
-    return err(
-      `kubeconfig: cluster ${JSON.stringify(cluster.name)} (${server}): ${e instanceof Error ? e.message : String(e)}`,
-    );
+    return err(`kubeconfig: cluster ${JSON.stringify(cluster.name)} (${server}): ${describeThrown(e)}`);
   }
   const agent = createAgent(server, {
     ca: opts.ca as string | Buffer | undefined,

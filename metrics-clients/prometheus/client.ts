@@ -23,8 +23,9 @@ import {
   type Result,
   err,
   ok,
+  DEFAULT_METRIC_WINDOW_SECONDS,
 } from '../../algorithms/index.js';
-import { apiError } from '../shared/errors.js';
+import { describeThrown, apiError } from '../shared/errors.js';
 import type { MetricsLogger, RequestObserver } from '../shared/observe.js';
 import type { ListedPod, PodLister } from '../shared/pod-lister.js';
 import {
@@ -67,7 +68,6 @@ export interface PrometheusClientDeps {
 }
 
 const PODS: GroupResource = { group: '', resource: 'pods' };
-const DEFAULT_WINDOW_SECONDS = 60;
 
 export class PrometheusMetricsClient implements MetricsClient {
   private constructor(
@@ -124,8 +124,8 @@ export class PrometheusMetricsClient implements MetricsClient {
 
   /** The metrics the adapter would list right now (`pods/http_requests_qps`, external names). */
   async listMetrics(): Promise<Result<{ custom: string[]; external: string[] }, MetricsApiError>> {
-    const reg = await this.discovery.current();
-    if (!reg.ok) return err(apiError(reg.error.kind, 'custom', reg.error.path, reg.error.message, reg.error.status));
+    const reg = await this.registry('custom');
+    if (!reg.ok) return reg;
     return ok({ custom: reg.value.listCustom(), external: reg.value.listExternal() });
   }
 
@@ -199,7 +199,7 @@ export class PrometheusMetricsClient implements MetricsClient {
         pod: name,
         value: value.value,
         timestamp: this.opts.adapterParity === true ? this.deps.now() : s.timestamp,
-        windowSeconds: DEFAULT_WINDOW_SECONDS,
+        windowSeconds: DEFAULT_METRIC_WINDOW_SECONDS,
       });
     }
     return ok(items);
@@ -262,7 +262,7 @@ export class PrometheusMetricsClient implements MetricsClient {
       {
         value: value.value,
         timestamp: this.opts.adapterParity === true ? this.deps.now() : s.timestamp,
-        windowSeconds: DEFAULT_WINDOW_SECONDS,
+        windowSeconds: DEFAULT_METRIC_WINDOW_SECONDS,
       },
     ]);
   }
@@ -337,7 +337,7 @@ export class PrometheusMetricsClient implements MetricsClient {
           'Internal',
           api,
           where,
-          `Internal error occurred: unable to list matching resources: ${e instanceof Error ? e.message : String(e)}`,
+          `Internal error occurred: unable to list matching resources: ${describeThrown(e)}`,
           500,
         ),
       );

@@ -7,6 +7,7 @@
  * (leftmost-first, no backreferences); constructs JS lacks are rejected with a clear message.
  */
 import { type Result, err, ok } from '../../algorithms/index.js';
+import { describeThrown } from '../shared/errors.js';
 
 const POSIX_CLASSES: Readonly<Record<string, string>> = {
   alnum: '0-9A-Za-z',
@@ -111,7 +112,7 @@ export function compileGoRegexp(source: string): Result<GoRegexp, string> {
     const groups = (new RegExp(`${out}|`, flags).exec('') ?? ['']).length - 1;
     return ok({ source, re, groups });
   } catch (e) {
-    return err(`error parsing regexp: ${e instanceof Error ? e.message : String(e)}: ${JSON.stringify(source)}`);
+    return err(`error parsing regexp: ${describeThrown(e)}: ${JSON.stringify(source)}`);
   }
 }
 

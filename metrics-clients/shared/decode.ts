@@ -5,6 +5,7 @@
  * public parse function catches it once and returns it as a value.
  */
 import { GO_ZERO_TIME, type Instant, Quantity, parseInstant } from '../../algorithms/index.js';
+import { describeThrown } from './errors.js';
 
 export class DecodeError extends Error {
   constructor(
@@ -32,7 +33,7 @@ export function parseJson(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (e) {
-    return fail('', `invalid JSON: ${e instanceof Error ? e.message : String(e)}`);
+    return fail('', `invalid JSON: ${describeThrown(e)}`);
   }
 }
 

@@ -6,6 +6,7 @@
  * (get pods.custom.metrics.k8s.io *)").
  */
 import type { MetricsApiError, MetricsApiErrorKind } from '../../algorithms/index.js';
+import { qualifiedResource } from './rest-mapper.js';
 
 export type MetricsApi = MetricsApiError['api'];
 
@@ -96,7 +97,7 @@ export function genericServerMessage(
         message = `an error on the server (${JSON.stringify(serverMessage)}) has prevented the request from succeeding`;
   }
   if (requested !== undefined && requested.resource !== '') {
-    const qualified = requested.group === '' ? requested.resource : `${requested.resource}.${requested.group}`;
+    const qualified = qualifiedResource(requested);
     const verb = method.toLowerCase();
     message =
       requested.name !== undefined && requested.name !== ''

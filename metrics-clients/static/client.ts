@@ -23,7 +23,7 @@ import {
   ok,
 } from '../../algorithms/index.js';
 import { apiError } from '../shared/errors.js';
-import { BUILTIN_RESOURCES, groupOfApiVersion } from '../shared/rest-mapper.js';
+import { BUILTIN_RESOURCES, findKind, groupOfApiVersion, qualifiedResource } from '../shared/rest-mapper.js';
 import type { StaticMetricsData, StaticSeries, StaticState } from './format.js';
 
 export class StaticMetricsClient implements MetricsClient {
@@ -127,13 +127,8 @@ export class StaticMetricsClient implements MetricsClient {
         q.metricSelector.matches(s.key.metricLabels),
     );
     if (matching.length === 0) {
-      const known = BUILTIN_RESOURCES.find((r) => r.kind === kind && r.group === group);
-      const resource =
-        known === undefined
-          ? `${kind.toLowerCase()}s`
-          : known.group === ''
-            ? known.resource
-            : `${known.resource}.${known.group}`;
+      const known = findKind(BUILTIN_RESOURCES, group, kind);
+      const resource = known.ok ? qualifiedResource(known.value) : `${kind.toLowerCase()}s`;
       return Promise.resolve(
         err(
           apiError(

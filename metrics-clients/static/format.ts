@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import {
+  DEFAULT_METRIC_WINDOW_SECONDS,
   type ContainerUsage,
   type Instant,
   type MetricsApiErrorKind,
@@ -19,6 +20,7 @@ import {
 } from '../../algorithms/index.js';
 import * as d from '../shared/decode.js';
 import { parseGoDurationSeconds } from '../shared/durations.js';
+import { groupOfApiVersion } from '../shared/rest-mapper.js';
 
 export interface StaticFailure {
   readonly kind: MetricsApiErrorKind;
@@ -206,7 +208,7 @@ export function parseStaticMetrics(raw: unknown): Result<StaticMetricsData, stri
           pod: required(o.pod, `${at}.pod`),
           labels: d.stringMap(o.labels, `${at}.labels`),
           metricLabels: d.stringMap(o.metricLabels, `${at}.metricLabels`),
-          windowSeconds: d.optInteger(o.windowSeconds, `${at}.windowSeconds`) ?? 60,
+          windowSeconds: d.optInteger(o.windowSeconds, `${at}.windowSeconds`) ?? DEFAULT_METRIC_WINDOW_SECONDS,
         },
         q,
         ['value'],
@@ -221,11 +223,9 @@ export function parseStaticMetrics(raw: unknown): Result<StaticMetricsData, stri
         metric: required(o.metric, `${at}.metric`),
         kind: required(obj.kind, `${at}.describedObject.kind`),
         name: required(obj.name, `${at}.describedObject.name`),
-        ...(apiVersion === undefined
-          ? {}
-          : { group: apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '' }),
+        ...(apiVersion === undefined ? {} : { group: groupOfApiVersion(apiVersion) }),
         metricLabels: d.stringMap(o.metricLabels, `${at}.metricLabels`),
-        windowSeconds: d.optInteger(o.windowSeconds, `${at}.windowSeconds`) ?? 60,
+        windowSeconds: d.optInteger(o.windowSeconds, `${at}.windowSeconds`) ?? DEFAULT_METRIC_WINDOW_SECONDS,
       };
       return series(o, at, key, q, ['value']);
     });
