@@ -13,6 +13,7 @@ import {
   type PodResourceUsage,
   err,
   ok,
+  DEFAULT_METRIC_WINDOW_SECONDS,
 } from '../../algorithms/index.js';
 import {
   StaticRestMapper,
@@ -21,22 +22,15 @@ import {
   type ObjectMetricQuery,
   type PodsMetricQuery,
   type ResourceMetricsQuery,
+  apiError,
+  kindForStatus,
 } from '../../metrics-clients/index.js';
 import { cpuQuantity, memoryQuantity } from './quantities.js';
 import type { MetricsFailure, MetricsService } from './service.js';
 
-/** Upstream's window for custom metrics without windowSeconds (metricServerDefaultMetricWindow). */
-const DEFAULT_CUSTOM_WINDOW_SECONDS = 60;
-
-function kindFor(status: number): MetricsApiError['kind'] {
-  if (status === 404) return 'NotFound';
-  if (status === 503) return 'Unavailable';
-  if (status === 403) return 'Forbidden';
-  return 'Internal';
-}
-
+/** What the apiserver client would return for the same Status. */
 function failure(api: MetricsApiError['api'], path: string, f: MetricsFailure): MetricsApiError {
-  return { kind: kindFor(f.status), api, path, status: f.status, message: f.message };
+  return apiError(kindForStatus(f.status), api, path, f.message, f.status);
 }
 
 export class InProcessMetricsClient implements MetricsClient {
@@ -74,7 +68,7 @@ export class InProcessMetricsClient implements MetricsClient {
         pod: v.pod,
         value: v.value,
         timestamp: Math.floor(v.timestamp / 1000) * 1000,
-        windowSeconds: DEFAULT_CUSTOM_WINDOW_SECONDS,
+        windowSeconds: DEFAULT_METRIC_WINDOW_SECONDS,
       })),
     );
   }
@@ -121,7 +115,7 @@ export class InProcessMetricsClient implements MetricsClient {
       r.value.map((v) => ({
         value: v.value,
         timestamp: Math.floor(v.timestamp / 1000) * 1000,
-        windowSeconds: DEFAULT_CUSTOM_WINDOW_SECONDS,
+        windowSeconds: DEFAULT_METRIC_WINDOW_SECONDS,
       })),
     );
   }

@@ -5,6 +5,7 @@
  * written before or after the argument; + - * / between numbers and vectors; parentheses.
  */
 import { type Result, err, ok } from '../../../algorithms/index.js';
+import { parsePromDurationMs } from '../../../metrics-clients/index.js';
 
 export type MatchOp = '=' | '!=' | '=~' | '!~';
 
@@ -28,18 +29,6 @@ export type Expr =
   | { readonly kind: 'binary'; readonly op: '+' | '-' | '*' | '/'; readonly left: Expr; readonly right: Expr };
 
 export const AGGREGATIONS = new Set(['sum', 'avg', 'min', 'max', 'count']);
-export const RANGE_FUNCTIONS = new Set([
-  'rate',
-  'irate',
-  'increase',
-  'delta',
-  'avg_over_time',
-  'sum_over_time',
-  'min_over_time',
-  'max_over_time',
-  'count_over_time',
-  'last_over_time',
-]);
 
 type Tok =
   | { t: 'id'; v: string }
@@ -48,28 +37,6 @@ type Tok =
   | { t: 'dur'; v: number }
   | { t: 'op'; v: string }
   | { t: 'eof' };
-
-const DURATION_UNITS: Readonly<Record<string, number>> = {
-  ms: 1,
-  s: 1000,
-  m: 60_000,
-  h: 3_600_000,
-  d: 86_400_000,
-  w: 604_800_000,
-  y: 31_536_000_000,
-};
-
-/** A Prometheus duration ("30s", "1m30s", "5m") in milliseconds. */
-export function parsePromDuration(text: string): number | undefined {
-  let total = 0;
-  let consumed = 0;
-  for (const m of text.matchAll(/(\d+)(ms|s|m|h|d|w|y)/g)) {
-    if (m.index !== consumed) return undefined;
-    total += Number(m[1]) * DURATION_UNITS[m[2]];
-    consumed += m[0].length;
-  }
-  return consumed === text.length && consumed > 0 ? total : undefined;
-}
 
 function unquote(body: string, quote: string): string {
   let out = '';
@@ -105,9 +72,10 @@ function lex(src: string): Result<Tok[], string> {
     }
     if (inBrackets && /[0-9]/.test(c)) {
       const m = /^[0-9a-z]+/.exec(src.slice(i)) as RegExpExecArray;
-      const d = parsePromDuration(m[0]);
-      if (d === undefined) return err(`bad duration ${JSON.stringify(m[0])}`);
-      toks.push({ t: 'dur', v: d });
+      // a range needs a unit: "0" alone is a number, not a duration
+      const d = m[0] === '0' ? undefined : parsePromDurationMs(m[0]);
+      if (d === undefined || !d.ok) return err(`bad duration ${JSON.stringify(m[0])}`);
+      toks.push({ t: 'dur', v: d.value });
       i += m[0].length;
       continue;
     }
