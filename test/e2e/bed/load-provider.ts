@@ -38,9 +38,15 @@ export class LoadProvider implements MetricsProvider {
     return this.kubelet.list(namespace).map((p) => ({ name: p.name, labels: p.labels }));
   }
 
-  private share(namespace: string, pod: string, total: number | undefined, onlyReady: boolean): number | undefined {
-    const pods = this.kubelet.list(namespace).filter((p) => p.running && (!onlyReady || p.ready));
-    const me = this.kubelet.list(namespace).find((p) => p.name === pod);
+  /** `total` split evenly over the running (or ready) pods of the namespace, `pod`'s part of it. */
+  private share(
+    listed: ReturnType<Kubelet['list']>,
+    pod: string,
+    total: number | undefined,
+    onlyReady: boolean,
+  ): number | undefined {
+    const pods = listed.filter((p) => p.running && (!onlyReady || p.ready));
+    const me = listed.find((p) => p.name === pod);
     if (me === undefined || !me.running || total === undefined) return undefined;
     if (onlyReady && !me.ready) return 0;
     return pods.length === 0 ? 0 : Math.floor(total / pods.length);
@@ -52,10 +58,11 @@ export class LoadProvider implements MetricsProvider {
 
   podUsage(namespace: string, pod: string): ReturnType<MetricsProvider['podUsage']> {
     const l = this.load.get(namespace);
-    const me = this.kubelet.list(namespace).find((p) => p.name === pod);
+    const listed = this.kubelet.list(namespace);
+    const me = listed.find((p) => p.name === pod);
     if (l === undefined || me === undefined || !me.running) return undefined;
-    const cpu = this.share(namespace, pod, l.cpuMilli ?? 0, true) ?? 0;
-    const mem = this.share(namespace, pod, l.memoryBytes ?? 0, false) ?? 0;
+    const cpu = this.share(listed, pod, l.cpuMilli ?? 0, true) ?? 0;
+    const mem = this.share(listed, pod, l.memoryBytes ?? 0, false) ?? 0;
     const reqs = me.containers.map((c) => parseQuantityMilli(c.requests.cpu ?? '0'));
     const sum = reqs.reduce((a, b) => a + b, 0) || me.containers.length;
     return {
@@ -75,7 +82,7 @@ export class LoadProvider implements MetricsProvider {
     _sel: LabelMatcher,
   ): ReturnType<MetricsProvider['podMetric']> {
     const total = this.load.get(namespace)?.pods?.[metric];
-    const v = this.share(namespace, pod, total, true);
+    const v = this.share(this.kubelet.list(namespace), pod, total, true);
     return v === undefined ? undefined : { ...this.sample(), milli: v };
   }
 
