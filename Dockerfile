@@ -17,6 +17,8 @@ COPY algorithms ./algorithms
 COPY metrics-clients ./metrics-clients
 COPY controller ./controller
 COPY simulator ./simulator
+COPY transport ./transport
+COPY app ./app
 RUN npm run build
 
 # ---- runtime: production dependencies + compiled JavaScript only ---------------------------
@@ -44,5 +46,5 @@ COPY bin ./bin
 # (readOnlyRootFilesystem in the Deployment). 1000 is the node user of the base image.
 USER 1000:1000
 EXPOSE 8080
-ENTRYPOINT ["/usr/bin/tini", "--", "node", "/app/dist/controller/cli/main.js"]
+ENTRYPOINT ["/usr/bin/tini", "--", "node", "/app/dist/app/main.js"]
 CMD ["run"]

@@ -11,52 +11,17 @@ export default defineConfig(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  // Layers (who may import whom) are enforced by dependency-cruiser (.dependency-cruiser.cjs), which
+  // also sees dynamic import() and type-only imports; eslint keeps algorithms/ free of I/O and clocks.
   {
     files: ['algorithms/**/*.ts'],
     ignores: ['algorithms/**/*.test.ts'],
     rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              regex: '^(\\.\\./)+(metrics-clients|controller|simulator)(/|$)',
-              message: 'algorithms/ imports nothing outside itself',
-            },
-            { regex: '^node:', message: 'algorithms/ is pure: no I/O' },
-          ],
-        },
-      ],
+      'no-restricted-imports': ['error', { patterns: [{ regex: '^node:', message: 'algorithms/ is pure: no I/O' }] }],
       'no-restricted-properties': [
         'error',
         { object: 'Date', property: 'now', message: 'algorithms/ takes now as an argument' },
         { object: 'performance', property: 'now', message: 'algorithms/ takes now as an argument' },
-      ],
-    },
-  },
-  {
-    files: ['metrics-clients/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              regex: '^(\\.\\./)+(controller|simulator)(/|$)',
-              message: 'metrics-clients/ may import only algorithms/',
-            },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['controller/**/*.ts'],
-    ignores: ['controller/cli/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { patterns: [{ regex: '^(\\.\\./)+simulator(/|$)', message: 'controller/ never knows about the simulator' }] },
       ],
     },
   },

@@ -7,6 +7,8 @@ export default {
     '<rootDir>/metrics-clients',
     '<rootDir>/controller',
     '<rootDir>/simulator',
+    '<rootDir>/transport',
+    '<rootDir>/app',
   ],
   testMatch: ['**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/test/e2e/'],

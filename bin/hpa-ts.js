@@ -6,11 +6,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const compiled = join(root, 'dist', 'controller', 'cli', 'main.js');
+const compiled = join(root, 'dist', 'app', 'main.js');
 if (existsSync(compiled)) {
   await import(pathToFileURL(compiled).href);
 } else {
   const { register } = await import('tsx/esm/api');
   register();
-  await import(pathToFileURL(join(root, 'controller', 'cli', 'main.ts')).href);
+  await import(pathToFileURL(join(root, 'app', 'main.ts')).href);
 }

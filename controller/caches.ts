@@ -1,5 +1,5 @@
 import type { HorizontalPodAutoscaler, PodSnapshot } from '../algorithms/index.js';
-import type { PodLister } from '../metrics-clients/index.js';
+import type { PodLister } from '../metrics-clients/port.js';
 
 export function hpaKey(hpa: HorizontalPodAutoscaler): string {
   return `${hpa.metadata.namespace ?? ''}/${hpa.metadata.name}`;

@@ -4,6 +4,10 @@ import type {
   PodSnapshot,
   Scale,
 } from '../algorithms/index.js';
+import type { EventRecord, LeaseRecord } from '../transport/records.js';
+
+/** Event and Lease records are plain API objects; they live with their wire bodies in transport/. */
+export type { EventRecord, LeaseRecord } from '../transport/records.js';
 
 /** A failed cluster call, as data: HTTP status and Status.reason when the server gave them. */
 export interface ClusterError {
@@ -38,37 +42,6 @@ export interface ScaleTarget {
   readonly group: string;
   readonly version: string;
   readonly resource: string;
-}
-
-export interface EventRecord {
-  readonly namespace: string;
-  /** the involved object */
-  readonly involvedObject: {
-    readonly apiVersion: string;
-    readonly kind: string;
-    readonly name: string;
-    readonly namespace: string;
-    readonly uid?: string;
-    readonly resourceVersion?: string;
-  };
-  readonly type: 'Normal' | 'Warning';
-  readonly reason: string;
-  readonly message: string;
-  readonly component: string;
-  readonly count: number;
-  readonly firstTimestamp: string;
-  readonly lastTimestamp: string;
-  /** name of the Event object (to patch its count on repeats) */
-  readonly name: string;
-}
-
-export interface LeaseRecord {
-  readonly holderIdentity: string | null;
-  readonly leaseDurationSeconds: number;
-  readonly acquireTime: string | null;
-  readonly renewTime: string | null;
-  readonly leaseTransitions: number;
-  readonly resourceVersion: string;
 }
 
 /**

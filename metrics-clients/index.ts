@@ -48,5 +48,5 @@ export { loadStaticMetrics, parseStaticMetrics, type StaticMetricsData } from '.
 export { kubePodLister, staticPodLister, type KnownPod, type ListedPod, type PodLister } from './shared/pod-lister.js';
 export { StaticRestMapper, type RestMapper, type GroupResource, type ResourceInfo } from './shared/rest-mapper.js';
 export type { MetricsLogger, RequestEvent, RequestObserver } from './shared/observe.js';
-export { formatGoDuration, parseGoDurationSeconds, parsePromDurationMs } from './shared/durations.js';
-export { apiError, kindForStatus } from './shared/errors.js';
+export { parsePromDurationMs } from './shared/durations.js';
+export { apiError, describeThrown, kindForStatus } from './shared/errors.js';

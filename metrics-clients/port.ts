@@ -56,3 +56,16 @@ export interface ExternalMetricQuery {
   readonly metricName: string;
   readonly metricSelector: Selector;
 }
+
+export interface ListedPod {
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/**
+ * Pods by label selector, for adapters that must name pods in their queries (prometheus-adapter
+ * builds `pod=~"a|b"`): the other half of the port, implemented by the controller over its
+ * informer cache. Rejects (throws) only when the pods cannot be listed; adapters turn that into a
+ * typed error.
+ */
+export type PodLister = (namespace: string, selector: Selector) => Promise<readonly ListedPod[]>;

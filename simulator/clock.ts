@@ -1,10 +1,10 @@
 /**
- * Clocks of the simulator. The controller's Clock port (controller/clock.ts) is what every part
- * reads: the workload model, the load model, the scrapers and the controller share one instance,
- * so they agree on "now" whether time is real, virtual (VirtualClock) or compressed (ScaledClock).
+ * Clocks of the simulator, which owns simulated time. The Clock port (transport/clock.ts) is what
+ * every part reads: the workload model, the load model, the scrapers and the controller share one
+ * instance, so they agree on "now" whether time is real, virtual (VirtualClock) or compressed
+ * (ScaledClock).
  */
-import type { Clock } from '../controller/clock.js';
-import { AbortError } from '../controller/clock.js';
+import { AbortError, type Clock } from '../transport/clock.js';
 
 export interface ScaledClockOptions {
   /** Simulated milliseconds per real millisecond: 4 = time runs 4× faster than real. */
@@ -53,6 +53,84 @@ export class ScaledClock implements Clock {
     if (signal?.aborted === true) return Promise.reject(new AbortError());
     return this.base.sleep(this.real(ms), signal);
   }
+}
+
+/**
+ * A clock that only moves when told to: timers fire in time order as `advance` passes them.
+ * Used by `simulate`/`replay` and by tests that must not sleep for real.
+ */
+export class VirtualClock implements Clock {
+  private current: number;
+  private seq = 0;
+  private timers: { at: number; seq: number; fn: () => void }[] = [];
+
+  constructor(start: number) {
+    this.current = start;
+  }
+
+  now(): number {
+    return this.current;
+  }
+
+  setTimer(ms: number, fn: () => void): () => void {
+    const timer = { at: this.current + Math.max(0, ms), seq: this.seq++, fn };
+    this.timers.push(timer);
+    return () => {
+      this.timers = this.timers.filter((t) => t !== timer);
+    };
+  }
+
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      if (signal?.aborted === true) {
+        reject(new AbortError());
+        return;
+      }
+      const cancel = this.setTimer(ms, () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      });
+      const onAbort = (): void => {
+        cancel();
+        reject(new AbortError());
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  /** The instant of the next pending timer, if any. */
+  nextTimerAt(): number | undefined {
+    let next: number | undefined;
+    for (const t of this.timers) if (next === undefined || t.at < next) next = t.at;
+    return next;
+  }
+
+  /**
+   * Moves time forward to `until`, firing due timers in order; between timers it lets pending
+   * promise callbacks run (`settle`) so async code woken by a timer finishes before time moves on.
+   */
+  async advanceTo(until: number, settle: () => Promise<void> = flushMicrotasks): Promise<void> {
+    for (;;) {
+      await settle();
+      const due = this.timers.filter((t) => t.at <= until).sort((a, b) => a.at - b.at || a.seq - b.seq)[0];
+      if (due === undefined) break;
+      this.timers = this.timers.filter((t) => t !== due);
+      this.current = Math.max(this.current, due.at);
+      due.fn();
+    }
+    this.current = Math.max(this.current, until);
+    await settle();
+  }
+
+  async advance(ms: number): Promise<void> {
+    await this.advanceTo(this.current + ms);
+  }
+}
+
+/** Lets every already-queued promise continuation run (a few turns of the microtask queue and one macrotask). */
+export async function flushMicrotasks(): Promise<void> {
+  for (let i = 0; i < 5; i++) await Promise.resolve();
+  await new Promise<void>((resolve) => setImmediate(resolve));
 }
 
 /** A seeded pseudo-random source in [0, 1) (mulberry32): byte-stable names and jitter in tests. */

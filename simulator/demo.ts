@@ -9,7 +9,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import type { Clock } from '../controller/clock.js';
+import type { Clock } from '../transport/clock.js';
 import { loadAdapterConfig, type AdapterConfig } from '../metrics-clients/index.js';
 import { Resources, type ObjectStore } from './apiserver/index.js';
 import { asNumber, asObject } from './apiserver/json.js';

@@ -23,8 +23,8 @@ import type {
   Stoppable,
   WatchHandlers,
 } from '../controller/ports.js';
-import { eventBody, eventPatch, scaleBody } from '../controller/kube/bodies.js';
-import { hpaFromApi, leaseFromApi, podSnapshotFromApi, scaleFromApi } from '../controller/kube/convert.js';
+import { eventBody, eventPatch, scaleBody } from '../transport/bodies.js';
+import { hpaFromApi, leaseFromApi, podSnapshotFromApi, scaleFromApi } from '../transport/convert.js';
 import { Resources, isStoreError, type ObjectStore, type WatchEvent } from './apiserver/index.js';
 import type { GroupVersionResource, KubeObject } from './apiserver/types.js';
 

@@ -2,15 +2,15 @@
  * The public face of simulator/: the embedded cluster (ARCHITECTURE.md). An in-memory Kubernetes
  * API (apiserver/), the workload model (workload/), the load model (load/), the metrics it all
  * produces (metrics/), served over HTTP (serve.ts) or read in process in virtual time
- * (in-memory-cluster.ts, scenario/). The composition root (controller/cli) imports from here.
+ * (in-memory-cluster.ts, scenario/). The composition root (app/) imports from here and puts the
+ * controller on it through the controller's ports.
  */
-export { ScaledClock, seededRandom, type ScaledClockOptions } from './clock.js';
+export { ScaledClock, VirtualClock, flushMicrotasks, seededRandom, type ScaledClockOptions } from './clock.js';
 export { Simulation, defaultAdapterConfig, type SimulationOptions } from './simulation.js';
 export { startSimulatorServer, type SimulatorServer, type SimulatorServerOptions } from './serve.js';
 export { createInMemoryCluster, type InMemoryCluster, type InMemoryClusterOptions } from './in-memory-cluster.js';
 export { runDemo, replicaSequence, type DemoController, type DemoOptions, type DemoResult } from './demo.js';
 export {
-  DEFAULT_RUN_FLAGS,
   HpaTimeline,
   TimelineFormatter,
   TIMELINE_HEADER,
@@ -19,15 +19,14 @@ export {
   loadScenario,
   parseScenario,
   renderChartSvg,
-  runScenario,
   createObjects,
   simulationInputs,
+  openVirtualWorld,
+  type VirtualWorld,
+  type WorldOptions,
   type ChartSeries,
   type Fault,
-  type RunOptions,
   type Scenario,
-  type ScenarioResult,
-  type TimedDecision,
   type TimelineEntry,
 } from './scenario/index.js';
 export {

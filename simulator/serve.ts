@@ -3,7 +3,7 @@
  * the three metrics APIs registered on it, and a Prometheus HTTP API on its own port — all on one
  * clock (real, or compressed with ScaledClock). `hpa-ts simulate --serve` and `npm start` run this.
  */
-import type { Clock } from '../controller/clock.js';
+import type { Clock } from '../transport/clock.js';
 import type { AdapterConfig } from '../metrics-clients/index.js';
 import { startApiServer, type ApiServerHandle, type DiscoveryResource } from './apiserver/index.js';
 import type { KubeconfigOptions } from './apiserver/index.js';

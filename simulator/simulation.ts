@@ -4,7 +4,7 @@
  * backs `simulate --serve` (over HTTP, real or compressed time) and `simulate SCENARIO` (in
  * process, virtual time).
  */
-import type { Clock } from '../controller/clock.js';
+import type { Clock } from '../transport/clock.js';
 import {
   parseAdapterConfig,
   formatConfigError,

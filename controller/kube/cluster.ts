@@ -17,9 +17,9 @@ import type {
   WatchHandlers,
 } from '../ports.js';
 import { Backoff, type BackoffOptions } from './backoff.js';
-import { eventBody, eventPatch, hpaStatusBody, scaleBody } from './bodies.js';
-import { leaseBody } from './lease-body.js';
-import { hpaFromApi, leaseFromApi, podSnapshotFromApi, scaleFromApi, type MalformedReporter } from './convert.js';
+import { eventBody, eventPatch, hpaStatusBody, scaleBody } from '../../transport/bodies.js';
+import { leaseBody } from '../../transport/lease-body.js';
+import { hpaFromApi, leaseFromApi, podSnapshotFromApi, scaleFromApi, type MalformedReporter } from '../../transport/convert.js';
 import { DiscoveryRestMapper, groupVersionPath } from './discovery.js';
 import { isNotFound } from './errors.js';
 import { startInformer, type ListPage, type ListWatchSource } from './informer.js';

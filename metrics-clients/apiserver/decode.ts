@@ -13,7 +13,7 @@ import type {
   Result,
 } from '../../algorithms/index.js';
 import { err, ok } from '../../algorithms/index.js';
-import { parseGoDurationSeconds } from '../shared/durations.js';
+import { parseGoDurationSeconds } from '../../algorithms/index.js';
 import * as d from '../shared/decode.js';
 import type { CustomMetricsVersion } from './discovery.js';
 

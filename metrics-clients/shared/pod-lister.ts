@@ -3,19 +3,15 @@
  * lists them from the kube API and builds `pod=~"a|b"`). The controller passes its informer cache;
  * the CLI passes a one-shot API list (kubeConfigPodLister) or an explicit list (staticPodLister).
  */
-import type { Selector } from '../../algorithms/index.js';
 import type { ApiConnection } from '../apiserver/connection.js';
 import * as d from './decode.js';
 import { errorFromResponse } from './errors.js';
 import { goEncodeQuery, goPathEscape } from './go-text.js';
 
-export interface ListedPod {
-  readonly name: string;
-  readonly labels: Readonly<Record<string, string>>;
-}
+import type { ListedPod, PodLister } from '../port.js';
 
-/** Rejects (throws) only when the pods cannot be listed; adapters turn that into a typed error. */
-export type PodLister = (namespace: string, selector: Selector) => Promise<readonly ListedPod[]>;
+// the controller implements PodLister over its informer cache: the type is part of the port
+export type { ListedPod, PodLister } from '../port.js';
 
 export interface KnownPod extends ListedPod {
   /** omitted: the pod is listed in every namespace */

@@ -17,9 +17,9 @@ import {
   type Result,
   err,
   ok,
+  parseGoDurationSeconds,
 } from '../../algorithms/index.js';
 import * as d from '../shared/decode.js';
-import { parseGoDurationSeconds } from '../shared/durations.js';
 import { groupOfApiVersion } from '../shared/rest-mapper.js';
 
 export interface StaticFailure {
@@ -101,6 +101,7 @@ function seconds(v: unknown, at: string): number {
   if (typeof v === 'number' && Number.isFinite(v) && v >= 0) return v;
   const r = parseGoDurationSeconds(d.string(v, at));
   if (!r.ok) d.fail(at, `${r.error} (expected a duration such as 30s or a number of seconds)`);
+  if (r.value < 0) d.fail(at, `${JSON.stringify(v)} is negative (expected a duration such as 30s)`);
   return r.value;
 }
 

@@ -1,5 +1,5 @@
 /** The load model's data: what a scenario says about a workload's load, and what each pod carries. */
-import type { Clock } from '../../controller/clock.js';
+import type { Clock } from '../../transport/clock.js';
 import type { ObjectStore } from '../apiserver/index.js';
 import type { LoadTrace } from './trace.js';
 

@@ -5,8 +5,7 @@
  * v1beta1 (`describedObject.apiVersion: "/v1"` for pods, as in the seed's answer), and
  * ExternalMetricValueList. Errors are metav1.Status bodies.
  */
-import { Selector, formatInstant, parseSelector } from '../../algorithms/index.js';
-import { formatGoDuration } from '../../metrics-clients/index.js';
+import { Selector, formatGoDuration, formatInstant, parseSelector } from '../../algorithms/index.js';
 import type {
   AggregatedApiRequest,
   AggregatedApiResponse,

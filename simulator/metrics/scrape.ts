@@ -10,7 +10,7 @@
  *   samples (so values change only once per resolution, lag the load, and a new pod has none
  *   until its second sample), memory the working set at the last sample.
  */
-import type { Clock } from '../../controller/clock.js';
+import type { Clock } from '../../transport/clock.js';
 import type { LoadModel, PodLoad } from '../load/index.js';
 import { STALE, type Labels, type Series, type Tsdb } from './tsdb.js';
 

@@ -12,7 +12,7 @@
  */
 import { Quantity, type Result, type Selector, err, ok } from '../../algorithms/index.js';
 import { StaticRestMapper } from '../../metrics-clients/index.js';
-import type { Clock } from '../../controller/clock.js';
+import type { Clock } from '../../transport/clock.js';
 import type { ObjectStore } from '../apiserver/index.js';
 import { rpsAt, type LoadModel, type LoadTrace } from '../load/index.js';
 import type { AdapterEmulator, AdapterFailure } from './adapter.js';

@@ -3,7 +3,7 @@
  * to its target, its first metric (current and target, as the HPA status reports them), and
  * replicas (desired by the HPA, ready in the workload).
  */
-import type { Clock } from '../../controller/clock.js';
+import type { Clock } from '../../transport/clock.js';
 import { Quantity } from '../../algorithms/index.js';
 import { Resources, type ObjectStore, type WatchHandle } from '../apiserver/index.js';
 import { asArray, asNumber, asObject, asString } from '../apiserver/json.js';

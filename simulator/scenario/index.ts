@@ -1,6 +1,6 @@
 /** `hpa-ts simulate SCENARIO.yaml`: scenario files, the virtual-time run and its outputs. */
-export { parseScenario, loadScenario, DEFAULT_RUN_FLAGS } from './parse.js';
-export { runScenario, type ScenarioResult, type TimedDecision, type RunOptions } from './run.js';
+export { parseScenario, loadScenario } from './parse.js';
+export { openVirtualWorld, type VirtualWorld, type WorldOptions } from './virtual-world.js';
 export { createObjects, simulationInputs } from './world.js';
 export {
   HpaTimeline,

@@ -18,7 +18,6 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { type Result, err, ok } from '../../algorithms/index.js';
-import { EMBEDDED_RUN_FLAGS, type RunFlags } from '../../controller/options.js';
 import {
   formatConfigError,
   loadAdapterConfig,
@@ -30,23 +29,6 @@ import type { MetricsApi, ObjectMetricSpec } from '../metrics/service.js';
 import type { Fault, Scenario } from './types.js';
 
 type Obj = Record<string, unknown>;
-
-/** The defaults of `hpa-ts run` (controller/cli/run-command.ts), with leader election off and logs silent. */
-/** The defaults of an in-process controller (controller/options.ts). */
-export const DEFAULT_RUN_FLAGS: RunFlags = EMBEDDED_RUN_FLAGS;
-
-/** Flags a scenario may set (the rest make no sense in a simulation). */
-const CONTROLLER_FLAGS: Readonly<Record<string, keyof RunFlags>> = {
-  'horizontal-pod-autoscaler-sync-period': 'horizontalPodAutoscalerSyncPeriod',
-  'horizontal-pod-autoscaler-tolerance': 'horizontalPodAutoscalerTolerance',
-  'horizontal-pod-autoscaler-downscale-stabilization': 'horizontalPodAutoscalerDownscaleStabilization',
-  'horizontal-pod-autoscaler-cpu-initialization-period': 'horizontalPodAutoscalerCpuInitializationPeriod',
-  'horizontal-pod-autoscaler-initial-readiness-delay': 'horizontalPodAutoscalerInitialReadinessDelay',
-  'concurrent-horizontal-pod-autoscaler-syncs': 'concurrentHorizontalPodAutoscalerSyncs',
-  'emulated-version': 'emulatedVersion',
-  'feature-gates': 'featureGates',
-  'error-backoff-base': 'errorBackoffBase',
-};
 
 function obj(v: unknown): Obj | undefined {
   return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : undefined;
@@ -260,17 +242,13 @@ function parseFaults(v: unknown, namespace: string): Result<Fault[], string> {
   return ok(out);
 }
 
-function parseController(v: unknown): Result<RunFlags, string> {
-  const o = obj(v ?? {});
-  if (o === undefined) return err('controller: expected a mapping of flag → value');
-  const flags: Record<string, unknown> = { ...DEFAULT_RUN_FLAGS };
-  for (const [k, raw] of Object.entries(o)) {
-    const name = CONTROLLER_FLAGS[k.replace(/^--/, '')];
-    if (name === undefined)
-      return err(`controller.${k}: unknown flag (known: ${Object.keys(CONTROLLER_FLAGS).join(', ')})`);
-    flags[name] = String(raw);
-  }
-  return ok(flags as unknown as RunFlags);
+/**
+ * `controller:` flag name → value, as text. Which flags a scenario may set, and their values, are
+ * checked by the composition root against the flag table (app/scenario-run.ts).
+ */
+function parseController(v: unknown): Result<Record<string, string>, string> {
+  if (obj(v ?? {}) === undefined) return err('controller: expected a mapping of flag → value');
+  return stringMap(v, 'controller');
 }
 
 function loadRules(v: unknown, baseDir: string): Result<AdapterConfig | undefined, string> {

@@ -1,6 +1,5 @@
 /** A scenario for `hpa-ts simulate SCENARIO.yaml`: what to create, what load to offer, for how long. */
 import type { AdapterConfig } from '../../metrics-clients/index.js';
-import type { RunFlags } from '../../controller/options.js';
 import type { QueueSpec, WorkloadLoadSpec } from '../load/index.js';
 import type { MetricsApi, ObjectMetricSpec } from '../metrics/service.js';
 
@@ -36,8 +35,8 @@ export interface Scenario {
   readonly queues: readonly QueueSpec[];
   readonly objectMetrics: readonly ObjectMetricSpec[];
   readonly adapterConfig?: AdapterConfig;
-  /** controller flags, as `hpa-ts run` takes them */
-  readonly controller: RunFlags;
+  /** controller flags as written (flag name → text), checked by the composition root */
+  readonly controller: Readonly<Record<string, string>>;
   /** the simulated server version (TARGETS style: `cpu: 42%/50%` from 1.30, `42%/50%` before) */
   readonly serverVersion: string;
   readonly faults: readonly Fault[];

@@ -4,7 +4,7 @@
  * Watch events only mark objects dirty; one coalesced pass (a microtask later) reconciles them,
  * so a burst of writes (kubectl apply, an HPA rescale) costs one pass, and nothing polls.
  */
-import type { Clock } from '../../controller/clock.js';
+import type { Clock } from '../../transport/clock.js';
 import { Resources, type ObjectStore, type WatchEvent, type WatchHandle } from '../apiserver/index.js';
 import { jsonEqual } from '../apiserver/json.js';
 import type { GroupVersionResource, KubeObject } from '../apiserver/types.js';

@@ -4,7 +4,7 @@
  * Ready after its readiness delay. Delays come from annotations (annotations.ts), may be
  * stretched by a fault hook, and are timers on the shared Clock — never a polling loop.
  */
-import type { Clock } from '../../controller/clock.js';
+import type { Clock } from '../../transport/clock.js';
 import { Resources, isStoreError, type ObjectStore } from '../apiserver/index.js';
 import { asObject, asString } from '../apiserver/json.js';
 import type { KubeObject } from '../apiserver/types.js';

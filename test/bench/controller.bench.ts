@@ -14,8 +14,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EMBEDDED_RUN_FLAGS, runSettingsFromFlags } from '../../controller/options.js';
-import { loadKubeConfig, startController } from '../../controller/run.js';
+import { EMBEDDED_RUN_FLAGS, runSettingsFromFlags } from '../../app/settings.js';
+import { loadKubeConfig, startController } from '../../app/start.js';
 import { silentLogger } from '../../controller/logging.js';
 
 const SYNC_MS = Number(process.env.BENCH_SYNC_MS ?? 15_000);

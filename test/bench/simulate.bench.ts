@@ -6,7 +6,8 @@
  * reconciles every HPA every 15 s (24,400 reconciles). Run: node --import tsx test/bench/simulate.bench.ts
  */
 import { performance } from 'node:perf_hooks';
-import { DEFAULT_RUN_FLAGS, runScenario, type Scenario } from '../../simulator/scenario/index.js';
+import { runScenario } from '../../app/scenario-run.js';
+import type { Scenario } from '../../simulator/scenario/index.js';
 import type { WorkloadLoadSpec } from '../../simulator/load/index.js';
 
 const HPAS = 100;
@@ -75,7 +76,7 @@ const scenario: Scenario = {
   load,
   queues: [],
   objectMetrics: [],
-  controller: DEFAULT_RUN_FLAGS,
+  controller: {},
   serverVersion: 'v1.31.4',
   faults: [],
   scrapeIntervalSeconds: 15,

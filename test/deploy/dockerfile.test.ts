@@ -96,7 +96,7 @@ describe('the Dockerfile', () => {
   it('starts node under tini, exec form, with `run` as the default command, and has no HEALTHCHECK', () => {
     const entry = runtime.filter((i) => i.op === 'ENTRYPOINT');
     expect(entry.map((i) => JSON.parse(i.args) as unknown)).toEqual([
-      ['/usr/bin/tini', '--', 'node', '/app/dist/controller/cli/main.js'],
+      ['/usr/bin/tini', '--', 'node', '/app/dist/app/main.js'],
     ]);
     expect(runtime.filter((i) => i.op === 'CMD').map((i) => JSON.parse(i.args) as unknown)).toEqual([['run']]);
     expect(runtime.some((i) => i.op === 'RUN' && /apt-get install .*\btini\b/.test(i.args))).toBe(true);
@@ -132,6 +132,8 @@ describe('the Dockerfile', () => {
         'metrics-clients',
         'controller',
         'simulator',
+        'transport',
+        'app',
         'bin',
       ]),
     );

@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from '@commander-js/extra-typings';
-import { registerRunCommand } from '../../controller/cli/run-command.js';
+import { registerRunCommand } from '../../app/run-command.js';
 import { loadAdapterConfig } from '../../metrics-clients/index.js';
 import {
   HAVE_KUBECTL,

@@ -6,11 +6,11 @@ import { describe, expect, it } from '@jest/globals';
 import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { registerDemoCommand } from '../../controller/cli/demo-command.js';
-import { registerExplainCommand } from '../../controller/cli/explain-command.js';
-import { registerMetricsCommand } from '../../controller/cli/metrics-command.js';
-import { registerRunCommand } from '../../controller/cli/run-command.js';
-import { registerSimulateCommand } from '../../controller/cli/simulate-command.js';
+import { registerDemoCommand } from '../../app/demo-command.js';
+import { registerExplainCommand } from '../../app/explain-command.js';
+import { registerMetricsCommand } from '../../app/metrics-command.js';
+import { registerRunCommand } from '../../app/run-command.js';
+import { registerSimulateCommand } from '../../app/simulate-command.js';
 import { ROOT } from './support/manifests.js';
 
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');

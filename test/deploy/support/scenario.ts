@@ -24,8 +24,8 @@ import {
   type ApiServerHandle,
   type RecordedRequest,
 } from '../../../simulator/apiserver/index.js';
-import { EMBEDDED_RUN_FLAGS, runSettingsFromFlags, type RunFlags } from '../../../controller/options.js';
-import { startController, CRD_RESOURCE, type RunningController } from '../../../controller/run.js';
+import { EMBEDDED_RUN_FLAGS, runSettingsFromFlags, type RunFlags } from '../../../app/settings.js';
+import { startController, CRD_RESOURCE, type RunningController } from '../../../app/start.js';
 import { silentLogger } from '../../../controller/logging.js';
 import type { MetricsFlags } from '../../../metrics-clients/index.js';
 import { MANIFESTS, overlayArgs, readYaml, type OverlayName } from './manifests.js';

@@ -1,7 +1,7 @@
 /**
  * hpa-ts on the bed, two ways: in this process through `startController` (the shadow suites need
  * its ShadowComparator and every reconcile outcome), or as the real CLI in a child process
- * (`node --import tsx controller/cli/main.ts run …`, what users run). Either way its flags mirror
+ * (`node --import tsx app/main.ts run …`, what users run). Either way its flags mirror
  * kube-controller-manager's (sync period, tolerance, stabilization, cpu initialization, readiness
  * delay) and --emulated-version is the version of the binaries built.
  */
@@ -9,8 +9,8 @@ import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KubeConfig } from '@kubernetes/client-node';
-import { runSettingsFromFlags, type RunFlags } from '../../../controller/options.js';
-import { startController, type RunningController } from '../../../controller/run.js';
+import { runSettingsFromFlags, type RunFlags } from '../../../app/settings.js';
+import { startController, type RunningController } from '../../../app/start.js';
 import { createLogger } from '../../../controller/logging.js';
 import type { ReconcileOutcome } from '../../../controller/reconciler.js';
 import type { MetricsFlags } from '../../../metrics-clients/index.js';
@@ -32,7 +32,7 @@ export interface HpaTsOptions {
   readonly featureGates?: string;
 }
 
-function flagsFor(stack: Stack, o: HpaTsOptions): RunFlags {
+function flagsFor(stack: Stack, o: HpaTsOptions) {
   const k = stack.kcmFlags;
   return {
     kubeconfig: o.kubeconfig,
@@ -59,7 +59,7 @@ function flagsFor(stack: Stack, o: HpaTsOptions): RunFlags {
     errorBackoffBase: '0',
     logLevel: o.logLevel ?? 'info',
     logFormat: 'json',
-  };
+  } satisfies RunFlags;
 }
 
 /** hpa-ts in this process; logs (JSON lines) go to <stack dir>/<logName>.log. */
@@ -132,7 +132,7 @@ export async function startHpaTsProcess(stack: Stack, o: HpaTsOptions): Promise<
   const proc = spawnProc(
     o.logName ?? 'hpa-ts',
     process.execPath,
-    ['--import', 'tsx', join(REPO_ROOT, 'controller/cli/main.ts'), ...cliArgs(stack, o, port)],
+    ['--import', 'tsx', join(REPO_ROOT, 'app/main.ts'), ...cliArgs(stack, o, port)],
     join(stack.dir, `${o.logName ?? 'hpa-ts'}.log`),
     { cwd: REPO_ROOT, env: { ...process.env, NODE_OPTIONS: '' } },
   );

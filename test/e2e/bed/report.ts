@@ -4,7 +4,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseDuration } from '../../../controller/options.js';
+import { parseGoDurationSeconds } from '../../../algorithms/index.js';
 import { classify, type ClassifyContext } from './classify.js';
 import { REPO_ROOT } from './hpa-ts.js';
 import type { ClassifiedDisagreement, SideBySideBed } from './side-by-side.js';
@@ -22,13 +22,20 @@ export function classifyAll(bed: SideBySideBed): ClassifiedDisagreement[] {
           epochs: result.epochHistory,
           kcmSyncs: result.kcmSyncTimes,
           hpaTsResourceReads: result.hpaTsResourceReads,
-          downscaleStabilizationSeconds: parseDuration(bed.opts.downscaleStabilization, 'downscale') / 1000,
+          downscaleStabilizationSeconds: goSeconds(bed.opts.downscaleStabilization),
           hpaCreatedAt: result.hpaCreatedAt,
           hpaTsOutcomes: result.hpaTsOutcomes,
           periodMs: bed.opts.periodMs,
         }),
       })),
   );
+}
+
+/** A Go duration the bed was configured with (a constant: a bad one is a bug in the bed). */
+function goSeconds(text: string): number {
+  const r = parseGoDurationSeconds(text);
+  if (!r.ok) throw new Error(`downscale stabilization ${JSON.stringify(text)}: ${r.error}`);
+  return r.value;
 }
 
 export function writeReport(bed: SideBySideBed, file: string, extra: Record<string, unknown>): string {

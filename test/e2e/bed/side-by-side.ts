@@ -5,7 +5,7 @@
  * metrics API (`apiserver` path) or from real Prometheus + prometheus-adapter (`prometheus` path,
  * see prometheus.ts). Scenarios run concurrently, each in its own namespace.
  */
-import type { RunningController } from '../../../controller/run.js';
+import type { RunningController } from '../../../app/start.js';
 import type { MetricsFlags } from '../../../metrics-clients/index.js';
 import type { Cause } from './classify.js';
 import { canonical, ComparisonRecorder, summarize, type AgreementSummary, type ComparisonRecord } from './compare.js';

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { startApiServer, type ApiServerHandle } from '../../../simulator/apiserver/index.js';
-import { EMBEDDED_RUN_FLAGS, runSettingsFromFlags, type RunFlags } from '../../../controller/options.js';
-import { startController, type RunningController, loadKubeConfig } from '../../../controller/run.js';
+import { EMBEDDED_RUN_FLAGS, runSettingsFromFlags, type RunFlags } from '../../../app/settings.js';
+import { startController, type RunningController, loadKubeConfig } from '../../../app/start.js';
 import { silentLogger } from '../../../controller/logging.js';
 import type { ReconcileOutcome } from '../../../controller/reconciler.js';
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import type { RunningController } from '../../../controller/run.js';
+import type { RunningController } from '../../../app/start.js';
 import {
   DEPLOYMENTS,
   HPAS,

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import type { RunningController } from '../../../controller/run.js';
+import type { RunningController } from '../../../app/start.js';
 import {
   DEPLOYMENTS,
   EVENTS,

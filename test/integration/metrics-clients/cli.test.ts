@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { Command } from '@commander-js/extra-typings';
-import { type MetricsCommandIo, registerMetricsCommand } from '../../../controller/cli/metrics-command.js';
+import { type MetricsCommandIo, registerMetricsCommand } from '../../../app/metrics-command.js';
 import { createMetricsClient, metricsClientOptionsFromFlags } from '../../../metrics-clients/index.js';
 import { type FakeServer, promSeries, promVector, startServer } from './fakes.js';
 

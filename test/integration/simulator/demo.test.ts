@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { demo } from '../../../controller/cli/demo-command.js';
+import { demo } from '../../../app/demo-command.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hpa-ts-demo-'));
 

@@ -10,7 +10,7 @@ import {
   runScenario,
   type ScenarioResult,
   type TimedDecision,
-} from '../../../simulator/scenario/index.js';
+} from '../../../app/scenario-run.js';
 import { replicaSequence } from '../../../simulator/demo.js';
 
 const DIR = fileURLToPath(new URL('../../../examples/', import.meta.url));

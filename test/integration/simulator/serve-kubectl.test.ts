@@ -11,7 +11,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { serveSimulator, type ServeHandle } from '../../../controller/cli/simulate-command.js';
+import { serveSimulator, type ServeHandle } from '../../../app/simulate-command.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const SEED = join(ROOT, 'manifests/examples/seed-000');
@@ -147,7 +147,7 @@ describeKubectl('simulate --serve with the real kubectl and `hpa-ts run`', () =>
       [
         '--import',
         'tsx',
-        'controller/cli/main.ts',
+        'app/main.ts',
         'run',
         '--kubeconfig',
         kubeconfig,

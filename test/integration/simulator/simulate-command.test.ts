@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { serveSimulator, simulateScenario, type SimulateFlags } from '../../../controller/cli/simulate-command.js';
+import { serveSimulator, simulateScenario, type SimulateFlags } from '../../../app/simulate-command.js';
 
 const SEED = fileURLToPath(new URL('../../../examples/seed-000-demo.yaml', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'hpa-ts-simulate-'));

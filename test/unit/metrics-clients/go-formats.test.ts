@@ -1,10 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import {
-  formatGoDuration,
-  parseGoDurationNanos,
-  parseGoDurationSeconds,
-  parsePromDurationMs,
-} from '../../../metrics-clients/shared/durations.js';
+import { formatGoDuration, parseGoDurationNanos, parseGoDurationSeconds } from '../../../algorithms/index.js';
+import { parsePromDurationMs } from '../../../metrics-clients/shared/durations.js';
 import {
   formatPromTime,
   goEncodeQuery,

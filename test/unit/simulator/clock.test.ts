@@ -1,6 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { VirtualClock } from '../../../controller/clock.js';
-import { ScaledClock, seededRandom } from '../../../simulator/clock.js';
+import { ScaledClock, VirtualClock, seededRandom } from '../../../simulator/clock.js';
 
 describe('ScaledClock', () => {
   it('runs `factor` times faster than the clock underneath, for now() and for timers', async () => {

@@ -1,5 +1,5 @@
 /** A simulated cluster in virtual time for unit tests: store, clock, simulation. */
-import { VirtualClock } from '../../../controller/clock.js';
+import { VirtualClock } from '../../../simulator/clock.js';
 import { Resources, createClusterStore, type ObjectStore } from '../../../simulator/apiserver/index.js';
 import type { KubeObject } from '../../../simulator/apiserver/types.js';
 import { Simulation, type SimulationOptions } from '../../../simulator/simulation.js';

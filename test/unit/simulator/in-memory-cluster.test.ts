@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { HorizontalPodAutoscaler, PodSnapshot } from '../../../algorithms/index.js';
-import { flushMicrotasks } from '../../../controller/clock.js';
+import { flushMicrotasks } from '../../../simulator/clock.js';
 import { Resources, createClusterStore } from '../../../simulator/apiserver/index.js';
 import { createInMemoryCluster } from '../../../simulator/in-memory-cluster.js';
 import { T0, deployment } from './helpers.js';

@@ -4,13 +4,11 @@ import { fileURLToPath } from 'node:url';
 import {
   TimelineFormatter,
   formatRps,
-  loadScenario,
-  parseScenario,
+  parseScenario as parseScenarioWorld,
   renderChartSvg,
-  runScenario,
   type Scenario,
-  type ScenarioResult,
 } from '../../../simulator/scenario/index.js';
+import { loadScenario, parseScenario, runScenario, type ScenarioResult } from '../../../app/scenario-run.js';
 import { replicaSequence } from '../../../simulator/demo.js';
 
 const EXAMPLES = fileURLToPath(new URL('../../../examples/', import.meta.url));
@@ -46,12 +44,13 @@ describe('scenario files', () => {
   });
 
   it('reject controller flags the controller rejects', async () => {
-    const s = parseScenario('controller: { horizontal-pod-autoscaler-tolerance: "-1" }', '/tmp/s.yaml');
+    const yaml = 'controller: { horizontal-pod-autoscaler-tolerance: "-1" }';
+    const error = 'controller: --horizontal-pod-autoscaler-tolerance: -1 is out of range: must be between 0 and 1';
+    expect(parseScenario(yaml, '/tmp/s.yaml')).toEqual({ ok: false, error });
+    // the simulator reads the section as text; running it checks it too
+    const s = parseScenarioWorld(yaml, '/tmp/s.yaml');
     if (!s.ok) throw new Error(s.error);
-    expect(await runScenario(s.value)).toEqual({
-      ok: false,
-      error: 'controller: --horizontal-pod-autoscaler-tolerance must be a number ≥ 0, got "-1"',
-    });
+    expect(await runScenario(s.value)).toEqual({ ok: false, error });
   });
 
   it('reject an object the API server rejects, naming it', async () => {

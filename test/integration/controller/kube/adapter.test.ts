@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import type { HorizontalPodAutoscaler, PodSnapshot } from '../../../../algorithms/index.js';
-import { realClock } from '../../../../controller/clock.js';
+import { realClock } from '../../../../transport/clock.js';
 import { EventRecorder } from '../../../../controller/events/index.js';
 import {
   AdapterErrorReason,

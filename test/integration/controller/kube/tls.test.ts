@@ -2,7 +2,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { KubeConfig } from '@kubernetes/client-node';
-import { realClock } from '../../../../controller/clock.js';
+import { realClock } from '../../../../transport/clock.js';
 import { createClientNodeCluster } from '../../../../controller/kube/index.js';
 import { TEST_CERT, TEST_KEY } from './tls-fixture.js';
 

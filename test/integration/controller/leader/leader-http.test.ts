@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { realClock } from '../../../../controller/clock.js';
+import { realClock } from '../../../../transport/clock.js';
 import { createClientNodeCluster, type ClientNodeCluster } from '../../../../controller/kube/index.js';
 import { LeaderElector } from '../../../../controller/leader/index.js';
 import { Resources, startApiServer, type ApiServerHandle } from '../../../../simulator/apiserver/index.js';

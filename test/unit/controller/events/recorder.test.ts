@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { VirtualClock, flushMicrotasks } from '../../../../controller/clock.js';
+import { VirtualClock, flushMicrotasks } from '../../../../simulator/clock.js';
 import {
   COMBINED_PREFIX,
   EventRecorder,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { hpaFromApi, leaseFromApi, podSnapshotFromApi, scaleFromApi } from '../../../../controller/kube/convert.js';
+import { hpaFromApi, leaseFromApi, podSnapshotFromApi, scaleFromApi } from '../../../../transport/convert.js';
 
 const rawPod = {
   metadata: {

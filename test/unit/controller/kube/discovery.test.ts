@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { VirtualClock } from '../../../../controller/clock.js';
+import { VirtualClock } from '../../../../simulator/clock.js';
 import { DiscoveryRestMapper, parseGroupVersion } from '../../../../controller/kube/discovery.js';
 import { AdapterErrorReason } from '../../../../controller/kube/errors.js';
 import type { ClusterResult } from '../../../../controller/ports.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { eventPatch, scaleBody } from '../../../../controller/kube/bodies.js';
-import { leaseBody, microTime } from '../../../../controller/kube/lease-body.js';
+import { eventPatch, scaleBody } from '../../../../transport/bodies.js';
+import { leaseBody, microTime } from '../../../../transport/lease-body.js';
 import { httpError, transportError } from '../../../../controller/kube/errors.js';
 
 describe('API failures as ClusterError', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { VirtualClock, flushMicrotasks } from '../../../../controller/clock.js';
+import { VirtualClock, flushMicrotasks } from '../../../../simulator/clock.js';
 import { Backoff } from '../../../../controller/kube/backoff.js';
 import { startInformer } from '../../../../controller/kube/informer.js';
 import type { ClusterError, Stoppable, WatchEventType } from '../../../../controller/ports.js';

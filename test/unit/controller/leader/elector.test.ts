@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { VirtualClock } from '../../../../controller/clock.js';
+import { VirtualClock } from '../../../../simulator/clock.js';
 import { LeaderElector, formatMicroTime } from '../../../../controller/leader/index.js';
 import { LeaseConnection, LeaseStore } from './fake-leases.js';
 

@@ -8,24 +8,17 @@
 import { writeFileSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
+import { type Result } from '../algorithms/index.js';
+import { addFlags, rawFlags, readFlags } from './flags/commander.js';
+import type { FlagError } from './flags/kinds.js';
+import { parseFlags, type FlagValues, type RawFlags } from './flags/values.js';
+import { exitWithError } from './exit.js';
 
-export interface SimulateFlags {
-  readonly serve?: boolean;
-  readonly port: string;
-  readonly prometheusPort: string;
-  readonly kubeconfigOut: string;
-  readonly timeScale: string;
-  readonly output: string;
-  readonly svg?: string;
-  /** with --serve and no scenario: Prometheus and metrics-server interval (Go duration) */
-  readonly scrapeInterval?: string;
-}
+/** `simulate`'s flags as text, as a user or a test gives them (checked against the flag table). */
+export type SimulateFlags = RawFlags;
 
-function port(text: string, flag: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 0 || n > 65535)
-    throw new Error(`${flag} must be a port number (0 = any free port), got "${text}"`);
-  return n;
+function simulateValues(o: SimulateFlags): Result<FlagValues, FlagError> {
+  return parseFlags('simulate', o);
 }
 
 /** Runs a scenario in virtual time; writes the timeline (or JSON) with `out`, notes with `err`. */
@@ -35,13 +28,14 @@ export async function simulateScenario(
   out: (s: string) => void,
   err: (s: string) => void,
 ): Promise<number> {
-  const { loadScenario, runScenario, TimelineFormatter, renderChartSvg, formatSeconds } =
-    await import('../../simulator/index.js');
-  const { realClock } = await import('../clock.js');
-  if (o.output !== 'text' && o.output !== 'json') {
-    err(`error: -o must be text or json, got "${o.output}"`);
+  const values = simulateValues(o);
+  if (!values.ok) {
+    err(`error: ${values.error.message}`);
     return 2;
   }
+  const { TimelineFormatter, renderChartSvg, formatSeconds } = await import('../simulator/index.js');
+  const { loadScenario, runScenario } = await import('./scenario-run.js');
+  const { realClock } = await import('../controller/clock.js');
   const s = loadScenario(file);
   if (!s.ok) {
     err(`error: ${s.error}`);
@@ -57,7 +51,7 @@ export async function simulateScenario(
     return `${ref.kind ?? ''}/${ref.name ?? ''}`;
   });
   const fmt = new TimelineFormatter(names, refs);
-  const text = o.output === 'text';
+  const text = values.value.output !== 'json';
   if (text) out(fmt.header());
   const wallStart = realClock.now();
   const r = await runScenario(s.value, {
@@ -70,7 +64,7 @@ export async function simulateScenario(
     return 1;
   }
   const wall = (realClock.now() - wallStart) / 1000;
-  const svgPath = resolve(o.svg ?? `${basename(file, extname(file))}.svg`);
+  const svgPath = resolve(values.value.svg ?? `${basename(file, extname(file))}.svg`);
   writeFileSync(
     svgPath,
     renderChartSvg(r.value.chart, { title: s.value.name, durationSeconds: s.value.durationSeconds }),
@@ -120,21 +114,23 @@ export async function serveSimulator(
   out: (s: string) => void,
 ): Promise<ServeHandle> {
   // one after the other: lazy imports keep `hpa-ts --help` fast (and jest's ESM loader dislikes parallel ones)
-  const { startSimulatorServer, ScaledClock, loadScenario, SimAnnotation, createObjects, simulationInputs } =
-    await import('../../simulator/index.js');
-  const { realClock } = await import('../clock.js');
-  const { parseDuration } = await import('../options.js');
-  const scrapeMs = o.scrapeInterval === undefined ? undefined : parseDuration(o.scrapeInterval, '--scrape-interval');
-  const factor = Number(o.timeScale);
-  if (!(factor > 0)) throw new Error(`--time-scale must be a positive number, got "${o.timeScale}"`);
+  const values = simulateValues(o);
+  if (!values.ok) throw new Error(values.error.message);
+  const v = values.value;
+  const { startSimulatorServer, ScaledClock, SimAnnotation, createObjects, simulationInputs } =
+    await import('../simulator/index.js');
+  const { loadScenario } = await import('./scenario-run.js');
+  const { realClock } = await import('../controller/clock.js');
+  const scrapeMs = v.scrapeInterval;
+  const factor = v.timeScale ?? 1;
   const clock = factor === 1 ? realClock : new ScaledClock({ factor, base: realClock });
   const scenario = file === undefined ? undefined : loadScenario(file);
   if (scenario !== undefined && !scenario.ok) throw new Error(scenario.error);
   const s = scenario?.value;
   const server = await startSimulatorServer({
     clock,
-    port: port(o.port, '--port'),
-    prometheusPort: port(o.prometheusPort, '--prometheus-port'),
+    port: v.port ?? 0,
+    prometheusPort: v.prometheusPort ?? 0,
     ...(s !== undefined
       ? {
           ...simulationInputs(s),
@@ -151,68 +147,54 @@ export async function serveSimulator(
       throw new Error(created.error);
     }
   }
-  const kubeconfigPath = resolve(o.kubeconfigOut);
+  const kubeconfigOut = v.kubeconfigOut ?? 'sim.kubeconfig';
+  const kubeconfigPath = resolve(kubeconfigOut);
   await server.writeKubeconfig(kubeconfigPath);
   out(
     `hpa-ts simulator serving a Kubernetes API at ${server.url}${factor === 1 ? '' : ` (time runs ${factor}× faster than real)`}`,
   );
-  out(`  kubeconfig:  ${kubeconfigPath}        kubectl --kubeconfig ${o.kubeconfigOut} get hpa -w`);
+  out(`  kubeconfig:  ${kubeconfigPath}        kubectl --kubeconfig ${kubeconfigOut} get hpa -w`);
   out(
     `  Prometheus:  ${server.prometheus.url}   (hpa-ts run --metrics-client=prometheus --prometheus-url ${server.prometheus.url} --adapter-config …)`,
   );
   out(
     '  metrics:     metrics.k8s.io/v1beta1, custom.metrics.k8s.io/v1beta2 and v1beta1, external.metrics.k8s.io/v1beta1',
   );
-  out(`  load:        kubectl --kubeconfig ${o.kubeconfigOut} annotate deploy NAME ${SimAnnotation.rps}=1000`);
-  out(`  controller:  hpa-ts run --kubeconfig ${o.kubeconfigOut} --leader-elect=false`);
+  out(`  load:        kubectl --kubeconfig ${kubeconfigOut} annotate deploy NAME ${SimAnnotation.rps}=1000`);
+  out(`  controller:  hpa-ts run --kubeconfig ${kubeconfigOut} --leader-elect=false`);
   return { url: server.url, prometheusUrl: server.prometheus.url, kubeconfigPath, close: () => server.close() };
 }
 
 export function registerSimulateCommand(program: Command): void {
-  program
+  const cmd = program
     .command('simulate')
     .description(
       'the embedded cluster: run SCENARIO.yaml in virtual time, or --serve a simulated cluster for kubectl and hpa-ts run',
     )
-    .argument('[scenario]', 'scenario file (YAML); with --serve its objects, load and metrics are served')
-    .option('--serve', 'keep a simulated cluster running: API server, workloads, load, metrics APIs, Prometheus API')
-    .option('--port <n>', 'API server port with --serve (0 = any free port)', '0')
-    .option('--prometheus-port <n>', 'Prometheus HTTP API port with --serve (0 = any free port)', '0')
-    .option('--kubeconfig-out <file>', 'with --serve: kubeconfig written once the cluster is ready', 'sim.kubeconfig')
-    .option('--time-scale <factor>', 'with --serve: simulated seconds per real second', '1')
-    .option(
-      '--scrape-interval <duration>',
-      'with --serve: Prometheus scrape interval and metrics-server resolution (default 15s)',
-    )
-    .option(
-      '-o, --output <format>',
-      'scenario output: text (a kubectl get hpa -w timeline) or json (every decision)',
-      'text',
-    )
-    .option('--svg <file>', 'scenario chart (default: <scenario>.svg in the current directory)')
-    .action(async (file, o) => {
-      const out = (s: string): void => void process.stdout.write(`${s}\n`);
-      const errOut = (s: string): void => void process.stderr.write(`${s}\n`);
-      if (o.serve !== true) {
-        if (file === undefined) {
-          errOut('error: a scenario file is required (or --serve)');
-          process.exit(2);
-        }
-        process.exit(await simulateScenario(file, o, out, errOut));
-      }
-      let handle: ServeHandle;
-      try {
-        handle = await serveSimulator(file, o, out);
-      } catch (e) {
-        errOut(`error: ${(e as Error).message}`);
-        process.exit(1);
-      }
-      out('Ctrl-C to stop.');
-      await new Promise<void>((resolveStop) => {
-        process.once('SIGINT', () => resolveStop());
-        process.once('SIGTERM', () => resolveStop());
-      });
-      await handle.close();
-      process.exit(0);
+    .argument('[scenario]', 'scenario file (YAML); with --serve its objects, load and metrics are served');
+  addFlags(cmd, 'simulate');
+  cmd.action(async (file: string | undefined) => {
+    const values = readFlags(cmd, 'simulate');
+    if (!values.ok) exitWithError(values.error);
+    const o = rawFlags(cmd, 'simulate');
+    const out = (s: string): void => void process.stdout.write(`${s}\n`);
+    const errOut = (s: string): void => void process.stderr.write(`${s}\n`);
+    if (values.value.serve !== true) {
+      if (file === undefined) exitWithError({ message: 'a scenario file is required (or --serve)' });
+      process.exit(await simulateScenario(file, o, out, errOut));
+    }
+    let handle: ServeHandle;
+    try {
+      handle = await serveSimulator(file, o, out);
+    } catch (e) {
+      exitWithError({ message: (e as Error).message }, 1);
+    }
+    out('Ctrl-C to stop.');
+    await new Promise<void>((resolveStop) => {
+      process.once('SIGINT', () => resolveStop());
+      process.once('SIGTERM', () => resolveStop());
     });
+    await handle.close();
+    process.exit(0);
+  });
 }

@@ -1,31 +1,25 @@
-import { randomUUID } from 'node:crypto';
+/**
+ * `hpa-ts run` (and the demo, and tests that want the real thing in process): buildController in
+ * run or demo mode, then informers, leader election or workers, and the /healthz, /readyz and
+ * /metrics server; runController adds signals and the exit code.
+ */
 import { existsSync, readFileSync } from 'node:fs';
-import { hostname } from 'node:os';
 import type { KubeConfig } from '@kubernetes/client-node';
-import {
-  createMetricsClient,
-  metricsClientOptionsFromFlags,
-  type ManagedMetricsClient,
-  type MetricsFlags,
-} from '../metrics-clients/index.js';
-import { cachedPodLister } from './caches.js';
-import { realClock, type Clock } from './clock.js';
-import { HpaController } from './controller.js';
-import { EventRecorder } from './events/index.js';
-import { startHttpServer } from './http-server.js';
-import { LeaderElector } from './leader/index.js';
-import { createLogger, type Logger } from './logging.js';
-import { ControllerMetrics } from './monitor.js';
-import type { RunSettings } from './options.js';
-import type { ReconcileOutcome } from './reconciler.js';
-import { ShadowComparator } from './shadow.js';
+import type { ManagedMetricsClient, MetricsFlags } from '../metrics-clients/index.js';
+import { realClock, type Clock } from '../controller/clock.js';
+import type { HpaController } from '../controller/controller.js';
+import { startHttpServer } from '../controller/http-server.js';
+import { LeaderElector } from '../controller/leader/index.js';
+import { createLogger, type Logger } from '../controller/logging.js';
+import type { ControllerMetrics } from '../controller/monitor.js';
+import type { ReconcileOutcome } from '../controller/reconciler.js';
+import type { ShadowComparator } from '../controller/shadow.js';
+import { buildController, type BuiltController } from './build-controller.js';
+import { loadKubeConfig } from './kubeconfig.js';
+import type { RunSettings } from './settings.js';
 
-export const CRD_RESOURCE = {
-  group: 'autoscaling.hpa-ts.io',
-  version: 'v1',
-  plural: 'horizontalpodautoscalers',
-  kind: 'HorizontalPodAutoscaler',
-} as const;
+export { CRD_RESOURCE } from './build-controller.js';
+export { loadKubeConfig } from './kubeconfig.js';
 
 const SA_NAMESPACE_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
 
@@ -33,16 +27,6 @@ function defaultLeaseNamespace(): string {
   if (process.env.POD_NAMESPACE !== undefined && process.env.POD_NAMESPACE !== '') return process.env.POD_NAMESPACE;
   if (existsSync(SA_NAMESPACE_FILE)) return readFileSync(SA_NAMESPACE_FILE, 'utf8').trim();
   return 'default';
-}
-
-export async function loadKubeConfig(path: string | undefined): Promise<KubeConfig> {
-  const { KubeConfig } = await import('@kubernetes/client-node');
-  const kc = new KubeConfig();
-  if (path !== undefined) kc.loadFromFile(path);
-  else kc.loadFromDefault();
-  if (kc.getCurrentCluster() === null)
-    throw new Error('no cluster in the kubeconfig (set --kubeconfig or KUBECONFIG, or run in a pod)');
-  return kc;
 }
 
 /** A running controller process: everything `run` starts, and how to stop it cleanly. */
@@ -60,6 +44,8 @@ export interface RunningController {
 }
 
 export interface StartOverrides {
+  /** demo: the same controller without leader election, against the simulator */
+  readonly mode?: 'run' | 'demo';
   readonly kubeConfig?: KubeConfig;
   readonly clock?: Clock;
   readonly log?: Logger;
@@ -74,87 +60,27 @@ export async function startController(
   metricsFlags: MetricsFlags,
   overrides: StartOverrides = {},
 ): Promise<RunningController> {
-  const clock = overrides.clock ?? realClock;
-  const log = overrides.log ?? createLogger({ level: settings.logLevel, format: settings.logFormat });
-  const kc = overrides.kubeConfig ?? (await loadKubeConfig(settings.kubeconfig));
-  const monitor = new ControllerMetrics({ defaultMetrics: overrides.defaultMetrics ?? true });
-  const { createClientNodeCluster } = await import('./kube/index.js');
-  const crd = settings.hpaSource === 'crd';
-  const identity = settings.identity ?? `${hostname()}_${randomUUID()}`;
-  const cluster = createClientNodeCluster({
-    kubeConfig: kc,
-    clock,
-    ...(crd ? { hpaResource: CRD_RESOURCE } : {}),
-    userAgent: `hpa-ts/${settings.emulatedVersion} (${identity})`,
-    onRequest: (verb, resource, code, durationMs) => {
-      monitor.apiRequests.inc({ verb, resource, code: String(code) });
-      monitor.apiRequestDuration.observe({ verb, resource }, durationMs / 1000);
-    },
-    onMalformed: (message) => log.warn({ reason: 'MalformedObject' }, message),
+  const built = await buildController(overrides.mode ?? 'run', {
+    cluster: { kubeConfig: overrides.kubeConfig ?? (await loadKubeConfig(settings.kubeconfig)) },
+    metrics: { flags: metricsFlags },
+    clock: overrides.clock ?? realClock,
+    settings,
+    ...(overrides.log === undefined ? {} : { log: overrides.log }),
+    ...(overrides.onOutcome === undefined ? {} : { onOutcome: overrides.onOutcome }),
+    ...(overrides.defaultMetrics === undefined ? {} : { defaultMetrics: overrides.defaultMetrics }),
   });
-  // eslint-disable-next-line prefer-const -- assigned after the pod lister that reads it is built
-  let controller: HpaController | undefined;
-  const metricsConfig = metricsClientOptionsFromFlags(metricsFlags);
-  if (!metricsConfig.ok) throw new Error(`${metricsConfig.error.field}: ${metricsConfig.error.message}`);
-  const metrics = await createMetricsClient(
-    {
-      ...metricsConfig.value,
-      cache: {
-        ...(metricsConfig.value.cache ?? {}),
-        resourceTtlMs: settings.resourceMetricsCache ? settings.syncPeriodMs : 0,
-      },
-    },
-    {
-      kubeConfig: kc,
-      podLister: cachedPodLister(() => controller?.pods),
-      now: () => clock.now(),
-      logger: { debug: (obj, msg) => log.debug(obj, msg), warn: (obj, msg) => log.warn(obj, msg) },
-    },
-  );
-  if (!metrics.ok) throw new Error(`metrics client: ${metrics.error.field}: ${metrics.error.message}`);
-  const mode = settings.shadow ? 'shadow' : settings.dryRun ? 'dry-run' : 'write';
-  const recorder = new EventRecorder({
-    sink: cluster,
-    clock,
-    component: settings.eventComponent,
-    dryRun: mode !== 'write',
-    onDropped: (why, ev) => {
-      monitor.eventsDropped.set({ reason: why }, recorder.dropped + recorder.failed);
-      log.debug(
-        { hpa: `${ev.namespace}/${ev.involvedObject.name}`, namespace: ev.namespace, reason: ev.reason, dropped: why },
-        'event dropped',
-      );
-    },
-  });
-  const shadow = settings.shadow ? new ShadowComparator({ log, monitor }) : undefined;
-  controller = new HpaController(
-    {
-      cluster,
-      metrics: metrics.value,
-      events: recorder,
-      clock,
-      log,
-      monitor,
-      ...(shadow !== undefined ? { shadow } : {}),
-      ...(overrides.onOutcome !== undefined ? { onOutcome: overrides.onOutcome } : {}),
-    },
-    {
-      syncPeriodMs: settings.syncPeriodMs,
-      workers: settings.workers,
-      config: settings.config,
-      profile: settings.profile,
-      mode,
-      ...(settings.namespace !== undefined ? { namespace: settings.namespace } : {}),
-      errorBackoffBaseMs: settings.errorBackoffBaseMs,
-      ...(crd
-        ? { hpaKind: { kind: CRD_RESOURCE.kind, apiVersion: `${CRD_RESOURCE.group}/${CRD_RESOURCE.version}` } }
-        : {}),
-    },
-  );
-  const ctl = controller;
-  let leader = !settings.leaderElect;
+  if (!built.ok) throw new Error(built.error.message);
+  return start(built.value);
+}
+
+/** Serves health and metrics, syncs the informers, then elects a leader or starts the workers. */
+async function start(b: BuiltController): Promise<RunningController> {
+  const { controller: ctl, monitor, settings, log, clock, identity } = b;
+  const metrics = b.metrics as ManagedMetricsClient;
+  const electing = b.mode === 'run' && settings.leaderElect;
+  let leader = !electing;
   monitor.leader.set(leader ? 1 : 0);
-  const statsTimer = setInterval(() => exportMetricsClientStats(metrics.value, monitor), 5000);
+  const statsTimer = setInterval(() => exportMetricsClientStats(metrics, monitor), 5000);
   statsTimer.unref();
   const http = await startHttpServer({
     bindAddress: settings.bindAddress,
@@ -164,10 +90,10 @@ export async function startController(
   log.info(
     {
       reason: 'Starting',
-      mode,
+      mode: settings.shadow ? 'shadow' : settings.dryRun ? 'dry-run' : 'write',
       hpaSource: settings.hpaSource,
       emulatedVersion: settings.emulatedVersion,
-      metricsClient: metricsConfig.value.kind,
+      metricsClient: b.metricsKind,
       namespace: settings.namespace ?? '(all)',
       bindAddress: settings.bindAddress,
       port: http.port,
@@ -182,10 +108,10 @@ export async function startController(
   const stopSignal = new AbortController();
   let elector: LeaderElector | undefined;
   let electorRun: Promise<void> | undefined;
-  if (settings.leaderElect) {
+  if (electing) {
     const namespace = settings.leaseNamespace ?? defaultLeaseNamespace();
     elector = new LeaderElector({
-      cluster,
+      cluster: b.cluster,
       clock,
       namespace,
       name: settings.leaseName,
@@ -226,23 +152,20 @@ export async function startController(
     controller: ctl,
     monitor,
     httpPort: http.port,
-    metrics: metrics.value,
-    ...(shadow !== undefined ? { shadow } : {}),
+    metrics,
+    ...(b.shadow !== undefined ? { shadow: b.shadow } : {}),
     isLeader: () => leader,
     lost,
     stop: async () => {
       stopSignal.abort();
       await ctl.stopWorkers();
-      await recorder.flush();
-      recorder.stop();
+      await b.recorder.flush();
       if (elector !== undefined) {
         await elector.release();
         await electorRun;
       }
-      ctl.stopInformers();
       clearInterval(statsTimer);
-      await metrics.value.close();
-      cluster.close();
+      await b.close();
       await http.close();
     },
   };
@@ -279,20 +202,23 @@ export async function runController(settings: RunSettings, metricsFlags: Metrics
     process.once('SIGTERM', () => resolve('SIGTERM'));
     process.once('SIGINT', () => resolve('SIGINT'));
   });
-  let running: RunningController;
-  try {
-    running = await Promise.race([
-      startController(settings, metricsFlags, { log }),
-      signalled.then((sig) => Promise.reject(new Error(`${sig} during start-up`))),
-    ]);
-  } catch (e) {
-    const interrupted = (e as Error).message.endsWith('during start-up');
-    log[interrupted ? 'info' : 'fatal'](
-      { reason: interrupted ? 'Stopped' : 'StartFailed', err: (e as Error).message },
-      interrupted ? 'stopped before start-up finished' : `cannot start: ${(e as Error).message}`,
-    );
-    return interrupted ? 0 : 1;
+  // a signal during start-up is an outcome of the race, not an error to recognise by its text
+  const started = await Promise.race([
+    startController(settings, metricsFlags, { log }).then(
+      (running) => ({ kind: 'started', running }) as const,
+      (e: unknown) => ({ kind: 'failed', message: e instanceof Error ? e.message : String(e) }) as const,
+    ),
+    signalled.then((signal) => ({ kind: 'interrupted', signal }) as const),
+  ]);
+  if (started.kind === 'interrupted') {
+    log.info({ reason: 'Stopped', signal: started.signal }, 'stopped before start-up finished');
+    return 0;
   }
+  if (started.kind === 'failed') {
+    log.fatal({ reason: 'StartFailed', err: started.message }, `cannot start: ${started.message}`);
+    return 1;
+  }
+  const running = started.running;
   const why = await Promise.race([signalled, running.lost.then(() => 'lease lost')]);
   log.info({ reason: 'Stopping', signal: why }, 'stopping: finishing in-flight reconciles');
   await running.stop();

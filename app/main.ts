@@ -1,5 +1,6 @@
 /**
- * The `hpa-ts` binary. Commands load what they need lazily: `--help` and `explain`-free paths never
+ * The `hpa-ts` binary, and the only composition root (ARCHITECTURE.md): every command's flags come
+ * from the flag table (flags/table.ts) and every controller is wired by buildController. Commands load what they need lazily: `--help` and `explain`-free paths never
  * pay for @kubernetes/client-node's import (~0.35 s).
  */
 import { Command } from '@commander-js/extra-typings';
@@ -11,6 +12,7 @@ import { registerExplainCommand } from './explain-command.js';
 import { registerMetricsCommand } from './metrics-command.js';
 import { registerRunCommand } from './run-command.js';
 import { registerSimulateCommand } from './simulate-command.js';
+import { normalizeBoolFlags } from './flags/commander.js';
 
 function packageVersion(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -36,4 +38,4 @@ registerMetricsCommand(program);
 registerSimulateCommand(program);
 registerDemoCommand(program);
 
-await program.parseAsync(process.argv);
+await program.parseAsync(normalizeBoolFlags(process.argv));

@@ -7,8 +7,8 @@ import {
   type PodContainer,
   type PodSnapshot,
   type Scale,
-} from '../../algorithms/index.js';
-import type { LeaseRecord } from '../ports.js';
+} from '../algorithms/index.js';
+import type { LeaseRecord } from './records.js';
 
 /**
  * Raw API JSON → the plain types the controller and algorithms read. Everything arrives as

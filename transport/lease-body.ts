@@ -1,6 +1,6 @@
 import { V1MicroTime } from '@kubernetes/client-node';
-import { parseInstant } from '../../algorithms/index.js';
-import type { LeaseRecord } from '../ports.js';
+import { parseInstant } from '../algorithms/index.js';
+import type { LeaseRecord } from './records.js';
 
 /**
  * Lease times are metav1.MicroTime: six fractional digits on the wire. A plain Date prints

@@ -1,5 +1,5 @@
-import type { HorizontalPodAutoscaler, HorizontalPodAutoscalerStatus, Scale } from '../../algorithms/index.js';
-import type { EventRecord } from '../ports.js';
+import type { HorizontalPodAutoscaler, HorizontalPodAutoscalerStatus, Scale } from '../algorithms/index.js';
+import type { EventRecord } from './records.js';
 
 /**
  * Request bodies the adapter sends, built from our plain types. Free of client-node, so the

@@ -4,30 +4,28 @@
  * <unknown>?" can be answered from a shell. Flags are stable for scripts, and each can also be set
  * through HPA_TS_<FLAG_NAME> (commander's .env()).
  */
-import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { type CommandUnknownOpts } from '@commander-js/extra-typings';
-import type { KubeConfig } from '@kubernetes/client-node';
 import {
   type MetricsApiError,
   type Result,
   type Selector,
+  formatGoDuration,
   formatInstant,
   ok,
   parseSelector,
-} from '../../algorithms/index.js';
+} from '../algorithms/index.js';
 import {
   type ManagedMetricsClient,
   type PodLister,
   type RequestEvent,
   type MetricsClient,
   createMetricsClient,
-  formatGoDuration,
   metricsClientOptionsFromFlags,
-  parseGoDurationSeconds,
-} from '../../metrics-clients/index.js';
-import { envOpt } from './env-option.js';
+} from '../metrics-clients/index.js';
+import { addFlags, readFlags } from './flags/commander.js';
+import type { FlagValues } from './flags/values.js';
+import { findKubeConfig } from './kubeconfig.js';
+import { metricsFlagsFrom } from './settings.js';
 
 export interface MetricsCommandIo {
   readonly stdout: (text: string) => void;
@@ -50,79 +48,21 @@ const defaultIo: MetricsCommandIo = {
 const TYPES = ['resource', 'pods', 'object', 'external'] as const;
 export type MetricsType = (typeof TYPES)[number];
 
-interface Opts {
-  readonly namespace: string;
-  readonly selector?: string;
-  readonly metricSelector?: string;
-  readonly container?: string;
-  readonly describedObject?: string;
-  readonly describedObjectApiVersion?: string;
-  readonly metricsClient: string;
-  readonly prometheusUrl?: string;
-  readonly adapterConfig?: string;
-  readonly staticFile?: string;
-  readonly kubeconfig?: string;
-  readonly showQuery?: boolean;
-  readonly output: string;
-  readonly pods?: string;
-  readonly timeout: string;
-  readonly prometheusTokenFile?: string;
-  readonly prometheusCaFile?: string;
-  readonly prometheusClientCertFile?: string;
-  readonly prometheusClientKeyFile?: string;
-  readonly prometheusInsecureSkipTlsVerify?: boolean;
-  readonly prometheusBasicAuthUser?: string;
-  readonly prometheusBasicAuthPasswordFile?: string;
-  readonly prometheusVerb?: string;
-  readonly adapterParity?: boolean;
-}
-
 export function registerMetricsCommand(program: CommandUnknownOpts, io: MetricsCommandIo = defaultIo): void {
   const metrics = program.command('metrics').description('Ask a metrics API what the HPA controller would ask');
-  metrics
+  const get = metrics
     .command('get')
     .description(
       'Fetch one metric as the HPA would: resource (cpu/memory per pod and container), pods, object or external',
     )
     .argument('<type>', `one of ${TYPES.join(', ')}`)
-    .argument('[metric]', 'metric name (for resource: cpu or memory; all resources when omitted)')
-    .addOption(envOpt('-n, --namespace <namespace>', 'namespace of the HPA').default('default'))
-    .addOption(envOpt('-l, --selector <selector>', 'pod label selector (the scale target selector), e.g. app=web'))
-    .addOption(envOpt('--metric-selector <selector>', 'metric label selector (metric.selector of the HPA)'))
-    .addOption(envOpt('--container <name>', 'resource: only this container (ContainerResource)'))
-    .addOption(envOpt('--described-object <kind/name>', 'object: the described object, e.g. Ingress/main-route'))
-    .addOption(
-      envOpt(
-        '--described-object-api-version <apiVersion>',
-        'object: apiVersion of the described object, e.g. networking.k8s.io/v1',
-      ),
-    )
-    .addOption(
-      envOpt('--metrics-client <kind>', 'apiserver, prometheus or static')
-        .choices(['apiserver', 'prometheus', 'static'])
-        .default('apiserver'),
-    )
-    .addOption(envOpt('--prometheus-url <url>', 'prometheus: base URL, e.g. http://127.0.0.1:9090'))
-    .addOption(envOpt('--adapter-config <file>', 'prometheus: prometheus-adapter config (or Helm values) file'))
-    .addOption(envOpt('--static-file <file>', 'static: metrics file (YAML or JSON)'))
-    .addOption(envOpt('--kubeconfig <file>', 'kubeconfig (default: KUBECONFIG, ~/.kube/config, or in-cluster)'))
-    .addOption(envOpt('--show-query', 'print the PromQL (prometheus) or API path (apiserver) that was sent'))
-    .addOption(envOpt('-o, --output <format>', 'table or json').choices(['table', 'json']).default('table'))
-    .addOption(envOpt('--pods <names>', 'prometheus without a kubeconfig: comma-separated names of the selected pods'))
-    .addOption(envOpt('--timeout <duration>', 'per-request timeout').default('10s'))
-    .addOption(envOpt('--prometheus-token-file <file>', 'prometheus: bearer token file (re-read when it changes)'))
-    .addOption(envOpt('--prometheus-ca-file <file>', 'prometheus: CA bundle'))
-    .addOption(envOpt('--prometheus-client-cert-file <file>', 'prometheus: client certificate'))
-    .addOption(envOpt('--prometheus-client-key-file <file>', 'prometheus: client key'))
-    .addOption(envOpt('--prometheus-insecure-skip-tls-verify', 'prometheus: do not verify the server certificate'))
-    .addOption(envOpt('--prometheus-basic-auth-user <user>', 'prometheus: basic auth user'))
-    .addOption(envOpt('--prometheus-basic-auth-password-file <file>', 'prometheus: basic auth password file'))
-    .addOption(envOpt('--prometheus-verb <verb>', 'prometheus: GET, POST or auto (POST for long queries)'))
-    .addOption(envOpt('--adapter-parity', "prometheus: reproduce the adapter's NaN→0 and now-timestamps"))
-    .action(async (type: string, metric: string | undefined, options: unknown) => {
-      const code = await runMetricsGet(type, metric, options as Opts, io);
-      if (code !== 0) io.setExitCode(code);
-    });
+    .argument('[metric]', 'metric name (for resource: cpu or memory; all resources when omitted)');
+  addFlags(get, 'metrics get');
+  get.action(async (type: string, metric: string | undefined) => {
+    const values = readFlags(get, 'metrics get');
+    const code = values.ok ? await runMetricsGet(type, metric, values.value, io) : usageError(io, values.error.message);
+    if (code !== 0) io.setExitCode(code);
+  });
 }
 
 function usageError(io: MetricsCommandIo, message: string): number {
@@ -138,30 +78,10 @@ function selectorFlag(
   return parsed.ok ? parsed : { ok: false, message: `${flag} ${JSON.stringify(text)}: ${parsed.error.message}` };
 }
 
-async function loadKubeConfig(
-  path: string | undefined,
-  io: MetricsCommandIo,
-  required: boolean,
-): Promise<{ kc?: KubeConfig; error?: string }> {
-  const envPath = io.env.KUBECONFIG;
-  const homePath = join(homedir(), '.kube', 'config');
-  const inCluster = io.env.KUBERNETES_SERVICE_HOST !== undefined;
-  if (path === undefined && !required && envPath === undefined && !existsSync(homePath) && !inCluster) return {};
-  try {
-    const { KubeConfig: Kc } = await import('@kubernetes/client-node');
-    const kc = new Kc();
-    if (path !== undefined) kc.loadFromFile(path);
-    else kc.loadFromDefault();
-    return { kc };
-  } catch (e) {
-    return { error: `kubeconfig: ${e instanceof Error ? e.message : String(e)}` };
-  }
-}
-
 export async function runMetricsGet(
   type: string,
   metric: string | undefined,
-  o: Opts,
+  o: FlagValues,
   io: MetricsCommandIo,
 ): Promise<number> {
   if (!(TYPES as readonly string[]).includes(type))
@@ -172,9 +92,6 @@ export async function runMetricsGet(
   if (!podSelector.ok) return usageError(io, podSelector.message);
   const metricSelector = selectorFlag(o.metricSelector, '--metric-selector');
   if (!metricSelector.ok) return usageError(io, metricSelector.message);
-  const timeout = parseGoDurationSeconds(o.timeout);
-  if (!timeout.ok || timeout.value <= 0)
-    return usageError(io, `--timeout ${JSON.stringify(o.timeout)}: expected a duration such as 10s`);
   let describedObject: { kind: string; name: string; apiVersion?: string } | undefined;
   if (type === 'object') {
     const slash = o.describedObject?.indexOf('/') ?? -1;
@@ -190,35 +107,19 @@ export async function runMetricsGet(
     ?.split(',')
     .map((p) => p.trim())
     .filter((p) => p !== '');
-  const config = metricsClientOptionsFromFlags({
-    metricsClient: o.metricsClient,
-    prometheusUrl: o.prometheusUrl,
-    adapterConfig: o.adapterConfig,
-    staticFile: o.staticFile,
-    prometheusTokenFile: o.prometheusTokenFile,
-    prometheusCaFile: o.prometheusCaFile,
-    prometheusClientCertFile: o.prometheusClientCertFile,
-    prometheusClientKeyFile: o.prometheusClientKeyFile,
-    prometheusInsecureSkipTlsVerify: o.prometheusInsecureSkipTlsVerify,
-    prometheusBasicAuthUser: o.prometheusBasicAuthUser,
-    prometheusBasicAuthPasswordFile: o.prometheusBasicAuthPasswordFile,
-    prometheusVerb: o.prometheusVerb,
-    metricsTimeoutMs: timeout.value * 1000,
-  });
+  const config = metricsClientOptionsFromFlags(metricsFlagsFrom(o));
   if (!config.ok) return usageError(io, `${config.error.field} ${config.error.message}`);
   const wantsKube = o.metricsClient === 'apiserver' || (o.metricsClient === 'prometheus' && pods === undefined);
-  const kube = wantsKube ? await loadKubeConfig(o.kubeconfig, io, o.metricsClient === 'apiserver') : {};
-  if (kube.error !== undefined) return usageError(io, kube.error);
+  const kube = wantsKube
+    ? await findKubeConfig(o.kubeconfig, { required: o.metricsClient === 'apiserver', env: io.env })
+    : ok(undefined);
+  if (!kube.ok) return usageError(io, kube.error.message);
   // --pods names the selected pods outright: the user has done the selecting
   const podLister: PodLister | undefined =
     pods === undefined ? undefined : () => Promise.resolve(pods.map((name) => ({ name, labels: {} })));
   const events: RequestEvent[] = [];
-  const cfg =
-    config.value.kind === 'prometheus' && o.adapterParity === true
-      ? { ...config.value, adapterParity: true }
-      : config.value;
-  const created = await createMetricsClient(cfg, {
-    kubeConfig: kube.kc,
+  const created = await createMetricsClient(config.value, {
+    kubeConfig: kube.value,
     podLister,
     now: io.now,
     onRequest: (e) => events.push(e),
@@ -227,7 +128,7 @@ export async function runMetricsGet(
   const client: ManagedMetricsClient = created.value;
   try {
     const rows = await fetchRows(client, type as MetricsType, {
-      namespace: o.namespace,
+      namespace: o.namespace ?? 'default',
       metric: metric ?? '',
       podSelector: podSelector.value,
       metricSelector: metricSelector.value,
@@ -238,7 +139,7 @@ export async function runMetricsGet(
       .filter((e) => (e.api === 'prometheus' ? e.query !== undefined : e.api !== 'discovery' && e.api !== 'kube'))
       .map((e) => e.query ?? e.path);
     if (!rows.ok) {
-      printError(io, rows.error, o.output);
+      printError(io, rows.error, o.output ?? 'table');
       return 1;
     }
     const shown = o.showQuery === true ? queries : undefined;

@@ -1,0 +1,208 @@
+/**
+ * The composition root's one wiring of the controller (ARCHITECTURE.md): a cluster adapter, a
+ * metrics client, a clock and settings in; the event recorder, the monitor, the HpaController
+ * and, for `run`, leader election and the health/metrics server out. `run`, `explain`, `demo` and
+ * `simulate` differ only in the mode they pass.
+ */
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { type Result, err, ok } from '../algorithms/index.js';
+import { cachedPodLister } from '../controller/caches.js';
+import type { Clock } from '../controller/clock.js';
+import { HpaController } from '../controller/controller.js';
+import { EventRecorder } from '../controller/events/index.js';
+import { createLogger, silentLogger, type Logger } from '../controller/logging.js';
+import { ControllerMetrics } from '../controller/monitor.js';
+import type { ClusterAccess } from '../controller/ports.js';
+import type { ReconcileOutcome } from '../controller/reconciler.js';
+import { ShadowComparator } from '../controller/shadow.js';
+import {
+  createMetricsClient,
+  metricsClientOptionsFromFlags,
+  type MetricsClient,
+  type MetricsFlags,
+} from '../metrics-clients/index.js';
+import type { RunSettings } from './settings.js';
+
+/** run: the process `hpa-ts run` is; demo: the same against the simulator; explain: one dry decision; simulate: virtual time. */
+export type ControllerMode = 'run' | 'explain' | 'simulate' | 'demo';
+
+export const CRD_RESOURCE = {
+  group: 'autoscaling.hpa-ts.io',
+  version: 'v1',
+  plural: 'horizontalpodautoscalers',
+  kind: 'HorizontalPodAutoscaler',
+} as const;
+
+/** A real (or simulated-over-HTTP) cluster through client-node, or an in-process ClusterAccess. */
+export type ClusterSource =
+  | { readonly kubeConfig: KubeConfig }
+  | { readonly access: ClusterAccess & { invalidateDiscovery?(): void; close(): void } };
+
+/** A metrics client built from flags (against the cluster's kubeconfig), or one given ready-made. */
+export type MetricsSource =
+  | { readonly flags: MetricsFlags }
+  | { readonly client: MetricsClient & { invalidate?(): void } };
+
+export interface BuildOptions {
+  readonly cluster: ClusterSource;
+  readonly metrics: MetricsSource;
+  readonly clock: Clock;
+  readonly settings: RunSettings;
+  /** default: from settings in run, silent otherwise */
+  readonly log?: Logger;
+  readonly onOutcome?: (outcome: ReconcileOutcome, info: { readonly lagMs?: number }) => void;
+  /** register process metrics on the default registry (off where several controllers share a process) */
+  readonly defaultMetrics?: boolean;
+}
+
+export interface BuildError {
+  readonly code: 'MetricsConfig' | 'MetricsClient';
+  readonly message: string;
+}
+
+/** What buildController made; nothing runs until the caller starts it. */
+export interface BuiltController {
+  readonly mode: ControllerMode;
+  readonly controller: HpaController;
+  readonly monitor: ControllerMetrics;
+  readonly recorder: EventRecorder;
+  readonly cluster: ClusterAccess & { close(): void };
+  readonly metrics: MetricsClient;
+  readonly metricsKind: string;
+  readonly shadow?: ShadowComparator;
+  readonly identity: string;
+  readonly log: Logger;
+  readonly settings: RunSettings;
+  readonly clock: Clock;
+  /** stops the workers and informers, releases the recorder, the metrics client and the cluster */
+  close(): Promise<void>;
+}
+
+function writeMode(mode: ControllerMode, s: RunSettings): 'write' | 'dry-run' | 'shadow' {
+  if (mode === 'explain') return 'dry-run';
+  if (mode === 'simulate') return 'write';
+  return s.shadow ? 'shadow' : s.dryRun ? 'dry-run' : 'write';
+}
+
+async function clusterFor(
+  mode: ControllerMode,
+  source: ClusterSource,
+  o: BuildOptions,
+  monitor: ControllerMetrics,
+  log: Logger,
+  identity: string,
+): Promise<ClusterAccess & { invalidateDiscovery?(): void; close(): void }> {
+  if ('access' in source) return source.access;
+  const { createClientNodeCluster } = await import('../controller/kube/index.js');
+  return createClientNodeCluster({
+    kubeConfig: source.kubeConfig,
+    clock: o.clock,
+    ...(o.settings.hpaSource === 'crd' ? { hpaResource: CRD_RESOURCE } : {}),
+    userAgent: mode === 'explain' ? 'hpa-ts-explain' : `hpa-ts/${o.settings.emulatedVersion} (${identity})`,
+    onRequest: (verb, resource, code, durationMs) => {
+      monitor.apiRequests.inc({ verb, resource, code: String(code) });
+      monitor.apiRequestDuration.observe({ verb, resource }, durationMs / 1000);
+    },
+    onMalformed: (message) => log.warn({ reason: 'MalformedObject' }, message),
+  });
+}
+
+/** Builds the controller for `mode`; the caller starts it (startController does for run and demo). */
+export async function buildController(
+  mode: ControllerMode,
+  o: BuildOptions,
+): Promise<Result<BuiltController, BuildError>> {
+  const { settings, clock } = o;
+  const log =
+    o.log ?? (mode === 'run' ? createLogger({ level: settings.logLevel, format: settings.logFormat }) : silentLogger());
+  const identity = settings.identity ?? `${hostname()}_${randomUUID()}`;
+  const monitor = new ControllerMetrics({ defaultMetrics: o.defaultMetrics ?? mode === 'run' });
+  const metricsConfig = 'flags' in o.metrics ? metricsClientOptionsFromFlags(o.metrics.flags) : undefined;
+  if (metricsConfig !== undefined && !metricsConfig.ok)
+    return err({ code: 'MetricsConfig', message: `${metricsConfig.error.field}: ${metricsConfig.error.message}` });
+  const cluster = await clusterFor(mode, o.cluster, o, monitor, log, identity);
+  // the pod lister reads the controller's informer cache, which exists only once it is built
+  const holder: { controller?: HpaController } = {};
+  let metrics: MetricsClient & { invalidate?(): void };
+  if ('client' in o.metrics) metrics = o.metrics.client;
+  else {
+    const config = metricsConfig?.ok === true ? metricsConfig.value : undefined;
+    if (config === undefined || !('kubeConfig' in o.cluster)) {
+      cluster.close();
+      return err({ code: 'MetricsConfig', message: 'metrics client: flags need a kubeconfig cluster' });
+    }
+    const built = await createMetricsClient(
+      { ...config, cache: { ...(config.cache ?? {}), resourceTtlMs: settings.resourceMetricsCache ? settings.syncPeriodMs : 0 } },
+      {
+        kubeConfig: o.cluster.kubeConfig,
+        podLister: cachedPodLister(() => holder.controller?.pods),
+        now: () => clock.now(),
+        logger: { debug: (obj, msg) => log.debug(obj, msg), warn: (obj, msg) => log.warn(obj, msg) },
+      },
+    );
+    if (!built.ok) {
+      cluster.close();
+      return err({ code: 'MetricsClient', message: `metrics client: ${built.error.field}: ${built.error.message}` });
+    }
+    metrics = built.value;
+  }
+  const wm = writeMode(mode, settings);
+  const recorder: EventRecorder = new EventRecorder({
+    sink: cluster,
+    clock,
+    component: settings.eventComponent,
+    dryRun: wm !== 'write',
+    onDropped: (why, ev) => {
+      monitor.eventsDropped.set({ reason: why }, recorder.dropped + recorder.failed);
+      log.debug({ hpa: `${ev.namespace}/${ev.involvedObject.name}`, reason: ev.reason, dropped: why }, 'event dropped');
+    },
+  });
+  const shadow = wm === 'shadow' ? new ShadowComparator({ log, monitor }) : undefined;
+  const crd = settings.hpaSource === 'crd';
+  const controller = new HpaController(
+    {
+      cluster,
+      metrics,
+      events: recorder,
+      clock,
+      log,
+      monitor,
+      ...(shadow === undefined ? {} : { shadow }),
+      ...(o.onOutcome === undefined ? {} : { onOutcome: o.onOutcome }),
+    },
+    {
+      syncPeriodMs: settings.syncPeriodMs,
+      workers: mode === 'explain' ? 1 : settings.workers,
+      config: settings.config,
+      profile: settings.profile,
+      mode: wm,
+      ...(settings.namespace === undefined ? {} : { namespace: settings.namespace }),
+      errorBackoffBaseMs: mode === 'explain' ? 0 : settings.errorBackoffBaseMs,
+      ...(crd ? { hpaKind: { kind: CRD_RESOURCE.kind, apiVersion: `${CRD_RESOURCE.group}/${CRD_RESOURCE.version}` } } : {}),
+    },
+  );
+  holder.controller = controller;
+  return ok({
+    mode,
+    controller,
+    monitor,
+    recorder,
+    cluster,
+    metrics,
+    metricsKind: 'client' in o.metrics ? 'in-process' : (metricsConfig?.ok === true ? metricsConfig.value.kind : ''),
+    ...(shadow === undefined ? {} : { shadow }),
+    identity,
+    log,
+    settings,
+    clock,
+    close: async () => {
+      await controller.stopWorkers();
+      controller.stopInformers();
+      recorder.stop();
+      await metrics.close();
+      cluster.close();
+    },
+  });
+}

@@ -1,0 +1,112 @@
+import type { Command } from '@commander-js/extra-typings';
+import { type Decision, type Result, err, ok } from '../algorithms/index.js';
+import type { MetricsFlags } from '../metrics-clients/index.js';
+import { decisionRecord } from '../controller/decision-log.js';
+import { addFlags, readFlags } from './flags/commander.js';
+import { FlagErrorCode, flagError, type FlagError } from './flags/kinds.js';
+import { exitWithError } from './exit.js';
+import { controllerFlags, type RunSettings } from './settings.js';
+
+/** Renders a decision for a human: every input and step, then what would be written. */
+export function renderExplanation(d: Decision): string {
+  const lines: string[] = [];
+  lines.push(`HPA ${d.key} → ${d.reference}`);
+  lines.push(`  replicas: current ${d.currentReplicas ?? '<unknown>'}, min ${d.minReplicas}, max ${d.maxReplicas}`);
+  lines.push('steps:');
+  for (const s of d.explanation) lines.push(`  - ${s}`);
+  lines.push(`decision: ${d.reason}`);
+  if (d.rescale !== null)
+    lines.push(`  would write: scale ${d.reference} spec.replicas ${d.rescale.from} → ${d.rescale.to}`);
+  else lines.push('  would write: no scale change');
+  lines.push(
+    `  status.desiredReplicas ${d.status.desiredReplicas}${d.statusChanged ? ' (status would be updated)' : ' (status unchanged)'}`,
+  );
+  lines.push('conditions:');
+  for (const c of d.status.conditions ?? [])
+    lines.push(`  ${c.type.padEnd(15)} ${c.status.padEnd(6)} ${(c.reason ?? '').padEnd(28)} ${c.message ?? ''}`);
+  if (d.events.length > 0) {
+    lines.push('events:');
+    for (const e of d.events) lines.push(`  ${e.type.padEnd(8)} ${e.reason.padEnd(28)} ${e.message}`);
+  }
+  return lines.join('\n');
+}
+
+/** NAMESPACE/NAME, or NAME in the --namespace (default: default); anything else is an error naming the argument. */
+export function parseHpaArgument(
+  target: string,
+  namespace: string | undefined,
+): Result<{ namespace: string; name: string }, FlagError> {
+  const parts = target.split('/');
+  if (parts.length === 1 && target !== '') return ok({ namespace: namespace ?? 'default', name: target });
+  if (parts.length === 2 && parts[0] !== '' && parts[1] !== '') return ok({ namespace: parts[0], name: parts[1] });
+  return err(
+    flagError(
+      FlagErrorCode.InvalidArgument,
+      '<hpa>',
+      `${JSON.stringify(target)} is not an HPA: expected NAMESPACE/NAME or NAME`,
+      target,
+    ),
+  );
+}
+
+/**
+ * `hpa-ts explain NS/NAME`: one decision, computed as the controller would now, with every input
+ * and step; nothing is written. A fresh process has no recommendation history, so scale-down
+ * stabilization only sees this decision (a running controller may hold higher recent ones).
+ */
+export async function explainHpa(
+  target: string,
+  settings: RunSettings,
+  metricsFlags: MetricsFlags,
+  output: 'text' | 'json',
+): Promise<{ code: number; text: string }> {
+  const parsed = parseHpaArgument(target, settings.namespace);
+  if (!parsed.ok) return { code: 2, text: `error: ${parsed.error.message}` };
+  const { namespace, name } = parsed.value;
+  const { findKubeConfig } = await import('./kubeconfig.js');
+  const { buildController } = await import('./build-controller.js');
+  const { realClock } = await import('../controller/clock.js');
+  const kc = await findKubeConfig(settings.kubeconfig);
+  if (!kc.ok || kc.value === undefined) return { code: 1, text: `error: ${kc.ok ? 'no kubeconfig' : kc.error.message}` };
+  const built = await buildController('explain', {
+    cluster: { kubeConfig: kc.value },
+    metrics: { flags: metricsFlags },
+    clock: realClock,
+    settings: { ...settings, namespace },
+  });
+  if (!built.ok) return { code: 2, text: `error: ${built.error.message}` };
+  const ctl = built.value.controller;
+  try {
+    await ctl.startInformers();
+    const key = `${namespace}/${name}`;
+    if (ctl.hpas.get(key) === undefined) return { code: 1, text: `error: horizontalpodautoscaler ${key} not found` };
+    const outcome = await ctl.reconcileNow(key);
+    const d = outcome.decision;
+    if (d === undefined) return { code: 1, text: `error: horizontalpodautoscaler ${key} not found` };
+    if (output === 'json') return { code: 0, text: JSON.stringify(decisionRecord(d), null, 2) };
+    return {
+      code: 0,
+      text: `${renderExplanation(d)}\n(explained by a fresh process: no recommendation history, so stabilization only sees this decision)`,
+    };
+  } finally {
+    await built.value.close();
+  }
+}
+
+export function registerExplainCommand(program: Command): void {
+  const cmd = program
+    .command('explain')
+    .argument('<hpa>', 'NAMESPACE/NAME of the HPA (or NAME with --namespace)')
+    .description('compute one decision for one HPA now and show every input and step; writes nothing');
+  addFlags(cmd, 'explain');
+  cmd.action(async (hpa: string) => {
+    const flags = controllerFlags(readFlags(cmd, 'explain'));
+    if (!flags.ok) exitWithError(flags.error);
+    const target = parseHpaArgument(hpa, flags.value.settings.namespace);
+    if (!target.ok) exitWithError(target.error);
+    const output = flags.value.values.output === 'json' ? 'json' : 'text';
+    const r = await explainHpa(hpa, flags.value.settings, flags.value.metrics, output);
+    (r.code === 0 ? process.stdout : process.stderr).write(`${r.text}\n`);
+    process.exit(r.code);
+  });
+}

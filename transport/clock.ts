@@ -1,0 +1,58 @@
+/**
+ * The only source of time above algorithms/ (STYLE.md: time is an argument). Real in `run`,
+ * virtual in `simulate` (simulator/clock.ts VirtualClock) and compressed in the demo (ScaledClock);
+ * the controller, the transport and the simulator all read it through this interface.
+ */
+export interface Clock {
+  now(): number;
+  /** Resolves after `ms` of this clock's time, or rejects with an AbortError when `signal` aborts. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /** Calls `fn` after `ms`; returns a cancel function. */
+  setTimer(ms: number, fn: () => void): () => void;
+}
+
+export class AbortError extends Error {
+  constructor(message = 'aborted') {
+    super(message);
+    this.name = 'AbortError';
+  }
+}
+
+/**
+ * Node's setTimeout holds at most 2^31-1 ms (~24.8 days); a longer delay fires after 1 ms with a
+ * TimeoutOverflowWarning, which turns a long wait into a busy loop. Flags are range-checked far
+ * below it (app/flags), and the real clock makes any longer wait work by re-arming in steps.
+ */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** setTimeout for any delay: waits beyond MAX_TIMER_MS are chained; NaN or negative is 0. */
+function longTimeout(ms: number, fn: () => void): () => void {
+  let handle: ReturnType<typeof setTimeout>;
+  const arm = (left: number): void => {
+    const step = Math.min(left, MAX_TIMER_MS);
+    handle = setTimeout(() => (left > step ? arm(left - step) : fn()), step);
+  };
+  arm(ms > 0 ? ms : 0);
+  return () => clearTimeout(handle);
+}
+
+export const realClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) =>
+    new Promise<void>((resolve, reject) => {
+      if (signal?.aborted === true) {
+        reject(new AbortError());
+        return;
+      }
+      const cancel = longTimeout(ms, () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      });
+      const onAbort = (): void => {
+        cancel();
+        reject(new AbortError());
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+    }),
+  setTimer: longTimeout,
+};
