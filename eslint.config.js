@@ -3,7 +3,19 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
-  { ignores: ['dist/', '.bench-dist/', 'coverage/', 'node_modules/', '*.config.*', 'bin/', 'tmp/', 'test/e2e/*.js'] },
+  {
+    ignores: [
+      'dist/',
+      '.bench-dist/',
+      'coverage/',
+      'node_modules/',
+      '*.config.*',
+      '.dependency-cruiser.cjs',
+      'bin/',
+      'tmp/',
+      'test/e2e/*.js',
+    ],
+  },
   js.configs.recommended,
   tseslint.configs.recommended,
   {

@@ -42,8 +42,7 @@ export type ClusterSource =
 
 /** A metrics client built from flags (against the cluster's kubeconfig), or one given ready-made. */
 export type MetricsSource =
-  | { readonly flags: MetricsFlags }
-  | { readonly client: MetricsClient & { invalidate?(): void } };
+  { readonly flags: MetricsFlags } | { readonly client: MetricsClient & { invalidate?(): void } };
 
 export interface BuildOptions {
   readonly cluster: ClusterSource;
@@ -134,7 +133,10 @@ export async function buildController(
       return err({ code: 'MetricsConfig', message: 'metrics client: flags need a kubeconfig cluster' });
     }
     const built = await createMetricsClient(
-      { ...config, cache: { ...(config.cache ?? {}), resourceTtlMs: settings.resourceMetricsCache ? settings.syncPeriodMs : 0 } },
+      {
+        ...config,
+        cache: { ...(config.cache ?? {}), resourceTtlMs: settings.resourceMetricsCache ? settings.syncPeriodMs : 0 },
+      },
       {
         kubeConfig: o.cluster.kubeConfig,
         podLister: cachedPodLister(() => holder.controller?.pods),
@@ -180,7 +182,9 @@ export async function buildController(
       mode: wm,
       ...(settings.namespace === undefined ? {} : { namespace: settings.namespace }),
       errorBackoffBaseMs: mode === 'explain' ? 0 : settings.errorBackoffBaseMs,
-      ...(crd ? { hpaKind: { kind: CRD_RESOURCE.kind, apiVersion: `${CRD_RESOURCE.group}/${CRD_RESOURCE.version}` } } : {}),
+      ...(crd
+        ? { hpaKind: { kind: CRD_RESOURCE.kind, apiVersion: `${CRD_RESOURCE.group}/${CRD_RESOURCE.version}` } }
+        : {}),
     },
   );
   holder.controller = controller;
@@ -191,7 +195,7 @@ export async function buildController(
     recorder,
     cluster,
     metrics,
-    metricsKind: 'client' in o.metrics ? 'in-process' : (metricsConfig?.ok === true ? metricsConfig.value.kind : ''),
+    metricsKind: 'client' in o.metrics ? 'in-process' : metricsConfig?.ok === true ? metricsConfig.value.kind : '',
     ...(shadow === undefined ? {} : { shadow }),
     identity,
     log,

@@ -67,7 +67,8 @@ export async function explainHpa(
   const { buildController } = await import('./build-controller.js');
   const { realClock } = await import('../controller/clock.js');
   const kc = await findKubeConfig(settings.kubeconfig);
-  if (!kc.ok || kc.value === undefined) return { code: 1, text: `error: ${kc.ok ? 'no kubeconfig' : kc.error.message}` };
+  if (!kc.ok || kc.value === undefined)
+    return { code: 1, text: `error: ${kc.ok ? 'no kubeconfig' : kc.error.message}` };
   const built = await buildController('explain', {
     cluster: { kubeConfig: kc.value },
     metrics: { flags: metricsFlags },

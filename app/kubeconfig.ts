@@ -42,7 +42,11 @@ export async function findKubeConfig(
     else kc.loadFromDefault();
   } catch (e) {
     const where = path === undefined ? 'kubeconfig' : `kubeconfig ${path}`;
-    return err({ code: 'KubeConfigUnreadable', ...(path === undefined ? {} : { path }), message: `${where}: ${describeThrown(e)}` });
+    return err({
+      code: 'KubeConfigUnreadable',
+      ...(path === undefined ? {} : { path }),
+      message: `${where}: ${describeThrown(e)}`,
+    });
   }
   if (kc.getCurrentCluster() === null)
     return err({

@@ -48,7 +48,9 @@ export function rawFlags(cmd: CommandUnknownOpts, command: CommandName): Record<
 /** The command's flag values, parsed; an error names the flag, and the variable when it came from one. */
 export function readFlags(cmd: CommandUnknownOpts, command: CommandName): Result<FlagValues, FlagError> {
   // defaults are applied (and parsed) by parseFlags, from the table
-  return parseFlags(command, rawFlags(cmd, command), (key) => (cmd.getOptionValueSource(key) === 'env' ? 'env' : 'cli'));
+  return parseFlags(command, rawFlags(cmd, command), (key) =>
+    cmd.getOptionValueSource(key) === 'env' ? 'env' : 'cli',
+  );
 }
 
 const BOOL_FLAGS = new Set(

@@ -16,21 +16,32 @@ export type FlagKind =
 
 export const text = (): { readonly type: 'string' } => ({ type: 'string' });
 export const bool = (): { readonly type: 'bool' } => ({ type: 'bool' });
-export const oneOf = (...choices: readonly string[]): { readonly type: 'enum'; readonly choices: readonly string[] } => ({
+export const oneOf = (
+  ...choices: readonly string[]
+): { readonly type: 'enum'; readonly choices: readonly string[] } => ({
   type: 'enum',
   choices,
 });
-export const duration = (min: string, max: string): { readonly type: 'duration'; readonly min: string; readonly max: string } => ({
+export const duration = (
+  min: string,
+  max: string,
+): { readonly type: 'duration'; readonly min: string; readonly max: string } => ({
   type: 'duration',
   min,
   max,
 });
-export const int = (min: number, max: number): { readonly type: 'int'; readonly min: number; readonly max: number } => ({
+export const int = (
+  min: number,
+  max: number,
+): { readonly type: 'int'; readonly min: number; readonly max: number } => ({
   type: 'int',
   min,
   max,
 });
-export const num = (min: number, max: number): { readonly type: 'number'; readonly min: number; readonly max: number } => ({
+export const num = (
+  min: number,
+  max: number,
+): { readonly type: 'number'; readonly min: number; readonly max: number } => ({
   type: 'number',
   min,
   max,
@@ -77,7 +88,10 @@ const DECIMAL = /^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;
 /** The strict boolean of every boolean flag and variable: true/false/1/0, any case. */
 export function parseBool(raw: string): Result<boolean, Problem> {
   if (!BOOL.test(raw))
-    return err({ code: FlagErrorCode.InvalidBool, detail: `${JSON.stringify(raw)} is not a boolean (expected true, false, 1 or 0)` });
+    return err({
+      code: FlagErrorCode.InvalidBool,
+      detail: `${JSON.stringify(raw)} is not a boolean (expected true, false, 1 or 0)`,
+    });
   const v = raw.toLowerCase();
   return ok(v === 'true' || v === '1');
 }
@@ -97,7 +111,10 @@ function parseKind(kind: FlagKind, raw: string): Result<FlagValue, Problem> {
     case 'enum':
       return kind.choices.includes(raw)
         ? ok(raw)
-        : err({ code: FlagErrorCode.NotAChoice, detail: `${JSON.stringify(raw)} is not one of ${kind.choices.join(', ')}` });
+        : err({
+            code: FlagErrorCode.NotAChoice,
+            detail: `${JSON.stringify(raw)} is not one of ${kind.choices.join(', ')}`,
+          });
     case 'duration': {
       const r = parseGoDurationMs(raw, kind);
       if (r.ok) return r;
@@ -111,11 +128,17 @@ function parseKind(kind: FlagKind, raw: string): Result<FlagValue, Problem> {
     }
     case 'int':
       if (!INTEGER.test(raw.trim()))
-        return err({ code: FlagErrorCode.InvalidInt, detail: `${JSON.stringify(raw)} is not an integer (expected ${kind.min} … ${kind.max})` });
+        return err({
+          code: FlagErrorCode.InvalidInt,
+          detail: `${JSON.stringify(raw)} is not an integer (expected ${kind.min} … ${kind.max})`,
+        });
       return inRange(raw, Number(raw), kind.min, kind.max);
     case 'number':
       if (!DECIMAL.test(raw.trim()))
-        return err({ code: FlagErrorCode.InvalidNumber, detail: `${JSON.stringify(raw)} is not a number (expected ${kind.min} … ${kind.max})` });
+        return err({
+          code: FlagErrorCode.InvalidNumber,
+          detail: `${JSON.stringify(raw)} is not a number (expected ${kind.min} … ${kind.max})`,
+        });
       return inRange(raw, Number(raw), kind.min, kind.max);
     default:
       return kind satisfies never;
@@ -135,7 +158,12 @@ export function flagError(code: FlagErrorCode, flag: string, detail: string, val
 }
 
 /** One value of one flag, from text (booleans and numbers from YAML are read as their text). */
-export function parseFlagValue(kind: FlagKind, flag: string, raw: FlagValue, env?: string): Result<FlagValue, FlagError> {
+export function parseFlagValue(
+  kind: FlagKind,
+  flag: string,
+  raw: FlagValue,
+  env?: string,
+): Result<FlagValue, FlagError> {
   const r = parseKind(kind, String(raw));
   return r.ok ? r : err(flagError(r.error.code, flag, r.error.detail, String(raw), env));
 }

@@ -27,7 +27,9 @@ export interface FlagSpec {
   /** why the range is what it is (docs/cli.md) */
   readonly why?: string;
   /** a command that reads the flag differently: its own description, default or kind */
-  readonly per?: Partial<Readonly<Record<CommandName, Partial<Pick<FlagSpec, 'description' | 'default' | 'kind' | 'unset'>>>>>;
+  readonly per?: Partial<
+    Readonly<Record<CommandName, Partial<Pick<FlagSpec, 'description' | 'default' | 'kind' | 'unset'>>>>
+  >;
 }
 
 const METRICS = ['run', 'explain', 'metrics get'] as const satisfies readonly CommandName[];
@@ -182,7 +184,8 @@ export const FLAG_TABLE = [
   {
     name: 'shadow',
     kind: bool(),
-    description: 'watch built-in HPAs, compute decisions, write nothing, and compare with what the built-in controller did',
+    description:
+      'watch built-in HPAs, compute decisions, write nothing, and compare with what the built-in controller did',
     default: 'false',
     commands: ['run'],
   },
@@ -298,7 +301,8 @@ export const FLAG_TABLE = [
     per: {
       demo: {
         kind: oneOf('apiserver', 'prometheus'),
-        description: "apiserver (custom.metrics.k8s.io) or prometheus (the simulator's Prometheus API with the seed's adapter rule)",
+        description:
+          "apiserver (custom.metrics.k8s.io) or prometheus (the simulator's Prometheus API with the seed's adapter rule)",
       },
     },
   },
@@ -344,7 +348,13 @@ export const FLAG_TABLE = [
     description: 'basic auth password file for Prometheus',
     commands: METRICS,
   },
-  { name: 'prometheus-ca-file', value: 'file', kind: text(), description: 'CA bundle to verify Prometheus', commands: METRICS },
+  {
+    name: 'prometheus-ca-file',
+    value: 'file',
+    kind: text(),
+    description: 'CA bundle to verify Prometheus',
+    commands: METRICS,
+  },
   {
     name: 'prometheus-client-cert-file',
     value: 'file',
@@ -352,7 +362,13 @@ export const FLAG_TABLE = [
     description: 'client certificate for Prometheus',
     commands: METRICS,
   },
-  { name: 'prometheus-client-key-file', value: 'file', kind: text(), description: 'client key for Prometheus', commands: METRICS },
+  {
+    name: 'prometheus-client-key-file',
+    value: 'file',
+    kind: text(),
+    description: 'client key for Prometheus',
+    commands: METRICS,
+  },
   {
     name: 'prometheus-insecure-skip-tls-verify',
     kind: bool(),

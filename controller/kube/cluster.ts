@@ -19,7 +19,13 @@ import type {
 import { Backoff, type BackoffOptions } from './backoff.js';
 import { eventBody, eventPatch, hpaStatusBody, scaleBody } from '../../transport/bodies.js';
 import { leaseBody } from '../../transport/lease-body.js';
-import { hpaFromApi, leaseFromApi, podSnapshotFromApi, scaleFromApi, type MalformedReporter } from '../../transport/convert.js';
+import {
+  hpaFromApi,
+  leaseFromApi,
+  podSnapshotFromApi,
+  scaleFromApi,
+  type MalformedReporter,
+} from '../../transport/convert.js';
 import { DiscoveryRestMapper, groupVersionPath } from './discovery.js';
 import { isNotFound } from './errors.js';
 import { startInformer, type ListPage, type ListWatchSource } from './informer.js';

@@ -9,7 +9,13 @@ export {
   type ClientNodeClusterOptions,
   type HpaResource,
 } from './cluster.js';
-export { podSnapshotFromApi, hpaFromApi, scaleFromApi, leaseFromApi, type MalformedReporter } from '../../transport/convert.js';
+export {
+  podSnapshotFromApi,
+  hpaFromApi,
+  scaleFromApi,
+  leaseFromApi,
+  type MalformedReporter,
+} from '../../transport/convert.js';
 export { DiscoveryRestMapper, parseGroupVersion, type DiscoveryGet } from './discovery.js';
 export {
   AdapterErrorReason,

@@ -5,12 +5,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import {
-  loadScenario,
-  runScenario,
-  type ScenarioResult,
-  type TimedDecision,
-} from '../../../app/scenario-run.js';
+import { loadScenario, runScenario, type ScenarioResult, type TimedDecision } from '../../../app/scenario-run.js';
 import { replicaSequence } from '../../../simulator/demo.js';
 
 const DIR = fileURLToPath(new URL('../../../examples/', import.meta.url));

@@ -41,7 +41,12 @@ describe('Go durations (time.ParseDuration)', () => {
     expect(parseGoDurationMs('24h', range)).toEqual({ ok: true, value: 86_400_000 });
     expect(parseGoDurationMs('1000h', range)).toEqual({
       ok: false,
-      error: { code: 'DurationOutOfRange', text: '1000h', range, message: '1000h is out of range: must be between 1s and 24h' },
+      error: {
+        code: 'DurationOutOfRange',
+        text: '1000h',
+        range,
+        message: '1000h is out of range: must be between 1s and 24h',
+      },
     });
     expect(parseGoDurationMs('999ms', range)).toMatchObject({ ok: false, error: { code: 'DurationOutOfRange' } });
     expect(parseGoDurationMs('-1s', range)).toMatchObject({ ok: false, error: { code: 'DurationOutOfRange' } });
