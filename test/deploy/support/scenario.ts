@@ -1,5 +1,5 @@
 /**
- * The real controller (controller/run.ts startController, configured from an overlay's own
+ * The real controller (app/start.ts startController, configured from an overlay's own
  * Deployment args) against the simulator's API server, with a small scenario that makes it
  * exercise every call it can make, and every request recorded:
  *
