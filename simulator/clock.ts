@@ -4,7 +4,7 @@
  * instance, so they agree on "now" whether time is real, virtual (VirtualClock) or compressed
  * (ScaledClock).
  */
-import { AbortError, type Clock } from '../transport/clock.js';
+import { AbortError, sleepWith, type Clock } from '../transport/clock.js';
 
 export interface ScaledClockOptions {
   /** Simulated milliseconds per real millisecond: 4 = time runs 4× faster than real. */
@@ -81,21 +81,7 @@ export class VirtualClock implements Clock {
   }
 
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      if (signal?.aborted === true) {
-        reject(new AbortError());
-        return;
-      }
-      const cancel = this.setTimer(ms, () => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      });
-      const onAbort = (): void => {
-        cancel();
-        reject(new AbortError());
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
+    return sleepWith((d, fn) => this.setTimer(d, fn), ms, signal);
   }
 
   /** The instant of the next pending timer, if any. */

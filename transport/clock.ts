@@ -36,23 +36,27 @@ function longTimeout(ms: number, fn: () => void): () => void {
   return () => clearTimeout(handle);
 }
 
+/** `Clock.sleep` for any clock, from its `setTimer`: resolves after `ms`, rejects with AbortError on abort. */
+export function sleepWith(setTimer: Clock['setTimer'], ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    if (signal?.aborted === true) {
+      reject(new AbortError());
+      return;
+    }
+    const cancel = setTimer(ms, () => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    });
+    const onAbort = (): void => {
+      cancel();
+      reject(new AbortError());
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
 export const realClock: Clock = {
   now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise<void>((resolve, reject) => {
-      if (signal?.aborted === true) {
-        reject(new AbortError());
-        return;
-      }
-      const cancel = longTimeout(ms, () => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      });
-      const onAbort = (): void => {
-        cancel();
-        reject(new AbortError());
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-    }),
+  sleep: (ms, signal) => sleepWith(longTimeout, ms, signal),
   setTimer: longTimeout,
 };

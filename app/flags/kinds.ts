@@ -14,38 +14,12 @@ export type FlagKind =
   | { readonly type: 'int'; readonly min: number; readonly max: number }
   | { readonly type: 'number'; readonly min: number; readonly max: number };
 
-export const text = (): { readonly type: 'string' } => ({ type: 'string' });
-export const bool = (): { readonly type: 'bool' } => ({ type: 'bool' });
-export const oneOf = (
-  ...choices: readonly string[]
-): { readonly type: 'enum'; readonly choices: readonly string[] } => ({
-  type: 'enum',
-  choices,
-});
-export const duration = (
-  min: string,
-  max: string,
-): { readonly type: 'duration'; readonly min: string; readonly max: string } => ({
-  type: 'duration',
-  min,
-  max,
-});
-export const int = (
-  min: number,
-  max: number,
-): { readonly type: 'int'; readonly min: number; readonly max: number } => ({
-  type: 'int',
-  min,
-  max,
-});
-export const num = (
-  min: number,
-  max: number,
-): { readonly type: 'number'; readonly min: number; readonly max: number } => ({
-  type: 'number',
-  min,
-  max,
-});
+export const text = () => ({ type: 'string' }) as const;
+export const bool = () => ({ type: 'bool' }) as const;
+export const oneOf = (...choices: readonly string[]) => ({ type: 'enum', choices }) as const;
+export const duration = (min: string, max: string) => ({ type: 'duration', min, max }) as const;
+export const int = (min: number, max: number) => ({ type: 'int', min, max }) as const;
+export const num = (min: number, max: number) => ({ type: 'number', min, max }) as const;
 
 /** The parsed value of a kind: durations in milliseconds. */
 export type FlagValue = string | boolean | number;

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderCliDocs } from './docs.js';
 
-export const CLI_DOCS_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'cli.md');
+const CLI_DOCS_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'cli.md');
 
 mkdirSync(dirname(CLI_DOCS_PATH), { recursive: true });
 writeFileSync(CLI_DOCS_PATH, renderCliDocs());

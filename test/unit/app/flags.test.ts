@@ -45,7 +45,9 @@ describe('the flag table', () => {
 });
 
 describe('hpa-ts metrics get booleans', () => {
-  afterEach(() => delete process.env.HPA_TS_PROMETHEUS_INSECURE_SKIP_TLS_VERIFY);
+  afterEach(() => {
+    delete process.env.HPA_TS_PROMETHEUS_INSECURE_SKIP_TLS_VERIFY;
+  });
 
   async function values(args: string[]): Promise<ReturnType<typeof readFlags>> {
     const program = new Command('hpa-ts').exitOverride();
@@ -77,7 +79,9 @@ describe('hpa-ts metrics get booleans', () => {
 });
 
 describe('timers longer than Node can hold', () => {
-  afterEach(() => jest.useRealTimers());
+  afterEach(() => {
+    jest.useRealTimers();
+  });
 
   it('wait their whole length on the real clock instead of firing at once', () => {
     jest.useFakeTimers();
