@@ -34,8 +34,11 @@ export function explainMetric(ev: MetricEvaluation, tolerances: Tolerances): str
   return parts.join('; ');
 }
 
-export function explainNormalization(n: NormalizationDetail, cur: number, min: number, max: number): string {
-  const parts = [`proposal ${n.prenormalized} from ${cur} current`];
+export function explainNormalization(
+  n: NormalizationDetail,
+  bounds: { readonly currentReplicas: number; readonly minReplicas: number; readonly maxReplicas: number },
+): string {
+  const parts = [`proposal ${n.prenormalized} from ${bounds.currentReplicas} current`];
   if (n.path === 'legacy') {
     parts.push(`scale-down stabilization over ${n.scaleDownWindowSeconds}s gives ${n.stabilized}`);
   } else {
@@ -46,7 +49,7 @@ export function explainNormalization(n: NormalizationDetail, cur: number, min: n
   if (n.stabilizationReason !== null) parts.push(`(${n.stabilizationReason})`);
   parts.push(
     n.limited.reason === 'DesiredWithinRange'
-      ? `within limits [${min}, ${max}]${n.path === 'behavior' ? ' and the scaling policies' : ''}`
+      ? `within limits [${bounds.minReplicas}, ${bounds.maxReplicas}]${n.path === 'behavior' ? ' and the scaling policies' : ''}`
       : `limited to ${n.limited.replicas} (${n.limited.reason}: ${n.limited.message})`,
   );
   return parts.join('; ');
@@ -92,8 +95,9 @@ function explainMetrics(d: Decision): string[] {
         : 'a metric failed and the others point down: refusing to scale down on missing data',
     );
   }
-  if (d.normalization !== null && d.currentReplicas !== null)
-    lines.push(explainNormalization(d.normalization, d.currentReplicas, d.minReplicas, d.maxReplicas));
+  const { normalization, currentReplicas, minReplicas, maxReplicas } = d;
+  if (normalization !== null && currentReplicas !== null)
+    lines.push(explainNormalization(normalization, { currentReplicas, minReplicas, maxReplicas }));
   return lines;
 }
 

@@ -13,6 +13,7 @@ export * from './requests.js';
 export * from './tolerance.js';
 export * from './usage.js';
 export * from './replica-calc.js';
+export * from './replica-calc-values.js';
 export * from './metric-status.js';
 export * from './metrics-eval.js';
 export * from './history.js';
