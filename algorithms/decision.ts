@@ -1,10 +1,10 @@
 import type {
   HorizontalPodAutoscaler,
-  HorizontalPodAutoscalerCondition,
+  HorizontalPodAutoscalerBehavior,
   HorizontalPodAutoscalerStatus,
-  MetricStatus,
   Scale,
 } from './api-types.js';
+import type { ConditionUpdate } from './conditions.js';
 import type { HpaHistory } from './history.js';
 import type { Selector } from './labels.js';
 import type { MetricFetch } from './metric-samples.js';
@@ -12,13 +12,15 @@ import type { MetricEvaluation } from './metrics-eval.js';
 import type { NormalizationDetail } from './normalize.js';
 import type { PodSnapshot } from './pods.js';
 import type { ControllerConfig, Profile } from './profile.js';
+import type { ReconcileError, ScaleReadStage } from './reconcile-errors.js';
 import type { Result } from './result.js';
 import type { SelectorCheck, SelectorRegistryEntry } from './selector-check.js';
 import type { Instant } from './time.js';
+import type { Tolerances } from './tolerance.js';
 
 /** Why the scale subresource could not be read; the stage decides upstream's error text (§3.2). */
 export interface ScaleReadError {
-  readonly stage: 'apiVersion' | 'mapping' | 'get';
+  readonly stage: ScaleReadStage;
   /** the underlying error, as shown in the FailedGetScale event and condition */
   readonly message: string;
 }
@@ -39,8 +41,6 @@ export interface DecideInput {
   readonly config: ControllerConfig;
   readonly profile: Profile;
   readonly now: Instant;
-  /** when the reconcile began (before its I/O): upstream stamps the initial recommendation then; default `now` */
-  readonly startedAt?: Instant;
 }
 
 export interface DecisionEvent {
@@ -60,58 +60,77 @@ export interface MonitorRecord {
     readonly action: ActionLabel;
     readonly error: ErrorLabel;
   }[];
+  /**
+   * The `desired_replicas` gauge, set at §3.1 step 9; null when the reconcile stops before it
+   * (scale not read, no replica count from the metrics, failed or still planned scale write).
+   */
+  readonly desiredReplicas: number | null;
 }
 
-export interface ReconcileError {
-  readonly message: string;
-  readonly spec: boolean;
-}
-
+/** Which path the reconcile took (§3.1 step 6), or where it stopped (steps 2 and 7.2). */
 export type Branch = 'scaleUnavailable' | 'disabled' | 'aboveMax' | 'belowMin' | 'metricsFailed' | 'metrics';
 
-/** State captured before the scale write, so a failed write can be turned into its decision. */
-export interface PendingRescale {
-  readonly conditions: readonly HorizontalPodAutoscalerCondition[];
-  readonly metricStatuses: readonly MetricStatus[] | null;
-  readonly events: readonly DecisionEvent[];
-  readonly history: HpaHistory;
-  readonly reference: string;
-  readonly monitorMetrics: MonitorRecord['metricComputations'];
-  readonly explanation: readonly (() => string)[];
+/**
+ * What became of the scale write (§3.8), as settleRescale is told: done, failed, or not attempted
+ * (dry-run, shadow, explain: reported as if it had succeeded, but nothing changed in the cluster).
+ */
+export type ScaleWrite =
+  { readonly kind: 'written' } | { readonly kind: 'failed'; readonly message: string } | { readonly kind: 'skipped' };
+
+/** The change of scale.spec.replicas this reconcile decided on (§3.1 step 8, §3.8). */
+export interface Rescale {
+  readonly from: number;
+  readonly to: number;
+  /** the reason in the rescale event (§4.2), e.g. `cpu resource utilization (percentage of request) above target` */
+  readonly reason: string;
+  /** the ScaledToZero condition a successful write leaves (R3.10.3): set, removed, or untouched (null) */
+  readonly scaledToZero: ConditionUpdate | 'remove' | null;
+  /** `planned` until settleRescale records the write's outcome */
+  readonly write: 'planned' | ScaleWrite['kind'];
 }
 
-/** One whole decision for one HPA (ARCHITECTURE.md: the path of one decision). */
+/**
+ * One whole decision for one HPA (ARCHITECTURE.md: the path of one decision). decide() returns it
+ * up to the scale write; when `rescale.write` is `planned`, settleRescale turns it into the final
+ * decision once the write's outcome is known, and historyAfter gives the history to keep.
+ */
 export interface Decision {
   readonly key: string;
   readonly namespace: string;
   readonly name: string;
+  /** `<kind>/<namespace>/<name>` of the scale target, as upstream's messages name it */
   readonly reference: string;
   readonly branch: Branch;
   /** scale.spec.replicas; null when the scale could not be read */
   readonly currentReplicas: number | null;
   readonly minReplicas: number;
   readonly maxReplicas: number;
-  /** status.desiredReplicas as it will be written */
-  readonly desiredReplicas: number;
-  /** the scale write to perform; status and events below assume it succeeds */
-  readonly rescale: { readonly from: number; readonly to: number; readonly reason: string } | null;
-  /** the proposal of the metrics before normalization, with the metric that won */
-  readonly metricDesiredReplicas: number | null;
-  readonly rescaleMetric: string | null;
+  /** spec.behavior as applied: API defaults and the scale-down window filled (R3.5.1); null without one */
+  readonly behavior: HorizontalPodAutoscalerBehavior | null;
+  /** the no-scale band the metrics were judged against (§1.1); null when no metric was evaluated */
+  readonly tolerances: Tolerances | null;
+  /** one per spec.metrics entry, in order (§2); empty off the metrics path or when the selector failed */
   readonly metrics: readonly MetricEvaluation[];
+  /** the metrics' replica count before normalization (§2, −1 with no metrics at all); null when unused */
+  readonly metricDesiredReplicas: number | null;
   readonly normalization: NormalizationDetail | null;
+  readonly rescale: Rescale | null;
+  /** the HPA's status as read (§3.1 step 1) */
+  readonly originalStatus: HorizontalPodAutoscalerStatus;
+  /** the status as the reconcile leaves it (§3.9); before a planned write, as far as it is known */
   readonly status: HorizontalPodAutoscalerStatus;
-  /** whether status differs semantically from what was read (R3.9.3) */
+  /** whether status differs semantically from originalStatus, so it must be written (R3.9.3) */
   readonly statusChanged: boolean;
   readonly events: readonly DecisionEvent[];
+  /** the history with this reconcile's recommendation (§3.7); scale events come from historyAfter */
   readonly history: HpaHistory;
   /** the parsed scale selector, for the selector registry */
   readonly selector: Selector | null;
+  /** the error the reconcile returns */
   readonly error: ReconcileError | null;
   readonly monitor: MonitorRecord;
-  /** the computation step by step, for explain and dry-run */
+  /** the computation step by step, for explain and dry-run (derived from the fields above) */
   readonly explanation: readonly string[];
-  /** one sentence saying why */
+  /** one sentence saying why (derived from the fields above) */
   readonly reason: string;
-  readonly pending: PendingRescale | null;
 }

@@ -1,4 +1,3 @@
-import type { MetricSpec } from './api-types.js';
 import type { Decision } from './decision.js';
 import type { MetricEvaluation } from './metrics-eval.js';
 import type { NormalizationDetail } from './normalize.js';
@@ -13,13 +12,9 @@ export function toleranceBand(t: Tolerances): string {
   return t.comparison === 'absolute' ? `|1 − ratio| ≤ ${fmt(t.down)}` : `[${fmt(1 - t.down)}, ${fmt(1 + t.up)}]`;
 }
 
-function metricLabel(spec: MetricSpec, ev: MetricEvaluation): string {
-  return ev.ok ? ev.description : `${spec.type} metric`;
-}
-
 /** One line per metric: value against target, ratio against the tolerance band, pods, proposal. */
-export function explainMetric(spec: MetricSpec, ev: MetricEvaluation, tolerances: Tolerances): string {
-  if (!ev.ok) return `${metricLabel(spec, ev)}: failed (${ev.condition.reason}): ${ev.eventMessage}`;
+export function explainMetric(ev: MetricEvaluation, tolerances: Tolerances): string {
+  if (!ev.ok) return `${ev.type} metric: failed (${ev.condition.reason}): ${ev.eventMessage}`;
   const d = ev.detail;
   const parts = [`${ev.description}: current ${ev.current} vs target ${ev.target}`, `ratio ${fmt(d.ratio)}`];
   parts.push(
@@ -39,8 +34,11 @@ export function explainMetric(spec: MetricSpec, ev: MetricEvaluation, tolerances
   return parts.join('; ');
 }
 
-export function explainNormalization(n: NormalizationDetail, cur: number, min: number, max: number): string {
-  const parts = [`proposal ${n.prenormalized} from ${cur} current`];
+export function explainNormalization(
+  n: NormalizationDetail,
+  bounds: { readonly currentReplicas: number; readonly minReplicas: number; readonly maxReplicas: number },
+): string {
+  const parts = [`proposal ${n.prenormalized} from ${bounds.currentReplicas} current`];
   if (n.path === 'legacy') {
     parts.push(`scale-down stabilization over ${n.scaleDownWindowSeconds}s gives ${n.stabilized}`);
   } else {
@@ -51,14 +49,68 @@ export function explainNormalization(n: NormalizationDetail, cur: number, min: n
   if (n.stabilizationReason !== null) parts.push(`(${n.stabilizationReason})`);
   parts.push(
     n.limited.reason === 'DesiredWithinRange'
-      ? `within limits [${min}, ${max}]${n.path === 'behavior' ? ' and the scaling policies' : ''}`
+      ? `within limits [${bounds.minReplicas}, ${bounds.maxReplicas}]${n.path === 'behavior' ? ' and the scaling policies' : ''}`
       : `limited to ${n.limited.replicas} (${n.limited.reason}: ${n.limited.message})`,
   );
   return parts.join('; ');
 }
 
+/**
+ * The computation step by step, for `explain` and dry-run, derived from the decision's fields in
+ * the order of §3.1: the scale or the branch, then each metric, the normalization and the write.
+ */
+export function explainDecision(d: Decision): string[] {
+  const cur = d.currentReplicas;
+  switch (d.branch) {
+    case 'scaleUnavailable':
+      return [`could not read the scale of ${d.reference}: ${d.error?.cause ?? ''}`];
+    case 'disabled':
+      return [`the target ${d.reference} has 0 replicas: autoscaling is disabled until it is scaled up`];
+    case 'aboveMax':
+      return [
+        `${cur} current replicas is above maxReplicas ${d.maxReplicas}: scale to ${d.maxReplicas} without reading metrics`,
+        ...explainWrite(d),
+      ];
+    case 'belowMin':
+      return [
+        `${cur} current replicas is below minReplicas ${d.minReplicas}: scale to ${d.minReplicas} without reading metrics`,
+        ...explainWrite(d),
+      ];
+    case 'metricsFailed':
+    case 'metrics':
+      return [...explainMetrics(d), ...explainWrite(d)];
+  }
+}
+
+function explainMetrics(d: Decision): string[] {
+  const code = d.error?.code;
+  if (code === 'SelectorRequired' || code === 'InvalidSelector' || code === 'AmbiguousSelector')
+    return [`scale selector rejected: ${d.error?.cause ?? ''}`];
+  const tolerances = d.tolerances;
+  const lines = tolerances === null ? [] : d.metrics.map((ev) => explainMetric(ev, tolerances));
+  if (code === 'FailedComputeMetricsReplicas') {
+    lines.push(
+      d.metrics.every((ev) => !ev.ok)
+        ? 'no metric could be computed'
+        : 'a metric failed and the others point down: refusing to scale down on missing data',
+    );
+  }
+  const { normalization, currentReplicas, minReplicas, maxReplicas } = d;
+  if (normalization !== null && currentReplicas !== null)
+    lines.push(explainNormalization(normalization, { currentReplicas, minReplicas, maxReplicas }));
+  return lines;
+}
+
+function explainWrite(d: Decision): string[] {
+  return d.rescale?.write === 'failed' ? [`the scale write failed: ${d.error?.cause ?? ''}`] : [];
+}
+
 /** One sentence for logs and `explain`. */
 export function describeDecision(d: Decision): string {
+  if (d.branch === 'scaleUnavailable') return `cannot read the scale of ${d.reference}: ${d.error?.cause ?? ''}`;
+  if (d.branch === 'metricsFailed') return `no scaling: ${d.error?.cause ?? ''}`;
+  if (d.rescale?.write === 'failed')
+    return `wanted ${d.rescale.to} replicas but could not update the scale: ${d.error?.cause ?? ''}`;
   if (d.rescale !== null) {
     const limit =
       d.normalization !== null && d.normalization.limited.reason !== 'DesiredWithinRange'

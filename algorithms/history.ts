@@ -1,4 +1,5 @@
 import type { HorizontalPodAutoscalerBehavior, HPAScalingRules } from './api-types.js';
+import type { Decision } from './decision.js';
 import type { Instant } from './time.js';
 
 /** One unstabilized desired count from a metrics-path reconcile (§3.7). */
@@ -40,19 +41,25 @@ export function longestPolicyPeriod(rules: HPAScalingRules | null | undefined): 
   return longest;
 }
 
+/** One change of scale.spec.replicas: ours (R3.6.2) or, in shadow mode, the built-in controller's. */
+export interface ReplicaChange {
+  readonly prevReplicas: number;
+  readonly newReplicas: number;
+  readonly now: Instant;
+}
+
 /**
- * Records a successful rescale (upstream storeScaleEvent, R3.6): only with a behavior; events
+ * Records a successful rescale (upstream storeScaleEvent, §3.6): only with a behavior; events
  * older than the direction's longest policy period are marked outdated and the last outdated one
  * is recycled, so the list stays bounded.
  */
 export function storeScaleEvent(
   history: HpaHistory,
   behavior: HorizontalPodAutoscalerBehavior | null | undefined,
-  prevReplicas: number,
-  newReplicas: number,
-  now: Instant,
+  change: ReplicaChange,
 ): HpaHistory {
   if (behavior === null || behavior === undefined) return history;
+  const { prevReplicas, newReplicas, now } = change;
   const up = newReplicas > prevReplicas;
   const rules = up ? behavior.scaleUp : behavior.scaleDown;
   const cutoff = now - longestPolicyPeriod(rules) * 1000;
@@ -67,6 +74,41 @@ export function storeScaleEvent(
   if (lastOutdated >= 0) events[lastOutdated] = event;
   else events.push(event);
   return up ? { ...history, scaleUpEvents: events } : { ...history, scaleDownEvents: events };
+}
+
+/**
+ * The history to keep after a decision, in every write mode (§3.6, §3.7): the decision's
+ * recommendation always; a scale event for our rescale only once it was written (a failed write,
+ * dry-run and shadow change nothing in the cluster); and in shadow mode the built-in controller's
+ * rescale, so the behavior policies count the changes that really happened to the workload.
+ * Scale events are stamped `now`, the decision's time.
+ */
+export function historyAfter(
+  decision: Pick<Decision, 'history' | 'behavior' | 'rescale'>,
+  opts: {
+    readonly now: Instant;
+    /** shadow mode: the built-in controller's rescale seen in this sync */
+    readonly builtinRescale?: { readonly from: number; readonly to: number } | undefined;
+  },
+): HpaHistory {
+  let history = decision.history;
+  const { rescale, behavior } = decision;
+  if (rescale !== null && rescale.write === 'written') {
+    history = storeScaleEvent(history, behavior, {
+      prevReplicas: rescale.from,
+      newReplicas: rescale.to,
+      now: opts.now,
+    });
+  }
+  const builtin = opts.builtinRescale;
+  if (builtin !== undefined && builtin.from !== builtin.to) {
+    history = storeScaleEvent(history, behavior, {
+      prevReplicas: builtin.from,
+      newReplicas: builtin.to,
+      now: opts.now,
+    });
+  }
+  return history;
 }
 
 /** Stores `{desired, now}` over the last old entry, or appends (both stabilizers share this). */

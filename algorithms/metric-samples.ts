@@ -75,6 +75,11 @@ export interface MetricsApiError {
 
 export type MetricsResult<T> = Result<readonly T[], MetricsApiError>;
 
+/** A failed metrics request as upstream's replica calculator words it: `<prefix>: <err>`. */
+export function metricsApiErrorText(prefix: string, e: MetricsApiError): string {
+  return `${prefix}: ${e.message}`;
+}
+
 /**
  * What to fetch for one spec.metrics entry, decided by `planMetricQueries` before any I/O.
  * The `none` kind means no request is needed (spec error; the decision reports it).

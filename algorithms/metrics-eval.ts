@@ -16,9 +16,11 @@ import { Quantity } from './quantity.js';
 import {
   getExternalMetricReplicas,
   getExternalPerPodMetricReplicas,
-  getMetricReplicas,
   getObjectMetricReplicas,
   getObjectPerPodMetricReplicas,
+} from './replica-calc-values.js';
+import {
+  getMetricReplicas,
   getRawResourceReplicas,
   getResourceReplicas,
   type CalcContext,

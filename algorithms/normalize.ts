@@ -1,5 +1,5 @@
 import type { HorizontalPodAutoscalerBehavior, HorizontalPodAutoscalerCondition } from './api-types.js';
-import { ConditionMessage, setCondition } from './conditions.js';
+import { ConditionMessage, setCondition, type ConditionUpdate } from './conditions.js';
 import type { HpaHistory } from './history.js';
 import { convertDesiredReplicasWithBehaviorRate, convertDesiredReplicasWithRules, type Limited } from './policies.js';
 import type { ControllerConfig } from './profile.js';
@@ -45,147 +45,121 @@ export function effectiveBehavior(
   return { scaleUp, scaleDown: { ...scaleDown, stabilizationWindowSeconds: downWindow } };
 }
 
+/** What both normalizations start from (§3.1 step 7.6). */
+export interface NormalizeInput {
+  /** the conditions so far; normalization sets AbleToScale and ScalingLimited */
+  readonly conditions: readonly HorizontalPodAutoscalerCondition[];
+  /** its recommendations are read, and this reconcile's is recorded (§3.7) */
+  readonly history: HpaHistory;
+  readonly currentReplicas: number;
+  /** the metrics' proposal, before normalization */
+  readonly desiredReplicas: number;
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
+  readonly now: Instant;
+}
+
+/** AbleToScale after stabilization (R3.4.2, R3.5.3): the stabilizer's reason if it changed the count. */
+function stabilizationCondition(
+  changed: { readonly reason: string; readonly message: string } | null,
+): ConditionUpdate {
+  return changed === null
+    ? { type: 'AbleToScale', status: 'True', reason: 'ReadyForNewScale', message: ConditionMessage.ReadyForNewScale }
+    : { type: 'AbleToScale', status: 'True', reason: changed.reason, message: changed.message };
+}
+
+/** ScalingLimited after the clamp (R3.4.4, R3.5.7): True when the clamp moved the stabilized count. */
+function limitCondition(limited: Limited, stabilized: number): ConditionUpdate {
+  return {
+    type: 'ScalingLimited',
+    status: limited.replicas === stabilized ? 'False' : 'True',
+    reason: limited.reason,
+    message: limited.message,
+  };
+}
+
 /** Without behavior: legacy stabilization then min/max and the legacy scale-up cap (normalizeDesiredReplicas, §3.4). */
 export function normalizeLegacy(
-  conditions: readonly HorizontalPodAutoscalerCondition[],
-  history: HpaHistory,
-  currentReplicas: number,
-  prenormalized: number,
-  minReplicas: number,
-  maxReplicas: number,
-  config: ControllerConfig,
-  now: Instant,
+  input: NormalizeInput,
+  config: Pick<ControllerConfig, 'downscaleStabilizationWindowSeconds' | 'scaleUpLimitFactor' | 'scaleUpLimitMinimum'>,
 ): Normalized {
-  const stab = stabilizeRecommendation(
-    history.recommendations ?? [],
-    prenormalized,
-    config.downscaleStabilizationWindowSeconds,
+  const { history, currentReplicas, desiredReplicas: prenormalized, now } = input;
+  const stab = stabilizeRecommendation({
+    recommendations: history.recommendations ?? [],
+    desiredReplicas: prenormalized,
+    windowSeconds: config.downscaleStabilizationWindowSeconds,
     now,
-  );
-  let conds =
-    stab.replicas !== prenormalized
-      ? setCondition(
-          conditions,
-          {
-            type: 'AbleToScale',
-            status: 'True',
-            reason: 'ScaleDownStabilized',
-            message: SCALE_DOWN_STABILIZED_MESSAGE,
-          },
-          now,
-        )
-      : setCondition(
-          conditions,
-          {
-            type: 'AbleToScale',
-            status: 'True',
-            reason: 'ReadyForNewScale',
-            message: ConditionMessage.ReadyForNewScale,
-          },
-          now,
-        );
-  const limited = convertDesiredReplicasWithRules(
+  });
+  const stabilized = stab.replicas !== prenormalized;
+  const limited = convertDesiredReplicasWithRules({
     currentReplicas,
-    stab.replicas,
-    minReplicas,
-    maxReplicas,
-    config.scaleUpLimitFactor,
-    config.scaleUpLimitMinimum,
-  );
-  conds = setCondition(
-    conds,
-    {
-      type: 'ScalingLimited',
-      status: limited.replicas === stab.replicas ? 'False' : 'True',
-      reason: limited.reason,
-      message: limited.message,
-    },
+    desiredReplicas: stab.replicas,
+    minReplicas: input.minReplicas,
+    maxReplicas: input.maxReplicas,
+    scaleUpLimitFactor: config.scaleUpLimitFactor,
+    scaleUpLimitMinimum: config.scaleUpLimitMinimum,
+  });
+  let conditions = setCondition(
+    input.conditions,
+    stabilizationCondition(
+      stabilized ? { reason: 'ScaleDownStabilized', message: SCALE_DOWN_STABILIZED_MESSAGE } : null,
+    ),
     now,
   );
+  conditions = setCondition(conditions, limitCondition(limited, stab.replicas), now);
   return {
     desiredReplicas: limited.replicas,
-    conditions: conds,
+    conditions,
     history: { ...history, recommendations: stab.recommendations },
     detail: {
       path: 'legacy',
       prenormalized,
       stabilized: stab.replicas,
-      stabilizationReason: stab.replicas !== prenormalized ? 'ScaleDownStabilized' : null,
+      stabilizationReason: stabilized ? 'ScaleDownStabilized' : null,
       limited,
       scaleDownWindowSeconds: config.downscaleStabilizationWindowSeconds,
     },
   };
 }
 
-/** With behavior: two-sided stabilization then the policies' rate limits (normalizeDesiredReplicasWithBehaviors, §3.5). */
-export function normalizeWithBehavior(
-  conditions: readonly HorizontalPodAutoscalerCondition[],
-  history: HpaHistory,
-  behavior: HorizontalPodAutoscalerBehavior,
-  currentReplicas: number,
-  prenormalized: number,
-  minReplicas: number,
-  maxReplicas: number,
-  config: ControllerConfig,
-  now: Instant,
-): Normalized {
-  const b = effectiveBehavior(behavior, config);
-  const upWindow = b.scaleUp?.stabilizationWindowSeconds ?? 0;
-  const downWindow = b.scaleDown?.stabilizationWindowSeconds ?? 0;
-  const stab = stabilizeRecommendationWithBehaviors(
-    history.recommendations ?? [],
+/**
+ * With behavior: two-sided stabilization then the policies' rate limits
+ * (normalizeDesiredReplicasWithBehaviors, §3.5). `behavior` is the one effectiveBehavior returns.
+ */
+export function normalizeWithBehavior(input: NormalizeInput, behavior: HorizontalPodAutoscalerBehavior): Normalized {
+  const { history, currentReplicas, desiredReplicas: prenormalized, now } = input;
+  const upWindow = behavior.scaleUp?.stabilizationWindowSeconds ?? 0;
+  const downWindow = behavior.scaleDown?.stabilizationWindowSeconds ?? 0;
+  const stab = stabilizeRecommendationWithBehaviors({
+    recommendations: history.recommendations ?? [],
     currentReplicas,
-    prenormalized,
-    upWindow,
-    downWindow,
+    desiredReplicas: prenormalized,
+    scaleUpWindowSeconds: upWindow,
+    scaleDownWindowSeconds: downWindow,
     now,
-  );
-  let conds =
-    stab.replicas !== prenormalized
-      ? setCondition(
-          conditions,
-          { type: 'AbleToScale', status: 'True', reason: stab.reason, message: stab.message },
-          now,
-        )
-      : setCondition(
-          conditions,
-          {
-            type: 'AbleToScale',
-            status: 'True',
-            reason: 'ReadyForNewScale',
-            message: ConditionMessage.ReadyForNewScale,
-          },
-          now,
-        );
-  const limited = convertDesiredReplicasWithBehaviorRate(
+  });
+  const stabilized = stab.replicas !== prenormalized;
+  const limited = convertDesiredReplicasWithBehaviorRate({
     currentReplicas,
-    stab.replicas,
-    minReplicas,
-    maxReplicas,
-    b,
-    history.scaleUpEvents,
-    history.scaleDownEvents,
+    desiredReplicas: stab.replicas,
+    minReplicas: input.minReplicas,
+    maxReplicas: input.maxReplicas,
+    behavior,
+    scaleUpEvents: history.scaleUpEvents,
+    scaleDownEvents: history.scaleDownEvents,
     now,
-  );
-  conds = setCondition(
-    conds,
-    {
-      type: 'ScalingLimited',
-      status: limited.replicas === stab.replicas ? 'False' : 'True',
-      reason: limited.reason,
-      message: limited.message,
-    },
-    now,
-  );
+  });
+  let conditions = setCondition(input.conditions, stabilizationCondition(stabilized ? stab : null), now);
+  conditions = setCondition(conditions, limitCondition(limited, stab.replicas), now);
   return {
     desiredReplicas: limited.replicas,
-    conditions: conds,
+    conditions,
     history: { ...history, recommendations: stab.recommendations },
     detail: {
       path: 'behavior',
       prenormalized,
       stabilized: stab.replicas,
-      stabilizationReason: stab.replicas !== prenormalized ? stab.reason : null,
+      stabilizationReason: stabilized ? stab.reason : null,
       limited,
       scaleUpWindowSeconds: upWindow,
       scaleDownWindowSeconds: downWindow,

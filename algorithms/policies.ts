@@ -35,38 +35,45 @@ export function legacyScaleUpLimit(currentReplicas: number, factor: number, mini
   return toInt32(Math.max(factor * currentReplicas, minimum));
 }
 
+/** The counts a clamp works on: the current one, the stabilized proposal and the HPA's bounds. */
+export interface ReplicaRange {
+  readonly currentReplicas: number;
+  /** the stabilized recommendation to clamp */
+  readonly desiredReplicas: number;
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
+}
+
 /** Clamp without behavior: min/max and the legacy scale-up cap (convertDesiredReplicasWithRules, R3.4.3). */
 export function convertDesiredReplicasWithRules(
-  currentReplicas: number,
-  desired: number,
-  minReplicas: number,
-  maxReplicas: number,
-  factor: number,
-  minimum: number,
+  args: ReplicaRange & { readonly scaleUpLimitFactor: number; readonly scaleUpLimitMinimum: number },
 ): Limited {
-  const scaleUpLimit = legacyScaleUpLimit(currentReplicas, factor, minimum);
+  const { currentReplicas, desiredReplicas, minReplicas, maxReplicas } = args;
+  const scaleUpLimit = legacyScaleUpLimit(currentReplicas, args.scaleUpLimitFactor, args.scaleUpLimitMinimum);
   const capped = maxReplicas > scaleUpLimit;
   const maxAllowed = capped ? scaleUpLimit : maxReplicas;
-  if (desired < minReplicas) return limited(minReplicas, 'TooFewReplicas');
-  if (desired > maxAllowed) return limited(maxAllowed, capped ? 'ScaleUpLimit' : 'TooManyReplicas');
-  return limited(desired, 'DesiredWithinRange');
+  if (desiredReplicas < minReplicas) return limited(minReplicas, 'TooFewReplicas');
+  if (desiredReplicas > maxAllowed) return limited(maxAllowed, capped ? 'ScaleUpLimit' : 'TooManyReplicas');
+  return limited(desiredReplicas, 'DesiredWithinRange');
+}
+
+/** The recent rescales the behavior policies measure from (§3.6), as of `now`. */
+export interface RecentScaleEvents {
+  readonly currentReplicas: number;
+  readonly scaleUpEvents: readonly ScaleEvent[];
+  readonly scaleDownEvents: readonly ScaleEvent[];
+  readonly now: Instant;
 }
 
 /**
  * The replica count at the start of a policy's period: the current count with the changes made
  * since undone (events strictly newer than `now − periodSeconds` count).
  */
-function periodStartReplicas(
-  currentReplicas: number,
-  periodSeconds: number,
-  upEvents: readonly ScaleEvent[],
-  downEvents: readonly ScaleEvent[],
-  now: Instant,
-): number {
+function periodStartReplicas(periodSeconds: number, recent: RecentScaleEvents): number {
   return (
-    currentReplicas -
-    replicasChangePerPeriod(periodSeconds, upEvents, now) +
-    replicasChangePerPeriod(periodSeconds, downEvents, now)
+    recent.currentReplicas -
+    replicasChangePerPeriod(periodSeconds, recent.scaleUpEvents, recent.now) +
+    replicasChangePerPeriod(periodSeconds, recent.scaleDownEvents, recent.now)
   );
 }
 
@@ -75,18 +82,12 @@ function periodStartReplicas(
  * each policy measures from the replica count at the start of its period. Percent uses
  * float64 exactly as upstream, artefacts included (ceil(100 × 1.1) = 111).
  */
-export function scaleUpLimit(
-  currentReplicas: number,
-  upEvents: readonly ScaleEvent[],
-  downEvents: readonly ScaleEvent[],
-  rules: HPAScalingRules,
-  now: Instant,
-): number {
-  if (rules.selectPolicy === 'Disabled') return currentReplicas;
+export function scaleUpLimit(rules: HPAScalingRules, recent: RecentScaleEvents): number {
+  if (rules.selectPolicy === 'Disabled') return recent.currentReplicas;
   const useMin = rules.selectPolicy === 'Min';
   let result = useMin ? MAX_INT32 : MIN_INT32;
   for (const policy of rules.policies ?? []) {
-    const start = periodStartReplicas(currentReplicas, policy.periodSeconds, upEvents, downEvents, now);
+    const start = periodStartReplicas(policy.periodSeconds, recent);
     const proposed =
       policy.type === 'Pods' ? start + policy.value : toInt32(Math.ceil(start * (1 + policy.value / 100)));
     result = useMin ? Math.min(result, proposed) : Math.max(result, proposed);
@@ -95,18 +96,12 @@ export function scaleUpLimit(
 }
 
 /** The least the scale-down policies allow now (calculateScaleDownLimitWithBehaviors, R3.5.6). */
-export function scaleDownLimit(
-  currentReplicas: number,
-  upEvents: readonly ScaleEvent[],
-  downEvents: readonly ScaleEvent[],
-  rules: HPAScalingRules,
-  now: Instant,
-): number {
-  if (rules.selectPolicy === 'Disabled') return currentReplicas;
+export function scaleDownLimit(rules: HPAScalingRules, recent: RecentScaleEvents): number {
+  if (rules.selectPolicy === 'Disabled') return recent.currentReplicas;
   const useMin = rules.selectPolicy === 'Min';
   let result = useMin ? MIN_INT32 : MAX_INT32;
   for (const policy of rules.policies ?? []) {
-    const start = periodStartReplicas(currentReplicas, policy.periodSeconds, upEvents, downEvents, now);
+    const start = periodStartReplicas(policy.periodSeconds, recent);
     const proposed = policy.type === 'Pods' ? start - policy.value : toInt32(start * (1 - policy.value / 100));
     // Min picks the policy that removes the fewest pods, i.e. the highest floor.
     result = useMin ? Math.max(result, proposed) : Math.min(result, proposed);
@@ -119,27 +114,21 @@ export function scaleDownLimit(
  * minReplicas and down never applies maxReplicas (convertDesiredReplicasWithBehaviorRate, R3.5.4).
  */
 export function convertDesiredReplicasWithBehaviorRate(
-  currentReplicas: number,
-  desired: number,
-  minReplicas: number,
-  maxReplicas: number,
-  behavior: HorizontalPodAutoscalerBehavior,
-  upEvents: readonly ScaleEvent[],
-  downEvents: readonly ScaleEvent[],
-  now: Instant,
+  args: ReplicaRange & RecentScaleEvents & { readonly behavior: HorizontalPodAutoscalerBehavior },
 ): Limited {
-  if (desired > currentReplicas) {
-    let limit = scaleUpLimit(currentReplicas, upEvents, downEvents, behavior.scaleUp ?? {}, now);
+  const { currentReplicas, desiredReplicas, minReplicas, maxReplicas, behavior } = args;
+  if (desiredReplicas > currentReplicas) {
+    let limit = scaleUpLimit(behavior.scaleUp ?? {}, args);
     if (limit < currentReplicas) limit = currentReplicas;
     const capped = maxReplicas > limit;
     const maxAllowed = capped ? limit : maxReplicas;
-    if (desired > maxAllowed) return limited(maxAllowed, capped ? 'ScaleUpLimit' : 'TooManyReplicas');
-  } else if (desired < currentReplicas) {
-    let limit = scaleDownLimit(currentReplicas, upEvents, downEvents, behavior.scaleDown ?? {}, now);
+    if (desiredReplicas > maxAllowed) return limited(maxAllowed, capped ? 'ScaleUpLimit' : 'TooManyReplicas');
+  } else if (desiredReplicas < currentReplicas) {
+    let limit = scaleDownLimit(behavior.scaleDown ?? {}, args);
     if (limit > currentReplicas) limit = currentReplicas;
     const capped = minReplicas < limit;
     const minAllowed = capped ? limit : minReplicas;
-    if (desired < minAllowed) return limited(minAllowed, capped ? 'ScaleDownLimit' : 'TooFewReplicas');
+    if (desiredReplicas < minAllowed) return limited(minAllowed, capped ? 'ScaleDownLimit' : 'TooFewReplicas');
   }
-  return limited(desired, 'DesiredWithinRange');
+  return limited(desiredReplicas, 'DesiredWithinRange');
 }

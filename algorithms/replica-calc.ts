@@ -1,15 +1,15 @@
-import type { CrossVersionObjectReference } from './api-types.js';
-import type {
-  ExternalMetricValue,
-  MetricsApiError,
-  MetricsResult,
-  ObjectMetricValue,
-  PodMetricValue,
-  PodResourceUsage,
-} from './metric-samples.js';
-import { MAX_INT64, ceilToInt32, floatToInt64, toFloat, wrapInt64 } from './numeric.js';
+/**
+ * Replica counts from per-pod samples (§1.4–§1.7): Resource and ContainerResource metrics,
+ * Pods metrics. The single-value calculations (Object, External) are in replica-calc-values.ts.
+ */
 import {
-  countReadyPods,
+  metricsApiErrorText,
+  type MetricsResult,
+  type PodMetricValue,
+  type PodResourceUsage,
+} from './metric-samples.js';
+import { ceilToInt32, wrapInt64 } from './numeric.js';
+import {
   groupPods,
   removeSamples,
   type GroupPodsSettings,
@@ -21,7 +21,7 @@ import type { Profile } from './profile.js';
 import { calculateRequests } from './requests.js';
 import { err, ok, type Result } from './result.js';
 import { podMetricSamples, resourceSamples } from './samples.js';
-import { GO_ZERO_TIME, type Instant } from './time.js';
+import type { Instant } from './time.js';
 import { isWithinTolerance, type Tolerances } from './tolerance.js';
 import { resourceUtilizationRatio, metricUsageRatio } from './usage.js';
 
@@ -61,10 +61,6 @@ export interface CalcResult {
 
 export type CalcOutcome = Result<CalcResult, string>;
 
-function apiError(prefix: string, e: MetricsApiError): string {
-  return `${prefix}: ${e.message}`;
-}
-
 function names(set: ReadonlySet<string>): readonly string[] {
   return [...set].sort();
 }
@@ -76,7 +72,7 @@ function fetchResourceSamples(
   container: string,
   profile: Profile,
 ): Result<{ samples: PodSamples; timestamp: Instant }, string> {
-  if (!fetch.ok) return err(apiError('unable to fetch metrics from resource metrics API', fetch.error));
+  if (!fetch.ok) return err(metricsApiErrorText('unable to fetch metrics from resource metrics API', fetch.error));
   if (fetch.value.length === 0) return err('no metrics returned from resource metrics API');
   const samples = resourceSamples(fetch.value, resource, container, profile.missingContainerIsMissingPod);
   if (!samples.ok) return samples;
@@ -168,7 +164,7 @@ export function getResourceReplicas(
   const second = resourceUtilizationRatio(samples, requests.value, targetUtilization, ctx.profile.saturate);
   if (!second.ok) return second;
   const newRatio = second.value.ratio;
-  return rebalanced(ctx, currentReplicas, ratio, newRatio, samples.size, (replicas) =>
+  return rebalanced(ctx, { currentReplicas, ratio, newRatio, sampleCount: samples.size }, (replicas) =>
     result(replicas, { rebalancedRatio: newRatio }),
   );
 }
@@ -176,12 +172,17 @@ export function getResourceReplicas(
 /** The shared tail of R1.4.4 / R1.5.2: never let the rebalanced ratio reverse the direction. */
 function rebalanced(
   ctx: CalcContext,
-  currentReplicas: number,
-  ratio: number,
-  newRatio: number,
-  sampleCount: number,
+  r: {
+    readonly currentReplicas: number;
+    /** the usage ratio over the pods with samples */
+    readonly ratio: number;
+    /** the ratio once missing and unready pods are filled in */
+    readonly newRatio: number;
+    readonly sampleCount: number;
+  },
   result: (replicas: number) => CalcOutcome,
 ): CalcOutcome {
+  const { currentReplicas, ratio, newRatio } = r;
   if (
     isWithinTolerance(newRatio, ctx.tolerances) ||
     (ratio < 1.0 && newRatio > 1.0) ||
@@ -189,7 +190,7 @@ function rebalanced(
   ) {
     return result(currentReplicas);
   }
-  const newReplicas = ceilToInt32(newRatio * sampleCount, ctx.profile.saturate);
+  const newReplicas = ceilToInt32(newRatio * r.sampleCount, ctx.profile.saturate);
   if ((newRatio < 1.0 && newReplicas > currentReplicas) || (newRatio > 1.0 && newReplicas < currentReplicas)) {
     return result(currentReplicas);
   }
@@ -233,7 +234,7 @@ function calcPlainMetricReplicas(
     for (const pod of groups.unreadyPods) samples.set(pod, { value: 0n, timestamp: 0, windowMs: 0 });
   }
   const newRatio = metricUsageRatio(samples, targetMilli, ctx.profile.saturate).ratio;
-  return rebalanced(ctx, currentReplicas, ratio, newRatio, samples.size, (replicas) =>
+  return rebalanced(ctx, { currentReplicas, ratio, newRatio, sampleCount: samples.size }, (replicas) =>
     result(replicas, { rebalancedRatio: newRatio }),
   );
 }
@@ -269,187 +270,11 @@ export function getMetricReplicas(
 ): CalcOutcome {
   if (!fetch.ok) {
     return err(
-      `unable to get metric ${metricName}: ${apiError('unable to fetch metrics from custom metrics API', fetch.error)}`,
+      `unable to get metric ${metricName}: ${metricsApiErrorText('unable to fetch metrics from custom metrics API', fetch.error)}`,
     );
   }
   if (fetch.value.length === 0)
     return err(`unable to get metric ${metricName}: no metrics returned from custom metrics API`);
   const samples = podMetricSamples(fetch.value);
   return calcPlainMetricReplicas(ctx, samples, currentReplicas, targetMilli, '', fetch.value[0].timestamp);
-}
-
-/** The single object value, or the error text upstream's custom metrics client gives. */
-function objectValue(fetch: MetricsResult<ObjectMetricValue>): Result<ObjectMetricValue, string> {
-  if (!fetch.ok) return err(apiError('unable to fetch metrics from custom metrics API', fetch.error));
-  if (fetch.value.length !== 1) {
-    return err(
-      `unable to fetch metrics from custom metrics API: the custom metrics API server returned ${fetch.value.length} results when we asked for exactly one`,
-    );
-  }
-  return ok(fetch.value[0]);
-}
-
-function objectFetchError(
-  ctx: CalcContext,
-  metricName: string,
-  obj: CrossVersionObjectReference,
-  namespace: string,
-  inner: string,
-): string {
-  return ctx.profile.objectFetchErrorWording === 'newest'
-    ? `unable to get metric ${metricName} on ${obj.kind} ${namespace}/${obj.name}: ${inner}`
-    : `unable to get metric ${metricName}: ${obj.kind} on ${namespace} ${obj.name}/${inner}`;
-}
-
-/** Object/External Value targets: ratio × ready pods, or ceil(ratio) at zero replicas (getUsageRatioReplicaCount). */
-function usageRatioReplicaCount(
-  ctx: CalcContext,
-  currentReplicas: number,
-  ratio: number,
-): Result<{ replicas: number; readyPodCount?: number }, string> {
-  if (currentReplicas !== 0) {
-    if (isWithinTolerance(ratio, ctx.tolerances)) return ok({ replicas: currentReplicas });
-    if (ctx.pods.length === 0) {
-      return err('unable to calculate ready pods: no pods returned by selector while calculating replica count');
-    }
-    const ready = countReadyPods(ctx.pods);
-    return ok({ replicas: ceilToInt32(ratio * ready, ctx.profile.saturate), readyPodCount: ready });
-  }
-  return ok({ replicas: ceilToInt32(ratio, ctx.profile.saturate) });
-}
-
-/** Object metric, Value target (upstream GetObjectMetricReplicas, §1.8). */
-export function getObjectMetricReplicas(
-  ctx: CalcContext,
-  currentReplicas: number,
-  targetMilli: bigint,
-  metricName: string,
-  obj: CrossVersionObjectReference,
-  namespace: string,
-  fetch: MetricsResult<ObjectMetricValue>,
-): CalcOutcome {
-  const value = objectValue(fetch);
-  if (!value.ok) return err(objectFetchError(ctx, metricName, obj, namespace, value.error));
-  const usage = value.value.value.milliValue();
-  const ratio = toFloat(usage) / toFloat(targetMilli);
-  const count = usageRatioReplicaCount(ctx, currentReplicas, ratio);
-  if (!count.ok) return count;
-  const within = currentReplicas !== 0 && isWithinTolerance(ratio, ctx.tolerances);
-  return ok({
-    replicas: count.value.replicas,
-    rawValue: usage,
-    timestamp: GO_ZERO_TIME,
-    detail: { ratio, withinTolerance: within, readyPodCount: count.value.readyPodCount },
-  });
-}
-
-/** ceil(usage / statusReplicas) as upstream reports a per-pod value (getPerPodUsage, R1.9.2). */
-export function perPodUsage(usage: bigint, statusReplicas: number): bigint {
-  if (toFloat(usage) >= 9223372036854775808) return MAX_INT64;
-  if (statusReplicas === 0) return 0n;
-  return floatToInt64(Math.ceil(toFloat(usage) / statusReplicas));
-}
-
-/** Per-pod targets on a single value: Object/External AverageValue (R1.9.1, R1.11.1). */
-function perPodReplicas(
-  ctx: CalcContext,
-  statusReplicas: number,
-  usage: bigint,
-  targetMilli: bigint,
-): { replicas: number; ratio: number; within: boolean } {
-  const ratio = toFloat(usage) / (toFloat(targetMilli) * statusReplicas);
-  const within = isWithinTolerance(ratio, ctx.tolerances);
-  const replicas = within ? statusReplicas : ceilToInt32(toFloat(usage) / toFloat(targetMilli), ctx.profile.saturate);
-  return { replicas, ratio, within };
-}
-
-/** Object metric, AverageValue target (upstream GetObjectPerPodMetricReplicas, §1.9). */
-export function getObjectPerPodMetricReplicas(
-  ctx: CalcContext,
-  statusReplicas: number,
-  targetMilli: bigint,
-  metricName: string,
-  obj: CrossVersionObjectReference,
-  namespace: string,
-  fetch: MetricsResult<ObjectMetricValue>,
-): CalcOutcome {
-  const value = objectValue(fetch);
-  if (!value.ok) return err(objectFetchError(ctx, metricName, obj, namespace, value.error));
-  const usage = value.value.value.milliValue();
-  const { replicas, ratio, within } = perPodReplicas(ctx, statusReplicas, usage, targetMilli);
-  return ok({
-    replicas,
-    rawValue: perPodUsage(usage, statusReplicas),
-    timestamp: value.value.timestamp,
-    detail: { ratio, withinTolerance: within },
-  });
-}
-
-function externalValues(
-  fetch: MetricsResult<ExternalMetricValue>,
-  where: string,
-): Result<readonly ExternalMetricValue[], string> {
-  if (!fetch.ok)
-    return err(
-      `unable to get external metric ${where}: ${apiError('unable to fetch metrics from external metrics API', fetch.error)}`,
-    );
-  if (fetch.value.length === 0)
-    return err(`unable to get external metric ${where}: no metrics returned from external metrics API`);
-  return ok(fetch.value);
-}
-
-/** External metric, Value target (upstream GetExternalMetricReplicas, §1.10). */
-export function getExternalMetricReplicas(
-  ctx: CalcContext,
-  currentReplicas: number,
-  targetMilli: bigint,
-  where: string,
-  fetch: MetricsResult<ExternalMetricValue>,
-): CalcOutcome {
-  const values = externalValues(fetch, where);
-  if (!values.ok) return values;
-  let total = 0n;
-  for (const v of values.value) {
-    total += v.value.milliValue();
-    if (ctx.profile.saturate && total > MAX_INT64) total = MAX_INT64;
-  }
-  total = wrapInt64(total);
-  const ratio = toFloat(total) / toFloat(targetMilli);
-  const count = usageRatioReplicaCount(ctx, currentReplicas, ratio);
-  if (!count.ok) return count;
-  const within = currentReplicas !== 0 && isWithinTolerance(ratio, ctx.tolerances);
-  return ok({
-    replicas: count.value.replicas,
-    rawValue: total,
-    timestamp: GO_ZERO_TIME,
-    detail: { ratio, withinTolerance: within, readyPodCount: count.value.readyPodCount },
-  });
-}
-
-/** External metric, AverageValue target (upstream GetExternalPerPodMetricReplicas, §1.11). */
-export function getExternalPerPodMetricReplicas(
-  ctx: CalcContext,
-  statusReplicas: number,
-  targetMilli: bigint,
-  where: string,
-  fetch: MetricsResult<ExternalMetricValue>,
-): CalcOutcome {
-  const values = externalValues(fetch, where);
-  if (!values.ok) return values;
-  let total = 0n;
-  for (const v of values.value) {
-    total = wrapInt64(total + v.value.milliValue());
-    // A negative running sum means overflow (or negative values): upstream pins it at MaxInt64.
-    if (total < 0n) {
-      total = MAX_INT64;
-      break;
-    }
-  }
-  const { replicas, ratio, within } = perPodReplicas(ctx, statusReplicas, total, targetMilli);
-  return ok({
-    replicas,
-    rawValue: perPodUsage(total, statusReplicas),
-    timestamp: values.value[0].timestamp,
-    detail: { ratio, withinTolerance: within },
-  });
 }

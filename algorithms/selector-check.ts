@@ -3,6 +3,7 @@ import { ConditionMessage } from './conditions.js';
 import { parseSelector, type Selector } from './labels.js';
 import type { PodSnapshot } from './pods.js';
 import type { Profile } from './profile.js';
+import type { SelectorErrorCode } from './reconcile-errors.js';
 
 /**
  * The controller's record of which selector each known HPA uses, per namespace (upstream
@@ -22,13 +23,13 @@ export type SelectorCheck =
       /** parsed selector when parsing succeeded (ambiguity), so the registry can still learn it */
       readonly selector: Selector | null;
       readonly error: string;
-      readonly event: { readonly reason: string; readonly message: string };
+      readonly event: { readonly reason: SelectorErrorCode; readonly message: string };
       readonly condition: ConditionUpdate;
     };
 
 function invalid(
   selector: Selector | null,
-  reason: string,
+  reason: 'InvalidSelector' | 'AmbiguousSelector',
   eventMessage: string,
   conditionMessage: string,
   error: string,

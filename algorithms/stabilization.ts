@@ -11,20 +11,22 @@ export interface Stabilized {
  * Without behavior: the highest recommendation of the downscale window (upstream
  * stabilizeRecommendation, R3.4.1). A recommendation at exactly the cutoff still counts.
  */
-export function stabilizeRecommendation(
-  recs: readonly Recommendation[],
-  desired: number,
-  windowSeconds: number,
-  now: Instant,
-): Stabilized {
-  const cutoff = now - windowSeconds * 1000;
-  let max = desired;
+export function stabilizeRecommendation(args: {
+  readonly recommendations: readonly Recommendation[];
+  /** the metrics' proposal, recorded as this reconcile's recommendation */
+  readonly desiredReplicas: number;
+  readonly windowSeconds: number;
+  readonly now: Instant;
+}): Stabilized {
+  const { recommendations: recs, desiredReplicas, now } = args;
+  const cutoff = now - args.windowSeconds * 1000;
+  let max = desiredReplicas;
   let oldIndex = -1;
   recs.forEach((rec, i) => {
     if (rec.time < cutoff) oldIndex = i;
     else if (rec.replicas > max) max = rec.replicas;
   });
-  return { replicas: max, recommendations: recordRecommendation(recs, oldIndex, desired, now) };
+  return { replicas: max, recommendations: recordRecommendation(recs, oldIndex, desiredReplicas, now) };
 }
 
 export interface BehaviorStabilized extends Stabilized {
@@ -45,16 +47,18 @@ export const SCALE_DOWN_STABILIZED_MESSAGE =
  * window and the highest of the scale-down window (upstream stabilizeRecommendationWithBehaviors,
  * R3.5.2). Here a recommendation exactly at a cutoff counts for neither window and is not old.
  */
-export function stabilizeRecommendationWithBehaviors(
-  recs: readonly Recommendation[],
-  currentReplicas: number,
-  desired: number,
-  upWindowSeconds: number,
-  downWindowSeconds: number,
-  now: Instant,
-): BehaviorStabilized {
-  const upCutoff = now - upWindowSeconds * 1000;
-  const downCutoff = now - downWindowSeconds * 1000;
+export function stabilizeRecommendationWithBehaviors(args: {
+  readonly recommendations: readonly Recommendation[];
+  readonly currentReplicas: number;
+  /** the metrics' proposal, recorded as this reconcile's recommendation */
+  readonly desiredReplicas: number;
+  readonly scaleUpWindowSeconds: number;
+  readonly scaleDownWindowSeconds: number;
+  readonly now: Instant;
+}): BehaviorStabilized {
+  const { recommendations: recs, currentReplicas, desiredReplicas: desired, now } = args;
+  const upCutoff = now - args.scaleUpWindowSeconds * 1000;
+  const downCutoff = now - args.scaleDownWindowSeconds * 1000;
   let upRec = desired;
   let downRec = desired;
   let oldIndex = -1;

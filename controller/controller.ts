@@ -278,7 +278,7 @@ export class HpaController {
       );
     } else {
       log.debug(
-        { hpa: d.key, namespace, current: d.currentReplicas, desired: d.desiredReplicas, reason: 'NoChange' },
+        { hpa: d.key, namespace, current: d.currentReplicas, desired: d.status.desiredReplicas, reason: 'NoChange' },
         d.reason,
       );
     }

@@ -52,16 +52,21 @@ export interface DecisionRecord {
   readonly steps: readonly string[];
 }
 
+/** The scale change made (or, in dry-run, that would be made): none when the write failed. */
+function actionOf(d: Decision): DecisionRecord['action'] {
+  if (d.rescale === null || d.rescale.write === 'failed') return 'none';
+  return d.rescale.to > d.rescale.from ? 'scale_up' : 'scale_down';
+}
+
 export function decisionRecord(d: Decision): DecisionRecord {
-  const action = d.rescale === null ? 'none' : d.rescale.to > d.rescale.from ? 'scale_up' : 'scale_down';
   return {
     hpa: d.key,
     namespace: d.namespace,
     name: d.name,
     reference: d.reference,
     current: d.currentReplicas,
-    desired: d.rescale?.to ?? d.desiredReplicas,
-    action,
+    desired: d.status.desiredReplicas,
+    action: actionOf(d),
     metrics: d.metrics.map((m) =>
       m.ok
         ? {

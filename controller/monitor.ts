@@ -153,15 +153,11 @@ export class ControllerMetrics {
       this.metricComputations.inc(labels);
       this.metricComputationDuration.observe(labels, (metricDurationsMs.get(i) ?? 0) / 1000);
     });
-    // Upstream sets the gauge only at the final status step: not on the early error returns.
-    const early =
-      decision.branch === 'scaleUnavailable' ||
-      decision.branch === 'metricsFailed' ||
-      decision.error?.message.startsWith('failed to rescale ') === true;
-    if (!early) {
+    // Upstream sets the gauge only at the final status step, not on the early error returns.
+    if (decision.monitor.desiredReplicas !== null) {
       this.desiredReplicas.set(
         { namespace: decision.namespace, hpa_name: decision.name },
-        decision.status.desiredReplicas,
+        decision.monitor.desiredReplicas,
       );
     }
     if (decision.currentReplicas !== null) {

@@ -1,9 +1,9 @@
 import {
   decide,
-  effectiveBehavior,
+  failedUpdateStatus,
+  historyAfter,
   planReconcile,
-  storeScaleEvent,
-  rescaleFailed,
+  settleRescale,
   type ControllerConfig,
   type DecideInput,
   type Decision,
@@ -13,8 +13,10 @@ import {
   type MetricQuery,
   type PodSnapshot,
   type Profile,
+  type ReconcileError,
   type Scale,
   type ScaleReadError,
+  type ScaleWrite,
 } from '../algorithms/index.js';
 import type { MetricsClient } from '../metrics-clients/port.js';
 import type { Clock } from './clock.js';
@@ -61,7 +63,7 @@ export interface ReconcileOutcome {
   /** resourceVersion the status write produced (for the stale-cache guard, V15) */
   readonly writtenResourceVersion?: string;
   /** the error upstream's reconcile would return (status write failures included) */
-  readonly error?: { readonly message: string; readonly spec: boolean };
+  readonly error?: ReconcileError;
   readonly durationMs: number;
   /** fetch time of each spec.metrics entry, by index */
   readonly metricDurationsMs: ReadonlyMap<number, number>;
@@ -132,7 +134,6 @@ export class Reconciler {
     );
     const now = deps.clock.now();
     const input: DecideInput = {
-      startedAt: start,
       hpa,
       scale: scale.result,
       pods,
@@ -148,31 +149,22 @@ export class Reconciler {
     if (decision.selector !== null) deps.state.updateSelector(namespace, key, decision.selector);
 
     let scaled: number | undefined;
-    if (decision.rescale !== null && scale.result.ok && scale.target !== undefined) {
+    if (decision.rescale !== null) {
+      let write: ScaleWrite = { kind: 'skipped' };
       if (deps.mode === 'write') {
-        const write = await this.writeScale(scale.target, namespace, scale.result.value, decision.rescale.to);
-        if (write === null) scaled = decision.rescale.to;
-        else decision = rescaleFailed(decision, write, { hpa, profile: deps.profile, now: deps.clock.now() });
+        if (!scale.result.ok || scale.target === undefined)
+          throw new Error(`${key}: a rescale was planned without a scale read`);
+        write = await this.writeScale(scale.target, namespace, scale.result.value, decision.rescale.to);
+        if (write.kind === 'written') scaled = decision.rescale.to;
       }
+      // A success is stamped with the decision's time, a failure when it is known.
+      decision = settleRescale(decision, write, write.kind === 'failed' ? deps.clock.now() : now);
     }
-    // Without a write there is no scale event to remember; recommendations are kept either way.
-    let history = deps.mode === 'write' || decision.pending === null ? decision.history : decision.pending.history;
-    if (
-      builtin?.rescaled === true &&
-      builtin.desiredReplicas !== builtin.currentReplicas &&
-      hpa.spec.behavior != null
-    ) {
-      history = storeScaleEvent(
-        history,
-        effectiveBehavior(hpa.spec.behavior, deps.config),
-        builtin.currentReplicas,
-        builtin.desiredReplicas,
-        now,
-      );
-    }
+    const builtinRescale =
+      builtin?.rescaled === true ? { from: builtin.currentReplicas, to: builtin.desiredReplicas } : undefined;
     // Deleted while we were deciding: do not resurrect its history (upstream drops it on NotFound).
     if (deps.hpas.get(key) === undefined) deps.state.deleteHistory(key);
-    else deps.state.setHistory(key, history);
+    else deps.state.setHistory(key, historyAfter(decision, { now, builtinRescale }));
 
     let error = decision.error ?? undefined;
     let statusWritten = false;
@@ -193,10 +185,7 @@ export class Reconciler {
           writtenResourceVersion = res.value.metadata.resourceVersion;
         } else {
           deps.events.record(ref, 'Warning', 'FailedUpdateStatus', clusterMessage(res.error));
-          error = {
-            message: `failed to update status for ${hpa.metadata.name}: ${clusterMessage(res.error)}`,
-            spec: false,
-          };
+          error = failedUpdateStatus(hpa.metadata.name, clusterMessage(res.error));
         }
       }
     }
@@ -261,14 +250,14 @@ export class Reconciler {
 
   /**
    * PUT of the scale with the read resourceVersion; on 409 Conflict re-read and retry, up to the
-   * profile's attempts, 10 ms apart (V9, client-go retry.DefaultRetry). Returns null on success.
+   * profile's attempts, 10 ms apart (V9, client-go retry.DefaultRetry).
    */
   private async writeScale(
     target: ScaleTarget,
     namespace: string,
     scale: Scale,
     replicas: number,
-  ): Promise<string | null> {
+  ): Promise<ScaleWrite> {
     let current = scale;
     const attempts = Math.max(1, this.deps.profile.scaleUpdateAttempts);
     let lastError = '';
@@ -277,14 +266,14 @@ export class Reconciler {
         ...current,
         spec: { ...current.spec, replicas },
       });
-      if (res.ok) return null;
+      if (res.ok) return { kind: 'written' };
       lastError = clusterMessage(res.error);
       if (res.error.status !== 409 || attempt === attempts) break;
       await this.deps.clock.sleep(10);
       const fresh = await this.deps.cluster.getScale(target, namespace, scale.metadata.name);
       if (fresh.ok) current = fresh.value;
     }
-    return lastError;
+    return { kind: 'failed', message: lastError };
   }
 
   private async fetch(q: MetricQuery): Promise<MetricFetch> {

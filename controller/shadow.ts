@@ -81,7 +81,7 @@ export class ShadowComparator {
   compare(outcome: ReconcileOutcome, builtin: BuiltinSync): ShadowComparison | undefined {
     const d = outcome.decision;
     if (d === undefined) return undefined;
-    const desired = d.rescale?.to ?? d.desiredReplicas;
+    const desired = d.status.desiredReplicas;
     const ours = { desiredReplicas: desired, conditions: conditionsOf(d.status) };
     const differences: string[] = [];
     if (desired !== builtin.desiredReplicas)

@@ -1,16 +1,18 @@
 /**
- * `npm run bench:algorithms`: decisions per second of decide() on one core.
+ * `npm run bench:algorithms`: decisions per second on one core, each a whole reconcile's pure
+ * work as the controller does it: decide(), settleRescale() with a successful write, historyAfter().
  * (a) one Resource metric over 10 pods; (b) three metrics over 100 pods with behavior and a
  * 60-entry recommendation history. Prints `BENCH <name> <value> decisions/s`.
  * Runs on the tsc output (as the container image does), not through tsx. The samples are
  * reused across iterations like the controller's per-namespace metrics cache shares them
  * between the HPAs of a namespace within one sync period.
  */
-import { decide, type DecideInput, type HpaHistory } from '../../algorithms/index.js';
+import type { DecideInput, HpaHistory } from '../../algorithms/index.js';
 import {
   NOW,
   cpuFetch,
   cpuUtilization,
+  decideAndWrite,
   decideInput,
   externalAverage,
   externalFetch,
@@ -22,12 +24,12 @@ import {
 
 function measure(name: string, input: DecideInput, minMs = 2000): void {
   // warm up so the JIT has compiled the hot paths
-  for (let i = 0; i < 2000; i++) decide(input);
+  for (let i = 0; i < 2000; i++) decideAndWrite(input);
   let n = 0;
   const start = process.hrtime.bigint();
   let elapsedMs = 0;
   while (elapsedMs < minMs) {
-    for (let i = 0; i < 500; i++) decide(input);
+    for (let i = 0; i < 500; i++) decideAndWrite(input);
     n += 500;
     elapsedMs = Number(process.hrtime.bigint() - start) / 1e6;
   }

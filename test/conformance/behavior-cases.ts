@@ -80,14 +80,14 @@ export function runBehaviorCase(c: JsonObject): Mismatch[] {
         'input',
       );
       checkKeys(e, ['replicas', 'reason'], 'expect');
-      const r = convertDesiredReplicasWithRules(
-        n('currentReplicas'),
-        n('prenormalizedDesiredReplicas'),
-        n('minReplicas'),
-        n('maxReplicas'),
-        n('scaleUpLimitFactor'),
-        n('scaleUpLimitMinimum'),
-      );
+      const r = convertDesiredReplicasWithRules({
+        currentReplicas: n('currentReplicas'),
+        desiredReplicas: n('prenormalizedDesiredReplicas'),
+        minReplicas: n('minReplicas'),
+        maxReplicas: n('maxReplicas'),
+        scaleUpLimitFactor: n('scaleUpLimitFactor'),
+        scaleUpLimitMinimum: n('scaleUpLimitMinimum'),
+      });
       return [...expectEqual('replicas', e.replicas, r.replicas), ...expectEqual('reason', e.reason, r.reason)];
     }
     case 'convertDesiredReplicasWithBehaviorRate': {
@@ -108,16 +108,16 @@ export function runBehaviorCase(c: JsonObject): Mismatch[] {
       checkKeys(e, ['replicas', 'reason'], 'expect');
       const b = behavior(i.behavior, 'input.behavior');
       if (b === null) throw new CaseError('input.behavior: required');
-      const r = convertDesiredReplicasWithBehaviorRate(
-        n('currentReplicas'),
-        n('prenormalizedDesiredReplicas'),
-        n('minReplicas'),
-        n('maxReplicas'),
-        b,
-        events(i.scaleUpEvents, 'scaleUpEvents'),
-        events(i.scaleDownEvents, 'scaleDownEvents'),
+      const r = convertDesiredReplicasWithBehaviorRate({
+        currentReplicas: n('currentReplicas'),
+        desiredReplicas: n('prenormalizedDesiredReplicas'),
+        minReplicas: n('minReplicas'),
+        maxReplicas: n('maxReplicas'),
+        behavior: b,
+        scaleUpEvents: events(i.scaleUpEvents, 'scaleUpEvents'),
+        scaleDownEvents: events(i.scaleDownEvents, 'scaleDownEvents'),
         now,
-      );
+      });
       return [...expectEqual('replicas', e.replicas, r.replicas), ...expectEqual('reason', e.reason, r.reason)];
     }
     case 'calculateScaleUpLimitWithScalingRules':
@@ -125,13 +125,12 @@ export function runBehaviorCase(c: JsonObject): Mismatch[] {
       checkKeys(i, ['currentReplicas', 'scaleUpEvents', 'scaleDownEvents', 'scalingRules'], 'input');
       checkKeys(e, ['limit'], 'expect');
       const f = fn === 'calculateScaleUpLimitWithScalingRules' ? scaleUpLimit : scaleDownLimit;
-      const limit = f(
-        n('currentReplicas'),
-        events(i.scaleUpEvents, 'scaleUpEvents'),
-        events(i.scaleDownEvents, 'scaleDownEvents'),
-        rules(i.scalingRules, 'scalingRules'),
+      const limit = f(rules(i.scalingRules, 'scalingRules'), {
+        currentReplicas: n('currentReplicas'),
+        scaleUpEvents: events(i.scaleUpEvents, 'scaleUpEvents'),
+        scaleDownEvents: events(i.scaleDownEvents, 'scaleDownEvents'),
         now,
-      );
+      });
       return expectEqual('limit', e.limit, limit);
     }
     case 'stabilizeRecommendation': {
@@ -141,12 +140,12 @@ export function runBehaviorCase(c: JsonObject): Mismatch[] {
         'input',
       );
       checkKeys(e, ['replicas', 'recommendationsLength'], 'expect');
-      const r = stabilizeRecommendation(
-        recommendations(i.recommendations, 'recommendations'),
-        n('prenormalizedDesiredReplicas'),
-        n('downscaleStabilizationWindowSeconds'),
+      const r = stabilizeRecommendation({
+        recommendations: recommendations(i.recommendations, 'recommendations'),
+        desiredReplicas: n('prenormalizedDesiredReplicas'),
+        windowSeconds: n('downscaleStabilizationWindowSeconds'),
         now,
-      );
+      });
       return [
         ...expectEqual('replicas', e.replicas, r.replicas),
         ...expectEqual('recommendationsLength', e.recommendationsLength, r.recommendations.length),
@@ -156,14 +155,14 @@ export function runBehaviorCase(c: JsonObject): Mismatch[] {
       checkKeys(i, ['key', 'recommendations', 'currentReplicas', 'prenormalizedDesiredReplicas', 'behavior'], 'input');
       checkKeys(e, ['replicas', 'recommendations'], 'expect');
       const b = behavior(i.behavior, 'input.behavior');
-      const r = stabilizeRecommendationWithBehaviors(
-        recommendations(i.recommendations, 'recommendations'),
-        n('currentReplicas'),
-        n('prenormalizedDesiredReplicas'),
-        b?.scaleUp?.stabilizationWindowSeconds ?? 0,
-        b?.scaleDown?.stabilizationWindowSeconds ?? 0,
+      const r = stabilizeRecommendationWithBehaviors({
+        recommendations: recommendations(i.recommendations, 'recommendations'),
+        currentReplicas: n('currentReplicas'),
+        desiredReplicas: n('prenormalizedDesiredReplicas'),
+        scaleUpWindowSeconds: b?.scaleUp?.stabilizationWindowSeconds ?? 0,
+        scaleDownWindowSeconds: b?.scaleDown?.stabilizationWindowSeconds ?? 0,
         now,
-      );
+      });
       const out = expectEqual('replicas', e.replicas, r.replicas);
       if (e.recommendations !== undefined)
         out.push(
@@ -198,13 +197,11 @@ export function runBehaviorCase(c: JsonObject): Mismatch[] {
           replicasChangePerPeriod(num(before.periodSeconds, 'periodSeconds'), list, now),
         ),
       );
-      const after = storeScaleEvent(
-        history,
-        behavior(i.behavior, 'input.behavior'),
-        n('prevReplicas'),
-        n('newReplicas'),
+      const after = storeScaleEvent(history, behavior(i.behavior, 'input.behavior'), {
+        prevReplicas: n('prevReplicas'),
+        newReplicas: n('newReplicas'),
         now,
-      );
+      });
       for (const k of ['scaleUpEvents', 'scaleDownEvents'] as const) {
         if (e[k] !== undefined)
           out.push(

@@ -8,7 +8,7 @@ import {
   decide,
   parseSelector,
   planReconcile,
-  rescaleFailed,
+  settleRescale,
   type ControllerConfig,
   type DecideInput,
   type Decision,
@@ -19,6 +19,7 @@ import {
   type MetricsApiError,
   type PodSnapshot,
   type Scale,
+  type ScaleWrite,
   type SelectorRegistryEntry,
 } from '../../algorithms/index.js';
 import {
@@ -272,10 +273,14 @@ export function reconcileCase(c: JsonObject): { decision: Decision; scaledTo: nu
   if (decision.rescale !== null) {
     // The scale PUT: updateError fails every attempt; updateConflicts 409s are retried (V9).
     const conflicts = typeof st.updateConflicts === 'number' ? st.updateConflicts : 0;
-    if (st.updateError === true) decision = rescaleFailed(decision, 'something went wrong', input);
-    else if (conflicts >= profile.scaleUpdateAttempts)
-      decision = rescaleFailed(decision, 'Operation cannot be fulfilled: the object has been modified', input);
-    else scaledTo = decision.rescale.to;
+    const write: ScaleWrite =
+      st.updateError === true
+        ? { kind: 'failed', message: 'something went wrong' }
+        : conflicts >= profile.scaleUpdateAttempts
+          ? { kind: 'failed', message: 'Operation cannot be fulfilled: the object has been modified' }
+          : { kind: 'written' };
+    if (write.kind === 'written') scaledTo = decision.rescale.to;
+    decision = settleRescale(decision, write, now);
   }
   return { decision, scaledTo };
 }

@@ -11,7 +11,17 @@ import {
   type CalcContext,
   type PodSnapshot,
 } from '../../../algorithms/index.js';
-import { NOW, cpuFetch, cpuUtilization, decideInput, makeHpa, makePod, podsAverage, podsFetch } from './fixtures.js';
+import {
+  NOW,
+  cpuFetch,
+  cpuUtilization,
+  decideAndWrite,
+  decideInput,
+  makeHpa,
+  makePod,
+  podsAverage,
+  podsFetch,
+} from './fixtures.js';
 
 const arbPods = (n: number): PodSnapshot[] => Array.from({ length: n }, (_, i) => makePod(i));
 
@@ -142,11 +152,13 @@ describe('decide() invariants', () => {
           const pods = arbPods(current);
           const metricPods = pods.filter((_, i) => !missing.includes(i));
           const hpa = makeHpa([cpuUtilization(target)], { min: 1, max: 1000, behavior, currentReplicas: current });
-          const low = decide(decideInput(hpa, pods, [cpuFetch(metricPods, (i) => usages[i])], current, { history }));
-          const high = decide(
+          const low = decideAndWrite(
+            decideInput(hpa, pods, [cpuFetch(metricPods, (i) => usages[i])], current, { history }),
+          ).decision;
+          const high = decideAndWrite(
             decideInput(hpa, pods, [cpuFetch(metricPods, (i) => usages[i] * factor)], current, { history }),
-          );
-          return high.desiredReplicas >= low.desiredReplicas;
+          ).decision;
+          return high.status.desiredReplicas >= low.status.desiredReplicas;
         },
       ),
       { numRuns: 500 },
@@ -192,10 +204,11 @@ function simulate(
     const now = NOW + (step + 1) * stepS * 1000;
     const pods = arbPods(replicas);
     const hpa = makeHpa([podsAverage('qps', '10')], { min: 1, max: 500, behavior, currentReplicas: replicas });
-    const d = decide(
+    const written = decideAndWrite(
       decideInput(hpa, pods, [podsFetch(pods, () => Math.round((load * 1000) / replicas))], replicas, { history, now }),
     );
-    history = d.history;
+    const d = written.decision;
+    history = written.history;
     if (d.rescale !== null) {
       replicas = d.rescale.to;
       timeline.push({ time: now, replicas });

@@ -3,9 +3,13 @@ import {
   EMPTY_HISTORY,
   Quantity,
   corpusProfile,
+  decide,
+  historyAfter,
   profileForVersion,
+  settleRescale,
   type ControllerConfig,
   type DecideInput,
+  type Decision,
   type HorizontalPodAutoscaler,
   type HorizontalPodAutoscalerBehavior,
   type HpaHistory,
@@ -153,3 +157,12 @@ export function decideInput(
 }
 
 export { corpusProfile };
+
+/**
+ * One reconcile as the controller completes it when its scale write, if any, succeeds: the final
+ * decision and the history it keeps.
+ */
+export function decideAndWrite(input: DecideInput): { decision: Decision; history: HpaHistory } {
+  const decision = settleRescale(decide(input), { kind: 'written' }, input.now);
+  return { decision, history: historyAfter(decision, { now: input.now }) };
+}

@@ -1,0 +1,42 @@
+import { describe, expect, it } from '@jest/globals';
+import { decide, settleRescale, type Decision } from '../../../algorithms/index.js';
+import { ControllerMetrics } from '../../../controller/monitor.js';
+import { NOW, cpuFetch, cpuUtilization, decideInput, makeHpa, makePod } from '../algorithms/fixtures.js';
+
+const pods = Array.from({ length: 4 }, (_, i) => makePod(i));
+const hpa = makeHpa([cpuUtilization(50)], { min: 1, max: 20, currentReplicas: 4 });
+const planned = decide(decideInput(hpa, pods, [cpuFetch(pods, () => 1000)], 4));
+
+async function desiredGauge(d: Decision): Promise<number[]> {
+  const m = new ControllerMetrics({ defaultMetrics: false });
+  m.observeDecision(d, 5, new Map());
+  return (await m.desiredReplicas.get()).values.map((v) => v.value);
+}
+
+async function reconciliations(d: Decision): Promise<Record<string, string | number>[]> {
+  const m = new ControllerMetrics({ defaultMetrics: false });
+  m.observeDecision(d, 5, new Map());
+  return (await m.reconciliations.get()).values.map((v) => ({ ...v.labels, value: v.value }));
+}
+
+describe('ControllerMetrics.observeDecision (§5.7)', () => {
+  it('sets desired_replicas after a successful rescale', async () => {
+    const d = settleRescale(planned, { kind: 'written' }, NOW);
+    expect(await desiredGauge(d)).toEqual([8]);
+    expect(await reconciliations(d)).toEqual([{ action: 'scale_up', error: 'none', value: 1 }]);
+  });
+
+  it('leaves desired_replicas alone when the scale write failed (an early return upstream)', async () => {
+    const d = settleRescale(planned, { kind: 'failed', message: 'failed to rescale everything' }, NOW);
+    expect(await desiredGauge(d)).toEqual([]);
+    expect(await reconciliations(d)).toEqual([{ action: 'none', error: 'internal', value: 1 }]);
+  });
+
+  it('leaves desired_replicas alone when the scale could not be read, whatever the message says', async () => {
+    const d = decide({
+      ...decideInput(hpa, pods, [], 4),
+      scale: { ok: false, error: { stage: 'get', message: 'failed to rescale ' } },
+    });
+    expect(await desiredGauge(d)).toEqual([]);
+  });
+});
