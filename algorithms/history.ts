@@ -41,7 +41,7 @@ export function longestPolicyPeriod(rules: HPAScalingRules | null | undefined): 
 }
 
 /**
- * Records a successful rescale (upstream storeScaleEvent, R3.6): only with a behavior; events
+ * Records a successful rescale (upstream storeScaleEvent, §3.6): only with a behavior; events
  * older than the direction's longest policy period are marked outdated and the last outdated one
  * is recycled, so the list stays bounded.
  */
