@@ -206,7 +206,7 @@ describe('the example HPAs of manifests/examples/ as autoscaling.hpa-ts.io/v1', 
   );
 
   it('rejects the article versions that put scaleTargetRef outside spec, as the API server does', () => {
-    const verbatim = examples.filter((e) => /seed-004\/hpa-(pods|object)\.yaml$/.test(e.file));
+    const verbatim = examples.filter((e) => /seed-004\/article\/hpa-(pods|object)\.yaml$/.test(e.file));
     expect(verbatim).toHaveLength(2);
     for (const e of verbatim) {
       expect(realVerdict(e.v2)).toContain('spec.scaleTargetRef.kind: Required value');

@@ -210,7 +210,7 @@ describe('the overlays', () => {
 
   it('prometheus-direct mounts the seed-000 adapter rules (a verbatim copy: kustomize cannot load examples/ in place)', () => {
     const copy = readFileSync(join(MANIFESTS, 'overlays', 'prometheus-direct', 'adapter-rules.yaml'), 'utf8');
-    expect(copy).toBe(readFileSync(join(MANIFESTS, 'examples', 'seed-000', 'adapter-rules.yaml'), 'utf8'));
+    expect(copy).toBe(readFileSync(join(MANIFESTS, 'examples', 'seed-000', 'adapter', 'adapter-rules.yaml'), 'utf8'));
     expect(overlayArgs('prometheus-direct')).toContain('--adapter-config=/etc/hpa-ts/adapter/adapter-rules.yaml');
   });
 });
@@ -249,7 +249,7 @@ describeKubectl('the overlays rendered by kustomize (kubectl kustomize)', () => 
     const objects = rendered.get('prometheus-direct') ?? [];
     const cm = objects.find((o) => o.kind === 'ConfigMap') as KubeObject & { data: Record<string, string> };
     expect(cm.data['adapter-rules.yaml']).toBe(
-      readFileSync(join(MANIFESTS, 'examples', 'seed-000', 'adapter-rules.yaml'), 'utf8'),
+      readFileSync(join(MANIFESTS, 'examples', 'seed-000', 'adapter', 'adapter-rules.yaml'), 'utf8'),
     );
     const spec = (deploymentOf(objects).spec as { template: { spec: { volumes: Obj[]; containers: Obj[] } } }).template
       .spec;

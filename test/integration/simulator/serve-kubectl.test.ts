@@ -1,6 +1,6 @@
 /**
  * `hpa-ts simulate --serve` is a cluster the real kubectl and the real controller can use: the
- * seed's manifests applied with kubectl, `hpa-ts run --kubeconfig sim.kubeconfig` (a child process)
+ * seed's manifests applied with kubectl (the folder, then the article's own v2beta2 HPA), `hpa-ts run --kubeconfig sim.kubeconfig` (a child process)
  * scaling the Deployment as the load annotation changes, all of it visible in `kubectl get hpa -w`
  * and `kubectl describe hpa`. Real time, with a 2 s scrape interval and sync period to keep it short.
  */
@@ -88,12 +88,14 @@ describeKubectl('simulate --serve with the real kubectl and `hpa-ts run`', () =>
     expect(r.stdout).toMatch(/^default\s+Active/m);
   });
 
-  it('kubectl apply -f the seed manifests, unmodified; the Deployment becomes 1/1', async () => {
-    expect((await kubectl('apply', '-f', join(SEED, 'sample-httpserver-deployment.yaml'))).stdout.trim()).toBe(
+  it("kubectl apply -f the seed's folder, then the article's own autoscaling/v2beta2 HPA; the Deployment becomes 1/1", async () => {
+    expect((await kubectl('apply', '-f', `${SEED}/`)).stdout.trim().split('\n').sort()).toEqual([
       'deployment.apps/sample-httpserver created',
-    );
-    expect((await kubectl('apply', '-f', join(SEED, 'sample-httpserver-hpa.yaml'))).stdout.trim()).toBe(
       'horizontalpodautoscaler.autoscaling/sample-httpserver created',
+      'service/http-sample-svc created',
+    ]);
+    expect((await kubectl('apply', '-f', join(SEED, 'article', 'sample-httpserver-hpa.yaml'))).stdout.trim()).toBe(
+      'horizontalpodautoscaler.autoscaling/sample-httpserver configured',
     );
     await until(
       'the Deployment to be ready',
