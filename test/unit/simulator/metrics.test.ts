@@ -6,7 +6,8 @@ import { customMetricsGroup, externalMetricsGroup, resourceMetricsGroup } from '
 import { InProcessMetricsClient } from '../../../simulator/metrics/in-process-client.js';
 import { deployment, testCluster, type TestCluster } from './helpers.js';
 
-const SEED_000_RULES = new URL('../../../manifests/examples/seed-000/adapter/adapter-rules.yaml', import.meta.url).pathname;
+const SEED_000_RULES = new URL('../../../manifests/examples/seed-000/adapter/adapter-rules.yaml', import.meta.url)
+  .pathname;
 
 function sel(text: string): Selector {
   const r = parseSelector(text);
