@@ -194,10 +194,15 @@ describeKubectl('simulate --serve with the real kubectl and `hpa-ts run`', () =>
 
     await kubectl('annotate', 'deploy', 'sample-httpserver', 'sim.hpa-ts.io/rps-');
     await until('back to 1 replica', async () => (await replicas('sample-httpserver')) === 1, 90_000);
-    await sleep(3000);
+    const watchedReplicas = (): number[] =>
+      watched
+        .split('\n')
+        .filter((l) => l.startsWith('sample-httpserver'))
+        .map((l) => Number(l.trim().split(/\s+/)[5]));
+    // the status shows the new count one sync after the scale, and the watch prints it after that
+    await until('kubectl get hpa -w to print 1 replica', () => Promise.resolve(watchedReplicas().at(-1) === 1), 30_000);
     if (watch.pid !== undefined) process.kill(watch.pid, 'SIGTERM');
-    const rows = watched.split('\n').filter((l) => l.startsWith('sample-httpserver'));
-    const seen = rows.map((l) => Number(l.trim().split(/\s+/)[5]));
+    const seen = watchedReplicas();
     expect(watched.split('\n')[0]).toMatch(/^NAME\s+REFERENCE\s+TARGETS\s+MINPODS\s+MAXPODS\s+REPLICAS\s+AGE$/);
     expect(seen).toEqual(expect.arrayContaining([1, 2, 4, 8, 10]));
     expect(seen[seen.length - 1]).toBe(1);
