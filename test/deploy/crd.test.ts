@@ -598,7 +598,7 @@ describe('invalid HPAs', () => {
   });
 });
 
-/** The CRD with minReplicas ≥ 0, as the README tells users with HPAScaleToZero to patch it. */
+/** The CRD with minReplicas ≥ 0, as docs/deploy.md (CRD mode) tells users with HPAScaleToZero to patch it. */
 function scaleToZeroSchema(): Schema {
   const s = structuredClone(schema);
   props(props(s).spec).minReplicas.minimum = 0;

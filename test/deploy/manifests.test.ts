@@ -1,7 +1,7 @@
 /**
  * The deployment manifests (manifests/, examples/ aside): every file and every rendered overlay is
  * valid for the Kubernetes schemas, offline (support/validate.ts); the Deployment carries the
- * hardening and wiring the README promises; each overlay configures the mode it is named after.
+ * hardening and wiring docs/deploy.md promises; each overlay configures the mode it is named after.
  * Rendering needs kubectl (`kubectl kustomize`); those tests are skipped, saying so, without it.
  */
 import { beforeAll, describe, expect, it } from '@jest/globals';
@@ -197,7 +197,7 @@ describe('the overlays', () => {
     expect(modeArgs('servicemonitor')).toEqual(['--hpa-source=builtin']);
   });
 
-  it("keep the positions the README's patch examples rely on (--prometheus-url at args/7, */scale at rules/2 or rules/1)", () => {
+  it('keep the positions the patch examples of docs/deploy.md rely on (--prometheus-url at args/7, */scale at rules/2 or rules/1)', () => {
     expect(overlayArgs('prometheus-direct')[7]).toMatch(/^--prometheus-url=/);
     for (const overlay of ['builtin', 'crd', 'prometheus-direct', 'shadow', 'dry-run'] as const) {
       const role = readYaml(join(MANIFESTS, 'overlays', overlay, 'clusterrole.yaml'))[0] as {

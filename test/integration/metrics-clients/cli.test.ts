@@ -57,7 +57,7 @@ async function prometheus(): Promise<FakeServer> {
 const SEED0 = 'manifests/examples/seed-000/adapter/adapter-rules.yaml';
 
 describe('hpa-ts metrics get', () => {
-  it('prints pods metrics as JSON with the PromQL (the README example)', async () => {
+  it('prints pods metrics as JSON with the PromQL (the example in docs/metrics-clients.md)', async () => {
     const s = await prometheus();
     const r = await run([
       'metrics',
