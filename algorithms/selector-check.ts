@@ -45,7 +45,7 @@ function invalid(
 
 /**
  * Parses scale.status.selector and refuses pods claimed by several HPAs (upstream
- * validateAndParseSelector, R3.3). The HPA's own entry counts with the freshly parsed selector
+ * validateAndParseSelector, §3.3). The HPA's own entry counts with the freshly parsed selector
  * if it is registered.
  */
 export function validateAndParseSelector(

@@ -18,7 +18,7 @@ export function seedManifestsDir(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 6; i++) {
     const candidate = join(dir, 'manifests', 'examples', 'seed-000');
-    if (existsSync(join(candidate, 'sample-httpserver-hpa.yaml'))) return candidate;
+    if (existsSync(join(candidate, 'sample-httpserver-deployment.yaml'))) return candidate;
     dir = dirname(dir);
   }
   throw new Error('manifests/examples/seed-000 not found next to the hpa-ts package');

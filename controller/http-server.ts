@@ -11,7 +11,7 @@ export interface HealthState {
 }
 
 /**
- * /healthz, /readyz and /metrics. Semantics (README "Health and metrics"): /readyz answers 200
+ * /healthz, /readyz and /metrics. Semantics (docs/controller.md, "Health and /metrics"): /readyz answers 200
  * once the informer caches have synced, on every replica; which replica reconciles is shown by
  * `/readyz?verbose` (`active: leader|standby`) and the `hpa_ts_leader` gauge, so a standby
  * stays in the Service and its /metrics keep being scraped.

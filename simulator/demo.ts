@@ -2,9 +2,10 @@
  * `npm start`: seed 000 replayed against the embedded cluster, with the real controller talking
  * to it over HTTP through client-node. The simulator and the controller share one ScaledClock, so
  * the two simulated minutes play out in well under a minute of wall time. The Deployment and HPA
- * are the seed's own manifests (manifests/examples/seed-000, unmodified), the metric comes through
- * custom.metrics.k8s.io from the seed's adapter rule, and the load is set live the way a user
- * would: `kubectl annotate deploy sample-httpserver sim.hpa-ts.io/rps=1000`.
+ * are the seed article's own manifests, unmodified (manifests/examples/seed-000: the Deployment,
+ * and the autoscaling/v2beta2 HPA kept in article/), the metric comes through
+ * custom.metrics.k8s.io from the seed's adapter rule (adapter/adapter-rules.yaml), and the load is
+ * set live the way a user would: `kubectl annotate deploy sample-httpserver sim.hpa-ts.io/rps=1000`.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -71,7 +72,7 @@ function seedObjects(dir: string): { deployment: Record<string, unknown>; hpa: R
     const doc = parseAllDocuments(readFileSync(join(dir, file), 'utf8'))[0];
     return doc.toJS() as Record<string, unknown>;
   };
-  return { deployment: read('sample-httpserver-deployment.yaml'), hpa: read('sample-httpserver-hpa.yaml') };
+  return { deployment: read('sample-httpserver-deployment.yaml'), hpa: read('article/sample-httpserver-hpa.yaml') };
 }
 
 function annotateRps(store: ObjectStore, rps: number | null): void {
@@ -97,7 +98,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   const clock = new ScaledClock({ factor: opts.factor, base: opts.base });
   const wallStart = opts.base.now();
   const start = clock.now();
-  const rulesFile = join(opts.manifestsDir, 'adapter-rules.yaml');
+  const rulesFile = join(opts.manifestsDir, 'adapter', 'adapter-rules.yaml');
   let adapterConfig: AdapterConfig | undefined;
   if (existsSync(rulesFile)) {
     const r = loadAdapterConfig(rulesFile);

@@ -4,7 +4,7 @@ import type { LeaseRecord } from './records.js';
 
 /**
  * Lease times are metav1.MicroTime: six fractional digits on the wire. A plain Date prints
- * three (notes §1.8), so every time is re-printed through client-node's V1MicroTime.
+ * three (typescript-stack.md §1.8), so every time is re-printed through client-node's V1MicroTime.
  */
 export function microTime(text: string | null): string | undefined {
   if (text === null || text === '') return undefined;

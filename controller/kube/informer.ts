@@ -5,7 +5,7 @@ import { isGone, statusOf } from './errors.js';
 
 /**
  * List-then-watch with client-go reflector semantics, which client-node 1.4.0's informer lacks
- * (it gives up on any non-410 error and has no bookmarks, back-off or watchdog; notes §1.6):
+ * (it gives up on any non-410 error and has no bookmarks, back-off or watchdog; typescript-stack.md §1.6):
  *
  * - list (all pages), then watch from the list's resourceVersion with bookmarks;
  * - every event and bookmark advances the resourceVersion, so a stream the server ends cleanly

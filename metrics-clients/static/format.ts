@@ -1,6 +1,6 @@
 /**
  * The static metrics file (YAML or JSON): fixed or scripted values for all four metric kinds, for
- * demos, dry runs, replays and tests. Documented in README.md ("The static metrics file"). Every
+ * demos, dry runs, replays and tests. Documented in docs/metrics-clients.md ("The static metrics file"). Every
  * series has base values and optional `at` steps that take over from an offset after `epoch`
  * (or at an absolute `time`); `loop` repeats the offsets. A step may also make a series
  * `missing` or fail with an `error` of a given kind.

@@ -83,6 +83,12 @@ export class FaultInjector {
     this.fails.push({ remaining: times, match, status });
   }
 
+  /**
+   * How a delayed request waits: a real timer by default. A test may park requests on a promise
+   * of its own instead, to see the latency applied without measuring time.
+   */
+  wait: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
   /** Delays every matching request by `ms`; returns a function that removes the rule. */
   addLatency(ms: number, match: RequestMatch = {}): () => void {
     const rule: LatencyRule = { match, ms };

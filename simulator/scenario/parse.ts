@@ -5,7 +5,7 @@
  *   name: seed 000
  *   duration: 4m
  *   controller: { horizontal-pod-autoscaler-sync-period: 15s }
- *   adapterRules: ../manifests/examples/seed-000/adapter-rules.yaml
+ *   adapterRules: ../manifests/examples/seed-000/adapter/adapter-rules.yaml
  *   objects:
  *     - file: ../manifests/examples/seed-000/sample-httpserver-deployment.yaml
  *     - { apiVersion: apps/v1, kind: Deployment, … }       # inline

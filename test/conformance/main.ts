@@ -1,17 +1,18 @@
 /**
- * `npm run conformance -- [DIR]`: runs every case of the conformance corpus (default
- * ../shared/conformance next to the project), prints a diff per failure and `N passed, M failed`.
+ * `npm run conformance -- [DIR]`: runs every case of the conformance corpus (default: the copy
+ * vendored in test/conformance/cases, see docs/VENDORED.md), prints a diff per failure and
+ * `N passed, M failed`.
  */
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { failed, formatFailure, runCorpus } from './runner.js';
 
-const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const vendoredCorpus = resolve(dirname(fileURLToPath(import.meta.url)), 'cases');
 const args = process.argv.slice(2).filter((a) => a !== '--');
 const verbose = args.includes('--verbose');
 const dirArg = args.find((a) => !a.startsWith('--'));
-const dir = dirArg !== undefined ? resolve(process.cwd(), dirArg) : resolve(projectRoot, '..', 'shared', 'conformance');
+const dir = dirArg !== undefined ? resolve(process.cwd(), dirArg) : vendoredCorpus;
 
 if (!existsSync(dir)) {
   console.error(`conformance: no corpus at ${dir}`);

@@ -206,7 +206,7 @@ describe('the example HPAs of manifests/examples/ as autoscaling.hpa-ts.io/v1', 
   );
 
   it('rejects the article versions that put scaleTargetRef outside spec, as the API server does', () => {
-    const verbatim = examples.filter((e) => /seed-004\/hpa-(pods|object)\.yaml$/.test(e.file));
+    const verbatim = examples.filter((e) => /seed-004\/article\/hpa-(pods|object)\.yaml$/.test(e.file));
     expect(verbatim).toHaveLength(2);
     for (const e of verbatim) {
       expect(realVerdict(e.v2)).toContain('spec.scaleTargetRef.kind: Required value');
@@ -598,7 +598,7 @@ describe('invalid HPAs', () => {
   });
 });
 
-/** The CRD with minReplicas ≥ 0, as the README tells users with HPAScaleToZero to patch it. */
+/** The CRD with minReplicas ≥ 0, as docs/deploy.md (CRD mode) tells users with HPAScaleToZero to patch it. */
 function scaleToZeroSchema(): Schema {
   const s = structuredClone(schema);
   props(props(s).spec).minReplicas.minimum = 0;

@@ -65,7 +65,7 @@ describe('the Dockerfile', () => {
     ]);
   });
 
-  it('pins every base image by tag (not latest); digests need the network, the README says to add them', () => {
+  it('pins every base image by tag (not latest); digests need the network, docs/deploy.md says to add them', () => {
     for (const from of all.filter((i) => i.op === 'FROM')) {
       const image = from.args.split(/\s+/)[0];
       expect(image).toMatch(/^[^:@\s]+:[^:@\s]+(@sha256:[0-9a-f]{64})?$/);

@@ -1,5 +1,5 @@
 /**
- * The README's commands with the real kubectl, against the simulator's API server: `kubectl apply
+ * The commands of docs/deploy.md with the real kubectl, against the simulator's API server: `kubectl apply
  * -k manifests/overlays/<name>` (and `kubectl kustomize … | kubectl apply -f -`) for every
  * overlay, then, in CRD mode, example HPAs with only their apiVersion changed, listed with
  * `kubectl get hpats`. The simulator reports v1.31.4, so the kubectl dispatcher runs a JSON-only

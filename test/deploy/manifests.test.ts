@@ -1,7 +1,7 @@
 /**
  * The deployment manifests (manifests/, examples/ aside): every file and every rendered overlay is
  * valid for the Kubernetes schemas, offline (support/validate.ts); the Deployment carries the
- * hardening and wiring the README promises; each overlay configures the mode it is named after.
+ * hardening and wiring docs/deploy.md promises; each overlay configures the mode it is named after.
  * Rendering needs kubectl (`kubectl kustomize`); those tests are skipped, saying so, without it.
  */
 import { beforeAll, describe, expect, it } from '@jest/globals';
@@ -197,7 +197,7 @@ describe('the overlays', () => {
     expect(modeArgs('servicemonitor')).toEqual(['--hpa-source=builtin']);
   });
 
-  it("keep the positions the README's patch examples rely on (--prometheus-url at args/7, */scale at rules/2 or rules/1)", () => {
+  it('keep the positions the patch examples of docs/deploy.md rely on (--prometheus-url at args/7, */scale at rules/2 or rules/1)', () => {
     expect(overlayArgs('prometheus-direct')[7]).toMatch(/^--prometheus-url=/);
     for (const overlay of ['builtin', 'crd', 'prometheus-direct', 'shadow', 'dry-run'] as const) {
       const role = readYaml(join(MANIFESTS, 'overlays', overlay, 'clusterrole.yaml'))[0] as {
@@ -210,7 +210,7 @@ describe('the overlays', () => {
 
   it('prometheus-direct mounts the seed-000 adapter rules (a verbatim copy: kustomize cannot load examples/ in place)', () => {
     const copy = readFileSync(join(MANIFESTS, 'overlays', 'prometheus-direct', 'adapter-rules.yaml'), 'utf8');
-    expect(copy).toBe(readFileSync(join(MANIFESTS, 'examples', 'seed-000', 'adapter-rules.yaml'), 'utf8'));
+    expect(copy).toBe(readFileSync(join(MANIFESTS, 'examples', 'seed-000', 'adapter', 'adapter-rules.yaml'), 'utf8'));
     expect(overlayArgs('prometheus-direct')).toContain('--adapter-config=/etc/hpa-ts/adapter/adapter-rules.yaml');
   });
 });
@@ -249,7 +249,7 @@ describeKubectl('the overlays rendered by kustomize (kubectl kustomize)', () => 
     const objects = rendered.get('prometheus-direct') ?? [];
     const cm = objects.find((o) => o.kind === 'ConfigMap') as KubeObject & { data: Record<string, string> };
     expect(cm.data['adapter-rules.yaml']).toBe(
-      readFileSync(join(MANIFESTS, 'examples', 'seed-000', 'adapter-rules.yaml'), 'utf8'),
+      readFileSync(join(MANIFESTS, 'examples', 'seed-000', 'adapter', 'adapter-rules.yaml'), 'utf8'),
     );
     const spec = (deploymentOf(objects).spec as { template: { spec: { volumes: Obj[]; containers: Obj[] } } }).template
       .spec;

@@ -641,7 +641,7 @@ interface BuildQuantityCase {
 
 describe('conformance: behavior/TestBuildQuantity through Quantity', () => {
   const cases = JSON.parse(
-    readFileSync(new URL('../../../shared/conformance/behavior/TestBuildQuantity.json', import.meta.url), 'utf8'),
+    readFileSync(new URL('../conformance/cases/behavior/TestBuildQuantity.json', import.meta.url), 'utf8'),
   ) as BuildQuantityCase[];
 
   it.each(cases.map((c) => [c.id, c] as const))('%s', (_id, c) => {

@@ -18,7 +18,7 @@ interface GenerateRulesCase {
 }
 
 function loadCases(name: string): GenerateRulesCase[] {
-  const url = new URL(`../../../shared/conformance/behavior/${name}.json`, import.meta.url);
+  const url = new URL(`../conformance/cases/behavior/${name}.json`, import.meta.url);
   return JSON.parse(readFileSync(url, 'utf8')) as GenerateRulesCase[];
 }
 

@@ -76,8 +76,6 @@ function describe(
   return { verb: method.toLowerCase(), ...gv, resource: '', subresource: '', namespace: '', name: '' };
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
 async function forwardAggregated(
   parts: ServerParts,
   req: IncomingMessage,
@@ -198,7 +196,7 @@ export function createApiHttpServer(parts: ServerParts): Server {
     const target = { method, path: url.pathname, ...d };
     const run = async (): Promise<void> => {
       const delay = parts.http.faults.latencyFor(target);
-      if (delay > 0) await sleep(delay);
+      if (delay > 0) await parts.http.faults.wait(delay);
       const failure = parts.http.faults.takeFailure(target);
       if (failure !== undefined) {
         const retry = failure.details?.retryAfterSeconds;

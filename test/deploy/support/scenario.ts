@@ -4,7 +4,8 @@
  * exercise every call it can make, and every request recorded:
  *
  *   namespace shop: Deployments web, api, worker, queue (1 replica, 2 Ready pods each, cpu
- *   requests 100m) and HPAs on them — web: cpu 50% (usage 200m → scale up), api: Pods metric,
+ *   requests 100m) and HPAs on them — web: cpu 50% (usage 100m → 2 pods × 100 % / 50 % = 4:
+ *   scale up to 4, a fixed point), api: Pods metric,
  *   worker: Object metric (of the Deployment itself), queue: External metric — plus ghost,
  *   whose target does not exist (FailedGetScale every sync → a repeated event → PATCH);
  *   the first HPA status write answers 409 Conflict (→ the controller GETs the HPA and retries);
@@ -192,7 +193,12 @@ function registerMetricsApis(server: ApiServerHandle): void {
         metadata: { name: p.metadata.name, namespace: ns, labels: p.metadata.labels ?? {} },
         timestamp: now(),
         window: '30s',
-        containers: [{ name: 'app', usage: { cpu: '200m', memory: '100Mi' } }],
+        // Time runs for real and the run lasts until every call was seen, so how many syncs it
+        // spans depends on the machine's load. Every sync must therefore decide the same: at 100 %
+        // of their request web's two pods ask for 4 replicas from 1 and from 4 alike. (At 200 %
+        // they asked for 8, capped at 4 by the scale-up limit from 1 — and a second sync before
+        // the run ended scaled 4 → 8.)
+        containers: [{ name: 'app', usage: { cpu: '100m', memory: '100Mi' } }],
       }));
       return {
         status: 200,
@@ -330,7 +336,7 @@ function done(mode: Mode, reqs: readonly RecordedRequest[], shadowComparisons: n
 }
 
 /** Runs the controller as `overlay` deploys it until the scenario is exercised (or `timeoutMs`), then stops it. */
-export async function runScenario(overlay: OverlayName, timeoutMs = 15_000): Promise<ScenarioRun> {
+export async function runScenario(overlay: OverlayName, timeoutMs = 45_000): Promise<ScenarioRun> {
   const mode = MODE_OF[overlay];
   const server = await startApiServer({ port: 0 });
   const prometheus = mode === 'prometheus' ? await startFakePrometheus() : undefined;

@@ -1,7 +1,7 @@
 /**
  * Every disagreement of the side-by-side suites gets a cause, or is "unexplained". All causes but
  * 'shadow-periodic-history' (a limitation of observing the built-in from outside) are hpa-ts bugs
- * this bed found and that are fixed (README.md, "Known differences"); they stay here so that a
+ * this bed found and that are fixed (docs/differences.md, "Found side by side"); they stay here so that a
  * regression is named, and the suites fail on them (side-by-side-suite.ts, TOLERATED).
  *
  *  memory-averagevalue-format  status.currentMetrics of a memory Resource/ContainerResource

@@ -24,9 +24,9 @@ export const ADAPTER_SERVICE = { name: 'prometheus-adapter', namespace: 'kube-sy
 
 /** The seed rule files merged into one adapter config (rules, externalRules, resourceRules). */
 export const SEED_RULE_FILES = [
-  'manifests/examples/seed-000/adapter-rules.yaml',
-  'manifests/examples/seed-004/adapter-external-rules.yaml',
-  'manifests/examples/seed-004/adapter-resource-rules.yaml',
+  'manifests/examples/seed-000/adapter/adapter-rules.yaml',
+  'manifests/examples/seed-004/adapter/adapter-external-rules.yaml',
+  'manifests/examples/seed-004/adapter/adapter-resource-rules.yaml',
 ] as const;
 
 export function mergeAdapterConfigs(files: readonly string[]): Record<string, unknown> {

@@ -2,7 +2,7 @@
  * The body shared by the two side-by-side suites (metrics APIs, Prometheus): generate the
  * scenarios from a seed, run them against both controllers, report agreement (BENCH lines and a
  * JSON report with every disagreement and its inputs), and fail on any disagreement but those of
- * the one documented limitation of shadow mode (README "Known differences") — the causes of the
+ * the one documented limitation of shadow mode (docs/differences.md, "Found side by side") — the causes of the
  * hpa-ts bugs found here are fixed, so seeing one again is a regression — or on any 403.
  */
 import { expect } from '@jest/globals';

@@ -178,7 +178,7 @@ maybe('hpa-ts as the only HPA controller: the seed scenarios', () => {
           ],
         },
       });
-      const metric = example('seed-004/metric-external.yaml', ns);
+      const metric = example('seed-004/article/metric-external.yaml', ns);
       await bed.stack.kube.create(`/apis/autoscaling/v2/namespaces/${ns}/horizontalpodautoscalers`, {
         apiVersion: 'autoscaling/v2',
         kind: 'HorizontalPodAutoscaler',
@@ -215,7 +215,7 @@ maybe('hpa-ts as the only HPA controller: the seed scenarios', () => {
       );
       // 300m per pod split by request: application 150m = 150 % of its request (the pod: 150 %)
       bed.provider.set(ns, { cpuMilli: 300 });
-      const metric = example('seed-004/metric-container-resource.yaml', ns);
+      const metric = example('seed-004/article/metric-container-resource.yaml', ns);
       await bed.stack.kube.create(`/apis/autoscaling/v2/namespaces/${ns}/horizontalpodautoscalers`, {
         apiVersion: 'autoscaling/v2',
         kind: 'HorizontalPodAutoscaler',

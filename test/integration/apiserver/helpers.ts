@@ -9,7 +9,7 @@ export function kubeConfigFor(server: ApiServerHandle): KubeConfig {
 }
 
 /** Polls until `check` returns true (real sockets: no fake timers). */
-export async function waitFor(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+export async function waitFor(check: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

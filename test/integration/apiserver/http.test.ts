@@ -466,11 +466,31 @@ describe('fault injection', () => {
     });
   });
 
-  it('adds latency to matching requests', async () => {
+  it('holds matching requests for the added latency, and only those', async () => {
+    const waits: number[] = [];
+    let release: () => void = () => undefined;
+    const realWait = server.faults.wait;
+    server.faults.wait = (ms) => {
+      waits.push(ms);
+      return new Promise((resolve) => (release = resolve));
+    };
     const remove = server.faults.addLatency(150, { resource: 'configmaps' });
-    const t0 = Date.now();
-    await call('GET', '/api/v1/namespaces/default/configmaps');
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(140);
-    remove();
+    try {
+      let answered = false;
+      const held = call('GET', '/api/v1/namespaces/default/configmaps').then((r) => {
+        answered = true;
+        return r;
+      });
+      while (waits.length === 0) await new Promise((r) => setImmediate(r));
+      expect(waits).toEqual([150]);
+      expect((await call('GET', '/api/v1/namespaces/default/pods')).status).toBe(200);
+      expect(answered).toBe(false);
+      release();
+      expect((await held).status).toBe(200);
+      expect(waits).toEqual([150]);
+    } finally {
+      remove();
+      server.faults.wait = realWait;
+    }
   });
 });

@@ -199,7 +199,7 @@ export async function startCtl(
   );
 }
 
-export async function waitFor<T>(what: string, fn: () => T | undefined | false, timeoutMs = 15_000): Promise<T> {
+export async function waitFor<T>(what: string, fn: () => T | undefined | false, timeoutMs = 30_000): Promise<T> {
   const start = Date.now();
   for (;;) {
     const v = fn();

@@ -78,24 +78,26 @@ describe('the controller under failure', () => {
   it('survives an HPA deleted while its reconcile is in flight, and forgets it', async () => {
     setup('gone', 2, 95);
     setup('stays', 2, 95);
-    const slow = sim.server.faults.addLatency(400, {
-      resource: 'deployments',
-      subresource: 'scale',
-      name: 'gone',
-      method: 'GET',
+    // gone's scale GET is parked until the test lets it go: its reconcile is surely in flight
+    let release: () => void = () => undefined;
+    let parked = false;
+    sim.server.faults.wait = () => {
+      parked = true;
+      return new Promise((resolve) => (release = resolve));
+    };
+    const slow = sim.server.faults.addLatency(1, { resource: 'deployments', subresource: 'scale', name: 'gone' });
+    let goneOutcomes = 0;
+    ctl = await startCtl(sim, {}, (o) => {
+      if (o.key === 'default/gone') goneOutcomes++;
     });
-    ctl = await startCtl(sim);
-    await waitFor(
-      'scale GET in flight',
-      () =>
-        sim.server.requests.some((r) => r.name === 'gone' && r.subresource === 'scale') ||
-        sim.server.requests.length > 0,
-    );
+    await waitFor("gone's scale GET in flight", () => parked);
     sim.server.store.delete(HPAS, 'default', 'gone');
-    slow();
     await waitFor('the other HPA still works', () => replicasOf(sim, 'stays') === 4);
     await waitFor('gone forgotten', () => ctl?.controller.hpas.get('default/gone') === undefined);
-    await new Promise((r) => setTimeout(r, 700));
+    expect(goneOutcomes).toBe(0);
+    slow();
+    release();
+    await waitFor('the reconcile in flight to end', () => goneOutcomes === 1);
     expect(ctl.controller.state.history('default/gone')).toBe(EMPTY_HISTORY);
   });
 

@@ -103,13 +103,15 @@ describe('the controller over HTTP against the simulator API server', () => {
   it('reports ScalingActive=False with the upstream reason and does not scale when the metrics API is down', async () => {
     setup('down', 3, 10, { metrics: [cpuMetric(50)] });
     sim.metricsDown = true;
-    ctl = await startCtl(sim);
+    let reconciles = 0;
+    ctl = await startCtl(sim, {}, (o) => o.key === 'default/down' && reconciles++);
     const c = await waitFor('FailedGetResourceMetric', () => condition(sim, 'down', 'ScalingActive'));
     expect(c).toMatchObject({ status: 'False', reason: 'FailedGetResourceMetric' });
     expect(c.message).toContain(
       'the HPA was unable to compute the replica count: failed to get cpu utilization: unable to get metrics for resource cpu: unable to fetch metrics from resource metrics API:',
     );
-    await new Promise((r) => setTimeout(r, 800));
+    const seen = reconciles;
+    await waitFor('two more reconciles with the metrics API down', () => reconciles >= seen + 2);
     expect(replicasOf(sim, 'down')).toBe(3);
     expect(writes(sim).filter((w) => w.subresource === 'scale')).toHaveLength(0);
   });

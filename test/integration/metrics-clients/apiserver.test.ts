@@ -5,7 +5,7 @@ import { ApiServerMetricsClient } from '../../../metrics-clients/apiserver/clien
 import { connectionFromKubeConfig } from '../../../metrics-clients/apiserver/connection.js';
 import { type FakeServer, RESOURCE_LISTS, apiGroupList, kubeConfigFor, startServer, type Handler } from './fakes.js';
 
-const SEED_000_ANSWER = readFileSync('manifests/examples/seed-000/custom-metrics-answer.json', 'utf8');
+const SEED_000_ANSWER = readFileSync('manifests/examples/seed-000/adapter/custom-metrics-answer.json', 'utf8');
 
 function sel(t: string): Selector {
   const s = parseSelector(t);

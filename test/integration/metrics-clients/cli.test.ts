@@ -54,10 +54,10 @@ async function prometheus(): Promise<FakeServer> {
   return server;
 }
 
-const SEED0 = 'manifests/examples/seed-000/adapter-rules.yaml';
+const SEED0 = 'manifests/examples/seed-000/adapter/adapter-rules.yaml';
 
 describe('hpa-ts metrics get', () => {
-  it('prints pods metrics as JSON with the PromQL (the README example)', async () => {
+  it('prints pods metrics as JSON with the PromQL (the example in docs/metrics-clients.md)', async () => {
     const s = await prometheus();
     const r = await run([
       'metrics',
@@ -168,12 +168,12 @@ describe('registry', () => {
       {
         kind: 'prometheus',
         prometheusUrl: 'http://127.0.0.1:1',
-        adapterConfigPath: 'manifests/examples/seed-004/adapter-external-rules.as-written.yaml',
+        adapterConfigPath: 'manifests/examples/seed-004/adapter/adapter-external-rules.as-written.yaml',
       },
       { now: () => 0 },
     );
     expect(!r.ok && r.error.field).toBe(
-      'manifests/examples/seed-004/adapter-external-rules.as-written.yaml: resources',
+      'manifests/examples/seed-004/adapter/adapter-external-rules.as-written.yaml: resources',
     );
   });
 

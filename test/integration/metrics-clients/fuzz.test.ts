@@ -41,7 +41,7 @@ beforeAll(async () => {
   const conn = await connectionFromKubeConfig(kubeConfigFor(server.url), () => 0);
   if (!conn.ok) throw new Error(conn.error);
   api = new ApiServerMetricsClient(conn.value, { timeoutMs: 2000 }, { now: () => 0 });
-  const cfg = loadAdapterConfig('manifests/examples/seed-000/adapter-rules.yaml');
+  const cfg = loadAdapterConfig('manifests/examples/seed-000/adapter/adapter-rules.yaml');
   const papi = PrometheusApi.create({ url: server.url, timeoutMs: 2000 }, () => 1e12);
   if (!cfg.ok || !papi.ok) throw new Error('setup');
   const p = await PrometheusMetricsClient.create(

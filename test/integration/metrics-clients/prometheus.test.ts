@@ -83,7 +83,7 @@ const podsQ = {
 describe('prometheus client: seed 000 end to end', () => {
   it('discovers series, lists the pods, sends the adapter\'s PromQL and reads "0.066" as 66m', async () => {
     const { s, c } = await setup(
-      'manifests/examples/seed-000/adapter-rules.yaml',
+      'manifests/examples/seed-000/adapter/adapter-rules.yaml',
       seed000(() =>
         promVector([
           { metric: { kubernetes_pod: P1 }, value: '0.066' },
@@ -108,7 +108,7 @@ describe('prometheus client: seed 000 end to end', () => {
   it('caches series discovery for the relist interval', async () => {
     let now = NOW;
     const { s, c } = await setup(
-      'manifests/examples/seed-000/adapter-rules.yaml',
+      'manifests/examples/seed-000/adapter/adapter-rules.yaml',
       seed000(() => promVector([])),
       { relistIntervalMs: 60_000 },
       {},
@@ -123,7 +123,7 @@ describe('prometheus client: seed 000 end to end', () => {
 
   it('answers NotFound for a metric no rule produces, after one early relist', async () => {
     const { s, c } = await setup(
-      'manifests/examples/seed-000/adapter-rules.yaml',
+      'manifests/examples/seed-000/adapter/adapter-rules.yaml',
       seed000(() => promVector([])),
       { relistOnMissMs: 0 },
     );
@@ -143,7 +143,7 @@ describe('prometheus client: seed 000 end to end', () => {
 
   it('answers NotFound when no pod matches the selector (no query is sent)', async () => {
     const { s, c } = await setup(
-      'manifests/examples/seed-000/adapter-rules.yaml',
+      'manifests/examples/seed-000/adapter/adapter-rules.yaml',
       seed000(() => promVector([])),
     );
     const r = await c.getPodsMetric({ ...podsQ, podSelector: sel('app=none') });
@@ -153,7 +153,7 @@ describe('prometheus client: seed 000 end to end', () => {
 
   it('returns an empty list for an empty vector and leaves out pods without a value', async () => {
     const { c } = await setup(
-      'manifests/examples/seed-000/adapter-rules.yaml',
+      'manifests/examples/seed-000/adapter/adapter-rules.yaml',
       seed000((q) => (q.includes('|') ? promVector([{ metric: { kubernetes_pod: P2 }, value: '2' }]) : promVector([]))),
     );
     const some = await c.getPodsMetric(podsQ);
@@ -162,7 +162,7 @@ describe('prometheus client: seed 000 end to end', () => {
 
   it('reports a result that names none of the selected pods (wrong group-by) as NotFound with the query', async () => {
     const { c } = await setup(
-      'manifests/examples/seed-000/adapter-rules.yaml',
+      'manifests/examples/seed-000/adapter/adapter-rules.yaml',
       seed000(() => promVector([{ metric: {}, value: '5' }])),
     );
     const r = await c.getPodsMetric(podsQ);
@@ -173,18 +173,18 @@ describe('prometheus client: seed 000 end to end', () => {
 
   it('treats NaN and Inf as Malformed, or NaN as 0 with adapter parity', async () => {
     const nan = seed000(() => promVector([{ metric: { kubernetes_pod: P1 }, value: 'NaN' }]));
-    const { c } = await setup('manifests/examples/seed-000/adapter-rules.yaml', nan);
+    const { c } = await setup('manifests/examples/seed-000/adapter/adapter-rules.yaml', nan);
     const r = await c.getPodsMetric(podsQ);
     expect(!r.ok && r.error).toMatchObject({ kind: 'Malformed', api: 'custom' });
     await c.close();
     await server?.close();
-    const parity = await setup('manifests/examples/seed-000/adapter-rules.yaml', nan, { adapterParity: true });
+    const parity = await setup('manifests/examples/seed-000/adapter/adapter-rules.yaml', nan, { adapterParity: true });
     const p = await parity.c.getPodsMetric(podsQ);
     expect(p.ok && p.value.map((v) => [v.value.toString(), v.timestamp])).toEqual([['0', NOW]]);
     await parity.c.close();
     await server?.close();
     const inf = await setup(
-      'manifests/examples/seed-000/adapter-rules.yaml',
+      'manifests/examples/seed-000/adapter/adapter-rules.yaml',
       seed000(() => promVector([{ metric: { kubernetes_pod: P1 }, value: '+Inf' }])),
       { adapterParity: true },
     );
@@ -193,7 +193,7 @@ describe('prometheus client: seed 000 end to end', () => {
   });
 
   it('passes Prometheus error bodies through as typed errors with the PromQL in path', async () => {
-    const { c } = await setup('manifests/examples/seed-000/adapter-rules.yaml', (r) =>
+    const { c } = await setup('manifests/examples/seed-000/adapter/adapter-rules.yaml', (r) =>
       r.path === '/api/v1/series'
         ? { body: SERIES_000 }
         : {
@@ -211,7 +211,7 @@ describe('prometheus client: seed 000 end to end', () => {
   });
 
   it('reports HTTP errors without an API body and unparsable bodies', async () => {
-    const { c } = await setup('manifests/examples/seed-000/adapter-rules.yaml', (r) =>
+    const { c } = await setup('manifests/examples/seed-000/adapter/adapter-rules.yaml', (r) =>
       r.path === '/api/v1/series' ? { body: SERIES_000 } : { status: 502, body: 'bad gateway' },
     );
     const r = await c.getPodsMetric(podsQ);
@@ -232,7 +232,7 @@ describe('prometheus client: seed 000 end to end', () => {
   });
 
   it('fails series discovery as Unavailable when Prometheus is down', async () => {
-    const { s, c } = await setup('manifests/examples/seed-000/adapter-rules.yaml', () => undefined);
+    const { s, c } = await setup('manifests/examples/seed-000/adapter/adapter-rules.yaml', () => undefined);
     await s.close();
     const r = await c.getPodsMetric(podsQ);
     expect(!r.ok && r.error.kind).toBe('Unavailable');
@@ -254,7 +254,7 @@ describe('prometheus client: other seeds and metric types', () => {
         container: 'c',
       },
     ]);
-    const { s, c } = await setup('manifests/examples/seed-003/adapter-rules.yaml', (r) =>
+    const { s, c } = await setup('manifests/examples/seed-003/adapter/adapter-rules.yaml', (r) =>
       r.path === '/api/v1/series'
         ? { body: series }
         : { body: promVector([{ metric: { service: 'prometheus-demo-app', namespace: 'default' }, value: '0.5' }]) },
@@ -291,7 +291,7 @@ describe('prometheus client: other seeds and metric types', () => {
   });
 
   it('seed 004: external metric with namespaced: false', async () => {
-    const { s, c } = await setup('manifests/examples/seed-004/adapter-external-rules.yaml', (r) =>
+    const { s, c } = await setup('manifests/examples/seed-004/adapter/adapter-external-rules.yaml', (r) =>
       r.path === '/api/v1/series'
         ? { body: promSeries([{ __name__: 'queue_messages_cnt', app: 'lanpangzi' }]) }
         : { body: promVector([{ metric: { app: 'lanpangzi' }, value: '30', t: 1695018190 }]) },
@@ -314,7 +314,7 @@ describe('prometheus client: other seeds and metric types', () => {
   });
 
   it('seed 004: resource metrics per pod and container, window 5m, cpu and memory quantities', async () => {
-    const { s, c } = await setup('manifests/examples/seed-004/adapter-resource-rules.yaml', (r) => {
+    const { s, c } = await setup('manifests/examples/seed-004/adapter/adapter-resource-rules.yaml', (r) => {
       const q = r.query.get('query') ?? '';
       if (q.includes('container_cpu_usage_seconds_total')) {
         return {
@@ -348,7 +348,7 @@ describe('prometheus client: other seeds and metric types', () => {
   });
 
   it('has no resource metrics without resourceRules', async () => {
-    const { c } = await setup('manifests/examples/seed-000/adapter-rules.yaml', () => undefined);
+    const { c } = await setup('manifests/examples/seed-000/adapter/adapter-rules.yaml', () => undefined);
     const r = await c.getResourceMetrics({ namespace: 'default', podSelector: Selector.everything() });
     expect(!r.ok && r.error.kind).toBe('Unregistered');
   });
@@ -361,7 +361,7 @@ describe('prometheus connection: verbs and authentication', () => {
       labels: { app: 'sample-httpserver' },
     }));
     server = await startServer(seed000(() => promVector([])));
-    const cfg = loadAdapterConfig('manifests/examples/seed-000/adapter-rules.yaml');
+    const cfg = loadAdapterConfig('manifests/examples/seed-000/adapter/adapter-rules.yaml');
     const api = PrometheusApi.create({ url: server.url }, () => NOW);
     if (!cfg.ok || !api.ok) throw new Error('setup');
     const c = await PrometheusMetricsClient.create(
@@ -385,7 +385,7 @@ describe('prometheus connection: verbs and authentication', () => {
     const token = join(dir, 'token');
     writeFileSync(token, 'first\n');
     const { s, c } = await setup(
-      'manifests/examples/seed-000/adapter-rules.yaml',
+      'manifests/examples/seed-000/adapter/adapter-rules.yaml',
       seed000(() => promVector([])),
       {},
       { bearerTokenFile: token },
@@ -404,7 +404,7 @@ describe('prometheus connection: verbs and authentication', () => {
     const dir = mkdtempSync(join(tmpdir(), 'prom-'));
     writeFileSync(join(dir, 'pw'), 's3cret\n');
     const { s, c } = await setup(
-      'manifests/examples/seed-000/adapter-rules.yaml',
+      'manifests/examples/seed-000/adapter/adapter-rules.yaml',
       seed000(() => promVector([])),
       {},
       { basicAuth: { username: 'hpa', passwordFile: join(dir, 'pw') } },
@@ -423,7 +423,7 @@ describe('prometheus connection: verbs and authentication', () => {
 
   it('times out', async () => {
     const { c } = await setup(
-      'manifests/examples/seed-000/adapter-rules.yaml',
+      'manifests/examples/seed-000/adapter/adapter-rules.yaml',
       (r) => (r.path === '/api/v1/series' ? { body: SERIES_000 } : { body: promVector([]), delayMs: 2000 }),
       {},
       { timeoutMs: 100 },

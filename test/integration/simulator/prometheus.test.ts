@@ -83,7 +83,7 @@ describe('the Prometheus HTTP API over the simulated series', () => {
   });
 
   it("the prometheus client with seed 000's rule reads http_requests_qps as the simulator serves it", async () => {
-    const m = await client(RULES('seed-000', 'adapter-rules.yaml'));
+    const m = await client(RULES('seed-000', 'adapter/adapter-rules.yaml'));
     const q = {
       namespace: 'default',
       metricName: 'http_requests_qps',
@@ -99,7 +99,7 @@ describe('the Prometheus HTTP API over the simulated series', () => {
   });
 
   it("the prometheus client with seed 004's resourceRules reads cpu per container from cAdvisor series", async () => {
-    const m = await client(RULES('seed-004', 'adapter-resource-rules.yaml'));
+    const m = await client(RULES('seed-004', 'adapter/adapter-resource-rules.yaml'));
     const r = await m.getResourceMetrics({
       namespace: 'default',
       podSelector: sel('app=sample-httpserver'),

@@ -1,6 +1,6 @@
 /**
  * `hpa-ts simulate --serve` is a cluster the real kubectl and the real controller can use: the
- * seed's manifests applied with kubectl, `hpa-ts run --kubeconfig sim.kubeconfig` (a child process)
+ * seed's manifests applied with kubectl (the folder, then the article's own v2beta2 HPA), `hpa-ts run --kubeconfig sim.kubeconfig` (a child process)
  * scaling the Deployment as the load annotation changes, all of it visible in `kubectl get hpa -w`
  * and `kubectl describe hpa`. Real time, with a 2 s scrape interval and sync period to keep it short.
  */
@@ -88,12 +88,14 @@ describeKubectl('simulate --serve with the real kubectl and `hpa-ts run`', () =>
     expect(r.stdout).toMatch(/^default\s+Active/m);
   });
 
-  it('kubectl apply -f the seed manifests, unmodified; the Deployment becomes 1/1', async () => {
-    expect((await kubectl('apply', '-f', join(SEED, 'sample-httpserver-deployment.yaml'))).stdout.trim()).toBe(
+  it("kubectl apply -f the seed's folder, then the article's own autoscaling/v2beta2 HPA; the Deployment becomes 1/1", async () => {
+    expect((await kubectl('apply', '-f', `${SEED}/`)).stdout.trim().split('\n').sort()).toEqual([
       'deployment.apps/sample-httpserver created',
-    );
-    expect((await kubectl('apply', '-f', join(SEED, 'sample-httpserver-hpa.yaml'))).stdout.trim()).toBe(
       'horizontalpodautoscaler.autoscaling/sample-httpserver created',
+      'service/http-sample-svc created',
+    ]);
+    expect((await kubectl('apply', '-f', join(SEED, 'article', 'sample-httpserver-hpa.yaml'))).stdout.trim()).toBe(
+      'horizontalpodautoscaler.autoscaling/sample-httpserver configured',
     );
     await until(
       'the Deployment to be ready',
@@ -192,10 +194,15 @@ describeKubectl('simulate --serve with the real kubectl and `hpa-ts run`', () =>
 
     await kubectl('annotate', 'deploy', 'sample-httpserver', 'sim.hpa-ts.io/rps-');
     await until('back to 1 replica', async () => (await replicas('sample-httpserver')) === 1, 90_000);
-    await sleep(3000);
+    const watchedReplicas = (): number[] =>
+      watched
+        .split('\n')
+        .filter((l) => l.startsWith('sample-httpserver'))
+        .map((l) => Number(l.trim().split(/\s+/)[5]));
+    // the status shows the new count one sync after the scale, and the watch prints it after that
+    await until('kubectl get hpa -w to print 1 replica', () => Promise.resolve(watchedReplicas().at(-1) === 1), 30_000);
     if (watch.pid !== undefined) process.kill(watch.pid, 'SIGTERM');
-    const rows = watched.split('\n').filter((l) => l.startsWith('sample-httpserver'));
-    const seen = rows.map((l) => Number(l.trim().split(/\s+/)[5]));
+    const seen = watchedReplicas();
     expect(watched.split('\n')[0]).toMatch(/^NAME\s+REFERENCE\s+TARGETS\s+MINPODS\s+MAXPODS\s+REPLICAS\s+AGE$/);
     expect(seen).toEqual(expect.arrayContaining([1, 2, 4, 8, 10]));
     expect(seen[seen.length - 1]).toBe(1);

@@ -26,14 +26,14 @@ function pod(name: string, app: string | undefined): PodResourceUsage {
   };
 }
 
-/** A fake port that counts calls and answers after a tick (so concurrent callers overlap). */
+/** A fake port that counts calls and answers one event-loop turn later (so concurrent callers overlap). */
 class Fake implements MetricsClient {
   calls: string[] = [];
   labelled = true;
   invalidated = 0;
   async getResourceMetrics(q: { namespace: string; podSelector: Selector }): Promise<MetricsResult<PodResourceUsage>> {
     this.calls.push(`resource ${q.namespace} ${q.podSelector.toString()}`);
-    await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setImmediate(r));
     const all = [
       pod('a1', this.labelled ? 'a' : undefined),
       pod('b1', this.labelled ? 'b' : undefined),
@@ -48,7 +48,7 @@ class Fake implements MetricsClient {
   }
   async getPodsMetric(q: { metricName: string }): Promise<MetricsResult<never>> {
     this.calls.push(`pods ${q.metricName}`);
-    await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setImmediate(r));
     return { ok: true, value: [] };
   }
   async getObjectMetric(): Promise<MetricsResult<never>> {

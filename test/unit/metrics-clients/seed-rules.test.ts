@@ -44,13 +44,13 @@ function sel(text: string): Selector {
 
 describe('every seed adapter file loads unmodified', () => {
   it.each([
-    ['seed-000/adapter-rules.yaml', 1, 0, false],
-    ['seed-001/adapter-rules.yaml', 1, 0, false],
-    ['seed-003/adapter-rules.yaml', 1, 0, false],
-    ['seed-003/prometheus-adapter-values.yml', 1, 0, false],
-    ['seed-004/adapter-rules.yaml', 1, 0, false],
-    ['seed-004/adapter-resource-rules.yaml', 0, 0, true],
-    ['seed-004/adapter-external-rules.yaml', 0, 1, false],
+    ['seed-000/adapter/adapter-rules.yaml', 1, 0, false],
+    ['seed-001/adapter/adapter-rules.yaml', 1, 0, false],
+    ['seed-003/adapter/adapter-rules.yaml', 1, 0, false],
+    ['seed-003/adapter/prometheus-adapter-values.yml', 1, 0, false],
+    ['seed-004/adapter/adapter-rules.yaml', 1, 0, false],
+    ['seed-004/adapter/adapter-resource-rules.yaml', 0, 0, true],
+    ['seed-004/adapter/adapter-external-rules.yaml', 0, 1, false],
   ])('%s', (file, rules, externalRules, resourceRules) => {
     const c = load(file);
     expect([c.rules.length, c.externalRules.length, c.resourceRules !== undefined]).toEqual([
@@ -61,7 +61,7 @@ describe('every seed adapter file loads unmodified', () => {
   });
 
   it("rejects seed 004 externalRules as written, as the adapter's strict loader does, and says why", () => {
-    const c = loadAdapterConfig(`${EX}/seed-004/adapter-external-rules.as-written.yaml`);
+    const c = loadAdapterConfig(`${EX}/seed-004/adapter/adapter-external-rules.as-written.yaml`);
     expect(c.ok).toBe(false);
     if (c.ok) return;
     expect(c.error.field).toBe('resources');
@@ -70,7 +70,7 @@ describe('every seed adapter file loads unmodified', () => {
   });
 
   it('reads the seed 003 Helm values file as the chart renders it', () => {
-    const c = load('seed-003/prometheus-adapter-values.yml');
+    const c = load('seed-003/adapter/prometheus-adapter-values.yml');
     expect(c.format).toBe('helm-values');
     expect(c.rules[0].seriesQuery).toBe('demo_app_button_clicks_total');
   });
@@ -78,7 +78,7 @@ describe('every seed adapter file loads unmodified', () => {
 
 describe('series naming and association, as the adapter discovers them', () => {
   it('seed 000: http_requests_total → http_requests_qps on pods and namespaces', async () => {
-    const n = await namer('seed-000/adapter-rules.yaml');
+    const n = await namer('seed-000/adapter/adapter-rules.yaml');
     expect(n.metricNameForSeries('http_requests_total')).toEqual({ ok: true, value: 'http_requests_qps' });
     const reg = await SeriesRegistry.build(
       [
@@ -95,7 +95,7 @@ describe('series naming and association, as the adapter discovers them', () => {
   });
 
   it("seed 003: the <<.Resource>> template finds jobs.batch, namespaces, pods and services (the article's listing)", async () => {
-    const n = await namer('seed-003/adapter-rules.yaml');
+    const n = await namer('seed-003/adapter/adapter-rules.yaml');
     const labels = ['container', 'endpoint', 'instance', 'job', 'namespace', 'pod', 'service'];
     const reg = await SeriesRegistry.build(
       [[n, n.filterSeries([{ name: 'demo_app_button_clicks_total', labels }])]],
@@ -110,7 +110,7 @@ describe('series naming and association, as the adapter discovers them', () => {
   });
 
   it('filters series that do not match name.matches', async () => {
-    const n = await namer('seed-004/adapter-rules.yaml');
+    const n = await namer('seed-004/adapter/adapter-rules.yaml');
     expect(
       n
         .filterSeries([
@@ -126,7 +126,7 @@ describe('PromQL per seed rule equals what prometheus-adapter sends', () => {
   it('seed 000, two pods: namespace override then kubernetes_pod =~ names joined by |', async () => {
     // Build(series="http_requests_total", pods, ns="default", names=[p1,p2]): no selector parts;
     // namespace → override label kubernetes_namespace; pods → override label kubernetes_pod; 2 names → =~.
-    const n = await namer('seed-000/adapter-rules.yaml');
+    const n = await namer('seed-000/adapter/adapter-rules.yaml');
     const q = await n.queryForSeries('http_requests_total', PODS, 'default', Selector.everything(), [
       'sample-httpserver-6784dcf77c-56th4',
       'sample-httpserver-6784dcf77c-df4cd',
@@ -139,7 +139,7 @@ describe('PromQL per seed rule equals what prometheus-adapter sends', () => {
   });
 
   it('seed 000, one pod: LabelEq', async () => {
-    const n = await namer('seed-000/adapter-rules.yaml');
+    const n = await namer('seed-000/adapter/adapter-rules.yaml');
     const q = await n.queryForSeries('http_requests_total', PODS, 'default', Selector.everything(), [
       'sample-httpserver-6784dcf77c-56th4',
     ]);
@@ -151,7 +151,7 @@ describe('PromQL per seed rule equals what prometheus-adapter sends', () => {
   });
 
   it('seed 001: overrides namespace/pod (resource: pods normalises to pods), avg by pod', async () => {
-    const n = await namer('seed-001/adapter-rules.yaml');
+    const n = await namer('seed-001/adapter/adapter-rules.yaml');
     expect(n.metricNameForSeries('myapp_processed_ops_total')).toEqual({
       ok: true,
       value: 'myapp_processed_ops_total',
@@ -166,7 +166,7 @@ describe('PromQL per seed rule equals what prometheus-adapter sends', () => {
   });
 
   it('seed 003: the template names the labels namespace and pod (singular resources)', async () => {
-    const n = await namer('seed-003/adapter-rules.yaml');
+    const n = await namer('seed-003/adapter/adapter-rules.yaml');
     const q = await n.queryForSeries('demo_app_button_clicks_total', PODS, 'default', Selector.everything(), [
       'prometheus-demo-app-8585d447c6-2t882',
       'prometheus-demo-app-8585d447c6-cbwmv',
@@ -179,7 +179,7 @@ describe('PromQL per seed rule equals what prometheus-adapter sends', () => {
   });
 
   it('seed 003: an Object metric on a Service groups by service; a Namespace metric is root-scoped', async () => {
-    const n = await namer('seed-003/adapter-rules.yaml');
+    const n = await namer('seed-003/adapter/adapter-rules.yaml');
     expect(
       await n.queryForSeries(
         'demo_app_button_clicks_total',
@@ -209,7 +209,7 @@ describe('PromQL per seed rule equals what prometheus-adapter sends', () => {
   });
 
   it('seed 003 Helm values: same rule, same query', async () => {
-    const n = await namer('seed-003/prometheus-adapter-values.yml');
+    const n = await namer('seed-003/adapter/prometheus-adapter-values.yml');
     const q = await n.queryForSeries('demo_app_button_clicks_total', PODS, 'default', Selector.everything(), [
       'prometheus-demo-app-8585d447c6-cbwmv',
     ]);
@@ -223,7 +223,7 @@ describe('PromQL per seed rule equals what prometheus-adapter sends', () => {
   it('seed 004 Pods rule with a metric selector: selector parts first, then namespace, then kubernetes_pod_name', async () => {
     // the article prints {"kubernetes_namespace":"default","<label-key>":"<label-value>"} — not valid PromQL
     // and not the adapter's order; the adapter's code puts the selector first and matches the pods.
-    const n = await namer('seed-004/adapter-rules.yaml');
+    const n = await namer('seed-004/adapter/adapter-rules.yaml');
     expect(n.metricNameForSeries('http_requests_total')).toEqual({ ok: true, value: 'http_requests' });
     const q = await n.queryForSeries('http_requests_total', PODS, 'default', sel('verb=GET,code in (200,201)'), [
       'sample-app-1',
@@ -237,7 +237,7 @@ describe('PromQL per seed rule equals what prometheus-adapter sends', () => {
   });
 
   it('seed 004 selector operators map as the adapter maps them', async () => {
-    const n = await namer('seed-004/adapter-rules.yaml');
+    const n = await namer('seed-004/adapter/adapter-rules.yaml');
     const q = await n.queryForSeries('http_requests_total', PODS, 'default', sel('a!=1,b notin (x),c,!d,e in (y)'), [
       'p',
     ]);
@@ -253,7 +253,7 @@ describe('PromQL per seed rule equals what prometheus-adapter sends', () => {
   });
 
   it('seed 004 externalRule with namespaced: false: selector only, no namespace, empty GroupBy', async () => {
-    const n = await namer('seed-004/adapter-external-rules.yaml', 0, true);
+    const n = await namer('seed-004/adapter/adapter-external-rules.yaml', 0, true);
     expect(await n.queryForExternalSeries('queue_messages_cnt', 'default', sel('app=lanpangzi'))).toEqual({
       ok: true,
       value: 'avg(queue_messages_cnt{app="lanpangzi"})',
@@ -261,7 +261,7 @@ describe('PromQL per seed rule equals what prometheus-adapter sends', () => {
   });
 
   it('an externalRule without namespaced: false needs a namespace label (the adapter fails the same way)', async () => {
-    const cfg = load('seed-004/adapter-external-rules.yaml');
+    const cfg = load('seed-004/adapter/adapter-external-rules.yaml');
     const rule = { ...cfg.externalRules[0], resources: { template: '', overrides: {} } };
     const n = await MetricNamer.create(rule, mapper);
     if (!n.ok) throw new Error(n.error);
@@ -273,7 +273,7 @@ describe('PromQL per seed rule equals what prometheus-adapter sends', () => {
   });
 
   it('seed 004 resourceRules: Series empty, GroupBy pod,container, the literal block (trailing spaces included) kept', async () => {
-    const cfg = load('seed-004/adapter-resource-rules.yaml');
+    const cfg = load('seed-004/adapter/adapter-resource-rules.yaml');
     if (cfg.resourceRules === undefined) throw new Error('no resourceRules');
     expect(cfg.resourceRules.windowMs).toBe(300_000);
     const reader = await ResourceMetricsReader.create(cfg.resourceRules, {} as PrometheusApi, mapper, false);

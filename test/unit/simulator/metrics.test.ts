@@ -6,7 +6,8 @@ import { customMetricsGroup, externalMetricsGroup, resourceMetricsGroup } from '
 import { InProcessMetricsClient } from '../../../simulator/metrics/in-process-client.js';
 import { deployment, testCluster, type TestCluster } from './helpers.js';
 
-const SEED_000_RULES = new URL('../../../manifests/examples/seed-000/adapter-rules.yaml', import.meta.url).pathname;
+const SEED_000_RULES = new URL('../../../manifests/examples/seed-000/adapter/adapter-rules.yaml', import.meta.url)
+  .pathname;
 
 function sel(text: string): Selector {
   const r = parseSelector(text);
@@ -236,7 +237,7 @@ describe("custom.metrics.k8s.io like prometheus-adapter with seed 000's rule", (
 describe('external.metrics.k8s.io and object metrics', () => {
   it('serves a queue through the seed 004 externalRule (namespaced: false, avg)', async () => {
     const rules = loadAdapterConfig(
-      new URL('../../../manifests/examples/seed-004/adapter-external-rules.yaml', import.meta.url).pathname,
+      new URL('../../../manifests/examples/seed-004/adapter/adapter-external-rules.yaml', import.meta.url).pathname,
     );
     if (!rules.ok) throw new Error(rules.error.message);
     const c = testCluster({
