@@ -15,7 +15,7 @@ import {
   type MetricsApiError,
   type MetricsResult,
 } from '../../../../algorithms/index.js';
-import { VirtualClock } from '../../../../controller/clock.js';
+import { VirtualClock } from '../../../../simulator/clock.js';
 import { HpaController } from '../../../../controller/controller.js';
 import { silentLogger } from '../../../../controller/logging.js';
 import type { ClusterAccess } from '../../../../controller/ports.js';

@@ -47,7 +47,7 @@ describe('shadow mode', () => {
     loop.metrics.behaviour.set('web', { value: '40' });
     await loop.start();
     await loop.runUntil(5);
-    expect(loop.outcomes.map((o) => o.outcome.decision?.desiredReplicas)).toEqual([4]);
+    expect(loop.outcomes.map((o) => o.outcome.decision?.status.desiredReplicas)).toEqual([4]);
 
     builtinWritesStatus();
     await loop.runUntil(6);
