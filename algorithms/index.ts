@@ -27,3 +27,4 @@ export * from './decide.js';
 export * from './plan.js';
 export * from './explain.js';
 export * from './numeric.js';
+export * from './go-quote.js';

@@ -4,16 +4,13 @@ import type {
   PodSnapshot,
   Scale,
 } from '../algorithms/index.js';
+import type { ApiError, ScaleTarget } from '../transport/index.js';
 
-/** A failed cluster call, as data: HTTP status and Status.reason when the server gave them. */
-export interface ClusterError {
-  readonly status?: number;
-  /** Kubernetes Status.reason: NotFound, Conflict, Forbidden, … */
-  readonly reason?: string;
-  readonly message: string;
-  readonly verb: string;
-  readonly path: string;
-}
+/**
+ * A failed cluster call, as data: the transport's ApiError — HTTP status and Status.reason when the
+ * server gave them, `failure` when no response arrived.
+ */
+export type ClusterError = ApiError;
 
 export type ClusterResult<T> =
   { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ClusterError };
@@ -34,11 +31,7 @@ export interface Stoppable {
 }
 
 /** A scale target reference resolved through discovery. */
-export interface ScaleTarget {
-  readonly group: string;
-  readonly version: string;
-  readonly resource: string;
-}
+export type { ScaleTarget };
 
 export interface EventRecord {
   readonly namespace: string;

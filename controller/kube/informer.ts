@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { ClusterError, ClusterResult, Stoppable, WatchEventType, WatchHandlers } from '../ports.js';
 import { Backoff } from './backoff.js';
-import { isGone, statusOf } from './errors.js';
+import { isGone, statusOf } from '../../transport/index.js';
 
 /**
  * List-then-watch with client-go reflector semantics, which client-node 1.4.0's informer lacks

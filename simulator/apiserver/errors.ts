@@ -3,7 +3,7 @@
  * reason, code and message text as the real kube-apiserver (k8s.io/apimachinery/pkg/api/errors),
  * because clients (kubectl, client-go, client-node) print or branch on exactly these.
  */
-import { goQuote } from '../../algorithms/labels-syntax.js';
+import { goQuote } from '../../algorithms/index.js';
 import type { Status, StatusCause } from './types.js';
 
 /** Identifies a collection in messages: `horizontalpodautoscalers.autoscaling`, `pods` (core). */
