@@ -31,7 +31,6 @@ export {
   type MetricsCacheStats,
 } from './cache.js';
 export { ApiServerMetricsClient, type ApiServerClientOptions } from './apiserver/client.js';
-export { connectionFromKubeConfig, type ApiConnection } from './apiserver/connection.js';
 export { PrometheusMetricsClient, type PrometheusClientOptions } from './prometheus/client.js';
 export { PrometheusApi, type PrometheusConnectionOptions } from './prometheus/http-api.js';
 export {
@@ -46,7 +45,15 @@ export {
 export { StaticMetricsClient } from './static/client.js';
 export { loadStaticMetrics, parseStaticMetrics, type StaticMetricsData } from './static/format.js';
 export { kubePodLister, staticPodLister, type KnownPod, type ListedPod, type PodLister } from './shared/pod-lister.js';
-export { StaticRestMapper, type RestMapper, type GroupResource, type ResourceInfo } from './shared/rest-mapper.js';
+export {
+  ApiServerConnection,
+  StaticRestMapper,
+  qualifiedResource,
+  type ApiServerConnectionOptions,
+  type GroupResource,
+  type ResourceInfo,
+  type RestMapper,
+} from '../transport/index.js';
 export type { MetricsLogger, RequestEvent, RequestObserver } from './shared/observe.js';
 export { formatGoDuration, parseGoDurationSeconds, parsePromDurationMs } from './shared/durations.js';
 export { apiError, kindForStatus } from './shared/errors.js';

@@ -34,7 +34,7 @@ import {
   groupOfApiVersion,
   qualifiedKind,
   qualifiedResource,
-} from '../shared/rest-mapper.js';
+} from '../../transport/index.js';
 import type { AdapterConfig } from './adapter-config.js';
 import { SeriesDiscovery } from './discovery.js';
 import type { PromSample, PrometheusApi } from './http-api.js';
@@ -213,7 +213,7 @@ export class PrometheusMetricsClient implements MetricsClient {
       const mapped = await this.deps.restMapper.resourceForKind(group, q.describedObject.kind);
       const kind = qualifiedKind(group, q.describedObject.kind);
       if (!mapped.ok)
-        return err(apiError('NotFound', 'custom', kind, `unable to map kind ${kind} to resource: ${mapped.error}`));
+        return err(apiError('NotFound', 'custom', kind, `unable to map kind ${kind} to resource: ${mapped.error.message}`));
       resource = { group: mapped.value.group, resource: mapped.value.resource };
     }
     // a namespace metric is root-scoped: the HPA's namespace is the object's name

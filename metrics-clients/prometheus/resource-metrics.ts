@@ -19,7 +19,7 @@ import {
 } from '../../algorithms/index.js';
 import { apiError } from '../shared/errors.js';
 import type { ListedPod } from '../shared/pod-lister.js';
-import type { GroupResource, RestMapper } from '../shared/rest-mapper.js';
+import type { GroupResource, RestMapper } from '../../transport/index.js';
 import type { ResourceRule, ResourceRules } from './adapter-config.js';
 import { type GoTemplate, compileTemplate } from './go-template.js';
 import type { PromSample, PrometheusApi } from './http-api.js';

@@ -5,7 +5,7 @@
  * metrics, one entry per API metric name. Later series overwrite earlier ones, as in the adapter's
  * map. Namespaces, nodes and persistent volumes are never namespaced.
  */
-import { type GroupResource, qualifiedResource } from '../shared/rest-mapper.js';
+import { type GroupResource, qualifiedResource } from '../../transport/index.js';
 import type { MetricNamer, Series } from './namer.js';
 import { NAMESPACES, sameResource } from './resource-converter.js';
 

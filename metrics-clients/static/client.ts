@@ -23,7 +23,7 @@ import {
   ok,
 } from '../../algorithms/index.js';
 import { apiError } from '../shared/errors.js';
-import { BUILTIN_RESOURCES, findKind, groupOfApiVersion, qualifiedResource } from '../shared/rest-mapper.js';
+import { BUILTIN_RESOURCES, findKind, groupOfApiVersion, qualifiedResource } from '../../transport/index.js';
 import type { StaticMetricsData, StaticSeries, StaticState } from './format.js';
 
 export class StaticMetricsClient implements MetricsClient {

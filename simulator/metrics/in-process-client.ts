@@ -95,7 +95,7 @@ export class InProcessMetricsClient implements MetricsClient {
           kind: 'NotFound',
           api: 'custom',
           path: qualified,
-          message: `unable to map kind ${qualified} to resource: ${mapped.error}`,
+          message: `unable to map kind ${qualified} to resource: ${mapped.error.message}`,
         });
       }
       resource = { group: mapped.value.group, resource: mapped.value.resource };

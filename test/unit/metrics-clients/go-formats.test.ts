@@ -5,13 +5,9 @@ import {
   parseGoDurationSeconds,
   parsePromDurationMs,
 } from '../../../metrics-clients/shared/durations.js';
-import {
-  formatPromTime,
-  goEncodeQuery,
-  goPathEscape,
-  goQueryEscape,
-  goQuote,
-} from '../../../metrics-clients/shared/go-text.js';
+import { goQuote } from '../../../algorithms/index.js';
+import { formatPromTime } from '../../../metrics-clients/prometheus/http-api.js';
+import { goEncodeQuery, goPathEscape, goQueryEscape } from '../../../transport/index.js';
 import { compareGoStrings } from '../../../algorithms/labels-syntax.js';
 import { compileGoRegexp, expandGo, findSubmatch, matchString } from '../../../metrics-clients/prometheus/go-regexp.js';
 
