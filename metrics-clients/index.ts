@@ -31,8 +31,21 @@ export {
   type MetricsCacheStats,
 } from './cache.js';
 export { ApiServerMetricsClient, type ApiServerClientOptions } from './apiserver/client.js';
-export { PrometheusMetricsClient, type PrometheusClientOptions } from './prometheus/client.js';
-export { PrometheusApi, type PrometheusConnectionOptions } from './prometheus/http-api.js';
+export {
+  PrometheusMetricsClient,
+  type PrometheusClientDeps,
+  type PrometheusClientOptions,
+} from './prometheus/client.js';
+export type { CustomValue, CustomValues, CustomValuesQuery } from './prometheus/custom-metrics.js';
+export {
+  PrometheusApi,
+  type PromFailure,
+  type PromQueryResult,
+  type PromSample,
+  type PrometheusConnectionOptions,
+  type PrometheusQueryApi,
+} from './prometheus/http-api.js';
+export type { Series } from './prometheus/namer.js';
 export {
   formatConfigError,
   loadAdapterConfig,
@@ -54,6 +67,6 @@ export {
   type ResourceInfo,
   type RestMapper,
 } from '../transport/index.js';
-export type { MetricsLogger, RequestEvent, RequestObserver } from './shared/observe.js';
+export { silentLogger, type MetricsLogger, type RequestEvent, type RequestObserver } from './shared/observe.js';
 export { formatGoDuration, parseGoDurationSeconds, parsePromDurationMs } from './shared/durations.js';
 export { apiError, kindForStatus } from './shared/errors.js';

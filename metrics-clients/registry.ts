@@ -104,13 +104,21 @@ async function connect(deps: MetricsClientDeps, field: string): Promise<Result<C
   if (deps.connection !== undefined) return ok({ conn: deps.connection, owned: false });
   if (deps.kubeConfig === undefined)
     return fail(field, 'needs a kubeconfig (--kubeconfig, KUBECONFIG, or in-cluster service account)');
-  const conn = ApiServerConnection.fromKubeConfig(deps.kubeConfig, { now: deps.now, userAgent: 'hpa-ts/metrics-client' });
+  const conn = ApiServerConnection.fromKubeConfig(deps.kubeConfig, {
+    now: deps.now,
+    userAgent: 'hpa-ts/metrics-client',
+  });
   const checked = await conn.check();
   return checked.ok ? ok({ conn, owned: true }) : fail('kubeconfig', checked.error);
 }
 
 /** Discovery over the connection, re-read after `ttlMs`, with the one REST mapper's fallback rule. */
-function discoveryMapper(conn: ApiServerConnection, deps: MetricsClientDeps, ttlMs: number, timeoutMs?: number): RestMapper {
+function discoveryMapper(
+  conn: ApiServerConnection,
+  deps: MetricsClientDeps,
+  ttlMs: number,
+  timeoutMs?: number,
+): RestMapper {
   const discovery = new ApiDiscovery(
     (path) => conn.requestJson({ verb: 'get', resource: 'discovery', path, timeoutMs }),
     { now: deps.now, ttlMs },

@@ -138,7 +138,10 @@ export class ApiServerConnection {
       await this.httpClient();
       return { ok: true };
     } catch (e) {
-      return { ok: false, error: `kubeconfig: cluster ${JSON.stringify(cluster.name)} (${this.server}): ${describe(e)}` };
+      return {
+        ok: false,
+        error: `kubeconfig: cluster ${JSON.stringify(cluster.name)} (${this.server}): ${describe(e)}`,
+      };
     }
   }
 
@@ -211,7 +214,10 @@ export class ApiServerConnection {
     if (opened.status >= 300) {
       const body = await opened.text();
       const text = body.ok ? body.text : '';
-      return { ok: false, error: errorFromResponse(method, path, opened.status, opened.contentType, text, req.requested) };
+      return {
+        ok: false,
+        error: errorFromResponse(method, path, opened.status, opened.contentType, text, req.requested),
+      };
     }
     let malformed: string | undefined;
     const end = await opened.lines((line) => {

@@ -127,13 +127,25 @@ export class ApiDiscovery {
 
   /** The groups of `/apis` only (what custom-metrics version discovery reads). */
   apiGroups(): Promise<ApiResult<readonly DiscoveredGroup[]>> {
-    if (!this.fresh(this.apis)) this.apis = this.load('/apis', apiGroups, (c) => (this.apis = c), () => this.apis);
+    if (!this.fresh(this.apis))
+      this.apis = this.load(
+        '/apis',
+        apiGroups,
+        (c) => (this.apis = c),
+        () => this.apis,
+      );
     return this.apis.value;
   }
 
   /** Every group, the core group first. */
   async groups(): Promise<ApiResult<readonly DiscoveredGroup[]>> {
-    if (!this.fresh(this.core)) this.core = this.load('/api', coreGroup, (c) => (this.core = c), () => this.core);
+    if (!this.fresh(this.core))
+      this.core = this.load(
+        '/api',
+        coreGroup,
+        (c) => (this.core = c),
+        () => this.core,
+      );
     const [core, apis] = await Promise.all([this.core.value, this.apiGroups()]);
     if (!core.ok) return core;
     if (!apis.ok) return apis;

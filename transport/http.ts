@@ -81,8 +81,7 @@ export interface HttpFailure {
 }
 
 export type HttpOutcome =
-  | { readonly ok: true; readonly status: number; readonly contentType: string; readonly text: string }
-  | HttpFailure;
+  { readonly ok: true; readonly status: number; readonly contentType: string; readonly text: string } | HttpFailure;
 
 /** A response whose headers arrived; the body is read once, whole or line by line. */
 export interface OpenResponse {
@@ -106,7 +105,8 @@ const realTimer: SetTimer = (ms, fn) => {
   return () => clearTimeout(t);
 };
 
-type Opened = { readonly ok: true; readonly res: http.IncomingMessage } | { readonly ok: false; readonly cause: unknown };
+type Opened =
+  { readonly ok: true; readonly res: http.IncomingMessage } | { readonly ok: false; readonly cause: unknown };
 
 export class HttpClient {
   private closed = false;
@@ -240,7 +240,8 @@ function decoded(res: http.IncomingMessage): Readable {
 }
 
 type BodyOutcome =
-  { readonly ok: true; readonly text: string } | { readonly ok: false; readonly cause: unknown; readonly tooLarge?: boolean };
+  | { readonly ok: true; readonly text: string }
+  | { readonly ok: false; readonly cause: unknown; readonly tooLarge?: boolean };
 
 function readBody(res: http.IncomingMessage): Promise<BodyOutcome> {
   return new Promise((resolve) => {

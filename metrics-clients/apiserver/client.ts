@@ -81,7 +81,11 @@ export class ApiServerMetricsClient implements MetricsClient {
     this.timeoutMs = opts.timeoutMs ?? 10_000;
     const now = deps.now;
     this.discovery = new ApiDiscovery(
-      (path) => this.conn.requestJson({ verb: 'get', resource: 'discovery', path, timeoutMs: this.timeoutMs }, this.observer('discovery')),
+      (path) =>
+        this.conn.requestJson(
+          { verb: 'get', resource: 'discovery', path, timeoutMs: this.timeoutMs },
+          this.observer('discovery'),
+        ),
       { now, ttlMs: opts.discoveryTtlMs ?? 15_000 },
     );
     this.restMapper = new DiscoveryRestMapper(this.discovery, { now });

@@ -107,7 +107,19 @@ function sample(v: unknown, at: string, labels: Readonly<Record<string, string>>
   return { labels, timestamp: Math.round((pair[0] as number) * 1000), text, value };
 }
 
-export class PrometheusApi {
+/**
+ * What the adapter engine asks of Prometheus: series discovery and instant queries. PrometheusApi
+ * answers over HTTP; the simulator answers from its Tsdb in process.
+ */
+export interface PrometheusQueryApi {
+  /** /api/v1/series?match[]=…&start=…: each series' name and label names. */
+  series(match: string, startMs: number, signal?: AbortSignal): Promise<Result<Series[], PromFailure>>;
+  /** /api/v1/query?query=…&time=…: an instant vector or scalar. */
+  query(promql: string, timeMs: number, signal?: AbortSignal): Promise<Result<PromQueryResult, PromFailure>>;
+  close(): void;
+}
+
+export class PrometheusApi implements PrometheusQueryApi {
   private token: { key: string; value: string } | undefined;
 
   private constructor(

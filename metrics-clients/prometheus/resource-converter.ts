@@ -53,7 +53,9 @@ export class ResourceConverter {
     for (const [label, gr] of Object.entries(mapping.overrides)) {
       const norm = await mapper.resourceFor(gr);
       if (!norm.ok)
-        return err(`unable to normalize group-resource ${qualifiedResource(gr)} (label ${label}): ${norm.error.message}`);
+        return err(
+          `unable to normalize group-resource ${qualifiedResource(gr)} (label ${label}): ${norm.error.message}`,
+        );
       const full = { group: norm.value.group, resource: norm.value.resource };
       conv.labelToResource.set(label, full);
       conv.resourceToLabel.set(key(full), label);

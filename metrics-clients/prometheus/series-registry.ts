@@ -27,6 +27,11 @@ const ROOT_SCOPED: readonly GroupResource[] = [
   { group: '', resource: 'persistentvolumes' },
 ];
 
+/** Whether the adapter registers metrics of this resource as root-scoped (never namespaced). */
+export function isRootScoped(gr: GroupResource): boolean {
+  return ROOT_SCOPED.some((r) => sameResource(r, gr));
+}
+
 function infoKey(i: CustomMetricInfo): string {
   return `${i.resource.group}/${i.resource.resource}|${i.namespaced}|${i.metric}`;
 }
@@ -61,7 +66,7 @@ export class SeriesRegistry {
         for (const resource of resources) {
           const info = {
             resource,
-            namespaced: ROOT_SCOPED.some((r) => sameResource(r, resource)) ? false : namespaced,
+            namespaced: isRootScoped(resource) ? false : namespaced,
             metric: name.value,
           };
           customMap.set(infoKey(info), { seriesName: s.name, namer, info });

@@ -109,6 +109,7 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
         }
       : {}),
   });
+  await sim.ready();
   for (const f of s.faults) {
     if (f.type !== 'metrics-unavailable') continue;
     for (const api of f.api === 'all' ? (['resource', 'custom', 'external'] as const) : [f.api]) {
