@@ -17,6 +17,16 @@ export class AbortError extends Error {
   }
 }
 
+/** Sleeps on `clock`; false when `signal` aborted first (the caller should stop), true otherwise. */
+export async function sleepUnlessAborted(clock: Clock, ms: number, signal: AbortSignal): Promise<boolean> {
+  try {
+    await clock.sleep(ms, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export const realClock: Clock = {
   now: () => Date.now(),
   sleep: (ms, signal) =>

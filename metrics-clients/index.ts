@@ -10,6 +10,8 @@ export type {
   PodsMetricQuery,
   ResourceMetricsQuery,
 } from './port.js';
+/** The port as one namespace, for adapters that implement it: `port.PodsMetricQuery`, `port.MetricsResult<…>`. */
+export type * as port from './port.js';
 export {
   createMetricsClient,
   metricsClientOptionsFromFlags,

@@ -1,4 +1,4 @@
-import type { Clock } from '../clock.js';
+import { sleepUnlessAborted, type Clock } from '../clock.js';
 import type { ClusterError, ClusterResult, Stoppable, WatchEventType, WatchHandlers } from '../ports.js';
 import { Backoff } from './backoff.js';
 import { isGone, statusOf } from '../../transport/index.js';
@@ -178,13 +178,8 @@ class Informer<T> {
   }
 
   /** Sleeps on the injected clock; false when stopped meanwhile. */
-  private async pause(ms: number): Promise<boolean> {
-    try {
-      await this.opts.clock.sleep(ms, this.stopper.signal);
-      return true;
-    } catch {
-      return false;
-    }
+  private pause(ms: number): Promise<boolean> {
+    return sleepUnlessAborted(this.opts.clock, ms, this.stopper.signal);
   }
 
   private emit(type: WatchEventType, obj: T): void {

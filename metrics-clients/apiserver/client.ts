@@ -6,25 +6,8 @@
  * group-qualified plurals. Every failure is returned as a MetricsApiError whose message is the
  * `<err>` upstream would print.
  */
-import type {
-  ExternalMetricQuery,
-  MetricsClient,
-  ObjectMetricQuery,
-  PodsMetricQuery,
-  ResourceMetricsQuery,
-} from '../port.js';
-import {
-  type ExternalMetricValue,
-  type MetricsApiError,
-  type MetricsResult,
-  type ObjectMetricValue,
-  type PodMetricValue,
-  type PodResourceUsage,
-  type Result,
-  err,
-  ok,
-  DEFAULT_METRIC_WINDOW_SECONDS,
-} from '../../algorithms/index.js';
+import type * as port from '../port.js';
+import { type MetricsApiError, type Result, err, ok, DEFAULT_METRIC_WINDOW_SECONDS } from '../../algorithms/index.js';
 import {
   ApiDiscovery,
   DiscoveryRestMapper,
@@ -65,7 +48,7 @@ export interface ApiServerClientDeps {
 const METRICS_GROUP = 'metrics.k8s.io';
 const EXTERNAL_GROUP = 'external.metrics.k8s.io';
 
-export class ApiServerMetricsClient implements MetricsClient {
+export class ApiServerMetricsClient implements port.MetricsClient {
   readonly discovery: ApiDiscovery;
   /** kind ↔ resource through this client's discovery, the built-in table when the cluster cannot be asked */
   readonly restMapper: DiscoveryRestMapper;
@@ -96,7 +79,10 @@ export class ApiServerMetricsClient implements MetricsClient {
     this.discovery.invalidate();
   }
 
-  async getResourceMetrics(q: ResourceMetricsQuery, signal?: AbortSignal): Promise<MetricsResult<PodResourceUsage>> {
+  async getResourceMetrics(
+    q: port.ResourceMetricsQuery,
+    signal?: AbortSignal,
+  ): Promise<port.MetricsResult<port.PodResourceUsage>> {
     const path = `/apis/${METRICS_GROUP}/v1beta1/namespaces/${goPathEscape(q.namespace)}/pods`;
     const res = await this.get(
       'resource',
@@ -110,7 +96,7 @@ export class ApiServerMetricsClient implements MetricsClient {
     return items.ok ? items : err(apiError('Malformed', 'resource', res.value.path, items.error));
   }
 
-  async getPodsMetric(q: PodsMetricQuery, signal?: AbortSignal): Promise<MetricsResult<PodMetricValue>> {
+  async getPodsMetric(q: port.PodsMetricQuery, signal?: AbortSignal): Promise<port.MetricsResult<port.PodMetricValue>> {
     const res = await this.getCustom(
       (v) =>
         `/apis/${CUSTOM_METRICS_GROUP}/${v}/namespaces/${goPathEscape(q.namespace)}/pods/${goPathEscape('*')}/${goPathEscape(q.metricName)}`,
@@ -132,7 +118,10 @@ export class ApiServerMetricsClient implements MetricsClient {
     );
   }
 
-  async getObjectMetric(q: ObjectMetricQuery, signal?: AbortSignal): Promise<MetricsResult<ObjectMetricValue>> {
+  async getObjectMetric(
+    q: port.ObjectMetricQuery,
+    signal?: AbortSignal,
+  ): Promise<port.MetricsResult<port.ObjectMetricValue>> {
     const group = groupOfApiVersion(q.describedObject.apiVersion);
     const kind = q.describedObject.kind;
     const metric = goPathEscape(q.metricName);
@@ -170,7 +159,10 @@ export class ApiServerMetricsClient implements MetricsClient {
     );
   }
 
-  async getExternalMetric(q: ExternalMetricQuery, signal?: AbortSignal): Promise<MetricsResult<ExternalMetricValue>> {
+  async getExternalMetric(
+    q: port.ExternalMetricQuery,
+    signal?: AbortSignal,
+  ): Promise<port.MetricsResult<port.ExternalMetricValue>> {
     const path = `/apis/${EXTERNAL_GROUP}/v1beta1/namespaces/${goPathEscape(q.namespace)}/${goPathEscape(q.metricName)}`;
     const res = await this.get(
       'external',

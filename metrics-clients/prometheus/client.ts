@@ -6,25 +6,8 @@
  * `externalRules`; resource metrics use `resourceRules` (prometheus/resource-metrics.ts).
  * Errors carry the PromQL (or series query) in `path`.
  */
-import type {
-  ExternalMetricQuery,
-  MetricsClient,
-  ObjectMetricQuery,
-  PodsMetricQuery,
-  ResourceMetricsQuery,
-} from '../port.js';
-import {
-  type ExternalMetricValue,
-  type MetricsApiError,
-  type MetricsResult,
-  type ObjectMetricValue,
-  type PodMetricValue,
-  type PodResourceUsage,
-  type Result,
-  err,
-  ok,
-  DEFAULT_METRIC_WINDOW_SECONDS,
-} from '../../algorithms/index.js';
+import type * as port from '../port.js';
+import { type MetricsApiError, type Result, err, ok, DEFAULT_METRIC_WINDOW_SECONDS } from '../../algorithms/index.js';
 import { describeThrown, apiError } from '../shared/errors.js';
 import type { MetricsLogger, RequestObserver } from '../shared/observe.js';
 import type { ListedPod, PodLister } from '../shared/pod-lister.js';
@@ -69,7 +52,7 @@ export interface PrometheusClientDeps {
 
 const PODS: GroupResource = { group: '', resource: 'pods' };
 
-export class PrometheusMetricsClient implements MetricsClient {
+export class PrometheusMetricsClient implements port.MetricsClient {
   private constructor(
     private readonly config: AdapterConfig,
     private readonly api: PrometheusQueryApi,
@@ -129,7 +112,10 @@ export class PrometheusMetricsClient implements MetricsClient {
     return ok({ custom: reg.value.listCustom(), external: reg.value.listExternal() });
   }
 
-  async getResourceMetrics(q: ResourceMetricsQuery, signal?: AbortSignal): Promise<MetricsResult<PodResourceUsage>> {
+  async getResourceMetrics(
+    q: port.ResourceMetricsQuery,
+    signal?: AbortSignal,
+  ): Promise<port.MetricsResult<port.PodResourceUsage>> {
     if (this.resources === undefined) {
       return err(
         apiError(
@@ -145,7 +131,7 @@ export class PrometheusMetricsClient implements MetricsClient {
     return this.resources.read(q.namespace, pods.value, this.deps.now(), signal);
   }
 
-  async getPodsMetric(q: PodsMetricQuery, signal?: AbortSignal): Promise<MetricsResult<PodMetricValue>> {
+  async getPodsMetric(q: port.PodsMetricQuery, signal?: AbortSignal): Promise<port.MetricsResult<port.PodMetricValue>> {
     const pods = await this.listPods('custom', q.namespace, q.podSelector);
     if (!pods.ok) return pods;
     const names = pods.value.map((p) => p.name);
@@ -181,7 +167,10 @@ export class PrometheusMetricsClient implements MetricsClient {
     );
   }
 
-  async getObjectMetric(q: ObjectMetricQuery, signal?: AbortSignal): Promise<MetricsResult<ObjectMetricValue>> {
+  async getObjectMetric(
+    q: port.ObjectMetricQuery,
+    signal?: AbortSignal,
+  ): Promise<port.MetricsResult<port.ObjectMetricValue>> {
     const group = groupOfApiVersion(q.describedObject.apiVersion);
     const isNamespace = q.describedObject.kind === 'Namespace' && group === '';
     let resource: GroupResource = NAMESPACES;
@@ -231,7 +220,10 @@ export class PrometheusMetricsClient implements MetricsClient {
     return customValues(found.value, q, this.context(signal));
   }
 
-  async getExternalMetric(q: ExternalMetricQuery, signal?: AbortSignal): Promise<MetricsResult<ExternalMetricValue>> {
+  async getExternalMetric(
+    q: port.ExternalMetricQuery,
+    signal?: AbortSignal,
+  ): Promise<port.MetricsResult<port.ExternalMetricValue>> {
     const found = await this.relistingLookup('external', (reg) => reg.lookupExternal(q.metricName));
     if (!found.ok) return found;
     if (found.value === undefined) {
@@ -285,7 +277,7 @@ export class PrometheusMetricsClient implements MetricsClient {
   private async listPods(
     api: 'resource' | 'custom',
     namespace: string,
-    selector: ResourceMetricsQuery['podSelector'],
+    selector: port.ResourceMetricsQuery['podSelector'],
   ): Promise<Result<readonly ListedPod[], MetricsApiError>> {
     const lister = this.deps.podLister;
     const where = `pods in namespace ${namespace} matching ${JSON.stringify(selector.toString())}`;

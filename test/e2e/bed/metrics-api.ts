@@ -10,6 +10,7 @@ import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { readFileSync } from 'node:fs';
+import { listen } from './listen.js';
 import { parseLabelSelector, type LabelMatcher } from './selectors.js';
 
 export interface PodRef {
@@ -132,18 +133,8 @@ export async function startMetricsApi(opts: {
       }
     },
   );
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const addr = server.address();
-  if (addr === null || typeof addr === 'string') throw new Error('no address');
-  return {
-    port: addr.port,
-    requests: counter,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  const listening = await listen(server);
+  return { port: listening.port, requests: counter, close: listening.close };
 }
 
 function userOf(req: IncomingMessage): string {

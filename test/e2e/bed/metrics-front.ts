@@ -8,6 +8,7 @@
 import { createServer, request as httpsRequest, Agent, type Server } from 'node:https';
 import { readFileSync } from 'node:fs';
 import type { TLSSocket } from 'node:tls';
+import { listen } from './listen.js';
 import type { MetricsApi, MetricsRequestInfo } from './metrics-api.js';
 
 export interface MetricsFront {
@@ -79,16 +80,12 @@ export async function startMetricsFront(opts: {
       req.pipe(up);
     },
   );
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const a = server.address();
-  if (a === null || typeof a === 'string') throw new Error('no address');
+  const listening = await listen(server);
   return {
-    port: a.port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        agent.destroy();
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    port: listening.port,
+    close: () => {
+      agent.destroy();
+      return listening.close();
+    },
   };
 }
