@@ -103,9 +103,8 @@ export function groupVersionPath(group: string, version: string): string {
 }
 
 export class ApiDiscovery {
-  private core: Cached<readonly DiscoveredGroup[]> | undefined;
-  private apis: Cached<readonly DiscoveredGroup[]> | undefined;
-  private readonly resourceCache = new Map<string, Cached<readonly DiscoveredResource[]>>();
+  /** parsed documents by path: `/api`, `/apis`, `/apis/{g}/{v}`, … */
+  private readonly cache = new Map<string, Cached<unknown>>();
 
   constructor(
     private readonly get: DiscoveryGet,
@@ -114,39 +113,25 @@ export class ApiDiscovery {
 
   /** Forget everything learned (upstream: the memory cache's Invalidate, every sync period). */
   invalidate(): void {
-    this.core = undefined;
-    this.apis = undefined;
-    this.resourceCache.clear();
+    this.cache.clear();
   }
 
   /** When the group lists in use were read (−∞ when not cached). */
   groupsLoadedAt(): number {
-    if (!this.fresh(this.core) || !this.fresh(this.apis)) return Number.NEGATIVE_INFINITY;
-    return Math.min(this.core.at, this.apis.at);
+    const core = this.cache.get('/api');
+    const apis = this.cache.get('/apis');
+    if (!this.fresh(core) || !this.fresh(apis)) return Number.NEGATIVE_INFINITY;
+    return Math.min(core.at, apis.at);
   }
 
   /** The groups of `/apis` only (what custom-metrics version discovery reads). */
   apiGroups(): Promise<ApiResult<readonly DiscoveredGroup[]>> {
-    if (!this.fresh(this.apis))
-      this.apis = this.load(
-        '/apis',
-        apiGroups,
-        (c) => (this.apis = c),
-        () => this.apis,
-      );
-    return this.apis.value;
+    return this.document('/apis', apiGroups);
   }
 
   /** Every group, the core group first. */
   async groups(): Promise<ApiResult<readonly DiscoveredGroup[]>> {
-    if (!this.fresh(this.core))
-      this.core = this.load(
-        '/api',
-        coreGroup,
-        (c) => (this.core = c),
-        () => this.core,
-      );
-    const [core, apis] = await Promise.all([this.core.value, this.apiGroups()]);
+    const [core, apis] = await Promise.all([this.document('/api', coreGroup), this.apiGroups()]);
     if (!core.ok) return core;
     if (!apis.ok) return apis;
     return { ok: true, value: [...core.value, ...apis.value] };
@@ -161,19 +146,10 @@ export class ApiDiscovery {
 
   /** The resources one group version serves (subresources folded into `scalable`). */
   resources(group: string, version: string): Promise<ApiResult<readonly DiscoveredResource[]>> {
-    const key = `${group}/${version}`;
-    const cached = this.resourceCache.get(key);
-    if (this.fresh(cached)) return cached.value;
-    const entry = this.load(
-      groupVersionPath(group, version),
-      (body) => resourcesOf(body, group, version),
-      (c) => (c === undefined ? this.resourceCache.delete(key) : this.resourceCache.set(key, c)),
-      () => this.resourceCache.get(key),
-    );
-    return entry.value;
+    return this.document(groupVersionPath(group, version), (body) => resourcesOf(body, group, version));
   }
 
-  private fresh<T>(c: Cached<T> | undefined): c is Cached<T> {
+  private fresh(c: Cached<unknown> | undefined): c is Cached<unknown> {
     if (c === undefined) return false;
     const ttl = this.opts.ttlMs;
     if (ttl === undefined) return true;
@@ -181,19 +157,16 @@ export class ApiDiscovery {
     return age >= 0 && age < ttl;
   }
 
-  /** Starts one GET, caches it via `store`, and forgets it again if it fails (unless replaced meanwhile). */
-  private load<T>(
-    path: string,
-    parse: (body: unknown) => T,
-    store: (c: Cached<T> | undefined) => void,
-    current: () => Cached<T> | undefined,
-  ): Cached<T> {
+  /** One document, parsed: from the cache while fresh, else one shared GET; a failure is forgotten at once. */
+  private document<T>(path: string, parse: (body: unknown) => T): Promise<ApiResult<T>> {
+    const cached = this.cache.get(path);
+    if (this.fresh(cached)) return cached.value as Promise<ApiResult<T>>;
     const value = this.get(path).then((r): ApiResult<T> => (r.ok ? { ok: true, value: parse(r.value) } : r));
-    const entry: Cached<T> = { at: this.opts.now(), value };
-    store(entry);
+    const entry: Cached<unknown> = { at: this.opts.now(), value };
+    this.cache.set(path, entry);
     void value.then((r) => {
-      if (!r.ok && current() === entry) store(undefined);
+      if (!r.ok && this.cache.get(path) === entry) this.cache.delete(path);
     });
-    return entry;
+    return value;
   }
 }

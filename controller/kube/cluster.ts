@@ -6,16 +6,7 @@ import type {
   Scale,
 } from '../../algorithms/index.js';
 import type { Clock } from '../clock.js';
-import type {
-  ClusterAccess,
-  ClusterError,
-  ClusterResult,
-  EventRecord,
-  LeaseRecord,
-  ScaleTarget,
-  Stoppable,
-  WatchHandlers,
-} from '../ports.js';
+import type { ClusterAccess, ClusterResult, EventRecord, LeaseRecord, Stoppable, WatchHandlers } from '../ports.js';
 import { Backoff, type BackoffOptions } from './backoff.js';
 import { eventBody, eventPatch, hpaStatusBody, scaleBody } from './bodies.js';
 import { leaseBody } from './lease-body.js';
@@ -28,8 +19,10 @@ import {
   groupVersionPath,
   httpMethod,
   isNotFound,
+  type ApiError,
   type ApiRequest,
   type RequestObserver,
+  type ScaleTarget,
 } from '../../transport/index.js';
 import { startInformer, type ListPage, type ListWatchSource } from './informer.js';
 
@@ -89,7 +82,7 @@ function nsPath(base: string, namespace: string | undefined, plural: string): st
     : `${base}/namespaces/${encodeURIComponent(namespace)}/${plural}`;
 }
 
-function unexpected(verb: string, path: string, what: string): ClusterError {
+function unexpected(verb: string, path: string, what: string): ApiError {
   return { failure: ApiFailure.Decode, message: `unexpected response from ${verb} ${path}: not a ${what}`, verb, path };
 }
 

@@ -108,14 +108,7 @@ export class ApiServerMetricsClient implements port.MetricsClient {
       signal,
     );
     if (!res.ok) return res;
-    return ok(
-      res.value.map((it) => ({
-        pod: it.describedObject.name,
-        value: it.value,
-        timestamp: it.timestamp,
-        windowSeconds: it.windowSeconds ?? DEFAULT_METRIC_WINDOW_SECONDS,
-      })),
-    );
+    return ok(res.value.map((it) => ({ pod: it.describedObject.name, ...sampleOf(it) })));
   }
 
   async getObjectMetric(
@@ -150,13 +143,7 @@ export class ApiServerMetricsClient implements port.MetricsClient {
       );
     }
     if (!res.ok) return res;
-    return ok(
-      res.value.map((it) => ({
-        value: it.value,
-        timestamp: it.timestamp,
-        windowSeconds: it.windowSeconds ?? DEFAULT_METRIC_WINDOW_SECONDS,
-      })),
-    );
+    return ok(res.value.map(sampleOf));
   }
 
   async getExternalMetric(
@@ -251,6 +238,11 @@ export class ApiServerMetricsClient implements port.MetricsClient {
     if (onRequest === undefined) return undefined;
     return (o) => onRequest({ api, method: o.method, path: o.path, status: o.status, durationMs: o.durationMs });
   }
+}
+
+/** A MetricValue's sample; upstream assumes a 1-minute window when the adapter gives none. */
+function sampleOf(it: CustomMetricItem): port.ObjectMetricValue {
+  return { value: it.value, timestamp: it.timestamp, windowSeconds: it.windowSeconds ?? DEFAULT_METRIC_WINDOW_SECONDS };
 }
 
 function nonEmpty(s: string): string | undefined {

@@ -3,8 +3,9 @@
  * 127.0.0.1 at a free port and close by dropping their keep-alive connections first (a closing
  * server otherwise waits for idle clients).
  */
+import { readFileSync } from 'node:fs';
 import type { Server as HttpServer } from 'node:http';
-import type { Server as HttpsServer } from 'node:https';
+import type { Server as HttpsServer, ServerOptions } from 'node:https';
 
 export interface Listening {
   readonly port: number;
@@ -22,5 +23,19 @@ export async function listen(server: HttpServer | HttpsServer): Promise<Listenin
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+  };
+}
+
+/**
+ * TLS serving that asks for a client certificate signed by the front-proxy CA without requiring
+ * one: the handler tells the aggregator (which presents it) from everyone else.
+ */
+export function clientCertServing(files: { cert: string; key: string; frontProxyCa: string }): ServerOptions {
+  return {
+    cert: readFileSync(files.cert),
+    key: readFileSync(files.key),
+    ca: readFileSync(files.frontProxyCa),
+    requestCert: true,
+    rejectUnauthorized: false,
   };
 }
