@@ -36,6 +36,13 @@ export interface AgentOptions {
 /** Bodies above this are refused rather than buffered (a runaway answer must not take the process down). */
 export const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
+export interface HttpClientOptions {
+  /** request deadlines on the caller's clock; default real timers */
+  readonly setTimer?: SetTimer;
+  /** default MAX_BODY_BYTES */
+  readonly maxBodyBytes?: number;
+}
+
 /** One keep-alive pool for `baseUrl`'s scheme. */
 export function createAgent(baseUrl: string, opts: AgentOptions = {}): http.Agent {
   const pool = {
@@ -57,7 +64,7 @@ export const TransportFailure = {
   Network: 'Network',
   /** the caller aborted */
   Cancelled: 'Cancelled',
-  /** the body exceeded MAX_BODY_BYTES */
+  /** the body exceeded the client's limit (MAX_BODY_BYTES by default) */
   TooLarge: 'TooLarge',
 } as const;
 export type TransportFailure = (typeof TransportFailure)[keyof typeof TransportFailure];
@@ -88,7 +95,7 @@ export interface OpenResponse {
   readonly ok: true;
   readonly status: number;
   readonly contentType: string;
-  /** the whole body (bounded by MAX_BODY_BYTES) */
+  /** the whole body (bounded by the client's limit) */
   text(): Promise<HttpOutcome>;
   /**
    * Newline-delimited lines as they arrive (watch streams). `onLine` returning false stops the
@@ -111,12 +118,14 @@ type Opened =
 export class HttpClient {
   private closed = false;
   private readonly setTimer: SetTimer;
+  private readonly maxBodyBytes: number;
 
   constructor(
     private readonly agent: http.Agent,
-    opts: { readonly setTimer?: SetTimer } = {},
+    opts: HttpClientOptions = {},
   ) {
     this.setTimer = opts.setTimer ?? realTimer;
+    this.maxBodyBytes = opts.maxBodyBytes ?? MAX_BODY_BYTES;
   }
 
   /** One exchange, the body read whole; the deadline covers headers and body, like Go's Client.Timeout. */
@@ -125,7 +134,7 @@ export class HttpClient {
     try {
       const opened = await this.connect(req, deadline.signal);
       if (!opened.ok) return this.failure(req, deadline, opened.cause, 'awaiting headers');
-      const body = await readBody(opened.res);
+      const body = await readBody(opened.res, this.maxBodyBytes);
       if (!body.ok) return this.failure(req, deadline, body.cause, 'reading body', body.tooLarge);
       return { ok: true, status: opened.res.statusCode ?? 0, contentType: contentType(opened.res), text: body.text };
     } finally {
@@ -144,19 +153,19 @@ export class HttpClient {
       req.signal?.aborted === true
         ? { ok: false, failure: TransportFailure.Cancelled, message: goUrlError(req, 'context canceled') }
         : tooLarge
-          ? { ok: false, failure: TransportFailure.TooLarge, message: tooLargeMessage(req) }
+          ? { ok: false, failure: TransportFailure.TooLarge, message: tooLargeMessage(req, this.maxBodyBytes) }
           : { ok: false, failure: TransportFailure.Network, message: goUrlError(req, networkCause(cause, req.url)) };
     return {
       ok: true,
       status: res.statusCode ?? 0,
       contentType: contentType(res),
       text: async () => {
-        const body = await readBody(res);
+        const body = await readBody(res, this.maxBodyBytes);
         if (!body.ok) return fail(body.cause, body.tooLarge);
         return { ok: true, status: res.statusCode ?? 0, contentType: contentType(res), text: body.text };
       },
       lines: async (onLine) => {
-        const end = await readLines(res, onLine, req.signal);
+        const end = await readLines(res, onLine, req.signal, this.maxBodyBytes);
         return end.ok ? end : fail(end.cause);
       },
     };
@@ -186,7 +195,8 @@ export class HttpClient {
     phase: 'awaiting headers' | 'reading body',
     tooLarge = false,
   ): HttpFailure {
-    if (tooLarge) return { ok: false, failure: TransportFailure.TooLarge, message: tooLargeMessage(req) };
+    if (tooLarge)
+      return { ok: false, failure: TransportFailure.TooLarge, message: tooLargeMessage(req, this.maxBodyBytes) };
     if (deadline.expired()) {
       const why =
         phase === 'awaiting headers'
@@ -227,8 +237,8 @@ function contentType(res: http.IncomingMessage): string {
   return String(res.headers['content-type'] ?? '');
 }
 
-function tooLargeMessage(req: HttpRequest): string {
-  return goUrlError(req, `response body larger than ${MAX_BODY_BYTES} bytes`);
+function tooLargeMessage(req: HttpRequest, limit: number): string {
+  return goUrlError(req, `response body larger than ${limit} bytes`);
 }
 
 /** The body, gunzipped when the server compressed it. */
@@ -243,7 +253,7 @@ type BodyOutcome =
   | { readonly ok: true; readonly text: string }
   | { readonly ok: false; readonly cause: unknown; readonly tooLarge?: boolean };
 
-function readBody(res: http.IncomingMessage): Promise<BodyOutcome> {
+function readBody(res: http.IncomingMessage, limit: number): Promise<BodyOutcome> {
   return new Promise((resolve) => {
     const body = decoded(res);
     const chunks: Buffer[] = [];
@@ -256,7 +266,7 @@ function readBody(res: http.IncomingMessage): Promise<BodyOutcome> {
     };
     body.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY_BYTES) {
+      if (size > limit) {
         res.destroy();
         finish({ ok: false, cause: undefined, tooLarge: true });
         return;
@@ -276,6 +286,7 @@ function readLines(
   res: http.IncomingMessage,
   onLine: (line: string) => boolean,
   signal: AbortSignal | undefined,
+  limit: number,
 ): Promise<{ readonly ok: true } | { readonly ok: false; readonly cause: unknown }> {
   return new Promise((resolve) => {
     const body = decoded(res);
@@ -306,7 +317,7 @@ function readLines(
           finish({ ok: true });
         }
       }
-      if (buffer.length > MAX_BODY_BYTES) {
+      if (buffer.length > limit) {
         res.destroy();
         finish({ ok: false, cause: new Error('watch event larger than the body limit') });
       }

@@ -13,6 +13,7 @@ export {
   TransportFailure,
   createAgent,
   type AgentOptions,
+  type HttpClientOptions,
   type HttpFailure,
   type HttpOutcome,
   type HttpRequest,

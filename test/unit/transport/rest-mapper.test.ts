@@ -233,3 +233,49 @@ describe('scale target resolution through discovery', () => {
     expect(s.calls.filter((c) => c === '/apis/apps/v1')).toHaveLength(1);
   });
 });
+
+describe('one fallback rule for kinds and resources', () => {
+  it('maps through discovery first: a kind the cluster serves, preferred version first', async () => {
+    const m = mapperOver(fakeServer().get, new VirtualClock(0));
+    expect(await m.resourceForKind('example.com', 'Worker')).toMatchObject({
+      ok: true,
+      value: { group: 'example.com', resource: 'workers', kind: 'Worker' },
+    });
+    expect(await m.resourceFor({ group: '', resource: 'pod' })).toMatchObject({
+      ok: true,
+      value: { group: '', resource: 'pods', singular: 'pod' },
+    });
+  });
+
+  it('uses the built-in table when the cluster cannot be asked', async () => {
+    const s = fakeServer();
+    s.failing.add('/apis');
+    const m = mapperOver(s.get, new VirtualClock(0));
+    expect(await m.resourceForKind('networking.k8s.io', 'Ingress')).toMatchObject({
+      ok: true,
+      value: { group: 'networking.k8s.io', resource: 'ingresses' },
+    });
+  });
+
+  it('never uses the table when the cluster answers that it has no such kind', async () => {
+    // this cluster serves no networking.k8s.io, though the built-in table knows Ingress
+    const m = mapperOver(fakeServer().get, new VirtualClock(0));
+    const r = await m.resourceForKind('networking.k8s.io', 'Ingress');
+    expect(r).toEqual({
+      ok: false,
+      error: { code: 'NoMatch', message: 'no matches for kind "Ingress" in group "networking.k8s.io"' },
+    });
+    expect(await m.resourceFor({ group: '', resource: 'widgets' })).toEqual({
+      ok: false,
+      error: { code: 'NoMatch', message: 'no matches for /, Resource=widgets' },
+    });
+  });
+
+  it("reports the cluster's failure when the table does not know the kind either", async () => {
+    const s = fakeServer();
+    s.failing.add('/apis');
+    const m = mapperOver(s.get, new VirtualClock(0));
+    const r = await m.resourceForKind('example.com', 'Worker');
+    expect(r).toMatchObject({ ok: false, error: { code: 'Unreachable', message: 'down', cause: { status: 503 } } });
+  });
+});
