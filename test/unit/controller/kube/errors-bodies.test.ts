@@ -48,7 +48,12 @@ describe('API failures as ClusterError', () => {
       address: '127.0.0.1',
       port: 1,
     });
-    const e = failureError(ApiFailure.Network, 'GET', '/x', goUrlError({ method: 'GET', url }, networkCause(refused, url)));
+    const e = failureError(
+      ApiFailure.Network,
+      'GET',
+      '/x',
+      goUrlError({ method: 'GET', url }, networkCause(refused, url)),
+    );
     expect(e.status).toBeUndefined();
     expect(e.failure).toBe('Network');
     expect(e.message).toBe('Get "http://127.0.0.1:1/x": dial tcp 127.0.0.1:1: connect: connection refused');
