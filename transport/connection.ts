@@ -258,11 +258,12 @@ export class ApiServerConnection {
     path: string,
   ): Promise<ApiResult<{ client: HttpClient; http: Parameters<HttpClient['send']>[0] }>> {
     const url = `${this.server}${path}`;
-    const credentials = (message: string): { ok: false; error: ApiError } => ({
+    const fail = (failure: ApiFailure, message: string): { ok: false; error: ApiError } => ({
       ok: false,
-      error: failureError(ApiFailure.Credentials, method, path, goUrlError({ method, url }, message)),
+      error: failureError(failure, method, path, goUrlError({ method, url }, message)),
     });
-    if (this.closed) return credentials('http: client closed');
+    const credentials = (message: string): { ok: false; error: ApiError } => fail(ApiFailure.Credentials, message);
+    if (this.closed) return fail(ApiFailure.Cancelled, 'http: client closed');
     if (this.server === '') return credentials('no current cluster in kubeconfig');
     let client: HttpClient;
     let auth: Record<string, string>;

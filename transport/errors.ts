@@ -12,7 +12,7 @@ import { TransportFailure } from './http.js';
 /** Why a request produced no usable response: a transport failure, or one of ours around it. */
 export const ApiFailure = {
   ...TransportFailure,
-  /** the kubeconfig's credentials could not be obtained (exec plugin, token file, TLS files) */
+  /** the kubeconfig cannot be used: no cluster, unreadable TLS files, a failing exec plugin or token file */
   Credentials: 'Credentials',
   /** a 2xx answer that is not the JSON it should be */
   Decode: 'Decode',
