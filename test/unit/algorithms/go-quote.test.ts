@@ -2,7 +2,9 @@ import { describe, expect, it } from '@jest/globals';
 import { goQuote } from '../../../algorithms/index.js';
 
 describe('goQuote is strconv.Quote', () => {
-  it('prints what strconv.IsPrint accepts as it is', () => {
+  it('quotes label values as %q does, printing what strconv.IsPrint accepts as it is', () => {
+    expect(goQuote('default')).toBe('"default"');
+    expect(goQuote('tab\there\n')).toBe('"tab\\there\\n"');
     expect(goQuote('héllo wörld')).toBe('"héllo wörld"');
     expect(goQuote('日本 😀 ∑')).toBe('"日本 😀 ∑"');
   });
@@ -10,7 +12,7 @@ describe('goQuote is strconv.Quote', () => {
   it('escapes quotes, backslashes, C escapes and other ASCII controls', () => {
     expect(goQuote('a"b\\c')).toBe('"a\\"b\\\\c"');
     expect(goQuote('\u0007\b\f\n\r\t\v')).toBe('"\\a\\b\\f\\n\\r\\t\\v"');
-    expect(goQuote('\u0000\u001f\u007f')).toBe('"\\x00\\x1f\\x7f"');
+    expect(goQuote('\u0000\u0001\u001f\u007f')).toBe('"\\x00\\x01\\x1f\\x7f"');
   });
 
   it('escapes the spaces and separators outside ASCII (both former copies agreed here)', () => {
