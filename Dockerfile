@@ -14,6 +14,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY algorithms ./algorithms
+COPY transport ./transport
 COPY metrics-clients ./metrics-clients
 COPY controller ./controller
 COPY simulator ./simulator

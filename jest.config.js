@@ -4,6 +4,7 @@ export default {
   roots: [
     '<rootDir>/test',
     '<rootDir>/algorithms',
+    '<rootDir>/transport',
     '<rootDir>/metrics-clients',
     '<rootDir>/controller',
     '<rootDir>/simulator',

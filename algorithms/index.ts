@@ -31,3 +31,4 @@ export * from './plan.js';
 export * from './explain.js';
 export * from './numeric.js';
 export * from './go-duration.js';
+export * from './go-quote.js';

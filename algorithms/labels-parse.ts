@@ -10,7 +10,8 @@
  * Whitespace is space, tab, CR and LF. `in`/`notin` are keywords only where an operator may stand
  * (`in in (in)` is a valid selector). A NUL character ends the input, as in upstream's lexer.
  */
-import { type Operator, compareGoStrings, goQuote, labelKeyErrors, requirementError } from './labels-syntax.js';
+import { goQuote } from './go-quote.js';
+import { type Operator, compareGoStrings, labelKeyErrors, requirementError } from './labels-syntax.js';
 
 export interface ParsedRequirement {
   readonly key: string;

@@ -6,6 +6,8 @@
  * loops equivalent to the upstream regular expressions (no backtracking on long input).
  */
 
+import { goQuote } from './go-quote.js';
+
 const LABEL_KEY_FMT = '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]';
 const LABEL_KEY_MSG =
   "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
@@ -151,40 +153,6 @@ export function pathSegmentNameErrors(name: string): string[] {
   if (name.includes('/')) errs.push("may not contain '/'");
   if (name.includes('%')) errs.push("may not contain '%'");
   return errs;
-}
-
-function isGoNonPrintable(c: number): boolean {
-  return (
-    (c >= 0x80 && c <= 0xa0) ||
-    c === 0xad ||
-    (c >= 0x2000 && c <= 0x200f) ||
-    (c >= 0x2028 && c <= 0x202f) ||
-    (c >= 0x205f && c <= 0x206f) ||
-    c === 0x3000 ||
-    c === 0xfeff
-  );
-}
-
-/** Go strconv.Quote / `%q` of a string. */
-export function goQuote(s: string): string {
-  let out = '"';
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 0x22) out += '\\"';
-    else if (c === 0x5c) out += '\\\\';
-    else if (c >= 0x20 && c < 0x7f) out += s[i];
-    else if (c === 0x07) out += '\\a';
-    else if (c === 0x08) out += '\\b';
-    else if (c === 0x0c) out += '\\f';
-    else if (c === 0x0a) out += '\\n';
-    else if (c === 0x0d) out += '\\r';
-    else if (c === 0x09) out += '\\t';
-    else if (c === 0x0b) out += '\\v';
-    else if (c < 0x80) out += `\\x${c.toString(16).padStart(2, '0')}`;
-    else if (isGoNonPrintable(c)) out += `\\u${c.toString(16).padStart(4, '0')}`;
-    else out += s[i];
-  }
-  return `${out}"`;
 }
 
 /** Go `%#v` of a []string; an empty list is the nil slice upstream builds with append. */

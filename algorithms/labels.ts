@@ -6,7 +6,8 @@
  */
 import type { LabelSelector } from './api-types.js';
 import { parseRequirements } from './labels-parse.js';
-import { type Operator, compareGoStrings, goQuote, parseGoInt64, requirementError } from './labels-syntax.js';
+import { goQuote } from './go-quote.js';
+import { type Operator, compareGoStrings, parseGoInt64, requirementError } from './labels-syntax.js';
 import { type Result, err, ok } from './result.js';
 
 export type { Operator } from './labels-syntax.js';

@@ -3,7 +3,7 @@
  * type, the offending value and the body of the message, e.g. field `spec.maxReplicas`, message
  * `Invalid value: 2: must be greater than or equal to \`minReplicas\``.
  */
-import { goQuote } from './labels-syntax.js';
+import { goQuote } from './go-quote.js';
 
 export type FieldErrorType =
   'FieldValueRequired' | 'FieldValueInvalid' | 'FieldValueNotSupported' | 'FieldValueForbidden';

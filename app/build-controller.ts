@@ -23,6 +23,7 @@ import {
   type MetricsClient,
   type MetricsFlags,
 } from '../metrics-clients/index.js';
+import { ApiServerConnection } from '../transport/index.js';
 import type { RunSettings } from './settings.js';
 
 /** run: the process `hpa-ts run` is; demo: the same against the simulator; explain: one dry decision; simulate: virtual time. */
@@ -36,9 +37,9 @@ export const CRD_RESOURCE = {
 } as const;
 
 /** A real (or simulated-over-HTTP) cluster through client-node, or an in-process ClusterAccess. */
-export type ClusterSource =
-  | { readonly kubeConfig: KubeConfig }
-  | { readonly access: ClusterAccess & { invalidateDiscovery?(): void; close(): void } };
+type ClusterHandle = ClusterAccess & { invalidateDiscovery?(): void; close(): void };
+
+export type ClusterSource = { readonly kubeConfig: KubeConfig } | { readonly access: ClusterHandle };
 
 /** A metrics client built from flags (against the cluster's kubeconfig), or one given ready-made. */
 export type MetricsSource =
@@ -57,7 +58,7 @@ export interface BuildOptions {
 }
 
 export interface BuildError {
-  readonly code: 'MetricsConfig' | 'MetricsClient';
+  readonly code: 'Kubeconfig' | 'MetricsConfig' | 'MetricsClient';
   readonly message: string;
 }
 
@@ -85,21 +86,34 @@ function writeMode(mode: ControllerMode, s: RunSettings): 'write' | 'dry-run' | 
   return s.shadow ? 'shadow' : s.dryRun ? 'dry-run' : 'write';
 }
 
-async function clusterFor(
+/**
+ * One API-server connection per process (one keep-alive pool, one auth cache), shared by the
+ * cluster adapter and the metrics client; closed by BuiltController.close().
+ */
+function connectionFor(
   mode: ControllerMode,
-  source: ClusterSource,
+  kubeConfig: KubeConfig,
+  o: BuildOptions,
+  identity: string,
+): ApiServerConnection {
+  return ApiServerConnection.fromKubeConfig(kubeConfig, {
+    userAgent: mode === 'explain' ? 'hpa-ts-explain' : `hpa-ts/${o.settings.emulatedVersion} (${identity})`,
+    now: () => o.clock.now(),
+    setTimer: (ms, fn) => o.clock.setTimer(ms, fn),
+  });
+}
+
+async function clientNodeCluster(
+  connection: ApiServerConnection,
   o: BuildOptions,
   monitor: ControllerMetrics,
   log: Logger,
-  identity: string,
-): Promise<ClusterAccess & { invalidateDiscovery?(): void; close(): void }> {
-  if ('access' in source) return source.access;
+): Promise<ClusterHandle> {
   const { createClientNodeCluster } = await import('../controller/kube/index.js');
   return createClientNodeCluster({
-    kubeConfig: source.kubeConfig,
+    connection,
     clock: o.clock,
     ...(o.settings.hpaSource === 'crd' ? { hpaResource: CRD_RESOURCE } : {}),
-    userAgent: mode === 'explain' ? 'hpa-ts-explain' : `hpa-ts/${o.settings.emulatedVersion} (${identity})`,
     onRequest: (verb, resource, code, durationMs) => {
       monitor.apiRequests.inc({ verb, resource, code: String(code) });
       monitor.apiRequestDuration.observe({ verb, resource }, durationMs / 1000);
@@ -121,15 +135,31 @@ export async function buildController(
   const metricsConfig = 'flags' in o.metrics ? metricsClientOptionsFromFlags(o.metrics.flags) : undefined;
   if (metricsConfig !== undefined && !metricsConfig.ok)
     return err({ code: 'MetricsConfig', message: `${metricsConfig.error.field}: ${metricsConfig.error.message}` });
-  const cluster = await clusterFor(mode, o.cluster, o, monitor, log, identity);
+  let connection: ApiServerConnection | undefined;
+  let cluster: ClusterHandle;
+  if ('access' in o.cluster) cluster = o.cluster.access;
+  else {
+    connection = connectionFor(mode, o.cluster.kubeConfig, o, identity);
+    // a kubeconfig that cannot work (no cluster, unreadable certificates) is reported now, not per request
+    const usable = await connection.check();
+    if (!usable.ok) {
+      connection.close();
+      return err({ code: 'Kubeconfig', message: usable.error });
+    }
+    cluster = await clientNodeCluster(connection, o, monitor, log);
+  }
+  const closeCluster = (): void => {
+    cluster.close();
+    connection?.close();
+  };
   // the pod lister reads the controller's informer cache, which exists only once it is built
   const holder: { controller?: HpaController } = {};
   let metrics: MetricsClient & { invalidate?(): void };
   if ('client' in o.metrics) metrics = o.metrics.client;
   else {
     const config = metricsConfig?.ok === true ? metricsConfig.value : undefined;
-    if (config === undefined || !('kubeConfig' in o.cluster)) {
-      cluster.close();
+    if (config === undefined || connection === undefined) {
+      closeCluster();
       return err({ code: 'MetricsConfig', message: 'metrics client: flags need a kubeconfig cluster' });
     }
     const built = await createMetricsClient(
@@ -138,14 +168,14 @@ export async function buildController(
         cache: { ...(config.cache ?? {}), resourceTtlMs: settings.resourceMetricsCache ? settings.syncPeriodMs : 0 },
       },
       {
-        kubeConfig: o.cluster.kubeConfig,
+        connection,
         podLister: cachedPodLister(() => holder.controller?.pods),
         now: () => clock.now(),
         logger: { debug: (obj, msg) => log.debug(obj, msg), warn: (obj, msg) => log.warn(obj, msg) },
       },
     );
     if (!built.ok) {
-      cluster.close();
+      closeCluster();
       return err({ code: 'MetricsClient', message: `metrics client: ${built.error.field}: ${built.error.message}` });
     }
     metrics = built.value;
@@ -206,7 +236,7 @@ export async function buildController(
       controller.stopInformers();
       recorder.stop();
       await metrics.close();
-      cluster.close();
+      closeCluster();
     },
   });
 }

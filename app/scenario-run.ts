@@ -91,7 +91,7 @@ export function loadScenario(file: string): Result<Scenario, string> {
 export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<Result<ScenarioResult, string>> {
   const settings = scenarioSettings(s);
   if (!settings.ok) return settings;
-  const world = openVirtualWorld(s, {
+  const world = await openVirtualWorld(s, {
     ...(opts.onEntry === undefined ? {} : { onEntry: opts.onEntry }),
     keepTimeline: opts.keepTimeline ?? true,
   });

@@ -4,20 +4,16 @@ import type {
   PodSnapshot,
   Scale,
 } from '../algorithms/index.js';
-import type { EventRecord, LeaseRecord } from '../transport/records.js';
+import type { ApiError, EventRecord, LeaseRecord, ScaleTarget } from '../transport/index.js';
 
 /** Event and Lease records are plain API objects; they live with their wire bodies in transport/. */
-export type { EventRecord, LeaseRecord } from '../transport/records.js';
+export type { EventRecord, LeaseRecord } from '../transport/index.js';
 
-/** A failed cluster call, as data: HTTP status and Status.reason when the server gave them. */
-export interface ClusterError {
-  readonly status?: number;
-  /** Kubernetes Status.reason: NotFound, Conflict, Forbidden, … */
-  readonly reason?: string;
-  readonly message: string;
-  readonly verb: string;
-  readonly path: string;
-}
+/**
+ * A failed cluster call, as data: the transport's ApiError — HTTP status and Status.reason when the
+ * server gave them, `failure` when no response arrived.
+ */
+export type ClusterError = ApiError;
 
 export type ClusterResult<T> =
   { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ClusterError };
@@ -38,11 +34,7 @@ export interface Stoppable {
 }
 
 /** A scale target reference resolved through discovery. */
-export interface ScaleTarget {
-  readonly group: string;
-  readonly version: string;
-  readonly resource: string;
-}
+export type { ScaleTarget };
 
 /**
  * Everything the controller does to a cluster (ARCHITECTURE.md, ports). Adapters: client-node

@@ -7,23 +7,8 @@
  * default: upstream asks every time). Identical concurrent questions share one request. Counters
  * say how many requests reached the wrapped client and how many were answered from the cache.
  */
-import type {
-  ExternalMetricQuery,
-  MetricsClient,
-  ObjectMetricQuery,
-  PodsMetricQuery,
-  ResourceMetricsQuery,
-} from './port.js';
-import {
-  type ExternalMetricValue,
-  type MetricsResult,
-  type ObjectMetricValue,
-  type PodMetricValue,
-  type PodResourceUsage,
-  Selector,
-  err,
-  ok,
-} from '../algorithms/index.js';
+import type * as port from './port.js';
+import { Selector, err, ok } from '../algorithms/index.js';
 import { describeThrown, apiError } from './shared/errors.js';
 
 export type MetricKind = 'resource' | 'pods' | 'object' | 'external';
@@ -55,19 +40,19 @@ export interface Invalidatable {
   invalidate(): void;
 }
 
-function isInvalidatable(c: MetricsClient): c is MetricsClient & Invalidatable {
+function isInvalidatable(c: port.MetricsClient): c is port.MetricsClient & Invalidatable {
   return typeof (c as Partial<Invalidatable>).invalidate === 'function';
 }
 
 interface Entry<T> {
   readonly at: number;
-  readonly value: Promise<MetricsResult<T>>;
+  readonly value: Promise<port.MetricsResult<T>>;
   settled: boolean;
 }
 
 const zero = (): Record<MetricKind, number> => ({ resource: 0, pods: 0, object: 0, external: 0 });
 
-export class CachingMetricsClient implements MetricsClient, Invalidatable {
+export class CachingMetricsClient implements port.MetricsClient, Invalidatable {
   private readonly entries = new Map<string, Entry<unknown>>();
   private readonly counters = {
     requests: zero(),
@@ -81,7 +66,7 @@ export class CachingMetricsClient implements MetricsClient, Invalidatable {
   private readonly externalTtl: number;
 
   constructor(
-    private readonly inner: MetricsClient,
+    private readonly inner: port.MetricsClient,
     opts: CacheOptions,
     private readonly now: () => number,
   ) {
@@ -107,11 +92,14 @@ export class CachingMetricsClient implements MetricsClient, Invalidatable {
     };
   }
 
-  async getResourceMetrics(q: ResourceMetricsQuery, signal?: AbortSignal): Promise<MetricsResult<PodResourceUsage>> {
+  async getResourceMetrics(
+    q: port.ResourceMetricsQuery,
+    signal?: AbortSignal,
+  ): Promise<port.MetricsResult<port.PodResourceUsage>> {
     const nsKey = `resource|${q.namespace}`;
     if (this.resourceTtl <= 0) {
       // no sharing: ask per selector exactly as upstream does (in-flight duplicates still joined)
-      return this.shared<PodResourceUsage>(
+      return this.shared<port.PodResourceUsage>(
         'resource',
         `${nsKey}|${q.podSelector.toString()}`,
         0,
@@ -119,7 +107,7 @@ export class CachingMetricsClient implements MetricsClient, Invalidatable {
         signal,
       );
     }
-    const wide = await this.shared<PodResourceUsage>(
+    const wide = await this.shared<port.PodResourceUsage>(
       'resource',
       nsKey,
       this.resourceTtl,
@@ -131,7 +119,7 @@ export class CachingMetricsClient implements MetricsClient, Invalidatable {
       // without labels a namespace-wide answer cannot be filtered: ask per selector, as upstream does
       this.counters.resourceFallbacks++;
       const key = `${nsKey}|${q.podSelector.toString()}`;
-      return this.shared<PodResourceUsage>(
+      return this.shared<port.PodResourceUsage>(
         'resource',
         key,
         this.resourceTtl,
@@ -142,18 +130,24 @@ export class CachingMetricsClient implements MetricsClient, Invalidatable {
     return ok(wide.value.filter((item) => q.podSelector.matches(item.labels)));
   }
 
-  getPodsMetric(q: PodsMetricQuery, signal?: AbortSignal): Promise<MetricsResult<PodMetricValue>> {
+  getPodsMetric(q: port.PodsMetricQuery, signal?: AbortSignal): Promise<port.MetricsResult<port.PodMetricValue>> {
     const key = `pods|${q.namespace}|${q.metricName}|${q.podSelector.toString()}|${q.metricSelector.toString()}`;
     return this.shared('pods', key, this.customTtl, () => this.inner.getPodsMetric(q), signal);
   }
 
-  getObjectMetric(q: ObjectMetricQuery, signal?: AbortSignal): Promise<MetricsResult<ObjectMetricValue>> {
+  getObjectMetric(
+    q: port.ObjectMetricQuery,
+    signal?: AbortSignal,
+  ): Promise<port.MetricsResult<port.ObjectMetricValue>> {
     const o = q.describedObject;
     const key = `object|${q.namespace}|${q.metricName}|${o.apiVersion ?? ''}|${o.kind}|${o.name}|${q.metricSelector.toString()}`;
     return this.shared('object', key, this.customTtl, () => this.inner.getObjectMetric(q), signal);
   }
 
-  getExternalMetric(q: ExternalMetricQuery, signal?: AbortSignal): Promise<MetricsResult<ExternalMetricValue>> {
+  getExternalMetric(
+    q: port.ExternalMetricQuery,
+    signal?: AbortSignal,
+  ): Promise<port.MetricsResult<port.ExternalMetricValue>> {
     const key = `external|${q.namespace}|${q.metricName}|${q.metricSelector.toString()}`;
     return this.shared('external', key, this.externalTtl, () => this.inner.getExternalMetric(q), signal);
   }
@@ -172,12 +166,12 @@ export class CachingMetricsClient implements MetricsClient, Invalidatable {
     kind: MetricKind,
     key: string,
     ttlMs: number,
-    fetch: () => Promise<MetricsResult<T>>,
+    fetch: () => Promise<port.MetricsResult<T>>,
     signal: AbortSignal | undefined,
-  ): Promise<MetricsResult<T>> {
+  ): Promise<port.MetricsResult<T>> {
     const t = this.now();
     const existing = this.entries.get(key) as Entry<T> | undefined;
-    let value: Promise<MetricsResult<T>>;
+    let value: Promise<port.MetricsResult<T>>;
     if (existing !== undefined && (!existing.settled || (t - existing.at >= 0 && t - existing.at < ttlMs))) {
       if (existing.settled) this.counters.hits[kind]++;
       else this.counters.inflightJoins[kind]++;
@@ -205,12 +199,12 @@ function apiOf(kind: MetricKind): 'resource' | 'custom' | 'external' {
 }
 
 function raceAbort<T>(
-  value: Promise<MetricsResult<T>>,
+  value: Promise<port.MetricsResult<T>>,
   signal: AbortSignal,
   kind: MetricKind,
-): Promise<MetricsResult<T>> {
+): Promise<port.MetricsResult<T>> {
   const api = apiOf(kind);
-  const cancelled = (): MetricsResult<T> => err(apiError('Timeout', api, kind, 'context canceled'));
+  const cancelled = (): port.MetricsResult<T> => err(apiError('Timeout', api, kind, 'context canceled'));
   if (signal.aborted) return Promise.resolve(cancelled());
   return new Promise((resolve) => {
     const onAbort = (): void => resolve(cancelled());

@@ -10,6 +10,8 @@ export type {
   PodsMetricQuery,
   ResourceMetricsQuery,
 } from './port.js';
+/** The port as one namespace, for adapters that implement it: `port.PodsMetricQuery`, `port.MetricsResult<…>`. */
+export type * as port from './port.js';
 export {
   createMetricsClient,
   metricsClientOptionsFromFlags,
@@ -31,9 +33,21 @@ export {
   type MetricsCacheStats,
 } from './cache.js';
 export { ApiServerMetricsClient, type ApiServerClientOptions } from './apiserver/client.js';
-export { connectionFromKubeConfig, type ApiConnection } from './apiserver/connection.js';
-export { PrometheusMetricsClient, type PrometheusClientOptions } from './prometheus/client.js';
-export { PrometheusApi, type PrometheusConnectionOptions } from './prometheus/http-api.js';
+export {
+  PrometheusMetricsClient,
+  type PrometheusClientDeps,
+  type PrometheusClientOptions,
+} from './prometheus/client.js';
+export type { CustomValue, CustomValues, CustomValuesQuery } from './prometheus/custom-metrics.js';
+export {
+  PrometheusApi,
+  type PromFailure,
+  type PromQueryResult,
+  type PromSample,
+  type PrometheusConnectionOptions,
+  type PrometheusQueryApi,
+} from './prometheus/http-api.js';
+export type { Series } from './prometheus/namer.js';
 export {
   formatConfigError,
   loadAdapterConfig,
@@ -46,7 +60,15 @@ export {
 export { StaticMetricsClient } from './static/client.js';
 export { loadStaticMetrics, parseStaticMetrics, type StaticMetricsData } from './static/format.js';
 export { kubePodLister, staticPodLister, type KnownPod, type ListedPod, type PodLister } from './shared/pod-lister.js';
-export { StaticRestMapper, type RestMapper, type GroupResource, type ResourceInfo } from './shared/rest-mapper.js';
-export type { MetricsLogger, RequestEvent, RequestObserver } from './shared/observe.js';
+export {
+  ApiServerConnection,
+  StaticRestMapper,
+  qualifiedResource,
+  type ApiServerConnectionOptions,
+  type GroupResource,
+  type ResourceInfo,
+  type RestMapper,
+} from '../transport/index.js';
+export { silentLogger, type MetricsLogger, type RequestEvent, type RequestObserver } from './shared/observe.js';
 export { parsePromDurationMs } from './shared/durations.js';
 export { apiError, describeThrown, kindForStatus } from './shared/errors.js';

@@ -8,6 +8,9 @@ import type {
   Selector,
 } from '../algorithms/index.js';
 
+/** The answers' types, so that an adapter names everything of its signatures as `port.…`. */
+export type { ExternalMetricValue, MetricsResult, ObjectMetricValue, PodMetricValue, PodResourceUsage };
+
 /**
  * The seam between the controller and wherever metrics live (ARCHITECTURE.md, ports).
  * Every method answers with data or a typed MetricsApiError (not found, unavailable, timeout,

@@ -5,8 +5,14 @@
  */
 import type { KubeConfig } from '@kubernetes/client-node';
 import { type Result, err, ok } from '../algorithms/index.js';
+import {
+  ApiDiscovery,
+  ApiServerConnection,
+  DiscoveryRestMapper,
+  StaticRestMapper,
+  type RestMapper,
+} from '../transport/index.js';
 import { ApiServerMetricsClient } from './apiserver/client.js';
-import { type ApiConnection, connectionFromKubeConfig } from './apiserver/connection.js';
 import { CachingMetricsClient, type CacheOptions, type Invalidatable, type MetricsCacheStats } from './cache.js';
 import type { MetricsClient } from './port.js';
 import { loadAdapterConfig } from './prometheus/adapter-config.js';
@@ -14,7 +20,6 @@ import { PrometheusMetricsClient } from './prometheus/client.js';
 import { PrometheusApi, type PrometheusConnectionOptions } from './prometheus/http-api.js';
 import { type MetricsLogger, type RequestObserver, silentLogger } from './shared/observe.js';
 import { type KnownPod, type PodLister, kubePodLister, staticPodLister } from './shared/pod-lister.js';
-import { type GroupResource, type ResourceInfo, type RestMapper, StaticRestMapper } from './shared/rest-mapper.js';
 import { StaticMetricsClient } from './static/client.js';
 import { type StaticMetricsData, loadStaticMetrics } from './static/format.js';
 
@@ -63,7 +68,10 @@ export interface StaticConfig extends CommonConfig {
 export type MetricsClientConfig = ApiServerConfig | PrometheusConfig | StaticConfig;
 
 export interface MetricsClientDeps {
+  /** where the API server is, when no shared connection is given */
   readonly kubeConfig?: KubeConfig;
+  /** the process's one API-server connection (shared with the cluster adapter; the caller closes it) */
+  readonly connection?: ApiServerConnection;
   readonly podLister?: PodLister;
   readonly now: () => number;
   readonly logger?: MetricsLogger;
@@ -85,25 +93,37 @@ function fail(field: string, message: string): Result<never, MetricsConfigError>
   return err({ field, message });
 }
 
-/** Discovery first; the built-in table when the cluster cannot be asked (but not when it says "no such kind"). */
-class FallbackRestMapper implements RestMapper {
-  private readonly builtin = new StaticRestMapper();
-  constructor(private readonly primary: RestMapper) {}
-  async resourceFor(partial: GroupResource): Promise<Result<ResourceInfo, string>> {
-    const r = await this.primary.resourceFor(partial);
-    return r.ok || r.error.startsWith('no matches') ? r : this.builtin.resourceFor(partial);
-  }
-  async resourceForKind(group: string, kind: string): Promise<Result<ResourceInfo, string>> {
-    const r = await this.primary.resourceForKind(group, kind);
-    return r.ok || r.error.startsWith('no matches') ? r : this.builtin.resourceForKind(group, kind);
-  }
+interface Connected {
+  readonly conn: ApiServerConnection;
+  /** opened here from the kubeconfig (closed with the client) rather than shared */
+  readonly owned: boolean;
 }
 
-async function connect(deps: MetricsClientDeps, field: string): Promise<Result<ApiConnection, MetricsConfigError>> {
+/** The shared connection, or one opened from the kubeconfig and checked (a kubeconfig that cannot work is a config error). */
+async function connect(deps: MetricsClientDeps, field: string): Promise<Result<Connected, MetricsConfigError>> {
+  if (deps.connection !== undefined) return ok({ conn: deps.connection, owned: false });
   if (deps.kubeConfig === undefined)
     return fail(field, 'needs a kubeconfig (--kubeconfig, KUBECONFIG, or in-cluster service account)');
-  const conn = await connectionFromKubeConfig(deps.kubeConfig, deps.now);
-  return conn.ok ? conn : fail('kubeconfig', conn.error);
+  const conn = ApiServerConnection.fromKubeConfig(deps.kubeConfig, {
+    now: deps.now,
+    userAgent: 'hpa-ts/metrics-client',
+  });
+  const checked = await conn.check();
+  return checked.ok ? ok({ conn, owned: true }) : fail('kubeconfig', checked.error);
+}
+
+/** Discovery over the connection, re-read after `ttlMs`, with the one REST mapper's fallback rule. */
+function discoveryMapper(
+  conn: ApiServerConnection,
+  deps: MetricsClientDeps,
+  ttlMs: number,
+  timeoutMs?: number,
+): RestMapper {
+  const discovery = new ApiDiscovery(
+    (path) => conn.requestJson({ verb: 'get', resource: 'discovery', path, timeoutMs }),
+    { now: deps.now, ttlMs },
+  );
+  return new DiscoveryRestMapper(discovery, { now: deps.now });
 }
 
 async function createInner(
@@ -112,13 +132,14 @@ async function createInner(
 ): Promise<Result<MetricsClient, MetricsConfigError>> {
   switch (config.kind) {
     case 'apiserver': {
-      const conn = await connect(deps, 'kind');
-      if (!conn.ok) return conn;
+      const connected = await connect(deps, 'kind');
+      if (!connected.ok) return connected;
       return ok(
         new ApiServerMetricsClient(
-          conn.value,
+          connected.value.conn,
           { timeoutMs: config.timeoutMs, discoveryTtlMs: config.discoveryTtlMs },
           { now: deps.now, onRequest: deps.onRequest },
+          connected.value.owned,
         ),
       );
     }
@@ -158,16 +179,11 @@ async function createInner(
       let podLister = deps.podLister;
       let restMapper: RestMapper = new StaticRestMapper();
       if (podLister === undefined && config.pods !== undefined) podLister = staticPodLister(config.pods);
-      if (deps.kubeConfig !== undefined) {
-        const conn = await connect(deps, 'kubeconfig');
-        if (!conn.ok) return conn;
-        podLister ??= kubePodLister(conn.value, config.timeoutMs);
-        const discovery = new ApiServerMetricsClient(
-          conn.value,
-          { timeoutMs: config.timeoutMs, discoveryTtlMs: config.relistIntervalMs ?? 600_000 },
-          { now: deps.now, onRequest: deps.onRequest },
-        ).discovery;
-        restMapper = new FallbackRestMapper(discovery);
+      if (deps.kubeConfig !== undefined || deps.connection !== undefined) {
+        const connected = await connect(deps, 'kubeconfig');
+        if (!connected.ok) return connected;
+        podLister ??= kubePodLister(connected.value.conn, config.timeoutMs);
+        restMapper = discoveryMapper(connected.value.conn, deps, config.relistIntervalMs ?? 600_000, config.timeoutMs);
       }
       const client = await PrometheusMetricsClient.create(
         adapter.value,

@@ -79,6 +79,7 @@ export async function startSimulatorServer(opts: SimulatorServerOptions): Promis
     ...(opts.podDefaults !== undefined ? { podDefaults: opts.podDefaults } : {}),
     onScrape: () => refreshDiscovery(),
   });
+  await simulation.ready();
   const service = simulation.metrics;
   api.registerApiGroup(resourceMetricsGroup(service, () => clock.now()));
   // Discovery documents are cached by the server: re-register a group when its metric list changes.

@@ -53,6 +53,7 @@ export class Simulation {
   readonly tsdb: Tsdb;
   readonly collectors: Collectors;
   readonly metrics: MetricsService;
+  private readonly adapter: AdapterEmulator;
   private started = false;
 
   constructor(readonly opts: SimulationOptions) {
@@ -74,16 +75,24 @@ export class Simulation {
       ...opts.scrape,
       ...(opts.onScrape !== undefined ? { onScrape: opts.onScrape } : {}),
     });
-    const adapter = AdapterEmulator.create(opts.adapterConfig ?? defaultAdapterConfig(), this.tsdb);
-    if (!adapter.ok) throw new Error(`adapter rules: ${adapter.error}`);
+    const adapter = new AdapterEmulator(opts.adapterConfig ?? defaultAdapterConfig(), this.tsdb, () =>
+      opts.clock.now(),
+    );
+    this.adapter = adapter;
     this.metrics = new MetricsService({
       clock: opts.clock,
       store: opts.store,
       load: this.load,
       collectors: this.collectors,
-      adapter: adapter.value,
+      adapter,
       ...(opts.objects !== undefined ? { objects: opts.objects } : {}),
     });
+  }
+
+  /** Resolves once the adapter rules compiled; throws naming the rule that did not. */
+  async ready(): Promise<void> {
+    const r = await this.adapter.ready();
+    if (!r.ok) throw new Error(`adapter rules: ${r.error}`);
   }
 
   /** Starts watching the store and the collectors' timers. */

@@ -60,3 +60,13 @@ export const realClock: Clock = {
   sleep: (ms, signal) => sleepWith(longTimeout, ms, signal),
   setTimer: longTimeout,
 };
+
+/** Sleeps on `clock`; false when `signal` aborted first (the caller should stop), true otherwise. */
+export async function sleepUnlessAborted(clock: Clock, ms: number, signal: AbortSignal): Promise<boolean> {
+  try {
+    await clock.sleep(ms, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}

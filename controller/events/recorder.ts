@@ -1,5 +1,5 @@
 import { formatInstant } from '../../algorithms/index.js';
-import type { Clock } from '../clock.js';
+import { sleepUnlessAborted, type Clock } from '../clock.js';
 import type { ClusterAccess, ClusterError, EventRecord } from '../ports.js';
 import { EventCorrelator, type CorrelatorOptions } from './correlator.js';
 
@@ -206,11 +206,7 @@ export class EventRecorder {
         return;
       }
       const delay = tries === 1 ? interval * random() : interval;
-      try {
-        await this.opts.clock.sleep(delay, this.stopper.signal);
-      } catch {
-        return;
-      }
+      if (!(await sleepUnlessAborted(this.opts.clock, delay, this.stopper.signal))) return;
     }
   }
 

@@ -6,30 +6,32 @@ import type {
   Scale,
 } from '../../algorithms/index.js';
 import type { Clock } from '../clock.js';
-import type {
-  ClusterAccess,
-  ClusterError,
-  ClusterResult,
-  EventRecord,
-  LeaseRecord,
-  ScaleTarget,
-  Stoppable,
-  WatchHandlers,
-} from '../ports.js';
+import type { ClusterAccess, ClusterResult, EventRecord, LeaseRecord, Stoppable, WatchHandlers } from '../ports.js';
 import { Backoff, type BackoffOptions } from './backoff.js';
-import { eventBody, eventPatch, hpaStatusBody, scaleBody } from '../../transport/bodies.js';
 import { leaseBody } from '../../transport/lease-body.js';
 import {
+  ApiDiscovery,
+  ApiFailure,
+  ApiServerConnection,
+  eventBody,
+  eventPatch,
   hpaFromApi,
+  hpaStatusBody,
   leaseFromApi,
   podSnapshotFromApi,
+  scaleBody,
   scaleFromApi,
   type MalformedReporter,
-} from '../../transport/convert.js';
-import { DiscoveryRestMapper, groupVersionPath } from './discovery.js';
-import { isNotFound } from './errors.js';
+  DiscoveryRestMapper,
+  groupVersionPath,
+  httpMethod,
+  isNotFound,
+  type ApiError,
+  type ApiRequest,
+  type RequestObserver,
+  type ScaleTarget,
+} from '../../transport/index.js';
 import { startInformer, type ListPage, type ListWatchSource } from './informer.js';
-import { KubeTransport, httpMethod, type KubeRequest } from './transport.js';
 
 export interface HpaResource {
   readonly group: string;
@@ -39,8 +41,7 @@ export interface HpaResource {
   readonly kind?: string;
 }
 
-export interface ClientNodeClusterOptions {
-  readonly kubeConfig: KubeConfig;
+interface ClusterSettings {
   /** default autoscaling/v2 horizontalpodautoscalers; CRD mode passes its own group/version/plural */
   readonly hpaResource?: HpaResource;
   readonly clock: Clock;
@@ -61,11 +62,21 @@ export interface ClientNodeClusterOptions {
   readonly random?: () => number;
 }
 
+/**
+ * Where the cluster is: a kubeconfig (the adapter opens its own connection and closes it on
+ * close()), or a connection the process shares with its metrics client (the caller closes it).
+ */
+export type ClientNodeClusterOptions = ClusterSettings &
+  (
+    | { readonly kubeConfig: KubeConfig; readonly connection?: undefined }
+    | { readonly connection: ApiServerConnection; readonly kubeConfig?: undefined }
+  );
+
 /** ClusterAccess over real HTTP, plus what only a real cluster needs. */
 export interface ClientNodeCluster extends ClusterAccess {
   /** forget cached discovery (call every sync period, like upstream) */
   invalidateDiscovery(): void;
-  /** stops every watch and drops pooled connections */
+  /** stops every watch and drops pooled connections (of its own connection, not of a shared one) */
   close(): void;
 }
 
@@ -78,14 +89,14 @@ function nsPath(base: string, namespace: string | undefined, plural: string): st
     : `${base}/namespaces/${encodeURIComponent(namespace)}/${plural}`;
 }
 
-function unexpected(verb: string, path: string, what: string): ClusterError {
-  return { message: `unexpected response from ${verb} ${path}: not a ${what}`, verb, path };
+function unexpected(verb: string, path: string, what: string): ApiError {
+  return { failure: ApiFailure.Decode, message: `unexpected response from ${verb} ${path}: not a ${what}`, verb, path };
 }
 
 /**
  * The ClusterAccess port over a real API server (or the simulator over HTTP), on
  * @kubernetes/client-node's kubeconfig and authentication with our own pooled HTTP
- * (transport.ts). The adapter keeps no cache of its own: watches only stream events into the
+ * (transport/). The adapter keeps no cache of its own: watches only stream events into the
  * controller's caches; scales are read fresh on every call (spec R3.2.3); discovery is cached
  * until `invalidateDiscovery()`.
  */
@@ -94,16 +105,24 @@ export function createClientNodeCluster(opts: ClientNodeClusterOptions): ClientN
   const hpaType = { apiVersion: `${hpaRes.group}/${hpaRes.version}`, kind: hpaRes.kind ?? 'HorizontalPodAutoscaler' };
   const hpaBase = groupVersionPath(hpaRes.group, hpaRes.version);
   const random = opts.random ?? Math.random;
-  const transport = new KubeTransport({
-    kubeConfig: opts.kubeConfig,
-    clock: opts.clock,
-    requestTimeoutMs: opts.requestTimeoutMs ?? 30_000,
-    userAgent: opts.userAgent ?? `hpa-ts (${process.platform}/${process.arch}) horizontal-pod-autoscaler`,
-    onRequest: opts.onRequest,
-  });
+  const timeoutMs = opts.requestTimeoutMs ?? 30_000;
+  const conn =
+    opts.connection ??
+    ApiServerConnection.fromKubeConfig(opts.kubeConfig, {
+      userAgent: opts.userAgent ?? `hpa-ts (${process.platform}/${process.arch}) horizontal-pod-autoscaler`,
+      requestTimeoutMs: timeoutMs,
+      now: () => opts.clock.now(),
+      setTimer: (ms, fn) => opts.clock.setTimer(ms, fn),
+    });
+  const onRequest = opts.onRequest;
+  const observe: RequestObserver | undefined =
+    onRequest === undefined ? undefined : (o) => onRequest(o.verb, o.resource, o.status, o.durationMs);
+  const request = (req: ApiRequest): ReturnType<ApiServerConnection['requestJson']> =>
+    conn.requestJson({ timeoutMs, ...req }, observe);
+  const now = (): number => opts.clock.now();
   const mapper = new DiscoveryRestMapper(
-    (path) => transport.request({ verb: 'get', resource: 'discovery', path }),
-    opts.clock,
+    new ApiDiscovery((path) => request({ verb: 'get', resource: 'discovery', path }), { now }),
+    { now },
   );
   const watches = new Set<Stoppable>();
   /** last Lease object seen per ns/name, so a replace keeps what LeaseRecord does not model */
@@ -118,9 +137,11 @@ export function createClientNodeCluster(opts: ClientNodeClusterOptions): ClientN
       let cont: string | undefined;
       let resourceVersion: string;
       do {
-        const query: Record<string, string> = { limit: pageSize };
-        if (cont !== undefined) query.continue = cont;
-        const r = await transport.request({ verb: 'list', resource, path, query });
+        const query: Array<[string, string | undefined]> = [
+          ['limit', pageSize],
+          ['continue', cont],
+        ];
+        const r = await request({ verb: 'list', resource, path, query });
         if (!r.ok) return r;
         const body = (r.value ?? {}) as {
           items?: unknown;
@@ -146,16 +167,22 @@ export function createClientNodeCluster(opts: ClientNodeClusterOptions): ClientN
       watch(resourceVersion, signal, onEvent) {
         // Like client-go's reflector: the server ends each watch after 5–10 min (spread so
         // that many clients do not reconnect together); we resume from the last resourceVersion.
-        const query: Record<string, string> = {
-          watch: 'true',
-          allowWatchBookmarks: 'true',
-          timeoutSeconds: String(300 + Math.floor(random() * 300)),
-        };
-        if (resourceVersion !== '') query.resourceVersion = resourceVersion;
-        return transport.stream({ verb: 'watch', resource, path, query }, signal, (o) => {
-          const ev = (o ?? {}) as { type?: unknown; object?: unknown };
-          onEvent({ type: typeof ev.type === 'string' ? ev.type : '', object: ev.object });
-        });
+        const query: Array<[string, string | undefined]> = [
+          ['watch', 'true'],
+          ['allowWatchBookmarks', 'true'],
+          ['timeoutSeconds', String(300 + Math.floor(random() * 300))],
+          ['resourceVersion', resourceVersion === '' ? undefined : resourceVersion],
+        ];
+        const req: ApiRequest = { verb: 'watch', resource, path, query, timeoutMs };
+        return conn.stream(
+          req,
+          signal,
+          (o) => {
+            const ev = (o ?? {}) as { type?: unknown; object?: unknown };
+            onEvent({ type: typeof ev.type === 'string' ? ev.type : '', object: ev.object });
+          },
+          observe,
+        );
       },
     };
   }
@@ -186,11 +213,11 @@ export function createClientNodeCluster(opts: ClientNodeClusterOptions): ClientN
   }
 
   async function call<T>(
-    req: KubeRequest,
+    req: ApiRequest,
     parse: (raw: unknown) => T | undefined,
     what: string,
   ): Promise<ClusterResult<T>> {
-    const r = await transport.request(req);
+    const r = await request(req);
     if (!r.ok) return r;
     const value = parse(r.value);
     if (value === undefined) return { ok: false, error: unexpected(httpMethod(req.verb), req.path, what) };
@@ -229,7 +256,7 @@ export function createClientNodeCluster(opts: ClientNodeClusterOptions): ClientN
     },
 
     resolveScaleTarget(apiVersion: string, kind: string): Promise<ClusterResult<readonly ScaleTarget[]>> {
-      return mapper.resolve(apiVersion, kind);
+      return mapper.scaleTargets(apiVersion, kind);
     },
 
     getScale(target: ScaleTarget, namespace: string, name: string): Promise<ClusterResult<Scale>> {
@@ -275,7 +302,7 @@ export function createClientNodeCluster(opts: ClientNodeClusterOptions): ClientN
 
     async patchEvent(event: EventRecord): Promise<ClusterResult<void>> {
       const path = `${nsPath('/api/v1', event.namespace, 'events')}/${encodeURIComponent(event.name)}`;
-      const req: KubeRequest = {
+      const req: ApiRequest = {
         verb: 'patch',
         resource: 'events',
         path,
@@ -288,7 +315,7 @@ export function createClientNodeCluster(opts: ClientNodeClusterOptions): ClientN
 
     async getLease(namespace: string, name: string): Promise<ClusterResult<LeaseRecord | null>> {
       const path = `${nsPath(LEASES, namespace, 'leases')}/${encodeURIComponent(name)}`;
-      const r = await transport.request({ verb: 'get', resource: 'leases', path });
+      const r = await request({ verb: 'get', resource: 'leases', path });
       if (!r.ok) return isNotFound(r.error) ? { ok: true, value: null } : r;
       const lease = rememberLease(`${namespace}/${name}`, r.value);
       return lease === undefined ? { ok: false, error: unexpected('GET', path, 'Lease') } : { ok: true, value: lease };
@@ -321,7 +348,7 @@ export function createClientNodeCluster(opts: ClientNodeClusterOptions): ClientN
 
     close(): void {
       for (const w of [...watches]) w.stop();
-      transport.close();
+      if (opts.connection === undefined) conn.close();
     },
   };
 }

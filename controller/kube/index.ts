@@ -1,7 +1,8 @@
 /**
  * The client-node adapter of the ClusterAccess port. Importing this loads
  * @kubernetes/client-node (~0.35 s, ~75 MB): import it lazily, only in commands that talk to a
- * cluster. `podSnapshotFromApi`/`hpaFromApi` live in convert.ts, which does not load it.
+ * cluster. `podSnapshotFromApi`/`hpaFromApi` live in convert.ts, which does not load it. HTTP,
+ * errors and discovery are transport/'s.
  */
 export {
   createClientNodeCluster,
@@ -16,16 +17,6 @@ export {
   leaseFromApi,
   type MalformedReporter,
 } from '../../transport/convert.js';
-export { DiscoveryRestMapper, parseGroupVersion, type DiscoveryGet } from './discovery.js';
-export {
-  AdapterErrorReason,
-  httpError,
-  isGone,
-  isNotFound,
-  reasonForCode,
-  statusOf,
-  transportError,
-} from './errors.js';
 export {
   startInformer,
   type InformerOptions,

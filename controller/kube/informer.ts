@@ -1,7 +1,7 @@
-import type { Clock } from '../clock.js';
+import { sleepUnlessAborted, type Clock } from '../clock.js';
 import type { ClusterError, ClusterResult, Stoppable, WatchEventType, WatchHandlers } from '../ports.js';
 import { Backoff } from './backoff.js';
-import { isGone, statusOf } from './errors.js';
+import { isGone, statusOf } from '../../transport/index.js';
 
 /**
  * List-then-watch with client-go reflector semantics, which client-node 1.4.0's informer lacks
@@ -178,13 +178,8 @@ class Informer<T> {
   }
 
   /** Sleeps on the injected clock; false when stopped meanwhile. */
-  private async pause(ms: number): Promise<boolean> {
-    try {
-      await this.opts.clock.sleep(ms, this.stopper.signal);
-      return true;
-    } catch {
-      return false;
-    }
+  private pause(ms: number): Promise<boolean> {
+    return sleepUnlessAborted(this.opts.clock, ms, this.stopper.signal);
   }
 
   private emit(type: WatchEventType, obj: T): void {

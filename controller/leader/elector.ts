@@ -1,4 +1,4 @@
-import type { Clock } from '../clock.js';
+import { sleepUnlessAborted, type Clock } from '../clock.js';
 import type { ClusterAccess, ClusterError, LeaseRecord } from '../ports.js';
 
 /**
@@ -174,7 +174,7 @@ export class LeaderElector {
       this.maybeReportTransition();
       if (ok) return true;
       const delay = this.retryPeriodMs + random() * JITTER_FACTOR * this.retryPeriodMs;
-      if (!(await this.sleep(delay, stop))) return false;
+      if (!(await sleepUnlessAborted(this.opts.clock, delay, stop))) return false;
     }
     return false;
   }
@@ -195,7 +195,7 @@ export class LeaderElector {
         }
         const left = deadline - clock.now();
         if (left <= 0) break;
-        if (!(await this.sleep(Math.min(this.retryPeriodMs, left), stop))) return;
+        if (!(await sleepUnlessAborted(this.opts.clock, Math.min(this.retryPeriodMs, left), stop))) return;
       }
       if (!renewed) {
         this.opts.onError?.(
@@ -203,7 +203,7 @@ export class LeaderElector {
         );
         return;
       }
-      if (!(await this.sleep(this.retryPeriodMs, stop))) return;
+      if (!(await sleepUnlessAborted(this.opts.clock, this.retryPeriodMs, stop))) return;
     }
   }
 
@@ -317,15 +317,6 @@ export class LeaderElector {
     this.reportedLeader = holder;
     // A released lease has no holder: nobody new leads yet.
     if (holder !== '') this.opts.onNewLeader?.(holder);
-  }
-
-  private async sleep(ms: number, signal: AbortSignal): Promise<boolean> {
-    try {
-      await this.opts.clock.sleep(ms, signal);
-      return true;
-    } catch {
-      return false;
-    }
   }
 
   /** The promise's value, or undefined if it takes longer than `ms` (client-go bounds each try by the renew deadline). */

@@ -6,56 +6,38 @@
  * group-qualified plurals. Every failure is returned as a MetricsApiError whose message is the
  * `<err>` upstream would print.
  */
-import type {
-  ExternalMetricQuery,
-  MetricsClient,
-  ObjectMetricQuery,
-  PodsMetricQuery,
-  ResourceMetricsQuery,
-} from '../port.js';
+import type * as port from '../port.js';
+import { type MetricsApiError, type Result, err, ok, DEFAULT_METRIC_WINDOW_SECONDS } from '../../algorithms/index.js';
 import {
-  type ExternalMetricValue,
-  type MetricsApiError,
-  type MetricsResult,
-  type ObjectMetricValue,
-  type PodMetricValue,
-  type PodResourceUsage,
-  type Result,
-  err,
-  ok,
-  DEFAULT_METRIC_WINDOW_SECONDS,
-} from '../../algorithms/index.js';
-import {
-  describeThrown,
-  apiError,
-  errorFromResponse,
-  type MetricsApi,
-  type RequestedResource,
-} from '../shared/errors.js';
-import { goEncodeQuery, goPathEscape } from '../shared/go-text.js';
-import type { RequestObserver } from '../shared/observe.js';
-import {
-  StaticRestMapper,
+  ApiDiscovery,
+  DiscoveryRestMapper,
+  goPathEscape,
   groupOfApiVersion,
   qualifiedKind,
   qualifiedResource,
-  type RestMapper,
-} from '../shared/rest-mapper.js';
-import type { ApiConnection } from './connection.js';
+  type ApiResponse,
+  type ApiResult,
+  type ApiServerConnection,
+  type QueryParams,
+  type RequestedResource,
+  type RequestObserver as ApiRequestObserver,
+  withQuery,
+} from '../../transport/index.js';
+import { apiError, metricsError, type MetricsApi } from '../shared/errors.js';
+import type { RequestObserver } from '../shared/observe.js';
 import {
   type CustomMetricItem,
   decodeExternalMetricValueList,
   decodeMetricValueList,
   decodePodMetricsList,
 } from './decode.js';
-import { ApiDiscovery, CUSTOM_METRICS_GROUP, type CustomMetricsVersion } from './discovery.js';
+import { CUSTOM_METRICS_GROUP, type CustomMetricsVersion, customMetricsVersion } from './discovery.js';
 
 export interface ApiServerClientOptions {
   /** per-request timeout; default 10 s */
   readonly timeoutMs?: number;
   /** how long discovery (custom metrics version, REST mappings) is trusted; default one sync period, 15 s */
   readonly discoveryTtlMs?: number;
-  readonly userAgent?: string;
 }
 
 export interface ApiServerClientDeps {
@@ -65,21 +47,31 @@ export interface ApiServerClientDeps {
 
 const METRICS_GROUP = 'metrics.k8s.io';
 const EXTERNAL_GROUP = 'external.metrics.k8s.io';
-/** The 404 of a path nobody serves (as opposed to the adapter's "could not find the metric …"). */
-const UNSERVED_PATH = 'the server could not find the requested resource';
 
-export class ApiServerMetricsClient implements MetricsClient {
+export class ApiServerMetricsClient implements port.MetricsClient {
   readonly discovery: ApiDiscovery;
+  /** kind ↔ resource through this client's discovery, the built-in table when the cluster cannot be asked */
+  readonly restMapper: DiscoveryRestMapper;
   private readonly timeoutMs: number;
-  private readonly fallbackMapper = new StaticRestMapper();
 
+  /** `ownsConnection`: close() closes the connection too (false when the process shares it). */
   constructor(
-    private readonly conn: ApiConnection,
-    private readonly opts: ApiServerClientOptions,
+    private readonly conn: ApiServerConnection,
+    opts: ApiServerClientOptions,
     private readonly deps: ApiServerClientDeps,
+    private readonly ownsConnection = true,
   ) {
     this.timeoutMs = opts.timeoutMs ?? 10_000;
-    this.discovery = new ApiDiscovery((path) => this.getJson(path), deps.now, opts.discoveryTtlMs ?? 15_000);
+    const now = deps.now;
+    this.discovery = new ApiDiscovery(
+      (path) =>
+        this.conn.requestJson(
+          { verb: 'get', resource: 'discovery', path, timeoutMs: this.timeoutMs },
+          this.observer('discovery'),
+        ),
+      { now, ttlMs: opts.discoveryTtlMs ?? 15_000 },
+    );
+    this.restMapper = new DiscoveryRestMapper(this.discovery, { now });
   }
 
   /** Drops cached discovery; the controller calls this once per sync period, like upstream. */
@@ -87,7 +79,10 @@ export class ApiServerMetricsClient implements MetricsClient {
     this.discovery.invalidate();
   }
 
-  async getResourceMetrics(q: ResourceMetricsQuery, signal?: AbortSignal): Promise<MetricsResult<PodResourceUsage>> {
+  async getResourceMetrics(
+    q: port.ResourceMetricsQuery,
+    signal?: AbortSignal,
+  ): Promise<port.MetricsResult<port.PodResourceUsage>> {
     const path = `/apis/${METRICS_GROUP}/v1beta1/namespaces/${goPathEscape(q.namespace)}/pods`;
     const res = await this.get(
       'resource',
@@ -101,7 +96,7 @@ export class ApiServerMetricsClient implements MetricsClient {
     return items.ok ? items : err(apiError('Malformed', 'resource', res.value.path, items.error));
   }
 
-  async getPodsMetric(q: PodsMetricQuery, signal?: AbortSignal): Promise<MetricsResult<PodMetricValue>> {
+  async getPodsMetric(q: port.PodsMetricQuery, signal?: AbortSignal): Promise<port.MetricsResult<port.PodMetricValue>> {
     const res = await this.getCustom(
       (v) =>
         `/apis/${CUSTOM_METRICS_GROUP}/${v}/namespaces/${goPathEscape(q.namespace)}/pods/${goPathEscape('*')}/${goPathEscape(q.metricName)}`,
@@ -113,17 +108,13 @@ export class ApiServerMetricsClient implements MetricsClient {
       signal,
     );
     if (!res.ok) return res;
-    return ok(
-      res.value.map((it) => ({
-        pod: it.describedObject.name,
-        value: it.value,
-        timestamp: it.timestamp,
-        windowSeconds: it.windowSeconds ?? DEFAULT_METRIC_WINDOW_SECONDS,
-      })),
-    );
+    return ok(res.value.map((it) => ({ pod: it.describedObject.name, ...sampleOf(it) })));
   }
 
-  async getObjectMetric(q: ObjectMetricQuery, signal?: AbortSignal): Promise<MetricsResult<ObjectMetricValue>> {
+  async getObjectMetric(
+    q: port.ObjectMetricQuery,
+    signal?: AbortSignal,
+  ): Promise<port.MetricsResult<port.ObjectMetricValue>> {
     const group = groupOfApiVersion(q.describedObject.apiVersion);
     const kind = q.describedObject.kind;
     const metric = goPathEscape(q.metricName);
@@ -152,16 +143,13 @@ export class ApiServerMetricsClient implements MetricsClient {
       );
     }
     if (!res.ok) return res;
-    return ok(
-      res.value.map((it) => ({
-        value: it.value,
-        timestamp: it.timestamp,
-        windowSeconds: it.windowSeconds ?? DEFAULT_METRIC_WINDOW_SECONDS,
-      })),
-    );
+    return ok(res.value.map(sampleOf));
   }
 
-  async getExternalMetric(q: ExternalMetricQuery, signal?: AbortSignal): Promise<MetricsResult<ExternalMetricValue>> {
+  async getExternalMetric(
+    q: port.ExternalMetricQuery,
+    signal?: AbortSignal,
+  ): Promise<port.MetricsResult<port.ExternalMetricValue>> {
     const path = `/apis/${EXTERNAL_GROUP}/v1beta1/namespaces/${goPathEscape(q.namespace)}/${goPathEscape(q.metricName)}`;
     const res = await this.get(
       'external',
@@ -176,27 +164,18 @@ export class ApiServerMetricsClient implements MetricsClient {
   }
 
   close(): Promise<void> {
-    this.conn.close();
+    if (this.ownsConnection) this.conn.close();
     return Promise.resolve();
   }
 
-  /** kind → group-qualified plural (upstream qualResourceForKind); discovery first, the built-in table if discovery is unreachable. */
+  /** kind → group-qualified plural (upstream qualResourceForKind), through the one REST mapper's rule. */
   private async mapKind(group: string, kind: string): Promise<Result<string, MetricsApiError>> {
-    const fail = (message: string): Result<string, MetricsApiError> =>
-      err(
-        apiError(
-          'NotFound',
-          'custom',
-          qualifiedKind(group, kind),
-          `unable to map kind ${qualifiedKind(group, kind)} to resource: ${message}`,
-        ),
-      );
-    const mapper: RestMapper = this.discovery;
-    const found = await mapper.resourceForKind(group, kind);
+    const found = await this.restMapper.resourceForKind(group, kind);
     if (found.ok) return ok(qualifiedResource(found.value));
-    if (found.error.startsWith('no matches for kind')) return fail(found.error);
-    const fallback = await this.fallbackMapper.resourceForKind(group, kind);
-    return fallback.ok ? ok(qualifiedResource(fallback.value)) : fail(found.error);
+    const qualified = qualifiedKind(group, kind);
+    return err(
+      apiError('NotFound', 'custom', qualified, `unable to map kind ${qualified} to resource: ${found.error.message}`),
+    );
   }
 
   /**
@@ -210,71 +189,60 @@ export class ApiServerMetricsClient implements MetricsClient {
     requested: RequestedResource,
     signal: AbortSignal | undefined,
   ): Promise<Result<readonly CustomMetricItem[], MetricsApiError>> {
-    const version = await this.discovery.customMetricsVersion();
+    const version = await customMetricsVersion(this.discovery);
     if (!version.ok) return version;
     let v = version.value;
-    let res = await this.get('custom', pathFor(v), params, requested, signal);
-    if (!res.ok && res.error.status === 404 && res.error.message.startsWith(UNSERVED_PATH)) {
+    let res = await this.fetch('custom', pathFor(v), params, requested, signal);
+    if (!res.ok && res.error.pathNotServed === true) {
       this.discovery.invalidate();
-      const again = await this.discovery.customMetricsVersion();
+      const again = await customMetricsVersion(this.discovery);
       if (again.ok && again.value !== v) {
         v = again.value;
-        res = await this.get('custom', pathFor(v), params, requested, signal);
+        res = await this.fetch('custom', pathFor(v), params, requested, signal);
       }
     }
-    if (!res.ok) return res;
+    if (!res.ok) return err(metricsError('custom', res.error));
     const items = decodeMetricValueList(res.value.text, v);
     return items.ok ? items : err(apiError('Malformed', 'custom', res.value.path, items.error));
   }
 
-  private async getJson(path: string): Promise<Result<unknown, MetricsApiError>> {
-    const res = await this.get('custom', path, [], undefined, undefined, 'discovery');
-    if (!res.ok) return res;
-    try {
-      return ok(JSON.parse(res.value.text) as unknown);
-    } catch (e) {
-      return err(apiError('Malformed', 'custom', path, `unable to decode discovery document: ${(e as Error).message}`));
-    }
-  }
-
+  /** A metrics API GET as MetricsApiError on failure. */
   private async get(
     api: MetricsApi,
     path: string,
-    params: ReadonlyArray<readonly [string, string | undefined]>,
-    requested: RequestedResource | undefined,
+    params: QueryParams,
+    requested: RequestedResource,
     signal: AbortSignal | undefined,
-    reportAs: 'discovery' | MetricsApi = api,
-  ): Promise<Result<{ text: string; path: string }, MetricsApiError>> {
-    const qs = goEncodeQuery(params);
-    const fullPath = qs === '' ? path : `${path}?${qs}`;
-    let headers: Readonly<Record<string, string>>;
-    try {
-      headers = await this.conn.headers();
-    } catch (e) {
-      return err(apiError('Unauthorized', api, fullPath, `getting credentials: ${describeThrown(e)}`));
-    }
-    const started = this.deps.now();
-    const out = await this.conn.transport.send({
-      method: 'GET',
-      url: `${this.conn.server}${fullPath}`,
-      headers: { ...headers, Accept: 'application/json', 'User-Agent': this.opts.userAgent ?? 'hpa-ts/metrics-client' },
-      signal,
-      timeoutMs: this.timeoutMs,
-    });
-    this.deps.onRequest?.({
-      api: reportAs,
-      method: 'GET',
-      path: fullPath,
-      status: out.ok ? out.status : 0,
-      durationMs: this.deps.now() - started,
-    });
-    if (!out.ok)
-      return err(apiError(out.failure === 'network' ? 'Unavailable' : 'Timeout', api, fullPath, out.message));
-    if (out.status < 200 || out.status > 206) {
-      return err(errorFromResponse(api, fullPath, 'GET', out.status, out.contentType, out.text, requested));
-    }
-    return ok({ text: out.text, path: fullPath });
+  ): Promise<Result<ApiResponse & { path: string }, MetricsApiError>> {
+    const res = await this.fetch(api, path, params, requested, signal);
+    return res.ok ? res : err(metricsError(api, res.error));
   }
+
+  private async fetch(
+    api: MetricsApi,
+    path: string,
+    query: QueryParams,
+    requested: RequestedResource,
+    signal: AbortSignal | undefined,
+  ): Promise<ApiResult<ApiResponse & { path: string }>> {
+    const res = await this.conn.request(
+      { verb: 'get', resource: requested.resource, path, query, requested, signal, timeoutMs: this.timeoutMs },
+      this.observer(api),
+    );
+    if (!res.ok) return res;
+    return ok({ ...res.value, path: withQuery(path, query) });
+  }
+
+  private observer(api: MetricsApi | 'discovery'): ApiRequestObserver | undefined {
+    const onRequest = this.deps.onRequest;
+    if (onRequest === undefined) return undefined;
+    return (o) => onRequest({ api, method: o.method, path: o.path, status: o.status, durationMs: o.durationMs });
+  }
+}
+
+/** A MetricValue's sample; upstream assumes a 1-minute window when the adapter gives none. */
+function sampleOf(it: CustomMetricItem): port.ObjectMetricValue {
+  return { value: it.value, timestamp: it.timestamp, windowSeconds: it.windowSeconds ?? DEFAULT_METRIC_WINDOW_SECONDS };
 }
 
 function nonEmpty(s: string): string | undefined {

@@ -32,9 +32,15 @@ export interface CustomMetricItem {
   readonly value: Quantity;
 }
 
-function decodeWith<T>(what: string, text: string, body: (v: unknown) => T): Result<T, string> {
+/** The items of a `what` list, each decoded by `item` (which names fields by their path, `items[i]…`). */
+function decodeItems<T>(
+  what: string,
+  text: string,
+  item: (o: d.Json, at: string, list: d.Json) => T,
+): Result<readonly T[], string> {
   try {
-    return ok(body(d.parseJson(text)));
+    const list = d.object(d.parseJson(text), '');
+    return ok(d.array(list.items, 'items').map((it, i) => item(d.object(it, `items[${i}]`), `items[${i}]`, list)));
   } catch (e) {
     if (e instanceof d.DecodeError) return err(`unable to decode ${what}: ${e.message}`);
     throw e;
@@ -42,40 +48,33 @@ function decodeWith<T>(what: string, text: string, body: (v: unknown) => T): Res
 }
 
 export function decodePodMetricsList(text: string): Result<readonly PodResourceUsage[], string> {
-  return decodeWith('PodMetricsList', text, (raw) => {
-    const list = d.object(raw, '');
-    return d.array(list.items, 'items').map((it, i): PodResourceUsage => {
-      const at = `items[${i}]`;
-      const item = d.object(it, at);
-      const meta = d.optObject(item.metadata, `${at}.metadata`);
-      const windowText = d.optString(item.window, `${at}.window`);
-      let windowSeconds = 0;
-      if (windowText !== undefined) {
-        const w = parseGoDurationSeconds(windowText);
-        if (!w.ok) d.fail(`${at}.window`, w.error);
-        windowSeconds = w.value;
-      }
-      const containers = d.array(item.containers, `${at}.containers`).map((c, j): ContainerUsage => {
-        const cat = `${at}.containers[${j}]`;
-        const container = d.object(c, cat);
-        const usage: Record<string, Quantity> = {};
-        for (const [res, q] of Object.entries(d.optObject(container.usage, `${cat}.usage`)))
-          usage[res] = d.quantity(q, `${cat}.usage.${res}`);
-        return { name: d.string(container.name, `${cat}.name`), usage };
-      });
-      const labels =
-        meta.labels === undefined || meta.labels === null
-          ? undefined
-          : d.stringMap(meta.labels, `${at}.metadata.labels`);
-      const base = {
-        pod: d.string(meta.name, `${at}.metadata.name`),
-        namespace: d.string(meta.namespace, `${at}.metadata.namespace`),
-        timestamp: d.instant(item.timestamp, `${at}.timestamp`),
-        windowSeconds,
-        containers,
-      };
-      return labels === undefined ? base : { ...base, labels };
+  return decodeItems('PodMetricsList', text, (item, at): PodResourceUsage => {
+    const meta = d.optObject(item.metadata, `${at}.metadata`);
+    const windowText = d.optString(item.window, `${at}.window`);
+    let windowSeconds = 0;
+    if (windowText !== undefined) {
+      const w = parseGoDurationSeconds(windowText);
+      if (!w.ok) d.fail(`${at}.window`, w.error);
+      windowSeconds = w.value;
+    }
+    const containers = d.array(item.containers, `${at}.containers`).map((c, j): ContainerUsage => {
+      const cat = `${at}.containers[${j}]`;
+      const container = d.object(c, cat);
+      const usage: Record<string, Quantity> = {};
+      for (const [res, q] of Object.entries(d.optObject(container.usage, `${cat}.usage`)))
+        usage[res] = d.quantity(q, `${cat}.usage.${res}`);
+      return { name: d.string(container.name, `${cat}.name`), usage };
     });
+    const labels =
+      meta.labels === undefined || meta.labels === null ? undefined : d.stringMap(meta.labels, `${at}.metadata.labels`);
+    const base = {
+      pod: d.string(meta.name, `${at}.metadata.name`),
+      namespace: d.string(meta.namespace, `${at}.metadata.namespace`),
+      timestamp: d.instant(item.timestamp, `${at}.timestamp`),
+      windowSeconds,
+      containers,
+    };
+    return labels === undefined ? base : { ...base, labels };
   });
 }
 
@@ -90,52 +89,42 @@ export function decodeMetricValueList(
   text: string,
   requested: CustomMetricsVersion,
 ): Result<readonly CustomMetricItem[], string> {
-  return decodeWith('MetricValueList', text, (raw) => {
-    const list = d.object(raw, '');
+  return decodeItems('MetricValueList', text, (item, at, list): CustomMetricItem => {
     const version = apiVersionOf(list) ?? requested;
-    return d.array(list.items, 'items').map((it, i): CustomMetricItem => {
-      const at = `items[${i}]`;
-      const item = d.object(it, at);
-      const obj = d.optObject(item.describedObject, `${at}.describedObject`);
-      const describedObject = {
-        kind: d.string(obj.kind, `${at}.describedObject.kind`),
-        namespace: d.string(obj.namespace, `${at}.describedObject.namespace`),
-        name: d.string(obj.name, `${at}.describedObject.name`),
-        apiVersion: d.string(obj.apiVersion, `${at}.describedObject.apiVersion`),
-      };
-      const metricName =
-        version === 'v1beta1'
-          ? d.string(item.metricName, `${at}.metricName`)
-          : d.string(d.optObject(item.metric, `${at}.metric`).name, `${at}.metric.name`);
-      const windowSeconds =
-        version === 'v1beta1'
-          ? d.optInteger(item.window, `${at}.window`)
-          : d.optInteger(item.windowSeconds, `${at}.windowSeconds`);
-      const base = {
-        describedObject,
-        metricName,
-        timestamp: d.instant(item.timestamp, `${at}.timestamp`),
-        value: d.quantity(item.value, `${at}.value`),
-      };
-      return windowSeconds === undefined ? base : { ...base, windowSeconds };
-    });
+    const obj = d.optObject(item.describedObject, `${at}.describedObject`);
+    const describedObject = {
+      kind: d.string(obj.kind, `${at}.describedObject.kind`),
+      namespace: d.string(obj.namespace, `${at}.describedObject.namespace`),
+      name: d.string(obj.name, `${at}.describedObject.name`),
+      apiVersion: d.string(obj.apiVersion, `${at}.describedObject.apiVersion`),
+    };
+    const metricName =
+      version === 'v1beta1'
+        ? d.string(item.metricName, `${at}.metricName`)
+        : d.string(d.optObject(item.metric, `${at}.metric`).name, `${at}.metric.name`);
+    const windowSeconds =
+      version === 'v1beta1'
+        ? d.optInteger(item.window, `${at}.window`)
+        : d.optInteger(item.windowSeconds, `${at}.windowSeconds`);
+    const base = {
+      describedObject,
+      metricName,
+      timestamp: d.instant(item.timestamp, `${at}.timestamp`),
+      value: d.quantity(item.value, `${at}.value`),
+    };
+    return windowSeconds === undefined ? base : { ...base, windowSeconds };
   });
 }
 
 export function decodeExternalMetricValueList(text: string): Result<readonly ExternalMetricValue[], string> {
-  return decodeWith('ExternalMetricValueList', text, (raw) => {
-    const list = d.object(raw, '');
-    return d.array(list.items, 'items').map((it, i): ExternalMetricValue => {
-      const at = `items[${i}]`;
-      const item = d.object(it, at);
-      const labels = d.stringMap(item.metricLabels, `${at}.metricLabels`);
-      const windowSeconds = d.optInteger(item.window, `${at}.window`);
-      const base = {
-        value: d.quantity(item.value, `${at}.value`),
-        timestamp: d.instant(item.timestamp, `${at}.timestamp`),
-        labels,
-      };
-      return windowSeconds === undefined ? base : { ...base, windowSeconds };
-    });
+  return decodeItems('ExternalMetricValueList', text, (item, at): ExternalMetricValue => {
+    const labels = d.stringMap(item.metricLabels, `${at}.metricLabels`);
+    const windowSeconds = d.optInteger(item.window, `${at}.window`);
+    const base = {
+      value: d.quantity(item.value, `${at}.value`),
+      timestamp: d.instant(item.timestamp, `${at}.timestamp`),
+      labels,
+    };
+    return windowSeconds === undefined ? base : { ...base, windowSeconds };
   });
 }

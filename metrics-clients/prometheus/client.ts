@@ -6,25 +6,8 @@
  * `externalRules`; resource metrics use `resourceRules` (prometheus/resource-metrics.ts).
  * Errors carry the PromQL (or series query) in `path`.
  */
-import type {
-  ExternalMetricQuery,
-  MetricsClient,
-  ObjectMetricQuery,
-  PodsMetricQuery,
-  ResourceMetricsQuery,
-} from '../port.js';
-import {
-  type ExternalMetricValue,
-  type MetricsApiError,
-  type MetricsResult,
-  type ObjectMetricValue,
-  type PodMetricValue,
-  type PodResourceUsage,
-  type Result,
-  err,
-  ok,
-  DEFAULT_METRIC_WINDOW_SECONDS,
-} from '../../algorithms/index.js';
+import type * as port from '../port.js';
+import { type MetricsApiError, type Result, err, ok, DEFAULT_METRIC_WINDOW_SECONDS } from '../../algorithms/index.js';
 import { describeThrown, apiError } from '../shared/errors.js';
 import type { MetricsLogger, RequestObserver } from '../shared/observe.js';
 import type { ListedPod, PodLister } from '../shared/pod-lister.js';
@@ -34,16 +17,16 @@ import {
   groupOfApiVersion,
   qualifiedKind,
   qualifiedResource,
-} from '../shared/rest-mapper.js';
+} from '../../transport/index.js';
 import type { AdapterConfig } from './adapter-config.js';
 import { SeriesDiscovery } from './discovery.js';
-import type { PromSample, PrometheusApi } from './http-api.js';
+import type { PrometheusQueryApi } from './http-api.js';
 import { MetricNamer } from './namer.js';
 import { NAMESPACES } from './resource-converter.js';
 import { ResourceMetricsReader } from './resource-metrics.js';
-import type { CustomMetricInfo, SeriesInfo, SeriesRegistry } from './series-registry.js';
+import { type CustomMetricInfo, type SeriesInfo, type SeriesRegistry, isRootScoped } from './series-registry.js';
+import { type CustomValues, type CustomValuesContext, type CustomValuesQuery, customValues } from './custom-metrics.js';
 import { externalValues } from './external-metrics.js';
-import { describeLabels, matchByLabel, quantityOf } from './values.js';
 
 export interface PrometheusClientOptions {
   /** series discovery cache (adapter --metrics-relist-interval); default 10 minutes */
@@ -69,10 +52,10 @@ export interface PrometheusClientDeps {
 
 const PODS: GroupResource = { group: '', resource: 'pods' };
 
-export class PrometheusMetricsClient implements MetricsClient {
+export class PrometheusMetricsClient implements port.MetricsClient {
   private constructor(
     private readonly config: AdapterConfig,
-    private readonly api: PrometheusApi,
+    private readonly api: PrometheusQueryApi,
     private readonly discovery: SeriesDiscovery,
     private readonly resources: ResourceMetricsReader | undefined,
     private readonly opts: PrometheusClientOptions,
@@ -82,7 +65,7 @@ export class PrometheusMetricsClient implements MetricsClient {
   /** Compiles every rule (normalising overrides through the REST mapper); errors name the rule. */
   static async create(
     config: AdapterConfig,
-    api: PrometheusApi,
+    api: PrometheusQueryApi,
     opts: PrometheusClientOptions,
     deps: PrometheusClientDeps,
   ): Promise<Result<PrometheusMetricsClient, string>> {
@@ -129,7 +112,10 @@ export class PrometheusMetricsClient implements MetricsClient {
     return ok({ custom: reg.value.listCustom(), external: reg.value.listExternal() });
   }
 
-  async getResourceMetrics(q: ResourceMetricsQuery, signal?: AbortSignal): Promise<MetricsResult<PodResourceUsage>> {
+  async getResourceMetrics(
+    q: port.ResourceMetricsQuery,
+    signal?: AbortSignal,
+  ): Promise<port.MetricsResult<port.PodResourceUsage>> {
     if (this.resources === undefined) {
       return err(
         apiError(
@@ -145,67 +131,46 @@ export class PrometheusMetricsClient implements MetricsClient {
     return this.resources.read(q.namespace, pods.value, this.deps.now(), signal);
   }
 
-  async getPodsMetric(q: PodsMetricQuery, signal?: AbortSignal): Promise<MetricsResult<PodMetricValue>> {
+  async getPodsMetric(q: port.PodsMetricQuery, signal?: AbortSignal): Promise<port.MetricsResult<port.PodMetricValue>> {
     const pods = await this.listPods('custom', q.namespace, q.podSelector);
     if (!pods.ok) return pods;
     const names = pods.value.map((p) => p.name);
-    const info: CustomMetricInfo = { resource: PODS, namespaced: true, metric: q.metricName };
-    const notFound = (why?: string): MetricsResult<PodMetricValue> =>
-      err(
-        apiError(
-          'NotFound',
-          'custom',
-          why ?? q.metricName,
-          `the server could not find the metric ${q.metricName} for pods${why === undefined ? '' : `: ${why}`}`,
-          404,
-        ),
-      );
-    // the adapter answers "not found" when no pod matches the selector (QueryForMetric without names)
-    if (names.length === 0) return notFound();
-    const found = await this.lookup(info);
-    if (!found.ok) return found;
-    if (found.value === undefined) return notFound();
-    const query = await found.value.namer.queryForSeries(
-      found.value.seriesName,
-      PODS,
-      q.namespace,
-      q.metricSelector,
+    const query: CustomValuesQuery = {
+      resource: PODS,
+      namespace: q.namespace,
       names,
-    );
-    if (!query.ok) return notFound(query.error);
-    const samples = await this.vector('custom', query.value, signal);
-    if (!samples.ok) return samples;
-    const label = await found.value.namer.converter.labelForResource(PODS);
-    if (!label.ok) return notFound(label.error);
-    const byName = matchByLabel(samples.value, label.value);
-    if (samples.value.length > 0 && !names.some((n) => byName.has(n))) {
+      metric: q.metricName,
+      metricSelector: q.metricSelector,
+    };
+    // the adapter answers "not found" when no pod matches the selector (QueryForMetric without names)
+    const found =
+      names.length === 0 ? undefined : await this.lookup({ resource: PODS, namespaced: true, metric: q.metricName });
+    if (found !== undefined && !found.ok) return found;
+    const r = await customValues(found?.value, query, this.context(signal));
+    if (!r.ok) return r;
+    if (r.value.values.size === 0 && r.value.sampleCount > 0) {
       return err(
         apiError(
           'NotFound',
           'custom',
-          query.value,
-          `the query returned ${samples.value.length} series but none has label ${label.value} naming a selected pod (does the rule's metricsQuery group by <<.GroupBy>>?)`,
+          r.value.query,
+          `the query returned ${r.value.sampleCount} series but none has label ${r.value.label} naming a selected pod (does the rule's metricsQuery group by <<.GroupBy>>?)`,
           404,
         ),
       );
     }
-    const items: PodMetricValue[] = [];
-    for (const name of names) {
-      const s = byName.get(name);
-      if (s === undefined) continue; // the HPA treats pods without a value as missing
-      const value = this.customValue(s, query.value);
-      if (!value.ok) return value;
-      items.push({
-        pod: name,
-        value: value.value,
-        timestamp: this.opts.adapterParity === true ? this.deps.now() : s.timestamp,
-        windowSeconds: DEFAULT_METRIC_WINDOW_SECONDS,
-      });
-    }
-    return ok(items);
+    return ok(
+      names.flatMap((pod) => {
+        const v = r.value.values.get(pod);
+        return v === undefined ? [] : [{ pod, ...v, windowSeconds: DEFAULT_METRIC_WINDOW_SECONDS }];
+      }),
+    );
   }
 
-  async getObjectMetric(q: ObjectMetricQuery, signal?: AbortSignal): Promise<MetricsResult<ObjectMetricValue>> {
+  async getObjectMetric(
+    q: port.ObjectMetricQuery,
+    signal?: AbortSignal,
+  ): Promise<port.MetricsResult<port.ObjectMetricValue>> {
     const group = groupOfApiVersion(q.describedObject.apiVersion);
     const isNamespace = q.describedObject.kind === 'Namespace' && group === '';
     let resource: GroupResource = NAMESPACES;
@@ -213,69 +178,55 @@ export class PrometheusMetricsClient implements MetricsClient {
       const mapped = await this.deps.restMapper.resourceForKind(group, q.describedObject.kind);
       const kind = qualifiedKind(group, q.describedObject.kind);
       if (!mapped.ok)
-        return err(apiError('NotFound', 'custom', kind, `unable to map kind ${kind} to resource: ${mapped.error}`));
+        return err(
+          apiError('NotFound', 'custom', kind, `unable to map kind ${kind} to resource: ${mapped.error.message}`),
+        );
       resource = { group: mapped.value.group, resource: mapped.value.resource };
     }
     // a namespace metric is root-scoped: the HPA's namespace is the object's name
     const name = isNamespace ? q.namespace : q.describedObject.name;
-    const namespace = isNamespace ? '' : q.namespace;
-    const info: CustomMetricInfo = { resource, namespaced: !isNamespace, metric: q.metricName };
-    const notFound = (path: string, why?: string): MetricsResult<ObjectMetricValue> =>
-      err(
-        apiError(
-          'NotFound',
-          'custom',
-          path,
-          `the server could not find the metric ${q.metricName} for ${qualifiedResource(resource)} ${name}${why === undefined ? '' : `: ${why}`}`,
-          404,
-        ),
-      );
-    const found = await this.lookup(info);
-    if (!found.ok) return found;
-    if (found.value === undefined) {
+    const r = await this.customValues(
+      {
+        resource,
+        namespace: isNamespace ? '' : q.namespace,
+        names: [name],
+        metric: q.metricName,
+        metricSelector: q.metricSelector,
+      },
+      signal,
+    );
+    if (!r.ok) return r;
+    const v = r.value.values.get(name);
+    if (v === undefined)
       return err(
         apiError(
           'NotFound',
           'custom',
-          q.metricName,
-          `the server could not find the metric ${q.metricName} for ${qualifiedResource(resource)}`,
+          r.value.query,
+          `the server could not find the metric ${q.metricName} for ${qualifiedResource(resource)} ${name}`,
           404,
         ),
       );
-    }
-    const query = await found.value.namer.queryForSeries(
-      found.value.seriesName,
-      resource,
-      namespace,
-      q.metricSelector,
-      [name],
-    );
-    if (!query.ok) return notFound(q.metricName, query.error);
-    const samples = await this.vector('custom', query.value, signal);
-    if (!samples.ok) return samples;
-    const label = await found.value.namer.converter.labelForResource(resource);
-    const s = label.ok ? matchByLabel(samples.value, label.value).get(name) : undefined;
-    if (s === undefined) return notFound(query.value);
-    const value = this.customValue(s, query.value);
-    if (!value.ok) return value;
-    return ok([
-      {
-        value: value.value,
-        timestamp: this.opts.adapterParity === true ? this.deps.now() : s.timestamp,
-        windowSeconds: DEFAULT_METRIC_WINDOW_SECONDS,
-      },
-    ]);
+    return ok([{ ...v, windowSeconds: DEFAULT_METRIC_WINDOW_SECONDS }]);
   }
 
-  async getExternalMetric(q: ExternalMetricQuery, signal?: AbortSignal): Promise<MetricsResult<ExternalMetricValue>> {
-    const reg = await this.registry('external');
-    if (!reg.ok) return reg;
-    let info = reg.value.lookupExternal(q.metricName);
-    if (info === undefined && (await this.discovery.refreshAfterMiss())) {
-      const again = await this.registry('external');
-      if (again.ok) info = again.value.lookupExternal(q.metricName);
-    }
-    if (info === undefined) {
+  /**
+   * custom.metrics.k8s.io for named objects of one resource — what the adapter serves for
+   * `/namespaces/{ns}/{resource}/{name|*}/{metric}`: the values of the names that have one.
+   */
+  async customValues(q: CustomValuesQuery, signal?: AbortSignal): Promise<Result<CustomValues, MetricsApiError>> {
+    const found = await this.lookup({ resource: q.resource, namespaced: !isRootScoped(q.resource), metric: q.metric });
+    if (!found.ok) return found;
+    return customValues(found.value, q, this.context(signal));
+  }
+
+  async getExternalMetric(
+    q: port.ExternalMetricQuery,
+    signal?: AbortSignal,
+  ): Promise<port.MetricsResult<port.ExternalMetricValue>> {
+    const found = await this.relistingLookup('external', (reg) => reg.lookupExternal(q.metricName));
+    if (!found.ok) return found;
+    if (found.value === undefined) {
       // the adapter names the namespaces resource only for "default" (selectGroupResource)
       const gr = q.namespace === 'default' ? 'namespaces' : '';
       return err(
@@ -288,7 +239,7 @@ export class PrometheusMetricsClient implements MetricsClient {
         ),
       );
     }
-    return externalValues(info, this.api, q, this.deps.now(), signal);
+    return externalValues(found.value, this.api, q, this.deps.now(), signal);
   }
 
   close(): Promise<void> {
@@ -302,19 +253,31 @@ export class PrometheusMetricsClient implements MetricsClient {
   }
 
   /** A registered custom metric, relisting once early on a miss. */
-  private async lookup(info: CustomMetricInfo): Promise<Result<SeriesInfo | undefined, MetricsApiError>> {
-    const reg = await this.registry('custom');
+  private lookup(info: CustomMetricInfo): Promise<Result<SeriesInfo | undefined, MetricsApiError>> {
+    return this.relistingLookup('custom', (reg) => reg.lookupCustom(info));
+  }
+
+  /** A lookup in the current registry; a miss relists once early (at most every relistOnMissMs) and looks again. */
+  private async relistingLookup<T>(
+    api: 'custom' | 'external',
+    find: (reg: SeriesRegistry) => T | undefined,
+  ): Promise<Result<T | undefined, MetricsApiError>> {
+    const reg = await this.registry(api);
     if (!reg.ok) return reg;
-    const found = reg.value.lookupCustom(info);
+    const found = find(reg.value);
     if (found !== undefined || !(await this.discovery.refreshAfterMiss())) return ok(found);
-    const again = await this.registry('custom');
-    return again.ok ? ok(again.value.lookupCustom(info)) : again;
+    const again = await this.registry(api);
+    return again.ok ? ok(find(again.value)) : again;
+  }
+
+  private context(signal?: AbortSignal): CustomValuesContext {
+    return { api: this.api, now: this.deps.now(), adapterParity: this.opts.adapterParity === true, signal };
   }
 
   private async listPods(
     api: 'resource' | 'custom',
     namespace: string,
-    selector: ResourceMetricsQuery['podSelector'],
+    selector: port.ResourceMetricsQuery['podSelector'],
   ): Promise<Result<readonly ListedPod[], MetricsApiError>> {
     const lister = this.deps.podLister;
     const where = `pods in namespace ${namespace} matching ${JSON.stringify(selector.toString())}`;
@@ -342,40 +305,5 @@ export class PrometheusMetricsClient implements MetricsClient {
         ),
       );
     }
-  }
-
-  private async vector(
-    api: 'custom',
-    promql: string,
-    signal?: AbortSignal,
-  ): Promise<Result<readonly PromSample[], MetricsApiError>> {
-    const res = await this.api.query(promql, this.deps.now(), signal);
-    if (!res.ok) return err(apiError(res.error.kind, api, promql, res.error.message, res.error.status));
-    if (res.value.resultType !== 'vector')
-      return err(
-        apiError(
-          'Malformed',
-          api,
-          promql,
-          `unexpected results from prometheus: expected vector, got ${res.value.resultType}`,
-        ),
-      );
-    return ok(res.value.samples);
-  }
-
-  private customValue(s: PromSample, promql: string): Result<ObjectMetricValue['value'], MetricsApiError> {
-    // the adapter reports NaN as 0 for custom metrics; without parity it is an error worth seeing
-    const v = Number.isNaN(s.value) && this.opts.adapterParity === true ? 0 : s.value;
-    const q = quantityOf(v);
-    if (q === undefined)
-      return err(
-        apiError(
-          'Malformed',
-          'custom',
-          promql,
-          `sample value ${s.text} of ${describeLabels(s.labels)} is not a number a custom metric can carry`,
-        ),
-      );
-    return ok(q);
   }
 }

@@ -9,7 +9,7 @@
  */
 import { type Result, err, ok } from '../../algorithms/index.js';
 import type { MetricsLogger } from '../shared/observe.js';
-import type { PromFailure, PrometheusApi } from './http-api.js';
+import type { PromFailure, PrometheusQueryApi } from './http-api.js';
 import type { MetricNamer, Series } from './namer.js';
 import { SeriesRegistry } from './series-registry.js';
 
@@ -27,7 +27,7 @@ export class SeriesDiscovery {
   private inflight: Promise<Result<SeriesRegistry, PromFailure & { path: string }>> | undefined;
 
   constructor(
-    private readonly api: PrometheusApi,
+    private readonly api: PrometheusQueryApi,
     private readonly custom: readonly MetricNamer[],
     private readonly external: readonly MetricNamer[],
     private readonly opts: DiscoveryOptions,

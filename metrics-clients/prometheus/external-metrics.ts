@@ -6,13 +6,13 @@
 import { type ExternalMetricValue, type MetricsResult, err, ok } from '../../algorithms/index.js';
 import type { ExternalMetricQuery } from '../port.js';
 import { apiError } from '../shared/errors.js';
-import type { PrometheusApi } from './http-api.js';
+import type { PrometheusQueryApi } from './http-api.js';
 import type { SeriesInfo } from './series-registry.js';
 import { describeLabels, quantityOf } from './values.js';
 
 export async function externalValues(
   info: SeriesInfo,
-  api: PrometheusApi,
+  api: PrometheusQueryApi,
   q: ExternalMetricQuery,
   now: number,
   signal?: AbortSignal,

@@ -9,7 +9,8 @@
  * here too. Parsing and execution errors read like Go's (`template: metrics-query:1:3: …`).
  */
 import { type Result, err, ok } from '../../algorithms/index.js';
-import { goQueryEscape, goQuote } from '../shared/go-text.js';
+import { goQuote } from '../../algorithms/index.js';
+import { goQueryEscape } from '../../transport/index.js';
 import { type Node, type Pipeline, type Cmd, type Operand, parseTemplate } from './go-template-parse.js';
 
 /** A Go struct: named fields only; reading another field is an error naming the type. */

@@ -10,8 +10,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { type MetricsApiErrorKind, type Result, err, ok } from '../../algorithms/index.js';
 import * as d from '../shared/decode.js';
 import { kindForStatus } from '../shared/errors.js';
-import { formatPromTime, goEncodeQuery } from '../shared/go-text.js';
-import { HttpTransport, createAgent } from '../shared/http.js';
+import { HttpClient, TransportFailure, createAgent, goEncodeQuery } from '../../transport/index.js';
 import type { RequestObserver } from '../shared/observe.js';
 import type { Series } from './namer.js';
 
@@ -62,6 +61,24 @@ const ERROR_KINDS: Readonly<Record<string, MetricsApiErrorKind>> = {
   internal: 'Internal',
 };
 
+/** A request that got no answer → our kind (a timeout stays a timeout, a refused connection is unavailability) */
+const FAILURE_KINDS: Readonly<Record<TransportFailure, MetricsApiErrorKind>> = {
+  [TransportFailure.Timeout]: 'Timeout',
+  [TransportFailure.Cancelled]: 'Timeout',
+  [TransportFailure.Network]: 'Unavailable',
+  [TransportFailure.TooLarge]: 'Malformed',
+};
+
+/** model.Time's String(): seconds with up to 3 decimals (strconv.FormatFloat(f, 'f', -1, 64) of whole ms). */
+export function formatPromTime(ms: number): string {
+  const t = Math.round(ms);
+  const whole = Math.trunc(t / 1000);
+  const frac = Math.abs(t - whole * 1000);
+  if (frac === 0) return String(whole);
+  const sign = t < 0 && whole === 0 ? '-' : '';
+  return `${sign}${whole}.${String(frac).padStart(3, '0').replace(/0+$/, '')}`;
+}
+
 function readFile(path: string, what: string): Result<Buffer, string> {
   try {
     return ok(readFileSync(path));
@@ -90,12 +107,24 @@ function sample(v: unknown, at: string, labels: Readonly<Record<string, string>>
   return { labels, timestamp: Math.round((pair[0] as number) * 1000), text, value };
 }
 
-export class PrometheusApi {
+/**
+ * What the adapter engine asks of Prometheus: series discovery and instant queries. PrometheusApi
+ * answers over HTTP; the simulator answers from its Tsdb in process.
+ */
+export interface PrometheusQueryApi {
+  /** /api/v1/series?match[]=…&start=…: each series' name and label names. */
+  series(match: string, startMs: number, signal?: AbortSignal): Promise<Result<Series[], PromFailure>>;
+  /** /api/v1/query?query=…&time=…: an instant vector or scalar. */
+  query(promql: string, timeMs: number, signal?: AbortSignal): Promise<Result<PromQueryResult, PromFailure>>;
+  close(): void;
+}
+
+export class PrometheusApi implements PrometheusQueryApi {
   private token: { key: string; value: string } | undefined;
 
   private constructor(
     private readonly base: string,
-    private readonly transport: HttpTransport,
+    private readonly transport: HttpClient,
     private readonly opts: PrometheusConnectionOptions,
     private readonly basic: string | undefined,
     private readonly now: () => number,
@@ -143,7 +172,7 @@ export class PrometheusApi {
       if (!t.ok) return t;
     }
     const base = url.toString().replace(/\/+$/, '');
-    return ok(new PrometheusApi(base, new HttpTransport(createAgent(base, tls)), opts, basic, now, onRequest));
+    return ok(new PrometheusApi(base, new HttpClient(createAgent(base, { tls })), opts, basic, now, onRequest));
   }
 
   close(): void {
@@ -199,7 +228,7 @@ export class PrometheusApi {
       status: out.ok ? out.status : 0,
       durationMs: this.now() - started,
     });
-    if (!out.ok) return err({ kind: out.failure === 'network' ? 'Unavailable' : 'Timeout', message: out.message });
+    if (!out.ok) return err({ kind: FAILURE_KINDS[out.failure], message: out.message });
     const code = out.status;
     // codes other than 2xx, 400, 422 and 503 carry no API body
     if (Math.floor(code / 100) !== 2 && code !== 400 && code !== 422 && code !== 503) {

@@ -5,7 +5,7 @@
  * groups and `$1` with one), the resources its labels name, and the PromQL for a request.
  */
 import { type Result, type Selector, err, ok } from '../../algorithms/index.js';
-import type { GroupResource, RestMapper } from '../shared/rest-mapper.js';
+import type { GroupResource, RestMapper } from '../../transport/index.js';
 import type { DiscoveryRule } from './adapter-config.js';
 import { type GoRegexp, compileGoRegexp, expandGo, findSubmatch, matchString } from './go-regexp.js';
 import { type GoTemplate, compileTemplate } from './go-template.js';

@@ -13,8 +13,8 @@
  * prometheus"). External queries have no resource label and an empty GroupBy.
  */
 import { type Result, type Selector, err, ok } from '../../algorithms/index.js';
-import { goQuote } from '../shared/go-text.js';
-import type { GroupResource } from '../shared/rest-mapper.js';
+import { goQuote } from '../../algorithms/index.js';
+import type { GroupResource } from '../../transport/index.js';
 import { GoMap, GoStruct, type GoTemplate } from './go-template.js';
 import { NAMESPACES, type ResourceConverter } from './resource-converter.js';
 

@@ -7,7 +7,7 @@
  * expression, recognises resource labels on discovered series.
  */
 import { type Result, err, ok } from '../../algorithms/index.js';
-import { type GroupResource, type RestMapper, qualifiedResource } from '../shared/rest-mapper.js';
+import { type GroupResource, type RestMapper, qualifiedResource } from '../../transport/index.js';
 import type { ResourceMapping } from './adapter-config.js';
 import { type GoRegexp, compileGoRegexp, findSubmatch } from './go-regexp.js';
 import { GoStruct, type GoTemplate, compileTemplate } from './go-template.js';
@@ -53,7 +53,9 @@ export class ResourceConverter {
     for (const [label, gr] of Object.entries(mapping.overrides)) {
       const norm = await mapper.resourceFor(gr);
       if (!norm.ok)
-        return err(`unable to normalize group-resource ${qualifiedResource(gr)} (label ${label}): ${norm.error}`);
+        return err(
+          `unable to normalize group-resource ${qualifiedResource(gr)} (label ${label}): ${norm.error.message}`,
+        );
       const full = { group: norm.value.group, resource: norm.value.resource };
       conv.labelToResource.set(label, full);
       conv.resourceToLabel.set(key(full), label);
@@ -69,7 +71,7 @@ export class ResourceConverter {
       err(`unable to convert resource ${qualifiedResource(gr)} into label: ${why}`);
     if (this.template === undefined) return fail('no generic resource label form specified for this metric');
     const info = await this.mapper.resourceFor(gr);
-    if (!info.ok) return fail(`unable to singularize resource ${qualifiedResource(gr)}: ${info.error}`);
+    if (!info.ok) return fail(`unable to singularize resource ${qualifiedResource(gr)}: ${info.error.message}`);
     const out = this.template.execute(
       new GoStruct('schema.GroupResource', { Group: gr.group.replace(/[.-]/g, '_'), Resource: info.value.singular }),
     );

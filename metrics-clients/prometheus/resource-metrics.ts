@@ -19,10 +19,10 @@ import {
 } from '../../algorithms/index.js';
 import { apiError } from '../shared/errors.js';
 import type { ListedPod } from '../shared/pod-lister.js';
-import type { GroupResource, RestMapper } from '../shared/rest-mapper.js';
+import type { GroupResource, RestMapper } from '../../transport/index.js';
 import type { ResourceRule, ResourceRules } from './adapter-config.js';
 import { type GoTemplate, compileTemplate } from './go-template.js';
-import type { PromSample, PrometheusApi } from './http-api.js';
+import type { PromSample, PrometheusQueryApi } from './http-api.js';
 import { buildQuery } from './query-builder.js';
 import { ResourceConverter } from './resource-converter.js';
 import { milliOf } from './values.js';
@@ -40,13 +40,13 @@ export class ResourceMetricsReader {
     private readonly cpu: Compiled,
     private readonly memory: Compiled,
     private readonly windowSeconds: number,
-    private readonly api: PrometheusApi,
+    private readonly api: PrometheusQueryApi,
     private readonly nanAsZero: boolean,
   ) {}
 
   static async create(
     rules: ResourceRules,
-    api: PrometheusApi,
+    api: PrometheusQueryApi,
     mapper: RestMapper,
     adapterParity: boolean,
   ): Promise<Result<ResourceMetricsReader, string>> {

@@ -5,7 +5,7 @@
  * metrics, one entry per API metric name. Later series overwrite earlier ones, as in the adapter's
  * map. Namespaces, nodes and persistent volumes are never namespaced.
  */
-import { type GroupResource, qualifiedResource } from '../shared/rest-mapper.js';
+import { type GroupResource, qualifiedResource } from '../../transport/index.js';
 import type { MetricNamer, Series } from './namer.js';
 import { NAMESPACES, sameResource } from './resource-converter.js';
 
@@ -26,6 +26,11 @@ const ROOT_SCOPED: readonly GroupResource[] = [
   { group: '', resource: 'nodes' },
   { group: '', resource: 'persistentvolumes' },
 ];
+
+/** Whether the adapter registers metrics of this resource as root-scoped (never namespaced). */
+export function isRootScoped(gr: GroupResource): boolean {
+  return ROOT_SCOPED.some((r) => sameResource(r, gr));
+}
 
 function infoKey(i: CustomMetricInfo): string {
   return `${i.resource.group}/${i.resource.resource}|${i.namespaced}|${i.metric}`;
@@ -61,7 +66,7 @@ export class SeriesRegistry {
         for (const resource of resources) {
           const info = {
             resource,
-            namespaced: ROOT_SCOPED.some((r) => sameResource(r, resource)) ? false : namespaced,
+            namespaced: isRootScoped(resource) ? false : namespaced,
             metric: name.value,
           };
           customMap.set(infoKey(info), { seriesName: s.name, namer, info });

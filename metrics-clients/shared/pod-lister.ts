@@ -3,10 +3,8 @@
  * lists them from the kube API and builds `pod=~"a|b"`). The controller passes its informer cache;
  * the CLI passes a one-shot API list (kubeConfigPodLister) or an explicit list (staticPodLister).
  */
-import type { ApiConnection } from '../apiserver/connection.js';
+import { type ApiServerConnection, goPathEscape } from '../../transport/index.js';
 import * as d from './decode.js';
-import { errorFromResponse } from './errors.js';
-import { goEncodeQuery, goPathEscape } from './go-text.js';
 
 import type { ListedPod, PodLister } from '../port.js';
 
@@ -28,25 +26,20 @@ export function staticPodLister(pods: readonly KnownPod[]): PodLister {
     );
 }
 
-/** `GET /api/v1/namespaces/{ns}/pods?labelSelector=…` once per call, over the adapter's connection. */
-export function kubePodLister(conn: ApiConnection, timeoutMs = 10_000): PodLister {
+/** `GET /api/v1/namespaces/{ns}/pods?labelSelector=…` once per call, over the API-server connection. */
+export function kubePodLister(conn: ApiServerConnection, timeoutMs = 10_000): PodLister {
   return async (namespace, selector) => {
     const sel = selector.toString();
-    const qs = goEncodeQuery([['labelSelector', sel === '' ? undefined : sel]]);
-    const path = `/api/v1/namespaces/${goPathEscape(namespace)}/pods${qs === '' ? '' : `?${qs}`}`;
-    const out = await conn.transport.send({
-      method: 'GET',
-      url: `${conn.server}${path}`,
-      headers: { ...(await conn.headers()), Accept: 'application/json' },
+    const res = await conn.request({
+      verb: 'list',
+      resource: 'pods',
+      path: `/api/v1/namespaces/${goPathEscape(namespace)}/pods`,
+      query: [['labelSelector', sel === '' ? undefined : sel]],
+      requested: { group: '', resource: 'pods' },
       timeoutMs,
     });
-    if (!out.ok) throw new Error(out.message);
-    if (out.status !== 200)
-      throw new Error(
-        errorFromResponse('custom', path, 'GET', out.status, out.contentType, out.text, { group: '', resource: 'pods' })
-          .message,
-      );
-    const list = d.object(d.parseJson(out.text), '');
+    if (!res.ok) throw new Error(res.error.message);
+    const list = d.object(d.parseJson(res.value.text), '');
     return d.array(list.items, 'items').map((it, i) => {
       const meta = d.optObject(d.object(it, `items[${i}]`).metadata, `items[${i}].metadata`);
       return {

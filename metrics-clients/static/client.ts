@@ -5,28 +5,13 @@
  * series labels for metric selectors); unknown metrics are NotFound with the wording the metrics
  * adapters use, known metrics with no matching series are empty lists.
  */
-import type {
-  ExternalMetricQuery,
-  MetricsClient,
-  ObjectMetricQuery,
-  PodsMetricQuery,
-  ResourceMetricsQuery,
-} from '../port.js';
-import {
-  type ExternalMetricValue,
-  type MetricsApiError,
-  type MetricsResult,
-  type ObjectMetricValue,
-  type PodMetricValue,
-  type PodResourceUsage,
-  err,
-  ok,
-} from '../../algorithms/index.js';
+import type * as port from '../port.js';
+import { type MetricsApiError, err, ok } from '../../algorithms/index.js';
 import { apiError } from '../shared/errors.js';
-import { BUILTIN_RESOURCES, findKind, groupOfApiVersion, qualifiedResource } from '../shared/rest-mapper.js';
+import { BUILTIN_RESOURCES, findKind, groupOfApiVersion, qualifiedResource } from '../../transport/index.js';
 import type { StaticMetricsData, StaticSeries, StaticState } from './format.js';
 
-export class StaticMetricsClient implements MetricsClient {
+export class StaticMetricsClient implements port.MetricsClient {
   private readonly epoch: number;
 
   constructor(
@@ -60,7 +45,7 @@ export class StaticMetricsClient implements MetricsClient {
     api: MetricsApiError['api'],
     path: string,
     t: number,
-  ): MetricsResult<{ key: K; value: V }> {
+  ): port.MetricsResult<{ key: K; value: V }> {
     const out: Array<{ key: K; value: V }> = [];
     for (const s of series) {
       const st = this.stateAt(s, t);
@@ -71,7 +56,7 @@ export class StaticMetricsClient implements MetricsClient {
     return ok(out);
   }
 
-  getResourceMetrics(q: ResourceMetricsQuery): Promise<MetricsResult<PodResourceUsage>> {
+  getResourceMetrics(q: port.ResourceMetricsQuery): Promise<port.MetricsResult<port.PodResourceUsage>> {
     const t = this.now();
     const path = `static:resource/${q.namespace}`;
     const matching = this.data.resource.filter(
@@ -93,7 +78,7 @@ export class StaticMetricsClient implements MetricsClient {
     );
   }
 
-  getPodsMetric(q: PodsMetricQuery): Promise<MetricsResult<PodMetricValue>> {
+  getPodsMetric(q: port.PodsMetricQuery): Promise<port.MetricsResult<port.PodMetricValue>> {
     const t = this.now();
     const path = `static:pods/${q.namespace}/${q.metricName}`;
     const known = this.data.pods.filter((s) => s.key.namespace === q.namespace && s.key.metric === q.metricName);
@@ -111,7 +96,7 @@ export class StaticMetricsClient implements MetricsClient {
     );
   }
 
-  getObjectMetric(q: ObjectMetricQuery): Promise<MetricsResult<ObjectMetricValue>> {
+  getObjectMetric(q: port.ObjectMetricQuery): Promise<port.MetricsResult<port.ObjectMetricValue>> {
     const t = this.now();
     const { kind, name } = q.describedObject;
     const group = groupOfApiVersion(q.describedObject.apiVersion);
@@ -148,7 +133,7 @@ export class StaticMetricsClient implements MetricsClient {
     );
   }
 
-  getExternalMetric(q: ExternalMetricQuery): Promise<MetricsResult<ExternalMetricValue>> {
+  getExternalMetric(q: port.ExternalMetricQuery): Promise<port.MetricsResult<port.ExternalMetricValue>> {
     const t = this.now();
     const path = `static:external/${q.namespace}/${q.metricName}`;
     const known = this.data.external.filter(

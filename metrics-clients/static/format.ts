@@ -20,7 +20,7 @@ import {
   parseGoDurationSeconds,
 } from '../../algorithms/index.js';
 import * as d from '../shared/decode.js';
-import { groupOfApiVersion } from '../shared/rest-mapper.js';
+import { groupOfApiVersion } from '../../transport/index.js';
 
 export interface StaticFailure {
   readonly kind: MetricsApiErrorKind;

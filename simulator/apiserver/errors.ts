@@ -3,7 +3,8 @@
  * reason, code and message text as the real kube-apiserver (k8s.io/apimachinery/pkg/api/errors),
  * because clients (kubectl, client-go, client-node) print or branch on exactly these.
  */
-import { goQuote } from '../../algorithms/labels-syntax.js';
+import { goQuote } from '../../algorithms/index.js';
+import { reasonForCode } from '../../transport/index.js';
 import type { Status, StatusCause } from './types.js';
 
 /** Identifies a collection in messages: `horizontalpodautoscalers.autoscaling`, `pods` (core). */
@@ -150,26 +151,11 @@ export function internalError(message: string): StoreError {
 
 /** A Status for an arbitrary code, with the reason the real server uses for it. Used by fault injection. */
 export function statusForCode(code: number, message?: string): Status {
-  const reason = REASON_BY_CODE[code] ?? 'Unknown';
+  // apimachinery's reason for the code, except that the server reports an expired resourceVersion
+  // (410) as Expired where a client names a bare 410 Gone
+  const reason = code === 410 ? 'Expired' : (reasonForCode(code) ?? 'Unknown');
   return status(code, reason, message ?? DEFAULT_MESSAGE_BY_CODE[code] ?? `the server responded with status ${code}`);
 }
-
-const REASON_BY_CODE: Readonly<Record<number, string>> = {
-  400: 'BadRequest',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'NotFound',
-  405: 'MethodNotAllowed',
-  406: 'NotAcceptable',
-  409: 'Conflict',
-  410: 'Expired',
-  415: 'UnsupportedMediaType',
-  422: 'Invalid',
-  429: 'TooManyRequests',
-  500: 'InternalError',
-  503: 'ServiceUnavailable',
-  504: 'Timeout',
-};
 
 const DEFAULT_MESSAGE_BY_CODE: Readonly<Record<number, string>> = {
   401: 'Unauthorized',

@@ -4,27 +4,8 @@
  * HpaController runs in virtual time. Errors are the MetricsApiErrors that client would return
  * for the same Status (503 while a fault is on, 404 for an unknown metric).
  */
-import {
-  type ExternalMetricValue,
-  type MetricsApiError,
-  type MetricsResult,
-  type ObjectMetricValue,
-  type PodMetricValue,
-  type PodResourceUsage,
-  err,
-  ok,
-  DEFAULT_METRIC_WINDOW_SECONDS,
-} from '../../algorithms/index.js';
-import {
-  StaticRestMapper,
-  type ExternalMetricQuery,
-  type MetricsClient,
-  type ObjectMetricQuery,
-  type PodsMetricQuery,
-  type ResourceMetricsQuery,
-  apiError,
-  kindForStatus,
-} from '../../metrics-clients/index.js';
+import { type MetricsApiError, err, ok, DEFAULT_METRIC_WINDOW_SECONDS } from '../../algorithms/index.js';
+import { StaticRestMapper, apiError, kindForStatus, type port } from '../../metrics-clients/index.js';
 import { cpuQuantity, memoryQuantity } from './quantities.js';
 import type { MetricsFailure, MetricsService } from './service.js';
 
@@ -33,12 +14,12 @@ function failure(api: MetricsApiError['api'], path: string, f: MetricsFailure): 
   return apiError(kindForStatus(f.status), api, path, f.message, f.status);
 }
 
-export class InProcessMetricsClient implements MetricsClient {
+export class InProcessMetricsClient implements port.MetricsClient {
   private readonly mapper = new StaticRestMapper();
 
   constructor(private readonly service: MetricsService) {}
 
-  getResourceMetrics(q: ResourceMetricsQuery): Promise<MetricsResult<PodResourceUsage>> {
+  getResourceMetrics(q: port.ResourceMetricsQuery): Promise<port.MetricsResult<port.PodResourceUsage>> {
     const path = `/apis/metrics.k8s.io/v1beta1/namespaces/${q.namespace}/pods`;
     const r = this.service.podMetrics(q.namespace, q.podSelector);
     if (!r.ok) return Promise.resolve(err(failure('resource', path, r.error)));
@@ -59,7 +40,7 @@ export class InProcessMetricsClient implements MetricsClient {
     );
   }
 
-  async getPodsMetric(q: PodsMetricQuery): Promise<MetricsResult<PodMetricValue>> {
+  async getPodsMetric(q: port.PodsMetricQuery): Promise<port.MetricsResult<port.PodMetricValue>> {
     const path = `/apis/custom.metrics.k8s.io/v1beta2/namespaces/${q.namespace}/pods/*/${q.metricName}`;
     const r = await this.service.podsMetric(q.namespace, q.metricName, q.podSelector, q.metricSelector);
     if (!r.ok) return err(failure('custom', path, r.error));
@@ -73,7 +54,7 @@ export class InProcessMetricsClient implements MetricsClient {
     );
   }
 
-  async getObjectMetric(q: ObjectMetricQuery): Promise<MetricsResult<ObjectMetricValue>> {
+  async getObjectMetric(q: port.ObjectMetricQuery): Promise<port.MetricsResult<port.ObjectMetricValue>> {
     const ref = q.describedObject;
     const slash = ref.apiVersion?.indexOf('/') ?? -1;
     const group = slash < 0 ? '' : (ref.apiVersion ?? '').slice(0, slash);
@@ -95,7 +76,7 @@ export class InProcessMetricsClient implements MetricsClient {
           kind: 'NotFound',
           api: 'custom',
           path: qualified,
-          message: `unable to map kind ${qualified} to resource: ${mapped.error}`,
+          message: `unable to map kind ${qualified} to resource: ${mapped.error.message}`,
         });
       }
       resource = { group: mapped.value.group, resource: mapped.value.resource };
@@ -120,7 +101,7 @@ export class InProcessMetricsClient implements MetricsClient {
     );
   }
 
-  async getExternalMetric(q: ExternalMetricQuery): Promise<MetricsResult<ExternalMetricValue>> {
+  async getExternalMetric(q: port.ExternalMetricQuery): Promise<port.MetricsResult<port.ExternalMetricValue>> {
     const path = `/apis/external.metrics.k8s.io/v1beta1/namespaces/${q.namespace}/${q.metricName}`;
     const r = await this.service.externalMetric(q.namespace, q.metricName, q.metricSelector);
     if (!r.ok) return err(failure('external', path, r.error));

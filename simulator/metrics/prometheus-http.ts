@@ -7,30 +7,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseInstant } from '../../algorithms/index.js';
-import { evaluate, selectSeries, type QueryValue } from './promql/eval.js';
-import { parseSelector } from './promql/parse.js';
+import { evaluate, type QueryValue } from './promql/eval.js';
 import type { Tsdb } from './tsdb.js';
-
-/** strconv.FormatFloat(v, 'f', -1, 64), and NaN/±Inf as Prometheus spells them. */
-export function formatPromValue(v: number): string {
-  if (Number.isNaN(v)) return 'NaN';
-  if (v === Number.POSITIVE_INFINITY) return '+Inf';
-  if (v === Number.NEGATIVE_INFINITY) return '-Inf';
-  const s = String(v);
-  if (!s.includes('e')) return s;
-  const [mant, expText] = s.split('e');
-  const exp = Number(expText);
-  const neg = mant.startsWith('-');
-  const digits = mant.replace('-', '').replace('.', '');
-  const point =
-    mant.replace('-', '').indexOf('.') === -1 ? mant.replace('-', '').length : mant.replace('-', '').indexOf('.');
-  const pos = point + exp;
-  let out: string;
-  if (pos <= 0) out = `0.${'0'.repeat(-pos)}${digits}`;
-  else if (pos >= digits.length) out = digits + '0'.repeat(pos - digits.length);
-  else out = `${digits.slice(0, pos)}.${digits.slice(pos)}`;
-  return neg ? `-${out}` : out;
-}
+import { formatPromValue, seriesInRange } from './tsdb-api.js';
 
 function parseTime(text: string | null, fallback: number): number | undefined {
   if (text === null || text === '') return fallback;
@@ -138,15 +117,9 @@ export function prometheusHandler(db: Tsdb, now: () => number): (req: IncomingMe
         const end = parseTime(p.get('end'), now()) ?? now();
         const matches = p.getAll('match[]');
         if (path === '/api/v1/series' && matches.length === 0) return bad(res, 'no match[] parameter provided');
-        const found = new Map<string, Readonly<Record<string, string>>>();
-        for (const m of matches.length === 0 ? ['{__name__=~".+"}'] : matches) {
-          const sel = parseSelector(m);
-          if (!sel.ok) return bad(res, `invalid parameter "match[]": ${sel.error}`);
-          for (const s of selectSeries(db, sel.value)) {
-            if (s.lastTime < start || s.range(start - 1, end).length === 0) continue;
-            found.set(s.key, s.labels);
-          }
-        }
+        const listed = seriesInRange(db, matches.length === 0 ? ['{__name__=~".+"}'] : matches, start, end);
+        if (!listed.ok) return bad(res, listed.error);
+        const found = listed.value;
         if (path === '/api/v1/series') return send(res, 200, { status: 'success', data: [...found.values()] });
         if (path === '/api/v1/labels') {
           const names = new Set<string>();

@@ -154,7 +154,7 @@ export class MetricsService {
     const now = this.opts.clock.now();
     const native = this.native(namespace, metric, resource, names, now);
     if (native !== undefined) return native;
-    const r = await this.opts.adapter.queryObjects(metric, resource, namespace, names, metricSelector, now);
+    const r = await this.opts.adapter.queryObjects(metric, resource, namespace, names, metricSelector);
     if (!r.ok) return r;
     const info = await mapper.resourceFor(resource);
     const kind = info.ok ? info.value.kind : resource.resource;
@@ -211,19 +211,13 @@ export class MetricsService {
     selector: Selector,
   ): Promise<Result<ExternalValue[], MetricsFailure>> {
     if (this.isDown('external')) return err(UNAVAILABLE);
-    return this.opts.adapter.queryExternal(metric, namespace, selector, this.opts.clock.now());
+    return this.opts.adapter.queryExternal(metric, namespace, selector);
   }
 
   /** The custom metrics discovery lists (`pods/http_requests_qps`, `namespaces/…`, `ingresses.networking.k8s.io/…`). */
   async customResources(): Promise<{ name: string; namespaced: boolean }[]> {
-    const { custom } = await this.opts.adapter.discover(this.opts.clock.now());
-    const names = new Set<string>();
-    for (const m of custom) {
-      for (const r of m.resources)
-        names.add(
-          `${r.resource.group === '' ? r.resource.resource : `${r.resource.resource}.${r.resource.group}`}/${m.name}`,
-        );
-    }
+    const { custom } = await this.opts.adapter.listMetrics();
+    const names = new Set<string>(custom);
     for (const o of this.objects) {
       const r = specResource(o);
       names.add(`${r.group === '' ? r.resource : `${r.resource}.${r.group}`}/${o.metric}`);
@@ -232,8 +226,8 @@ export class MetricsService {
   }
 
   async externalNames(): Promise<string[]> {
-    const { external } = await this.opts.adapter.discover(this.opts.clock.now());
-    return [...new Set(external.map((m) => m.name))].sort();
+    const { external } = await this.opts.adapter.listMetrics();
+    return [...new Set(external)].sort();
   }
 }
 

@@ -98,10 +98,16 @@ function simulationFor(s: Scenario, store: ObjectStore, clock: VirtualClock): Si
 }
 
 /** Builds and starts the world of `s` and creates its objects; the controller is the caller's. */
-export function openVirtualWorld(s: Scenario, opts: WorldOptions = {}): Result<VirtualWorld, string> {
+export async function openVirtualWorld(s: Scenario, opts: WorldOptions = {}): Promise<Result<VirtualWorld, string>> {
   const clock = new VirtualClock(s.start);
   const store = createClusterStore({ now: () => clock.now() });
   const sim = simulationFor(s, store, clock);
+  try {
+    // the adapter rules are compiled by the metrics client's engine before anything is served
+    await sim.ready();
+  } catch (e) {
+    return err(e instanceof Error ? e.message : String(e));
+  }
   const timeline = new HpaTimeline({
     store,
     now: () => clock.now(),

@@ -11,7 +11,7 @@ import type { GroupVersionResource, KubeObject } from '../apiserver/types.js';
 import { seededRandom } from '../clock.js';
 import type { WorkloadContext } from './context.js';
 import { reconcileDeployment } from './deployment.js';
-import { Kubelet } from './kubelet.js';
+import { Kubelet, storeStatusWriter } from './kubelet.js';
 import { TemplateHashes } from './names.js';
 import { annotationsOf, controllerUid } from './pods.js';
 import { reconcileReplicaSet } from './replicaset.js';
@@ -102,7 +102,7 @@ export class WorkloadController {
   constructor(private readonly opts: WorkloadControllerOptions) {
     this.random = opts.random ?? seededRandom(0x5eed);
     this.kubelet = new Kubelet({
-      store: opts.store,
+      pods: storeStatusWriter(opts.store),
       clock: opts.clock,
       ownerAnnotations: (pod) => {
         const owner = controllerUid(pod);

@@ -3,6 +3,9 @@
  * once (Pending, startTime set, containers ContainerCreating), Running after its start-up delay,
  * Ready after its readiness delay. Delays come from annotations (annotations.ts), may be
  * stretched by a fault hook, and are timers on the shared Clock — never a polling loop.
+ *
+ * The one kubelet model of the repository: the simulator writes statuses into its store
+ * (storeStatusWriter); the e2e bed writes them to a real kube-apiserver over HTTP, in real time.
  */
 import type { Clock } from '../../transport/clock.js';
 import { Resources, isStoreError, type ObjectStore } from '../apiserver/index.js';
@@ -12,11 +15,46 @@ import { parseInstant } from '../../algorithms/index.js';
 import { SimAnnotation, WORKLOAD_DEFAULTS, numberAnnotation } from './annotations.js';
 import { PodStage, annotationsOf, podStatus, type PodTimes } from './pods.js';
 
+/** What became of one status write. */
+export const StatusWrite = {
+  Written: 'Written',
+  /** the pod no longer exists: the kubelet forgets it */
+  Gone: 'Gone',
+  /** a namesake with another uid stands in its place: nothing written, its own events will follow */
+  Replaced: 'Replaced',
+} as const;
+export type StatusWrite = (typeof StatusWrite)[keyof typeof StatusWrite];
+
+/** Where the kubelet writes pod statuses. */
+export interface PodStatusWriter {
+  /** Writes the status `build` makes of the pod as it is now; a writer over HTTP answers later. */
+  write(pod: KubeObject, build: (current: KubeObject) => Record<string, unknown>): StatusWrite | Promise<StatusWrite>;
+}
+
+/** Statuses into the simulator's store, read back first so the status follows the pod as it is. */
+export function storeStatusWriter(store: ObjectStore): PodStatusWriter {
+  return {
+    write(pod, build) {
+      const ns = pod.metadata.namespace ?? '';
+      const name = pod.metadata.name ?? '';
+      try {
+        const current = store.get(Resources.pods, ns, name);
+        if (current.metadata.uid !== pod.metadata.uid) return StatusWrite.Replaced;
+        store.updateStatus(Resources.pods, ns, name, { metadata: { name }, status: build(current) });
+        return StatusWrite.Written;
+      } catch (e) {
+        if (isStoreError(e) && e.code === 404) return StatusWrite.Gone;
+        throw e;
+      }
+    },
+  };
+}
+
 export interface KubeletOptions {
-  readonly store: ObjectStore;
+  readonly pods: PodStatusWriter;
   readonly clock: Clock;
   /** annotations of the pod's controller (ReplicaSet, StatefulSet), read after the pod's own */
-  readonly ownerAnnotations: (pod: KubeObject) => Readonly<Record<string, string>> | undefined;
+  readonly ownerAnnotations?: (pod: KubeObject) => Readonly<Record<string, string>> | undefined;
   /** stretches start-up delays (faults: slow image pulls); 1 = as configured */
   readonly startupFactor?: (pod: KubeObject, now: number) => number;
   readonly defaults?: { readonly startupSeconds?: number; readonly readinessSeconds?: number };
@@ -71,7 +109,7 @@ export class Kubelet {
   }
 
   private delays(pod: KubeObject): { startupMs: number; readinessMs: number } {
-    const maps = [annotationsOf(pod), this.opts.ownerAnnotations(pod)];
+    const maps = [annotationsOf(pod), this.opts.ownerAnnotations?.(pod)];
     const d = this.opts.defaults ?? {};
     const startup = numberAnnotation(
       maps,
@@ -103,15 +141,17 @@ export class Kubelet {
       (c) => asObject(c)?.type === 'Ready' && asObject(c)?.status === 'True',
     );
     if (phase === 'Running' && ready === true) return; // already fully up (a restored pod)
-    if (startText === undefined) this.write(pod, PodStage.Scheduled, tracked.times);
+    if (startText === undefined) this.write(pod, PodStage.Scheduled, tracked.times, () => undefined);
     const { startupMs, readinessMs } = this.delays(pod);
     tracked.cancel = this.at(startupMs, () => {
       tracked.times = { ...tracked.times, runningAt: this.opts.clock.now() };
-      if (!this.write(pod, PodStage.Running, tracked.times)) return;
-      tracked.cancel = this.at(readinessMs, () => {
-        tracked.cancel = undefined;
-        tracked.times = { ...tracked.times, readyAt: this.opts.clock.now() };
-        this.write(pod, PodStage.Ready, tracked.times);
+      this.write(pod, PodStage.Running, tracked.times, () => {
+        if (this.pods.get(k) !== tracked) return; // forgotten while the write was under way
+        tracked.cancel = this.at(readinessMs, () => {
+          tracked.cancel = undefined;
+          tracked.times = { ...tracked.times, readyAt: this.opts.clock.now() };
+          this.write(pod, PodStage.Ready, tracked.times, () => undefined);
+        });
       });
     });
   }
@@ -129,24 +169,17 @@ export class Kubelet {
     this.pods.clear();
   }
 
-  /** Writes the stage's status; false when the pod no longer exists. */
-  private write(pod: KubeObject, stage: PodStage, times: PodTimes): boolean {
-    const ns = pod.metadata.namespace ?? '';
-    const name = pod.metadata.name ?? '';
-    try {
-      const current = this.opts.store.get(Resources.pods, ns, name);
-      if (current.metadata.uid !== pod.metadata.uid) return false;
-      this.opts.store.updateStatus(Resources.pods, ns, name, {
-        metadata: { name },
-        status: podStatus(current, stage, times),
-      });
-      return true;
-    } catch (e) {
-      if (isStoreError(e) && e.code === 404) {
-        this.forget(pod);
-        return false;
-      }
-      throw e;
-    }
+  /**
+   * Writes the stage's status, then runs `next` — at once when the writer answers at once (the
+   * store: virtual time stays exact), else when it answers. A pod found gone is forgotten.
+   */
+  private write(pod: KubeObject, stage: PodStage, times: PodTimes, next: () => void): void {
+    const done = (outcome: StatusWrite): void => {
+      if (outcome === StatusWrite.Written) next();
+      else if (outcome === StatusWrite.Gone) this.forget(pod);
+    };
+    const r = this.opts.pods.write(pod, (current) => podStatus(current, stage, times));
+    if (typeof r === 'string') done(r);
+    else void r.then(done);
   }
 }

@@ -14,7 +14,7 @@ import {
   ApiServerMetricsClient,
   CachingMetricsClient,
   type MetricsClient,
-  connectionFromKubeConfig,
+  ApiServerConnection,
 } from '../../metrics-clients/index.js';
 
 const HPAS = 100;
@@ -119,9 +119,8 @@ async function main(): Promise<void> {
   async function measure(
     wrap: (c: ApiServerMetricsClient) => MetricsClient,
   ): Promise<{ requests: number; ms: number }> {
-    const conn = await connectionFromKubeConfig(kc, () => performance.now());
-    if (!conn.ok) throw new Error(conn.error);
-    const client = wrap(new ApiServerMetricsClient(conn.value, {}, { now: () => performance.now() }));
+    const conn = ApiServerConnection.fromKubeConfig(kc, { now: () => performance.now() });
+    const client = wrap(new ApiServerMetricsClient(conn, {}, { now: () => performance.now() }));
     await syncPeriod(client); // warm-up period: connections, discovery, JIT
     if (client instanceof CachingMetricsClient) client.invalidate();
     else (client as ApiServerMetricsClient).invalidate();

@@ -129,6 +129,7 @@ describe('the Dockerfile', () => {
         'tsconfig.json',
         'tsconfig.build.json',
         'algorithms',
+        'transport',
         'metrics-clients',
         'controller',
         'simulator',

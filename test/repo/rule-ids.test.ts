@@ -18,13 +18,8 @@ import {
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SCANNED = ['algorithms', 'metrics-clients', 'controller', 'simulator', 'app', 'transport', 'test'];
 
-/**
- * Ids that do not resolve, in files another branch of issue 12 rewrites (left to it, so the two
- * do not collide). Remove an entry once its comment is fixed or gone; a stale entry fails.
- */
-const PENDING: readonly { readonly file: string; readonly id: string }[] = [
-  { file: 'metrics-clients/shared/http.ts', id: '§5.15' },
-];
+/** Ids known not to resolve yet (none today); a stale entry fails, so the list stays honest. */
+const PENDING: readonly { readonly file: string; readonly id: string }[] = [];
 
 describe('rule ids in comments', () => {
   const docs = loadDocuments(`${ROOT}docs`);

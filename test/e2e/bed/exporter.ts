@@ -14,6 +14,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import { renameSync, writeFileSync } from 'node:fs';
+import { listen, type Listening } from './listen.js';
 import type { LockstepRun } from './lockstep.js';
 
 interface Counter {
@@ -38,6 +39,7 @@ function counterAt(c: Counter, now: number): number {
 export class Exporter {
   private server?: Server;
   port = 0;
+  private listening: Listening | undefined;
   private readonly pods = new Map<string, PodSeries>();
   private readonly external = new Map<string, Map<string, number>>();
   scrapes = 0;
@@ -58,10 +60,8 @@ export class Exporter {
       res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' }).end(body);
     });
     this.server.keepAliveTimeout = 30_000;
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', () => resolve()));
-    const a = this.server.address();
-    if (a === null || typeof a === 'string') throw new Error('no address');
-    this.port = a.port;
+    this.listening = await listen(this.server);
+    this.port = this.listening.port;
   }
 
   private render(path: string, now: number): string | undefined {
@@ -179,10 +179,6 @@ export class Exporter {
   }
 
   async close(): Promise<void> {
-    await new Promise<void>((resolve) => {
-      if (this.server === undefined) return resolve();
-      this.server.closeAllConnections();
-      this.server.close(() => resolve());
-    });
+    await this.listening?.close();
   }
 }

@@ -1,9 +1,14 @@
 /**
  * A node-less kubelet for the suites where kube-controller-manager's Deployment and ReplicaSet
- * controllers create the pods: it watches pods through the API and, after the configured delays,
- * writes their status — Running with a startTime, then Ready — so that the HPA controllers see
- * pods start and become ready. It keeps the pods in a cache for the metrics provider.
+ * controllers create the pods: the simulator's kubelet model (simulator/workload/kubelet.ts) in
+ * real time, fed by a pod watch through the API and writing each stage's status back with a merge
+ * patch — Pending with a startTime at once, Running after the start delay, Ready after the ready
+ * delay — so that the HPA controllers see pods start and become ready. It keeps the pods in a
+ * cache for the metrics provider.
  */
+import { realClock } from '../../../controller/clock.js';
+import type { KubeObject as WireObject } from '../../../simulator/apiserver/types.js';
+import { Kubelet as KubeletModel, StatusWrite, type PodStatusWriter } from '../../../simulator/workload/index.js';
 import type { Kube, KubeObject, WatchHandle } from './kube.js';
 
 export interface KubeletOptions {
@@ -25,20 +30,27 @@ export interface CachedPod {
   readonly deleting: boolean;
 }
 
-function rfc3339(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+/** The bed's objects are the API's JSON, as the simulator's are. */
+function wire(pod: KubeObject): WireObject {
+  return pod as unknown as WireObject;
 }
 
 export class Kubelet {
   private readonly pods = new Map<string, CachedPod>();
-  private readonly timers = new Map<string, NodeJS.Timeout[]>();
+  private readonly model: KubeletModel;
   private watch?: WatchHandle;
   readonly errors: string[] = [];
 
   constructor(
     private readonly kube: Kube,
     private readonly opts: KubeletOptions,
-  ) {}
+  ) {
+    this.model = new KubeletModel({
+      pods: this.statusWriter(),
+      clock: realClock,
+      defaults: { startupSeconds: opts.startDelayMs / 1000, readinessSeconds: opts.readyDelayMs / 1000 },
+    });
+  }
 
   start(): Promise<void> {
     return new Promise((resolve) => {
@@ -56,12 +68,11 @@ export class Kubelet {
     const key = `${ns}/${pod.metadata.name}`;
     if (type === 'DELETED') {
       this.pods.delete(key);
-      for (const t of this.timers.get(key) ?? []) clearTimeout(t);
-      this.timers.delete(key);
+      this.model.forget(wire(pod));
       return;
     }
     const conds = (pod.status?.conditions ?? []) as { type: string; status: string }[];
-    const cached: CachedPod = {
+    this.pods.set(key, {
       namespace: ns,
       name: pod.metadata.name,
       labels: pod.metadata.labels ?? {},
@@ -71,49 +82,33 @@ export class Kubelet {
       running: pod.status?.phase === 'Running',
       ready: conds.some((c) => c.type === 'Ready' && c.status === 'True'),
       deleting: pod.metadata.deletionTimestamp !== undefined,
-    };
-    this.pods.set(key, cached);
-    if (type === 'ADDED' && !cached.running && !this.timers.has(key)) {
-      const created = new Date();
-      this.timers.set(key, [
-        setTimeout(() => void this.write(pod, created, false), this.opts.startDelayMs),
-        setTimeout(() => void this.write(pod, created, true), this.opts.startDelayMs + this.opts.readyDelayMs),
-      ]);
-    }
+    });
+    this.model.observe(wire(pod));
   }
 
-  private async write(pod: KubeObject, created: Date, ready: boolean): Promise<void> {
-    const ns = pod.metadata.namespace ?? '';
-    if (!this.pods.has(`${ns}/${pod.metadata.name}`)) return;
-    const now = rfc3339(new Date());
-    const r = ready ? 'True' : 'False';
-    const status = {
-      phase: 'Running',
-      startTime: rfc3339(created),
-      conditions: [
-        { type: 'PodScheduled', status: 'True', lastTransitionTime: rfc3339(created) },
-        { type: 'Initialized', status: 'True', lastTransitionTime: rfc3339(created) },
-        { type: 'ContainersReady', status: r, lastTransitionTime: now },
-        { type: 'Ready', status: r, lastTransitionTime: now },
-      ],
-      containerStatuses: ((pod.spec?.containers ?? []) as { name: string; image: string }[]).map((c) => ({
-        name: c.name,
-        image: c.image,
-        imageID: '',
-        ready,
-        restartCount: 0,
-        started: true,
-        state: { running: { startedAt: rfc3339(created) } },
-      })),
+  /** Status writes as merge patches of pods/status; the pod from the watch event is the one the status describes. */
+  private statusWriter(): PodStatusWriter {
+    return {
+      write: async (pod, build) => {
+        const ns = pod.metadata.namespace ?? '';
+        const name = pod.metadata.name ?? '';
+        let res: { status: number; text: string };
+        try {
+          res = await this.kube.raw(
+            'PATCH',
+            `/api/v1/namespaces/${ns}/pods/${name}/status`,
+            { status: build(pod) },
+            'application/merge-patch+json',
+          );
+        } catch (e) {
+          res = { status: 0, text: (e as Error).message };
+        }
+        if (res.status === 404) return StatusWrite.Gone;
+        if (res.status !== 200)
+          this.errors.push(`pod ${ns}/${name} status: HTTP ${res.status} ${res.text.slice(0, 200)}`);
+        return StatusWrite.Written;
+      },
     };
-    const res = await this.kube.raw(
-      'PATCH',
-      `/api/v1/namespaces/${ns}/pods/${pod.metadata.name}/status`,
-      { status },
-      'application/merge-patch+json',
-    );
-    if (res.status !== 200 && res.status !== 404)
-      this.errors.push(`pod ${ns}/${pod.metadata.name} status: HTTP ${res.status} ${res.text.slice(0, 200)}`);
   }
 
   /** Live pods of a namespace (not being deleted). */
@@ -123,7 +118,6 @@ export class Kubelet {
 
   stop(): void {
     this.watch?.stop();
-    for (const ts of this.timers.values()) for (const t of ts) clearTimeout(t);
-    this.timers.clear();
+    this.model.stop();
   }
 }

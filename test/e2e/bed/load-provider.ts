@@ -3,6 +3,7 @@
  * per namespace a mutable load — totals shared by the running and ready pods the kubelet reports,
  * object and external values — served through the aggregated metrics APIs.
  */
+import { formatInstant } from '../../../algorithms/index.js';
 import type { Kubelet } from './kubelet.js';
 import type { MetricsProvider, PodRef } from './metrics-api.js';
 import { parseQuantityMilli } from './quantity.js';
@@ -19,10 +20,6 @@ export interface NamespaceLoad {
   objects?: Record<string, number>;
   /** external metrics: name → series */
   external?: Record<string, { labels: Record<string, string>; milli: number }[]>;
-}
-
-function rfc3339(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 export class LoadProvider implements MetricsProvider {
@@ -53,7 +50,7 @@ export class LoadProvider implements MetricsProvider {
   }
 
   private sample(): { timestamp: string; windowSeconds: number } {
-    return { timestamp: rfc3339(new Date()), windowSeconds: 30 };
+    return { timestamp: formatInstant(Date.now()), windowSeconds: 30 };
   }
 
   podUsage(namespace: string, pod: string): ReturnType<MetricsProvider['podUsage']> {

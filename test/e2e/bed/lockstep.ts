@@ -11,6 +11,7 @@
  * status for its readiness pattern, write the Deployment's status, and switch the metric values
  * served (metrics APIs, or the /metrics endpoints Prometheus scrapes) to the new epoch's.
  */
+import { formatInstant } from '../../../algorithms/index.js';
 import type { Kube, KubeObject } from './kube.js';
 import {
   epochValues,
@@ -57,17 +58,13 @@ export interface EpochRecord {
   readonly pods: readonly { name: string; running: boolean; ready: boolean; hasMetrics: boolean }[];
 }
 
-function rfc3339(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
 /** One scenario's workload, driven in lock-step with kube-controller-manager's syncs. */
 export class LockstepRun {
   epoch = 0;
   readonly pods = new Map<string, BedPod>();
   values: EpochValues = { pods: new Map(), objects: new Map(), external: new Map() };
   /** RFC 3339 second of the current epoch's apply: the metrics' timestamp */
-  timestamp = rfc3339(new Date());
+  timestamp = formatInstant(Date.now());
   applyAt = Date.now();
   readonly kcmSyncs: number[] = [];
   readonly hpaTsResourceReads: number[] = [];
@@ -205,7 +202,7 @@ export class LockstepRun {
       live.map((p) => ({ name: p.name, phase: p.phase, weight: p.pattern.weight })),
       this.epoch,
     );
-    this.timestamp = rfc3339(now);
+    this.timestamp = formatInstant(now.getTime());
     this.applyAt = now.getTime();
     const ready = live.filter((p) => p.phase.ready).length;
     await this.writeDeploymentStatus(dep, live.length, ready);
@@ -267,20 +264,25 @@ export class LockstepRun {
       return {
         phase: 'Pending',
         conditions: [
-          { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', lastTransitionTime: rfc3339(p.createdAt) },
+          {
+            type: 'PodScheduled',
+            status: 'False',
+            reason: 'Unschedulable',
+            lastTransitionTime: formatInstant(p.createdAt.getTime()),
+          },
         ],
       };
     const startTime = p.pattern.oldStart ? new Date(p.createdAt.getTime() - 3600_000) : p.createdAt;
     const readyStatus = ph.ready ? 'True' : 'False';
     if (p.readyTransition === undefined || !p.readyTransition.startsWith(readyStatus))
-      p.readyTransition = `${readyStatus}@${rfc3339(now)}`;
+      p.readyTransition = `${readyStatus}@${formatInstant(now.getTime())}`;
     const ltt = p.readyTransition.split('@')[1];
     return {
       phase: 'Running',
-      startTime: rfc3339(startTime),
+      startTime: formatInstant(startTime.getTime()),
       conditions: [
-        { type: 'PodScheduled', status: 'True', lastTransitionTime: rfc3339(p.createdAt) },
-        { type: 'Initialized', status: 'True', lastTransitionTime: rfc3339(startTime) },
+        { type: 'PodScheduled', status: 'True', lastTransitionTime: formatInstant(p.createdAt.getTime()) },
+        { type: 'Initialized', status: 'True', lastTransitionTime: formatInstant(startTime.getTime()) },
         { type: 'ContainersReady', status: readyStatus, lastTransitionTime: ltt },
         { type: 'Ready', status: readyStatus, lastTransitionTime: ltt },
       ],
@@ -291,7 +293,7 @@ export class LockstepRun {
         ready: ph.ready,
         restartCount: 0,
         started: true,
-        state: { running: { startedAt: rfc3339(startTime) } },
+        state: { running: { startedAt: formatInstant(startTime.getTime()) } },
       })),
     };
   }

@@ -9,7 +9,7 @@
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
-import { readFileSync } from 'node:fs';
+import { clientCertServing, listen } from './listen.js';
 import { parseLabelSelector, type LabelMatcher } from './selectors.js';
 
 export interface PodRef {
@@ -115,35 +115,16 @@ export async function startMetricsApi(opts: {
   provider: MetricsProvider;
 }): Promise<MetricsApiServer> {
   const counter = { count: 0 };
-  const server: Server = createServer(
-    {
-      cert: readFileSync(opts.cert),
-      key: readFileSync(opts.key),
-      ca: readFileSync(opts.frontProxyCa),
-      requestCert: true,
-      rejectUnauthorized: false,
-    },
-    (req, res) => {
-      counter.count++;
-      try {
-        handle(req, res, opts.provider);
-      } catch (e) {
-        status(res, 500, 'InternalError', (e as Error).stack ?? String(e));
-      }
-    },
-  );
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const addr = server.address();
-  if (addr === null || typeof addr === 'string') throw new Error('no address');
-  return {
-    port: addr.port,
-    requests: counter,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  const server: Server = createServer(clientCertServing(opts), (req, res) => {
+    counter.count++;
+    try {
+      handle(req, res, opts.provider);
+    } catch (e) {
+      status(res, 500, 'InternalError', (e as Error).stack ?? String(e));
+    }
+  });
+  const listening = await listen(server);
+  return { port: listening.port, requests: counter, close: listening.close };
 }
 
 function userOf(req: IncomingMessage): string {
@@ -190,12 +171,21 @@ function handle(req: IncomingMessage, res: ServerResponse, p: MetricsProvider): 
     send(res, 200, resourceList(`${group.group}/${version}`));
     return;
   }
-  const rest = seg.slice(3);
-  const user = userOf(req);
-  const q = url.searchParams;
-  if (group.group === GROUPS.resource.group) return resourceMetrics(res, p, rest, q, user, path);
-  if (group.group === GROUPS.custom.group) return customMetrics(res, p, rest, q, user, path, version);
-  return externalMetrics(res, p, rest, q, user, path);
+  const call: ApiCall = { res, p, rest: seg.slice(3), q: url.searchParams, user: userOf(req), path, version };
+  if (group.group === GROUPS.resource.group) return resourceMetrics(call);
+  if (group.group === GROUPS.custom.group) return customMetrics(call);
+  return externalMetrics(call);
+}
+
+/** One request to a metrics API, past the group and version: `rest` are the path segments after them. */
+interface ApiCall {
+  readonly res: ServerResponse;
+  readonly p: MetricsProvider;
+  readonly rest: string[];
+  readonly q: URLSearchParams;
+  readonly user: string;
+  readonly path: string;
+  readonly version: string;
 }
 
 function podMetrics(p: MetricsProvider, ns: string, pod: PodRef): unknown {
@@ -212,14 +202,7 @@ function podMetrics(p: MetricsProvider, ns: string, pod: PodRef): unknown {
   };
 }
 
-function resourceMetrics(
-  res: ServerResponse,
-  p: MetricsProvider,
-  rest: string[],
-  q: URLSearchParams,
-  user: string,
-  path: string,
-): void {
+function resourceMetrics({ res, p, rest, q, user, path }: ApiCall): void {
   if (rest[0] === 'nodes') {
     send(res, 200, { kind: 'NodeMetricsList', apiVersion: 'metrics.k8s.io/v1beta1', metadata: {}, items: [] });
     return;
@@ -282,15 +265,7 @@ const KIND_OF: Readonly<Record<string, { kind: string; apiVersion: string }>> = 
   configmaps: { kind: 'ConfigMap', apiVersion: '/v1' },
 };
 
-function customMetrics(
-  res: ServerResponse,
-  p: MetricsProvider,
-  rest: string[],
-  q: URLSearchParams,
-  user: string,
-  path: string,
-  version: string,
-): void {
+function customMetrics({ res, p, rest, q, user, path, version }: ApiCall): void {
   // namespaces/{ns}/pods/{*|name}/{metric} · namespaces/{ns}/metrics/{metric} · namespaces/{ns}/{resource}/{name}/{metric}
   if (rest[0] !== 'namespaces' || rest.length < 4) {
     status(res, 404, 'NotFound', `not found: ${path}`);
@@ -351,14 +326,7 @@ function customMetrics(
   ]);
 }
 
-function externalMetrics(
-  res: ServerResponse,
-  p: MetricsProvider,
-  rest: string[],
-  q: URLSearchParams,
-  user: string,
-  path: string,
-): void {
+function externalMetrics({ res, p, rest, q, user, path }: ApiCall): void {
   if (rest[0] !== 'namespaces' || rest.length !== 3) {
     status(res, 404, 'NotFound', `not found: ${path}`);
     return;

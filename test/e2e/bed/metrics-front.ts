@@ -8,6 +8,7 @@
 import { createServer, request as httpsRequest, Agent, type Server } from 'node:https';
 import { readFileSync } from 'node:fs';
 import type { TLSSocket } from 'node:tls';
+import { clientCertServing, listen } from './listen.js';
 import type { MetricsApi, MetricsRequestInfo } from './metrics-api.js';
 
 export interface MetricsFront {
@@ -36,59 +37,46 @@ export async function startMetricsFront(opts: {
     key: readFileSync(opts.frontProxyClientKey),
     servername: 'localhost',
   });
-  const server: Server = createServer(
-    {
-      cert: readFileSync(opts.cert),
-      key: readFileSync(opts.key),
-      ca: readFileSync(opts.frontProxyCa),
-      requestCert: true,
-      rejectUnauthorized: false,
-    },
-    (req, res) => {
-      const sock = req.socket as TLSSocket;
-      const fromAggregator = sock.authorized && (sock.getPeerCertificate()?.subject?.CN ?? '') === 'front-proxy-client';
-      if (!fromAggregator) {
-        res.writeHead(401).end();
-        return;
-      }
-      const path = req.url ?? '/';
-      const m = /^\/apis\/(metrics|custom\.metrics|external\.metrics)\.k8s\.io\/[^/]+\/namespaces\/([^/?]+)/.exec(path);
-      const user = req.headers['x-remote-user'];
-      if (m !== null && typeof user === 'string') {
-        const api: MetricsApi = m[1] === 'metrics' ? 'resource' : m[1] === 'custom.metrics' ? 'custom' : 'external';
-        opts.observe({ user, api, namespace: decodeURIComponent(m[2]), path });
-      }
-      const up = httpsRequest(
-        {
-          host: '127.0.0.1',
-          port: opts.upstreamPort,
-          method: req.method,
-          path,
-          headers: { ...req.headers, host: `127.0.0.1:${opts.upstreamPort}` },
-          agent,
-        },
-        (r) => {
-          res.writeHead(r.statusCode ?? 502, r.headers);
-          r.pipe(res);
-        },
-      );
-      up.on('error', (e) => {
-        if (!res.headersSent) res.writeHead(503, { 'Content-Type': 'text/plain' });
-        res.end(e.message);
-      });
-      req.pipe(up);
-    },
-  );
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const a = server.address();
-  if (a === null || typeof a === 'string') throw new Error('no address');
+  const server: Server = createServer(clientCertServing(opts), (req, res) => {
+    const sock = req.socket as TLSSocket;
+    const fromAggregator = sock.authorized && (sock.getPeerCertificate()?.subject?.CN ?? '') === 'front-proxy-client';
+    if (!fromAggregator) {
+      res.writeHead(401).end();
+      return;
+    }
+    const path = req.url ?? '/';
+    const m = /^\/apis\/(metrics|custom\.metrics|external\.metrics)\.k8s\.io\/[^/]+\/namespaces\/([^/?]+)/.exec(path);
+    const user = req.headers['x-remote-user'];
+    if (m !== null && typeof user === 'string') {
+      const api: MetricsApi = m[1] === 'metrics' ? 'resource' : m[1] === 'custom.metrics' ? 'custom' : 'external';
+      opts.observe({ user, api, namespace: decodeURIComponent(m[2]), path });
+    }
+    const up = httpsRequest(
+      {
+        host: '127.0.0.1',
+        port: opts.upstreamPort,
+        method: req.method,
+        path,
+        headers: { ...req.headers, host: `127.0.0.1:${opts.upstreamPort}` },
+        agent,
+      },
+      (r) => {
+        res.writeHead(r.statusCode ?? 502, r.headers);
+        r.pipe(res);
+      },
+    );
+    up.on('error', (e) => {
+      if (!res.headersSent) res.writeHead(503, { 'Content-Type': 'text/plain' });
+      res.end(e.message);
+    });
+    req.pipe(up);
+  });
+  const listening = await listen(server);
   return {
-    port: a.port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        agent.destroy();
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    port: listening.port,
+    close: () => {
+      agent.destroy();
+      return listening.close();
+    },
   };
 }

@@ -18,6 +18,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { LockstepRun } from './lockstep.js';
+import { listen, type Listening } from './listen.js';
 import { sleep } from './procs.js';
 
 const NS_MATCHER = /(?:^|[{,\s])(?:kubernetes_namespace|namespace|scenario)\s*=\s*"([^"]+)"/;
@@ -33,6 +34,7 @@ export interface PromProxyStats {
 export class PromProxy {
   private server?: Server;
   port = 0;
+  private listening: Listening | undefined;
   readonly stats: PromProxyStats = { pinned: 0, passed: 0, held: 0, adapterQueries: 0, hpaTsQueries: 0 };
 
   constructor(
@@ -44,10 +46,8 @@ export class PromProxy {
 
   async start(): Promise<void> {
     this.server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', () => resolve()));
-    const a = this.server.address();
-    if (a === null || typeof a === 'string') throw new Error('no address');
-    this.port = a.port;
+    this.listening = await listen(this.server);
+    this.port = this.listening.port;
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -100,10 +100,6 @@ export class PromProxy {
   }
 
   async close(): Promise<void> {
-    await new Promise<void>((resolve) => {
-      if (this.server === undefined) return resolve();
-      this.server.closeAllConnections();
-      this.server.close(() => resolve());
-    });
+    await this.listening?.close();
   }
 }

@@ -8,7 +8,7 @@
  * HPA_TS_E2E_PROM_SCENARIOS (40), HPA_TS_E2E_PROM_CONCURRENCY (40), HPA_TS_E2E_EPOCHS (12).
  */
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
-import type { MetricKindName } from '../bed/scenarios.js';
+import { ALL_KINDS, type MetricKindName } from '../bed/scenarios.js';
 import { SideBySideBed } from '../bed/side-by-side.js';
 import { expectNoForbidden, runSideBySide } from '../bed/side-by-side-suite.js';
 import { describeIfBinaries, envInt, progress, scenarioSeed } from '../bed/suite.js';
@@ -22,17 +22,11 @@ const gate = describeIfBinaries([
 ]);
 const maybe = gate.run ? describe : describe.skip;
 
-/** What the seeds' rules serve: resourceRules (cpu, memory), the http_requests → _qps rule, the queue_messages_cnt external rule. */
-const PROMETHEUS_KINDS: readonly MetricKindName[] = [
-  'cpu-utilization',
-  'cpu-average-value',
-  'memory-utilization',
-  'memory-average-value',
-  'container-cpu-utilization',
-  'pods',
-  'external-value',
-  'external-average-value',
-];
+/**
+ * What the seeds' rules serve: resourceRules (cpu, memory), the http_requests → _qps rule, the
+ * queue_messages_cnt external rule — every kind but Object metrics.
+ */
+const PROMETHEUS_KINDS: readonly MetricKindName[] = ALL_KINDS.filter((k) => !k.startsWith('object-'));
 
 maybe('side by side with kube-controller-manager (Prometheus + prometheus-adapter)', () => {
   let bed: SideBySideBed;

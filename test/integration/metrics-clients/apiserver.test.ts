@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { Selector, parseSelector } from '../../../algorithms/index.js';
 import { ApiServerMetricsClient } from '../../../metrics-clients/apiserver/client.js';
-import { connectionFromKubeConfig } from '../../../metrics-clients/apiserver/connection.js';
+import { ApiServerConnection } from '../../../transport/index.js';
 import { type FakeServer, RESOURCE_LISTS, apiGroupList, kubeConfigFor, startServer, type Handler } from './fakes.js';
 
 const SEED_000_ANSWER = readFileSync('manifests/examples/seed-000/adapter/custom-metrics-answer.json', 'utf8');
@@ -28,9 +28,8 @@ async function setup(
   now = () => 0,
 ): Promise<{ server: FakeServer; client: ApiServerMetricsClient }> {
   server = await startServer(handler);
-  const conn = await connectionFromKubeConfig(kubeConfigFor(server.url), now);
-  if (!conn.ok) throw new Error(conn.error);
-  client = new ApiServerMetricsClient(conn.value, opts, { now });
+  const conn = ApiServerConnection.fromKubeConfig(kubeConfigFor(server.url), { now });
+  client = new ApiServerMetricsClient(conn, opts, { now });
   return { server, client };
 }
 

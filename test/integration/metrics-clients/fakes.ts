@@ -132,6 +132,7 @@ export function apiGroupList(customVersions: readonly string[], preferred?: stri
 }
 
 export const RESOURCE_LISTS: Readonly<Record<string, object>> = {
+  '/api': { kind: 'APIVersions', versions: ['v1'] },
   '/api/v1': {
     kind: 'APIResourceList',
     groupVersion: 'v1',

@@ -7,13 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { MetricsApiErrorKind, Selector, parseSelector } from '../../../algorithms/index.js';
 import { ApiServerMetricsClient } from '../../../metrics-clients/apiserver/client.js';
-import { connectionFromKubeConfig } from '../../../metrics-clients/apiserver/connection.js';
+import { ApiServerConnection, StaticRestMapper } from '../../../transport/index.js';
 import { loadAdapterConfig } from '../../../metrics-clients/prometheus/adapter-config.js';
 import { PrometheusMetricsClient } from '../../../metrics-clients/prometheus/client.js';
 import { PrometheusApi } from '../../../metrics-clients/prometheus/http-api.js';
 import { silentLogger } from '../../../metrics-clients/shared/observe.js';
 import { staticPodLister } from '../../../metrics-clients/shared/pod-lister.js';
-import { StaticRestMapper } from '../../../metrics-clients/shared/rest-mapper.js';
 import { type FakeServer, apiGroupList, kubeConfigFor, startServer } from './fakes.js';
 
 const KINDS = new Set(Object.values(MetricsApiErrorKind));
@@ -38,9 +37,8 @@ beforeAll(async () => {
       };
     return { status, body, contentType: 'application/json' };
   });
-  const conn = await connectionFromKubeConfig(kubeConfigFor(server.url), () => 0);
-  if (!conn.ok) throw new Error(conn.error);
-  api = new ApiServerMetricsClient(conn.value, { timeoutMs: 2000 }, { now: () => 0 });
+  const conn = ApiServerConnection.fromKubeConfig(kubeConfigFor(server.url), { now: () => 0 });
+  api = new ApiServerMetricsClient(conn, { timeoutMs: 2000 }, { now: () => 0 });
   const cfg = loadAdapterConfig('manifests/examples/seed-000/adapter/adapter-rules.yaml');
   const papi = PrometheusApi.create({ url: server.url, timeoutMs: 2000 }, () => 1e12);
   if (!cfg.ok || !papi.ok) throw new Error('setup');

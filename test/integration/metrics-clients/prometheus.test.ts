@@ -8,7 +8,7 @@ import { PrometheusMetricsClient, type PrometheusClientOptions } from '../../../
 import { PrometheusApi, type PrometheusConnectionOptions } from '../../../metrics-clients/prometheus/http-api.js';
 import { silentLogger } from '../../../metrics-clients/shared/observe.js';
 import { staticPodLister, type KnownPod } from '../../../metrics-clients/shared/pod-lister.js';
-import { StaticRestMapper } from '../../../metrics-clients/shared/rest-mapper.js';
+import { StaticRestMapper } from '../../../transport/index.js';
 import { type FakeServer, type Handler, promSeries, promVector, startServer } from './fakes.js';
 
 function sel(t: string): Selector {

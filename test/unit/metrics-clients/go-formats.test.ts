@@ -1,25 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import { formatGoDuration, parseGoDurationNanos, parseGoDurationSeconds } from '../../../algorithms/index.js';
 import { parsePromDurationMs } from '../../../metrics-clients/shared/durations.js';
-import {
-  formatPromTime,
-  goEncodeQuery,
-  goPathEscape,
-  goQueryEscape,
-  goQuote,
-} from '../../../metrics-clients/shared/go-text.js';
+import { formatPromTime } from '../../../metrics-clients/prometheus/http-api.js';
+import { goEncodeQuery, goPathEscape, goQueryEscape } from '../../../transport/index.js';
 import { compareGoStrings } from '../../../algorithms/labels-syntax.js';
 import { compileGoRegexp, expandGo, findSubmatch, matchString } from '../../../metrics-clients/prometheus/go-regexp.js';
 
 describe('Go text on the wire', () => {
-  it('quotes label values as %q does', () => {
-    expect(goQuote('default')).toBe('"default"');
-    expect(goQuote('a"b\\c')).toBe('"a\\"b\\\\c"');
-    expect(goQuote('tab\there\n')).toBe('"tab\\there\\n"');
-    expect(goQuote('\u0001')).toBe('"\\x01"');
-    expect(goQuote('héllo')).toBe('"héllo"');
-  });
-
   it('form-encodes like url.QueryEscape: only [A-Za-z0-9-_.~] survive, space is +', () => {
     expect(goQueryEscape('app=sample-httpserver')).toBe('app%3Dsample-httpserver');
     expect(goQueryEscape('env in (a,b),!x')).toBe('env+in+%28a%2Cb%29%2C%21x');

@@ -15,7 +15,7 @@ import { Selector, parseSelector } from '../../../algorithms/index.js';
 import { loadAdapterConfig, type AdapterConfig } from '../../../metrics-clients/prometheus/adapter-config.js';
 import { MetricNamer } from '../../../metrics-clients/prometheus/namer.js';
 import { SeriesRegistry } from '../../../metrics-clients/prometheus/series-registry.js';
-import { StaticRestMapper } from '../../../metrics-clients/shared/rest-mapper.js';
+import { StaticRestMapper } from '../../../transport/index.js';
 import { ResourceMetricsReader } from '../../../metrics-clients/prometheus/resource-metrics.js';
 import type { PrometheusApi } from '../../../metrics-clients/prometheus/http-api.js';
 

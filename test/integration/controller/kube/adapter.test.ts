@@ -2,11 +2,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import type { HorizontalPodAutoscaler, PodSnapshot } from '../../../../algorithms/index.js';
 import { realClock } from '../../../../transport/clock.js';
 import { EventRecorder } from '../../../../controller/events/index.js';
-import {
-  AdapterErrorReason,
-  createClientNodeCluster,
-  type ClientNodeCluster,
-} from '../../../../controller/kube/index.js';
+import { createClientNodeCluster, type ClientNodeCluster } from '../../../../controller/kube/index.js';
+import { ApiErrorReason } from '../../../../transport/index.js';
 import type { ClusterError, Stoppable, WatchEventType } from '../../../../controller/ports.js';
 import { Resources, startApiServer, type ApiServerHandle } from '../../../../simulator/apiserver/index.js';
 import { connectionCounter, deploymentBody, hpaBody, kubeConfigFor, sleep, waitFor, workerCrd } from './helpers.js';
@@ -215,7 +212,7 @@ describe('scale subresource', () => {
     const before = await cluster.resolveScaleTarget('adapter.hpa-ts.io/v1', 'Worker');
     expect(before.ok).toBe(false);
     if (!before.ok) {
-      expect(before.error.reason).toBe(AdapterErrorReason.NoKindMatch);
+      expect(before.error.reason).toBe(ApiErrorReason.NoKindMatch);
       expect(before.error.message).toBe('no matches for kind "Worker" in group "adapter.hpa-ts.io"');
     }
     server.store.create(Resources.customResourceDefinitions, undefined, workerCrd);
@@ -241,7 +238,7 @@ describe('scale subresource', () => {
     expect(r.ok).toBe(false);
     if (!r.ok)
       expect(r.error).toMatchObject({
-        reason: AdapterErrorReason.InvalidAPIVersion,
+        reason: ApiErrorReason.InvalidAPIVersion,
         message: 'unexpected GroupVersion string: a/b/c',
       });
   });
@@ -257,7 +254,10 @@ describe('scale subresource', () => {
     remove();
     slow.close();
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.error.message).toMatch(/timed out after 200 ms/);
+    if (!r.ok) {
+      expect(r.error.failure).toBe('Timeout');
+      expect(r.error.message).toMatch(/: context deadline exceeded/);
+    }
   });
 });
 
@@ -385,7 +385,8 @@ describe('transport', () => {
     expect(r.ok).toBe(false);
     if (!r.ok) {
       expect(r.error.status).toBeUndefined();
-      expect(r.error.message).toMatch(/ECONNREFUSED/);
+      expect(r.error.failure).toBe('Network');
+      expect(r.error.message).toMatch(/connect: connection refused/);
     }
   });
 });

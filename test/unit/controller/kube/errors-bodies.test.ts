@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { eventPatch, scaleBody } from '../../../../transport/bodies.js';
 import { leaseBody, microTime } from '../../../../transport/lease-body.js';
-import { httpError, transportError } from '../../../../controller/kube/errors.js';
+import { ApiFailure, errorFromResponse, failureError, goUrlError } from '../../../../transport/index.js';
+import { networkCause } from '../../../../transport/go-url-error.js';
 
 describe('API failures as ClusterError', () => {
   it('takes reason and message from a Status body', () => {
@@ -15,7 +16,13 @@ describe('API failures as ClusterError', () => {
         'Operation cannot be fulfilled on horizontalpodautoscalers.autoscaling "web": the object has been modified; please apply your changes to the latest version and try again',
     });
     expect(
-      httpError('PUT', '/apis/autoscaling/v2/namespaces/shop/horizontalpodautoscalers/web/status', 409, body),
+      errorFromResponse(
+        'PUT',
+        '/apis/autoscaling/v2/namespaces/shop/horizontalpodautoscalers/web/status',
+        409,
+        'application/json',
+        body,
+      ),
     ).toEqual({
       status: 409,
       reason: 'Conflict',
@@ -26,18 +33,30 @@ describe('API failures as ClusterError', () => {
   });
 
   it("falls back to client-go's texts when the body is not a Status", () => {
-    expect(httpError('GET', '/x', 404, '404 page not found')).toMatchObject({
+    expect(errorFromResponse('GET', '/x', 404, 'text/plain', '404 page not found')).toMatchObject({
       status: 404,
       reason: 'NotFound',
       message: 'the server could not find the requested resource',
     });
-    expect(httpError('GET', '/x', 503, '')).toMatchObject({ reason: 'ServiceUnavailable' });
+    expect(errorFromResponse('GET', '/x', 503, '', '')).toMatchObject({ reason: 'ServiceUnavailable' });
   });
 
-  it('has no status for transport failures', () => {
-    const e = transportError('GET', '/x', new Error('connect ECONNREFUSED 127.0.0.1:1'));
+  it('has no status for transport failures, and words them as Go does', () => {
+    const url = 'http://127.0.0.1:1/x';
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), {
+      code: 'ECONNREFUSED',
+      address: '127.0.0.1',
+      port: 1,
+    });
+    const e = failureError(
+      ApiFailure.Network,
+      'GET',
+      '/x',
+      goUrlError({ method: 'GET', url }, networkCause(refused, url)),
+    );
     expect(e.status).toBeUndefined();
-    expect(e.message).toBe('GET /x: connect ECONNREFUSED 127.0.0.1:1');
+    expect(e.failure).toBe('Network');
+    expect(e.message).toBe('Get "http://127.0.0.1:1/x": dial tcp 127.0.0.1:1: connect: connection refused');
   });
 });
 
