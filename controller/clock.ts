@@ -3,4 +3,11 @@
  * transport, the controller and the simulator read one interface; this file keeps the
  * controller's own imports short.
  */
-export { AbortError, MAX_TIMER_MS, realClock, sleepUnlessAborted, type Clock } from '../transport/clock.js';
+export {
+  AbortError,
+  MAX_TIMER_MS,
+  monotonicNow,
+  realClock,
+  sleepUnlessAborted,
+  type Clock,
+} from '../transport/clock.js';

@@ -33,6 +33,14 @@ export interface Stoppable {
   stop(): void;
 }
 
+/**
+ * How a write may be cut short: its `signal` aborts when the replica's right to write ends (the
+ * leader lease, controller/leader/guard.ts), so no write outlives the lease it was made under.
+ */
+export interface WriteOptions {
+  readonly signal?: AbortSignal;
+}
+
 /** A scale target reference resolved through discovery. */
 export type { ScaleTarget };
 
@@ -48,16 +56,17 @@ export interface ClusterAccess {
   resolveScaleTarget(apiVersion: string, kind: string): Promise<ClusterResult<readonly ScaleTarget[]>>;
   getScale(target: ScaleTarget, namespace: string, name: string): Promise<ClusterResult<Scale>>;
   /** PUT of the whole Scale with its resourceVersion (upstream Update) */
-  updateScale(target: ScaleTarget, namespace: string, scale: Scale): Promise<ClusterResult<Scale>>;
+  updateScale(target: ScaleTarget, namespace: string, scale: Scale, opts?: WriteOptions): Promise<ClusterResult<Scale>>;
   /** PUT of the HPA status subresource (autoscaling/v2), with the given resourceVersion */
   updateHpaStatus(
     hpa: HorizontalPodAutoscaler,
     status: HorizontalPodAutoscalerStatus,
+    opts?: WriteOptions,
   ): Promise<ClusterResult<HorizontalPodAutoscaler>>;
   getHpa(namespace: string, name: string): Promise<ClusterResult<HorizontalPodAutoscaler>>;
-  createEvent(event: EventRecord): Promise<ClusterResult<void>>;
+  createEvent(event: EventRecord, opts?: WriteOptions): Promise<ClusterResult<void>>;
   /** bumps count and lastTimestamp (and message) of an existing Event */
-  patchEvent(event: EventRecord): Promise<ClusterResult<void>>;
+  patchEvent(event: EventRecord, opts?: WriteOptions): Promise<ClusterResult<void>>;
   getLease(namespace: string, name: string): Promise<ClusterResult<LeaseRecord | null>>;
   createLease(
     namespace: string,

@@ -5,6 +5,12 @@
  */
 export interface Clock {
   now(): number;
+  /**
+   * Milliseconds on a clock that never jumps (CLOCK_MONOTONIC): for durations that guard safety,
+   * such as how long ago the leader lease was renewed. A wall clock set back must not stretch
+   * them. Virtual and scaled clocks leave it out: their `now()` never jumps back.
+   */
+  monotonicNow?(): number;
   /** Resolves after `ms` of this clock's time, or rejects with an AbortError when `signal` aborts. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
   /** Calls `fn` after `ms`; returns a cancel function. */
@@ -57,9 +63,15 @@ export function sleepWith(setTimer: Clock['setTimer'], ms: number, signal?: Abor
 
 export const realClock: Clock = {
   now: () => Date.now(),
+  monotonicNow: () => performance.now(),
   sleep: (ms, signal) => sleepWith(longTimeout, ms, signal),
   setTimer: longTimeout,
 };
+
+/** The clock's monotonic reading, or its `now()` where it has none (virtual and scaled clocks). */
+export function monotonicNow(clock: Clock): number {
+  return clock.monotonicNow?.() ?? clock.now();
+}
 
 /** Sleeps on `clock`; false when `signal` aborted first (the caller should stop), true otherwise. */
 export async function sleepUnlessAborted(clock: Clock, ms: number, signal: AbortSignal): Promise<boolean> {

@@ -16,6 +16,11 @@ export const ApiFailure = {
   Credentials: 'Credentials',
   /** a 2xx answer that is not the JSON it should be */
   Decode: 'Decode',
+  /**
+   * a write not sent, or cancelled in flight, because this replica's leader lease is no longer
+   * valid by its own clock (controller/leader/guard.ts): retrying it would make two writers
+   */
+  Fenced: 'Fenced',
 } as const;
 export type ApiFailure = (typeof ApiFailure)[keyof typeof ApiFailure];
 
@@ -37,6 +42,8 @@ export interface ApiError {
   readonly failure?: ApiFailure;
   /** a 404 for a path nobody serves (a group version that went away), not for a missing object */
   readonly pathNotServed?: boolean;
+  /** Status.details.causes[].reason, e.g. `ResourceVersionTooLarge` */
+  readonly causes?: readonly string[];
   readonly message: string;
   /** HTTP method, or the operation for errors raised before a request (`parse`, `watch`) */
   readonly verb: string;
@@ -127,14 +134,33 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** A parsed metav1.Status (a watch ERROR event's object, an error body). */
+export interface ParsedStatus {
+  readonly code?: number;
+  readonly reason?: string;
+  readonly message?: string;
+  /** details.causes[].reason (metav1.CauseType), in order */
+  readonly causes?: readonly string[];
+}
+
+/** The reasons of Status.details.causes; undefined when there are none. */
+function causeReasons(details: unknown): readonly string[] | undefined {
+  const causes = isRecord(details) ? details.causes : undefined;
+  if (!Array.isArray(causes)) return undefined;
+  const reasons = causes.flatMap((c: unknown) => (isRecord(c) && typeof c.reason === 'string' ? [c.reason] : []));
+  return reasons.length > 0 ? reasons : undefined;
+}
+
 /** A parsed metav1.Status (a watch ERROR event's object, an error body), if `body` is one. */
-export function statusOf(body: unknown): { code?: number; reason?: string; message?: string } | undefined {
+export function statusOf(body: unknown): ParsedStatus | undefined {
   if (!isRecord(body) || (body.kind !== 'Status' && body.status !== 'Failure')) return undefined;
   if (body.status === 'Success') return undefined;
+  const causes = causeReasons(body.details);
   return {
     code: typeof body.code === 'number' ? body.code : undefined,
     reason: typeof body.reason === 'string' && body.reason !== '' ? body.reason : undefined,
     message: typeof body.message === 'string' && body.message !== '' ? body.message : undefined,
+    ...(causes === undefined ? {} : { causes }),
   };
 }
 
@@ -167,6 +193,7 @@ export function errorFromResponse(
     verb: method,
     path,
     ...(pathNotServed ? { pathNotServed } : {}),
+    ...(st?.causes === undefined ? {} : { causes: st.causes }),
   };
 }
 
@@ -182,4 +209,13 @@ export function isNotFound(e: ApiError): boolean {
 /** 410 Gone (an expired resourceVersion), as an HTTP status or a Status reason. */
 export function isGone(e: ApiError): boolean {
   return e.status === 410 || e.reason === 'Expired' || e.reason === 'Gone';
+}
+
+/**
+ * k8s.io/apiserver's storage.IsTooLargeResourceVersion: a 504 Timeout whose causes name
+ * `ResourceVersionTooLarge` — the server has not seen the resourceVersion asked for (its watch
+ * cache is behind, or it is a new server that never issued it). client-go's reflector relists.
+ */
+export function isTooLargeResourceVersion(e: Pick<ApiError, 'status' | 'causes'>): boolean {
+  return e.status === 504 && (e.causes ?? []).includes('ResourceVersionTooLarge');
 }

@@ -31,6 +31,7 @@ export {
   genericServerMessage,
   isGone,
   isNotFound,
+  isTooLargeResourceVersion,
   qualifiedResource,
   reasonForCode,
   statusOf,
@@ -75,6 +76,14 @@ export {
   type ScaleTarget,
 } from './rest-mapper.js';
 export type { EventRecord, LeaseRecord } from './records.js';
-export { AbortError, MAX_TIMER_MS, realClock, sleepUnlessAborted, sleepWith, type Clock } from './clock.js';
+export {
+  AbortError,
+  MAX_TIMER_MS,
+  monotonicNow,
+  realClock,
+  sleepUnlessAborted,
+  sleepWith,
+  type Clock,
+} from './clock.js';
 export { eventBody, eventPatch, hpaStatusBody, scaleBody } from './bodies.js';
 export { hpaFromApi, leaseFromApi, podSnapshotFromApi, scaleFromApi, type MalformedReporter } from './convert.js';

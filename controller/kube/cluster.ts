@@ -6,7 +6,15 @@ import type {
   Scale,
 } from '../../algorithms/index.js';
 import type { Clock } from '../clock.js';
-import type { ClusterAccess, ClusterResult, EventRecord, LeaseRecord, Stoppable, WatchHandlers } from '../ports.js';
+import type {
+  ClusterAccess,
+  ClusterResult,
+  EventRecord,
+  LeaseRecord,
+  Stoppable,
+  WatchHandlers,
+  WriteOptions,
+} from '../ports.js';
 import { Backoff, type BackoffOptions } from './backoff.js';
 import { leaseBody } from '../../transport/lease-body.js';
 import {
@@ -159,6 +167,14 @@ export function createClientNodeCluster(opts: ClientNodeClusterOptions): ClientN
     };
     return {
       listPages,
+      async currentResourceVersion(): Promise<ClusterResult<string>> {
+        // limit=1 without a resourceVersion: a consistent read of one item, cheap at any size
+        const r = await request({ verb: 'list', resource, path, query: [['limit', '1']] });
+        if (!r.ok) return r;
+        const md = (r.value as { metadata?: { resourceVersion?: unknown } } | undefined)?.metadata;
+        if (typeof md?.resourceVersion !== 'string') return { ok: false, error: unexpected('GET', path, 'list') };
+        return { ok: true, value: md.resourceVersion };
+      },
       async list(signal): Promise<ClusterResult<ListPage>> {
         const items: unknown[] = [];
         const r = await listPages(signal, (page) => items.push(...page));
@@ -267,10 +283,11 @@ export function createClientNodeCluster(opts: ClientNodeClusterOptions): ClientN
       );
     },
 
-    updateScale(target: ScaleTarget, namespace: string, scale: Scale): Promise<ClusterResult<Scale>> {
+    updateScale(target: ScaleTarget, namespace: string, scale: Scale, w?: WriteOptions): Promise<ClusterResult<Scale>> {
       const path = scalePath(target, namespace, scale.metadata.name);
+      const body = scaleBody(scale, namespace);
       return call(
-        { verb: 'update', resource: `${target.resource}/scale`, path, body: scaleBody(scale, namespace) },
+        { verb: 'update', resource: `${target.resource}/scale`, path, body, signal: w?.signal },
         scaleFromApi,
         'Scale',
       );
@@ -279,11 +296,12 @@ export function createClientNodeCluster(opts: ClientNodeClusterOptions): ClientN
     updateHpaStatus(
       hpa: HorizontalPodAutoscaler,
       status: HorizontalPodAutoscalerStatus,
+      w?: WriteOptions,
     ): Promise<ClusterResult<HorizontalPodAutoscaler>> {
       const path = `${nsPath(hpaBase, hpa.metadata.namespace ?? '', hpaRes.plural)}/${encodeURIComponent(hpa.metadata.name)}/status`;
       const body = hpaStatusBody(hpa, status, hpaType);
       return call(
-        { verb: 'update', resource: `${hpaRes.plural}/status`, path, body },
+        { verb: 'update', resource: `${hpaRes.plural}/status`, path, body, signal: w?.signal },
         (raw) => hpaFromApi(raw, hpaType),
         hpaType.kind,
       );
@@ -294,13 +312,14 @@ export function createClientNodeCluster(opts: ClientNodeClusterOptions): ClientN
       return call({ verb: 'get', resource: hpaRes.plural, path }, (raw) => hpaFromApi(raw, hpaType), hpaType.kind);
     },
 
-    async createEvent(event: EventRecord): Promise<ClusterResult<void>> {
+    async createEvent(event: EventRecord, w?: WriteOptions): Promise<ClusterResult<void>> {
       const path = nsPath('/api/v1', event.namespace, 'events');
-      const r = await call({ verb: 'create', resource: 'events', path, body: eventBody(event) }, toVoid, 'Event');
+      const req: ApiRequest = { verb: 'create', resource: 'events', path, body: eventBody(event), signal: w?.signal };
+      const r = await call(req, toVoid, 'Event');
       return r.ok ? { ok: true, value: undefined } : r;
     },
 
-    async patchEvent(event: EventRecord): Promise<ClusterResult<void>> {
+    async patchEvent(event: EventRecord, w?: WriteOptions): Promise<ClusterResult<void>> {
       const path = `${nsPath('/api/v1', event.namespace, 'events')}/${encodeURIComponent(event.name)}`;
       const req: ApiRequest = {
         verb: 'patch',
@@ -308,6 +327,7 @@ export function createClientNodeCluster(opts: ClientNodeClusterOptions): ClientN
         path,
         body: eventPatch(event),
         contentType: STRATEGIC_MERGE,
+        signal: w?.signal,
       };
       const r = await call(req, toVoid, 'Event');
       return r.ok ? { ok: true, value: undefined } : r;

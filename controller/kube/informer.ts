@@ -1,7 +1,7 @@
 import { sleepUnlessAborted, type Clock } from '../clock.js';
 import type { ClusterError, ClusterResult, Stoppable, WatchEventType, WatchHandlers } from '../ports.js';
 import { Backoff } from './backoff.js';
-import { isGone, statusOf } from '../../transport/index.js';
+import { isGone, isTooLargeResourceVersion, statusOf } from '../../transport/index.js';
 
 /**
  * List-then-watch with client-go reflector semantics, which client-node 1.4.0's informer lacks
@@ -10,11 +10,19 @@ import { isGone, statusOf } from '../../transport/index.js';
  * - list (all pages), then watch from the list's resourceVersion with bookmarks;
  * - every event and bookmark advances the resourceVersion, so a stream the server ends cleanly
  *   is resumed from where it stopped without a relist and without missing anything;
- * - 410 Gone (HTTP status or an ERROR event with code 410) → relist; after a relist, objects
- *   that vanished are reported DELETED and the rest ADDED/MODIFIED, so a consumer's cache that
- *   missed events while disconnected converges (client-go's DeltaFIFO.Replace);
+ * - 410 Gone (HTTP status or an ERROR event with code 410) or "Too large resource version" (504
+ *   with cause ResourceVersionTooLarge, client-go's reflector relists on it too) → relist; after
+ *   a relist, objects that vanished are reported DELETED and the rest ADDED/MODIFIED, so a
+ *   consumer's cache that missed events while disconnected converges (client-go's
+ *   DeltaFIFO.Replace);
  * - any other failure → back-off (1 s → 30 s, jittered, reset after a healthy period), then
  *   re-watch from the last resourceVersion (a stale one earns a 410 and thus a relist);
+ * - an API server that lost its state (restarted empty, etcd restored or replaced) never issued
+ *   our resourceVersion: kube-apiserver then holds a watch from it open and silent until its own
+ *   revision passes it, so a re-watch would keep every deleted object cached for ever. Before
+ *   re-watching after a failure or a silent watch, one cheap consistent list (limit=1) reads the
+ *   server's current resourceVersion; older than ours → relist. So does an event older than
+ *   the resourceVersion its watch started from. (Going beyond client-go, which needs a restart.)
  * - a watch silent for longer than `watchIdleTimeoutMs` is restarted (a half-open TCP
  *   connection never ends by itself; bookmarks keep a healthy quiet watch alive).
  *
@@ -43,6 +51,11 @@ export interface ListWatchSource {
     signal: AbortSignal,
     onPage: (items: readonly unknown[]) => void,
   ): Promise<ClusterResult<{ readonly resourceVersion: string }>>;
+  /**
+   * The server's current resourceVersion (a consistent list of one item): to tell a server that
+   * lost its state (older than ours) from one that merely dropped a connection. Used when present.
+   */
+  currentResourceVersion?(signal: AbortSignal): Promise<ClusterResult<string>>;
   /** Resolves ok when the server ends the stream (or `signal` aborts), an error when it breaks. */
   watch(
     resourceVersion: string,
@@ -67,7 +80,21 @@ export interface InformerOptions<T> {
 }
 
 type WatchOutcome =
-  'stopped' | 'ended' | 'gone' | 'idle' | { readonly error: ClusterError; readonly eventsSeen: number };
+  | 'stopped'
+  | 'ended'
+  | 'gone'
+  | 'idle'
+  | { readonly regressed: string }
+  | { readonly error: ClusterError; readonly eventsSeen: number };
+
+/**
+ * True when resourceVersion `a` is older than `b`. resourceVersions are opaque to clients, but
+ * every one kube-apiserver issues is an etcd revision in decimal; anything else is not compared.
+ */
+export function olderResourceVersion(a: string, b: string): boolean {
+  if (!/^\d+$/.test(a) || !/^\d+$/.test(b)) return false;
+  return BigInt(a) < BigInt(b);
+}
 
 interface Meta {
   readonly key: string;
@@ -111,6 +138,8 @@ class Informer<T> {
   async run(): Promise<void> {
     const { clock } = this.opts;
     let needList = true;
+    /** a watch failed or went silent: make sure the server has not lost its state before re-watching */
+    let needProbe = false;
     let listedAt = Number.NEGATIVE_INFINITY;
     while (!this.stopper.signal.aborted) {
       if (needList) {
@@ -122,6 +151,18 @@ class Informer<T> {
         }
         listedAt = clock.now();
         needList = false;
+        needProbe = false;
+      }
+      if (needProbe) {
+        const probe = await this.serverWentBack();
+        if (probe === 'stopped') return;
+        if (probe === 'unreachable') {
+          if (!(await this.pause(this.backoff.next(clock.now())))) return;
+          continue;
+        }
+        needProbe = false;
+        needList = probe === 'older';
+        if (needList) continue;
       }
       const outcome = await this.watchOnce();
       if (outcome === 'stopped') return;
@@ -132,17 +173,44 @@ class Informer<T> {
         if (clock.now() - listedAt < this.minWatchMs && !(await this.pause(this.backoff.next(clock.now())))) return;
         continue;
       }
-      if (outcome === 'idle') {
-        this.opts.handlers.onError?.({
-          message: `watch of ${this.opts.describe} was silent for ${this.idleMs} ms; restarting it`,
-          verb: 'watch',
-          path: this.opts.describe,
-        });
+      if (typeof outcome === 'object' && 'regressed' in outcome) {
+        this.report(outcome.regressed);
+        needList = true;
         continue;
       }
-      this.opts.handlers.onError?.(outcome.error);
-      if (!(await this.pause(this.backoff.next(clock.now())))) return;
+      needProbe = true;
+      if (outcome === 'idle')
+        this.report(`watch of ${this.opts.describe} was silent for ${this.idleMs} ms; restarting it`);
+      else {
+        this.opts.handlers.onError?.(outcome.error);
+        if (!(await this.pause(this.backoff.next(clock.now())))) return;
+      }
     }
+  }
+
+  /** A failure that is not an API error, told to the handlers as one. */
+  private report(message: string): void {
+    this.opts.handlers.onError?.({ message, verb: 'watch', path: this.opts.describe });
+  }
+
+  /**
+   * Before re-watching after a failure: has the server gone back behind our resourceVersion (it
+   * lost its state)? 'older' then, and the caller relists; 'unreachable' when it cannot tell.
+   */
+  private async serverWentBack(): Promise<'older' | 'same' | 'unreachable' | 'stopped'> {
+    const probe = this.opts.source.currentResourceVersion;
+    if (probe === undefined || this.resourceVersion === '') return 'same';
+    const current = await probe.call(this.opts.source, this.stopper.signal);
+    if (this.stopper.signal.aborted) return 'stopped';
+    if (!current.ok) {
+      this.opts.handlers.onError?.(current.error);
+      return 'unreachable';
+    }
+    if (!olderResourceVersion(current.value, this.resourceVersion)) return 'same';
+    this.report(
+      `the API server's resourceVersion of ${this.opts.describe} went back from ${this.resourceVersion} to ${current.value} (it lost its state: restarted empty, or etcd restored); relisting`,
+    );
+    return 'older';
   }
 
   /**
@@ -243,6 +311,8 @@ class Informer<T> {
     let events = 0;
     let idle = false;
     let gone = false;
+    let regressed: string | undefined;
+    const from = this.resourceVersion;
     let eventError: ClusterError | undefined;
     let cancelWatchdog = (): void => undefined;
     const arm = (at: number): void => {
@@ -261,6 +331,7 @@ class Informer<T> {
       if (ev.type === 'ERROR') {
         const st = statusOf(ev.object);
         if (st?.code === 410 || st?.reason === 'Expired' || st?.reason === 'Gone') gone = true;
+        else if (st !== undefined && isTooLargeResourceVersion({ status: st.code, causes: st.causes })) gone = true;
         else {
           eventError = {
             status: st?.code,
@@ -273,15 +344,26 @@ class Informer<T> {
         ac.abort();
         return;
       }
+      const rv = metaOf(ev.object)?.resourceVersion;
+      if (rv !== undefined && olderResourceVersion(rv, from)) {
+        // A server never sends an event older than the watch's start: this one lost its state.
+        regressed = `watch of ${this.opts.describe} from resourceVersion ${from} delivered ${ev.type} at ${rv}: the API server lost its state; relisting`;
+        ac.abort();
+        return;
+      }
       this.apply(ev);
     });
     cancelWatchdog();
     this.stopper.signal.removeEventListener('abort', onStop);
     if (this.stopper.signal.aborted) return 'stopped';
     if (gone) return 'gone';
+    if (regressed !== undefined) return { regressed };
     if (eventError !== undefined) return { error: eventError, eventsSeen: events };
     if (idle) return 'idle';
-    if (!res.ok) return isGone(res.error) ? 'gone' : { error: res.error, eventsSeen: events };
+    if (!res.ok)
+      return isGone(res.error) || isTooLargeResourceVersion(res.error)
+        ? 'gone'
+        : { error: res.error, eventsSeen: events };
     if (events === 0 && clock.now() - started < this.minWatchMs) {
       return {
         error: {

@@ -35,6 +35,8 @@ const KIND_OF_FAILURE: Readonly<Record<ApiFailure, MetricsApiErrorKind>> = {
   [ApiFailure.TooLarge]: 'Malformed',
   [ApiFailure.Decode]: 'Malformed',
   [ApiFailure.Credentials]: 'Unauthorized',
+  // metrics are reads, never fenced; listed for completeness
+  [ApiFailure.Fenced]: 'Internal',
 };
 
 /** An API-server failure as the metrics API error the decision reports (same message, same path). */

@@ -2,7 +2,9 @@
  * Watch over HTTP: a 200 response with chunked newline-delimited JSON events, replayed from
  * `resourceVersion`, filtered by selectors, optionally as one-row Tables (kubectl get -w), with
  * bookmarks (allowWatchBookmarks) and timeoutSeconds. A too old resourceVersion is answered, as
- * upstream does, with a 200 and a single ERROR event carrying the 410 Expired Status.
+ * upstream does, with a 200 and a single ERROR event carrying the 410 Expired Status; one this
+ * server has not reached yet (store/watch.ts) with a 200 and silence, bookmarks included, until
+ * it does, as kube-apiserver's watch cache answers.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isStoreError, tooOldResourceVersion } from '../errors.js';
@@ -59,6 +61,11 @@ export function handleWatch(
   req.on('close', () => finish(false));
   res.on('close', () => finish(false));
 
+  // no bookmark before the server has reached the resourceVersion asked for (store/watch.ts)
+  const after = /^\d+$/.test(resourceVersion) ? Number(resourceVersion) : 0;
+  const bookmarkIfPast = (rv: string): void => {
+    if (Number(rv) >= after) write(bookmark(rv));
+  };
   const bookmark = (rv: string): string =>
     `{"type":"BOOKMARK","object":{"kind":${JSON.stringify(rt.kind)},"apiVersion":${JSON.stringify(apiVersion)},"metadata":{"resourceVersion":"${rv}"}}}\n`;
   const encode = (ev: StoreWatchEvent): string => {
@@ -124,14 +131,14 @@ export function handleWatch(
     // Periodic bookmarks, like the watch cache's ~1/min; events up to the current
     // resourceVersion have already been written synchronously, so it is a safe bookmark.
     const tick = (): void => {
-      write(bookmark(ctx.store.currentResourceVersion()));
+      bookmarkIfPast(ctx.store.currentResourceVersion());
       bookmarkTimer = setTimeout(tick, ctx.bookmarkIntervalMs).unref();
     };
     bookmarkTimer = setTimeout(tick, ctx.bookmarkIntervalMs).unref();
   }
   if (Number.isFinite(timeoutSeconds) && timeoutSeconds > 0) {
     timeoutTimer = setTimeout(() => {
-      if (allowBookmarks) write(bookmark(ctx.store.currentResourceVersion()));
+      if (allowBookmarks) bookmarkIfPast(ctx.store.currentResourceVersion());
       finish(false);
     }, timeoutSeconds * 1000).unref();
   }

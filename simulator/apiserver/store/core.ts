@@ -282,7 +282,7 @@ export class StoreCore {
       from = Number(rvText);
       if (from < coll.compactedRv) throw tooOldResourceVersion(from, coll.compactedRv + 1);
     }
-    const w = new FilteringWatcher(f, opts.allowBookmarks === true, sink);
+    const w = new FilteringWatcher(f, opts.allowBookmarks === true, sink, from ?? 0);
     this.run(() => {
       if (from === undefined) w.replayCurrent(coll.entries(f.namespace));
       else for (const ev of coll.eventsAfter(from)) w.onEvent(ev);

@@ -1,6 +1,11 @@
 /**
  * Watchers over one collection: namespace, label and field filtering with the upstream
- * transition rule (an object moving out of the selector is reported DELETED, into it ADDED).
+ * transition rule (an object moving out of the selector is reported DELETED, into it ADDED),
+ * no event at or before the resourceVersion the watch started from, and no bookmark before it.
+ * A watch from a resourceVersion this server has not reached yet (a client of a server that
+ * lost its state) therefore stays silent, bookmarks included, until the server gets there —
+ * what kube-apiserver's watch cache does (checked against v1.37.2: 200, no event and no
+ * bookmark until then, then only what comes after it).
  */
 import type { Entry } from './entry.js';
 import type { CollectionWatcher, HistoryEvent } from './collection.js';
@@ -26,6 +31,8 @@ export class FilteringWatcher implements CollectionWatcher {
     private readonly filter: EntryFilter,
     private readonly allowBookmarks: boolean,
     private readonly sink: (ev: StoreWatchEvent) => void,
+    /** the resourceVersion the watch started from (0: from the current state) */
+    private readonly after = 0,
   ) {}
 
   get namespace(): string | undefined {
@@ -39,7 +46,7 @@ export class FilteringWatcher implements CollectionWatcher {
   }
 
   onEvent(ev: HistoryEvent): void {
-    if (this.stopped) return;
+    if (this.stopped || ev.rv <= this.after) return;
     const now = this.inScope(ev.entry);
     if (ev.type === 'ADDED') {
       if (now) this.sink({ type: 'ADDED', entry: ev.entry, rv: ev.rv });
@@ -56,7 +63,7 @@ export class FilteringWatcher implements CollectionWatcher {
   }
 
   onBookmark(rv: number): void {
-    if (!this.stopped && this.allowBookmarks) this.sink({ type: 'BOOKMARK', entry: undefined, rv });
+    if (!this.stopped && this.allowBookmarks && rv >= this.after) this.sink({ type: 'BOOKMARK', entry: undefined, rv });
   }
 
   /** Initial state for resourceVersion "0"/"": synthetic ADDED events. */

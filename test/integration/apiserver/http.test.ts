@@ -399,6 +399,28 @@ describe('watch over HTTP', () => {
     ]);
   });
 
+  it('answers a watch from a resourceVersion it has not reached as kube-apiserver does: 200, silence, no bookmark', async () => {
+    const future = Number(server.store.currentResourceVersion()) + 1000;
+    const w = openWatch(
+      `/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=${future}&allowWatchBookmarks=true&timeoutSeconds=1`,
+    );
+    expect(await w.status).toBe(200);
+    await call('POST', '/api/v1/namespaces/default/configmaps', { body: { metadata: { name: 'before-future' } } });
+    await w.ended;
+    expect(w.events).toEqual([]);
+  });
+
+  it('delivers a watch from a future resourceVersion only what comes after it, once the server gets there', async () => {
+    const future = Number(server.store.currentResourceVersion()) + 2;
+    const w = openWatch(`/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=${future}`);
+    expect(await w.status).toBe(200);
+    for (const name of ['f1', 'f2', 'f3'])
+      await call('POST', '/api/v1/namespaces/default/configmaps', { body: { metadata: { name } } });
+    await waitFor(() => w.events.length === 1, 'the event after the resourceVersion');
+    expect(w.events.map((e) => `${e.type} ${(e.object.metadata as { name: string }).name}`)).toEqual(['ADDED f3']);
+    w.close();
+  });
+
   it('rejects a watch with an unsupported field selector with a plain 400', async () => {
     const r = await call('GET', '/api/v1/namespaces/default/pods?watch=true&fieldSelector=spec.nope%3D1');
     expect(r.status).toBe(400);

@@ -30,8 +30,9 @@ export interface Sim {
   close(): Promise<void>;
 }
 
-export async function startSim(): Promise<Sim> {
-  const server = await startApiServer({ port: 0 });
+/** `port`: a fixed port, e.g. to restart a server where a controller expects it */
+export async function startSim(opts: { readonly port?: number } = {}): Promise<Sim> {
+  const server = await startApiServer({ port: opts.port ?? 0 });
   const dir = mkdtempSync(join(tmpdir(), 'hpa-ts-it-'));
   const kubeconfigPath = join(dir, 'kubeconfig');
   writeFileSync(kubeconfigPath, server.kubeconfig());

@@ -26,6 +26,8 @@ export class FakeSource implements ListWatchSource {
   readonly watchResults: ClusterResult<void>[] = [];
   readonly watches: FakeWatch[] = [];
   listCalls = 0;
+  /** the server's current resourceVersion, when a test gives the source one (none by default) */
+  currentResourceVersion?: (signal: AbortSignal) => Promise<ClusterResult<string>>;
 
   list(): Promise<ClusterResult<ListPage>> {
     this.listCalls++;

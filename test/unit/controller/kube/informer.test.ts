@@ -264,3 +264,115 @@ describe('informer stop', () => {
     expect(t.source.listCalls).toBe(1);
   });
 });
+
+describe('an API server that lost its state (issue 13 item 5)', () => {
+  const tooLarge = {
+    kind: 'Status',
+    apiVersion: 'v1',
+    status: 'Failure',
+    message: 'Timeout: Too large resource version: 100216, current: 218',
+    reason: 'Timeout',
+    details: {
+      causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }],
+      retryAfterSeconds: 1,
+    },
+    code: 504,
+  };
+
+  it('relists on "Too large resource version" (504, cause ResourceVersionTooLarge) as client-go does', async () => {
+    const t = setup();
+    t.source.items = [pod('ghost', '5')];
+    await t.start();
+    await t.clock.advance(5_000);
+    t.seen.length = 0;
+    t.source.items = [pod('new', '3')];
+    t.source.resourceVersion = '4';
+    t.source.current.emit('ERROR', tooLarge);
+    await flushMicrotasks();
+    expect(t.source.listCalls).toBe(2);
+    expect(t.seen).toEqual([{ type: 'ADDED', name: 'new' }, { type: 'DELETED', name: 'ghost' }, { type: 'SYNCED' }]);
+    t.stop();
+  });
+
+  it('relists when the watch request itself answers Too large resource version', async () => {
+    const t = setup();
+    await t.start();
+    await t.clock.advance(5_000);
+    t.source.current.fail({
+      status: 504,
+      reason: 'Timeout',
+      causes: ['ResourceVersionTooLarge'],
+      message: 'Timeout: Too large resource version: 20, current: 4',
+      verb: 'GET',
+      path: '/api/v1/pods',
+    });
+    await flushMicrotasks();
+    expect(t.source.listCalls).toBe(2);
+    t.stop();
+  });
+
+  it('after a broken watch, relists when the server is back behind the resourceVersion it had reached', async () => {
+    const t = setup();
+    t.source.items = [pod('ghost', '5')];
+    let serverRv = '10';
+    t.source.currentResourceVersion = () => Promise.resolve({ ok: true, value: serverRv });
+    await t.start();
+    await t.clock.advance(5_000);
+    t.source.current.emit('MODIFIED', pod('ghost', '12'));
+    // the server restarts empty: the watch breaks; the new one is at resourceVersion 3
+    t.seen.length = 0;
+    t.source.items = [pod('new', '3')];
+    t.source.resourceVersion = '3';
+    serverRv = '3';
+    t.source.current.fail(broken);
+    await t.clock.advance(1_000);
+    expect(t.source.listCalls).toBe(2);
+    expect(t.seen).toEqual([{ type: 'ADDED', name: 'new' }, { type: 'DELETED', name: 'ghost' }, { type: 'SYNCED' }]);
+    expect(t.errors.map((e) => e.message)).toContainEqual(
+      expect.stringMatching(/resourceVersion of \/api\/v1\/pods went back from 12 to 3 .*relisting/),
+    );
+    expect(t.source.current.resourceVersion).toBe('3');
+    t.stop();
+  });
+
+  it('after a broken watch, re-watches without relisting when the server is where it was or beyond', async () => {
+    const t = setup();
+    t.source.currentResourceVersion = () => Promise.resolve({ ok: true, value: '500' });
+    await t.start();
+    await t.clock.advance(5_000);
+    t.source.current.emit('ADDED', pod('a', '15'));
+    t.source.current.fail(broken);
+    await t.clock.advance(1_000);
+    expect(t.source.listCalls).toBe(1);
+    expect(t.source.current.resourceVersion).toBe('15');
+    t.stop();
+  });
+
+  it('backs off again, without watching, while the server cannot tell its resourceVersion', async () => {
+    const t = setup();
+    t.source.currentResourceVersion = () => Promise.resolve({ ok: false, error: broken });
+    await t.start();
+    await t.clock.advance(5_000);
+    t.source.current.fail(broken);
+    await t.clock.advance(1_000 + 2_000 + 4_000 - 1);
+    expect(t.source.watches).toHaveLength(1);
+    t.source.currentResourceVersion = () => Promise.resolve({ ok: true, value: '10' });
+    await t.clock.advance(8_000);
+    expect(t.source.watches).toHaveLength(2);
+    t.stop();
+  });
+
+  it('relists when a watch delivers an event older than the resourceVersion it started from', async () => {
+    const t = setup();
+    t.source.items = [pod('ghost', '5')];
+    await t.start();
+    t.seen.length = 0;
+    t.source.items = [pod('new', '2')];
+    t.source.resourceVersion = '2';
+    t.source.current.emit('ADDED', pod('new', '2'));
+    await flushMicrotasks();
+    expect(t.source.listCalls).toBe(2);
+    expect(t.seen).toEqual([{ type: 'ADDED', name: 'new' }, { type: 'DELETED', name: 'ghost' }, { type: 'SYNCED' }]);
+    t.stop();
+  });
+});
