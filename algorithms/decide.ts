@@ -21,6 +21,7 @@ import { computeReplicasForMetrics, metricsFailed, normalizeProposal } from './m
 import { effectiveBehavior } from './normalize.js';
 import { failedGetScale } from './reconcile-errors.js';
 import { hasObjectOrExternalMetric, plannedRescale } from './rescale.js';
+import { invalidSpec } from './validation-decision.js';
 
 /**
  * One whole reconcile up to the scale write. Without a rescale the decision is final; with one,
@@ -30,6 +31,7 @@ import { hasObjectOrExternalMetric, plannedRescale } from './rescale.js';
  */
 export function decide(input: DecideInput): Decision {
   const r = beginReconcile(input); // §3.1 step 1
+  if (input.specErrors !== undefined && input.specErrors.length > 0) return invalidSpec(r, input.specErrors); // §8.2
   if (!input.scale.ok) return scaleUnavailable(r, input.scale.error); // step 2
   const scale = input.scale.value;
   const { currentReplicas, history } = scaleRead(r, scale); // steps 3–4
@@ -136,7 +138,7 @@ function scaleRead(r: Reconcile, scale: Scale): { currentReplicas: number; histo
 export function chooseBranch(
   input: Pick<DecideInput, 'hpa' | 'profile'>,
   currentReplicas: number,
-): Exclude<Branch, 'scaleUnavailable' | 'metricsFailed'> {
+): Exclude<Branch, 'invalidSpec' | 'scaleUnavailable' | 'metricsFailed'> {
   const { hpa, profile } = input;
   const minReplicas = hpa.spec.minReplicas ?? 1;
   if (currentReplicas === 0) {

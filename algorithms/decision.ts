@@ -17,6 +17,7 @@ import type { Result } from './result.js';
 import type { SelectorCheck, SelectorRegistryEntry } from './selector-check.js';
 import type { Instant } from './time.js';
 import type { Tolerances } from './tolerance.js';
+import type { FieldError } from './validation-errors.js';
 
 /** Why the scale subresource could not be read; the stage decides upstream's error text (§3.2). */
 export interface ScaleReadError {
@@ -41,6 +42,11 @@ export interface DecideInput {
   readonly config: ControllerConfig;
   readonly profile: Profile;
   readonly now: Instant;
+  /**
+   * What the API server's validation says of `hpa` (specErrorsOf, validation-decision.ts); when
+   * there are any, the decision is InvalidSpec and nothing is read or written but it
+   */
+  readonly specErrors?: readonly FieldError[];
 }
 
 export interface DecisionEvent {
@@ -68,7 +74,8 @@ export interface MonitorRecord {
 }
 
 /** Which path the reconcile took (§3.1 step 6), or where it stopped (steps 2 and 7.2). */
-export type Branch = 'scaleUnavailable' | 'disabled' | 'aboveMax' | 'belowMin' | 'metricsFailed' | 'metrics';
+export type Branch =
+  'invalidSpec' | 'scaleUnavailable' | 'disabled' | 'aboveMax' | 'belowMin' | 'metricsFailed' | 'metrics';
 
 /**
  * What became of the scale write (§3.8), as settleRescale is told: done, failed, or not attempted

@@ -62,6 +62,8 @@ export function explainNormalization(
 export function explainDecision(d: Decision): string[] {
   const cur = d.currentReplicas;
   switch (d.branch) {
+    case 'invalidSpec':
+      return [`the HPA spec is invalid, nothing is read or written: ${d.error?.cause ?? ''}`];
     case 'scaleUnavailable':
       return [`could not read the scale of ${d.reference}: ${d.error?.cause ?? ''}`];
     case 'disabled':
@@ -107,6 +109,7 @@ function explainWrite(d: Decision): string[] {
 
 /** One sentence for logs and `explain`. */
 export function describeDecision(d: Decision): string {
+  if (d.branch === 'invalidSpec') return `no scaling: the HPA spec is invalid: ${d.error?.cause ?? ''}`;
   if (d.branch === 'scaleUnavailable') return `cannot read the scale of ${d.reference}: ${d.error?.cause ?? ''}`;
   if (d.branch === 'metricsFailed') return `no scaling: ${d.error?.cause ?? ''}`;
   if (d.rescale?.write === 'failed')

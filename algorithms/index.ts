@@ -5,6 +5,7 @@ export * from './time.js';
 export * from './quantity.js';
 export * from './labels.js';
 export * from './validation.js';
+export { INVALID_SPEC_REASON, formatFieldErrors, specErrorsOf } from './validation-decision.js';
 export * from './profile.js';
 export * from './pods.js';
 export * from './metric-samples.js';

@@ -21,6 +21,8 @@ export const ReconcileErrorCode = {
   FailedRescale: 'FailedRescale',
   /** the status write failed (R3.9.3) */
   FailedUpdateStatus: 'FailedUpdateStatus',
+  /** the HPA fails the API server's validation (§8.2); ours: upstream's API server never stores one */
+  InvalidSpec: 'InvalidSpec',
 } as const;
 export type ReconcileErrorCode = (typeof ReconcileErrorCode)[keyof typeof ReconcileErrorCode];
 

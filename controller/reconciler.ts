@@ -4,9 +4,11 @@ import {
   historyAfter,
   planReconcile,
   settleRescale,
+  specErrorsOf,
   type ControllerConfig,
   type DecideInput,
   type Decision,
+  type FieldError,
   type HorizontalPodAutoscaler,
   type HorizontalPodAutoscalerStatus,
   type MetricFetch,
@@ -24,6 +26,11 @@ import type { ClusterAccess, ClusterError, ClusterResult, ScaleTarget } from './
 import type { ControllerState } from './state.js';
 
 const STATUS_WRITE_ATTEMPTS = 3;
+
+/** The scale of an HPA that is not acted on: never read. */
+const notRead: { result: DecideInput['scale']; target?: ScaleTarget } = {
+  result: { ok: false, error: { stage: 'get', message: 'not read: the HPA spec is invalid' } },
+};
 
 /** How writes are handled: for real, not at all (dry-run), or not at all while comparing (shadow). */
 export type WriteMode = 'write' | 'dry-run' | 'shadow';
@@ -79,6 +86,8 @@ function clusterMessage(e: ClusterError): string {
  */
 export class Reconciler {
   private readonly hpaKind: { kind: string; apiVersion: string };
+  /** validation per object version: the cache replaces the object when it changes */
+  private readonly validated = new WeakMap<HorizontalPodAutoscaler, readonly FieldError[]>();
 
   constructor(private readonly deps: ReconcilerDeps) {
     this.hpaKind = deps.hpaKind ?? { kind: 'HorizontalPodAutoscaler', apiVersion: 'autoscaling/v2' };
@@ -108,7 +117,9 @@ export class Reconciler {
       };
     }
     const namespace = hpa.metadata.namespace ?? '';
-    const read = await this.readScale(hpa);
+    const specErrors = this.specErrors(hpa);
+    // An invalid HPA is not acted on (§8.2): no scale read, no metrics, no scale write.
+    const read = specErrors.length > 0 ? notRead : await this.readScale(hpa);
     const scale =
       currentReplicasOverride !== undefined && read.result.ok
         ? {
@@ -144,6 +155,7 @@ export class Reconciler {
       config: deps.config,
       profile: deps.profile,
       now,
+      ...(specErrors.length > 0 ? { specErrors } : {}),
     };
     let decision = decide(input);
     if (decision.selector !== null) deps.state.updateSelector(namespace, key, decision.selector);
@@ -202,6 +214,16 @@ export class Reconciler {
       metricDurationsMs,
     };
     return outcome;
+  }
+
+  /** The API server's validation of this version of the HPA (CRD mode may store what it rejects). */
+  private specErrors(hpa: HorizontalPodAutoscaler): readonly FieldError[] {
+    let errors = this.validated.get(hpa);
+    if (errors === undefined) {
+      errors = specErrorsOf(hpa);
+      this.validated.set(hpa, errors);
+    }
+    return errors;
   }
 
   /**
