@@ -13,6 +13,7 @@ import type { Clock } from '../controller/clock.js';
 import { HpaController } from '../controller/controller.js';
 import { EventRecorder } from '../controller/events/index.js';
 import { createLogger, silentLogger, type Logger } from '../controller/logging.js';
+import { fenceWrites, type WriteGuard } from '../controller/leader/index.js';
 import { ControllerMetrics } from '../controller/monitor.js';
 import type { ClusterAccess } from '../controller/ports.js';
 import type { ReconcileOutcome } from '../controller/reconciler.js';
@@ -39,7 +40,9 @@ export const CRD_RESOURCE = {
 /** A real (or simulated-over-HTTP) cluster through client-node, or an in-process ClusterAccess. */
 type ClusterHandle = ClusterAccess & { invalidateDiscovery?(): void; close(): void };
 
-export type ClusterSource = { readonly kubeConfig: KubeConfig } | { readonly access: ClusterHandle };
+/** `source` names where the kubeconfig came from (its file), for errors. */
+export type ClusterSource =
+  { readonly kubeConfig: KubeConfig; readonly source?: string } | { readonly access: ClusterHandle };
 
 /** A metrics client built from flags (against the cluster's kubeconfig), or one given ready-made. */
 export type MetricsSource =
@@ -55,6 +58,11 @@ export interface BuildOptions {
   readonly onOutcome?: (outcome: ReconcileOutcome, info: { readonly lagMs?: number }) => void;
   /** register process metrics on the default registry (off where several controllers share a process) */
   readonly defaultMetrics?: boolean;
+  /**
+   * Asked before every scale, status and event write (leader election's LeaseGuard); writes are
+   * refused and cut short once it says so. Default: always write.
+   */
+  readonly writeGuard?: WriteGuard;
 }
 
 export interface BuildError {
@@ -68,6 +76,7 @@ export interface BuiltController {
   readonly controller: HpaController;
   readonly monitor: ControllerMetrics;
   readonly recorder: EventRecorder;
+  /** the cluster unfenced: for the leader lease, which the elector writes whatever the guard says */
   readonly cluster: ClusterAccess & { close(): void };
   readonly metrics: MetricsClient;
   readonly metricsKind: string;
@@ -98,6 +107,7 @@ function connectionFor(
 ): ApiServerConnection {
   return ApiServerConnection.fromKubeConfig(kubeConfig, {
     userAgent: mode === 'explain' ? 'hpa-ts-explain' : `hpa-ts/${o.settings.emulatedVersion} (${identity})`,
+    requestTimeoutMs: o.settings.requestTimeoutMs,
     now: () => o.clock.now(),
     setTimer: (ms, fn) => o.clock.setTimer(ms, fn),
   });
@@ -113,6 +123,7 @@ async function clientNodeCluster(
   return createClientNodeCluster({
     connection,
     clock: o.clock,
+    requestTimeoutMs: o.settings.requestTimeoutMs,
     ...(o.settings.hpaSource === 'crd' ? { hpaResource: CRD_RESOURCE } : {}),
     onRequest: (verb, resource, code, durationMs) => {
       monitor.apiRequests.inc({ verb, resource, code: String(code) });
@@ -141,7 +152,7 @@ export async function buildController(
   else {
     connection = connectionFor(mode, o.cluster.kubeConfig, o, identity);
     // a kubeconfig that cannot work (no cluster, unreadable certificates) is reported now, not per request
-    const usable = await connection.check();
+    const usable = await connection.check(o.cluster.source);
     if (!usable.ok) {
       connection.close();
       return err({ code: 'Kubeconfig', message: usable.error });
@@ -181,8 +192,10 @@ export async function buildController(
     metrics = built.value;
   }
   const wm = writeMode(mode, settings);
+  // every write of the loop and the recorder asks the guard; the lease itself does not
+  const writer = o.writeGuard === undefined ? cluster : fenceWrites(cluster, o.writeGuard);
   const recorder: EventRecorder = new EventRecorder({
-    sink: cluster,
+    sink: writer,
     clock,
     component: settings.eventComponent,
     dryRun: wm !== 'write',
@@ -195,7 +208,7 @@ export async function buildController(
   const crd = settings.hpaSource === 'crd';
   const controller = new HpaController(
     {
-      cluster,
+      cluster: writer,
       metrics,
       events: recorder,
       clock,
@@ -232,11 +245,12 @@ export async function buildController(
     settings,
     clock,
     close: async () => {
-      await controller.stopWorkers();
+      // the connection first: a request still waiting on the API server is cancelled, not awaited
       controller.stopInformers();
       recorder.stop();
-      await metrics.close();
       closeCluster();
+      await metrics.close();
+      await controller.stopWorkers();
     },
   });
 }

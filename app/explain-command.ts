@@ -1,6 +1,7 @@
 import type { Command } from '@commander-js/extra-typings';
 import { type Decision, type Result, err, ok } from '../algorithms/index.js';
 import type { MetricsFlags } from '../metrics-clients/index.js';
+import type { HpaController } from '../controller/controller.js';
 import { decisionRecord } from '../controller/decision-log.js';
 import { addFlags, readFlags } from './flags/commander.js';
 import { FlagErrorCode, flagError, type FlagError } from './flags/kinds.js';
@@ -50,6 +51,35 @@ export function parseHpaArgument(
 }
 
 /**
+ * Starts the informers and waits for their first list: undefined once listed, else what went
+ * wrong. A one-shot command does not retry: the first failed list (each bounded by
+ * --request-timeout) is the answer, and nothing waits longer than twice that in all.
+ */
+async function listedOrFailed(ctl: HpaController, requestTimeoutMs: number): Promise<string | undefined> {
+  void ctl.startInformers();
+  let timer: NodeJS.Timeout | undefined;
+  const gaveUp = new Promise<string>((resolve) => {
+    timer = setTimeout(
+      () => resolve(`no answer from the API server within ${formatSeconds(2 * requestTimeoutMs)} (--request-timeout)`),
+      2 * requestTimeoutMs,
+    );
+  });
+  try {
+    const failed = await Promise.race([ctl.syncedOrFailed(), gaveUp]);
+    if (failed === undefined) return undefined;
+    if (typeof failed === 'string') return failed;
+    const hint = failed.failure === 'Timeout' ? ` (--request-timeout ${formatSeconds(requestTimeoutMs)})` : '';
+    return `cannot list from the API server: ${failed.message}${hint}`;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function formatSeconds(ms: number): string {
+  return `${ms / 1000}s`;
+}
+
+/**
  * `hpa-ts explain NS/NAME`: one decision, computed as the controller would now, with every input
  * and step; nothing is written. A fresh process has no recommendation history, so scale-down
  * stabilization only sees this decision (a running controller may hold higher recent ones).
@@ -63,14 +93,15 @@ export async function explainHpa(
   const parsed = parseHpaArgument(target, settings.namespace);
   if (!parsed.ok) return { code: 2, text: `error: ${parsed.error.message}` };
   const { namespace, name } = parsed.value;
-  const { findKubeConfig } = await import('./kubeconfig.js');
+  const { findKubeConfigWithSource } = await import('./kubeconfig.js');
   const { buildController } = await import('./build-controller.js');
   const { realClock } = await import('../controller/clock.js');
-  const kc = await findKubeConfig(settings.kubeconfig);
+  const kc = await findKubeConfigWithSource(settings.kubeconfig);
   if (!kc.ok || kc.value === undefined)
     return { code: 1, text: `error: ${kc.ok ? 'no kubeconfig' : kc.error.message}` };
+  const source = kc.value.source;
   const built = await buildController('explain', {
-    cluster: { kubeConfig: kc.value },
+    cluster: { kubeConfig: kc.value.kubeConfig, source },
     metrics: { flags: metricsFlags },
     clock: realClock,
     settings: { ...settings, namespace },
@@ -78,7 +109,11 @@ export async function explainHpa(
   if (!built.ok) return { code: 2, text: `error: ${built.error.message}` };
   const ctl = built.value.controller;
   try {
-    await ctl.startInformers();
+    const unreachable = await listedOrFailed(ctl, settings.requestTimeoutMs);
+    if (unreachable !== undefined) {
+      const cluster = JSON.stringify(kc.value.kubeConfig.getCurrentCluster()?.name ?? '');
+      return { code: 1, text: `error: kubeconfig ${source}: cluster ${cluster}: ${unreachable}` };
+    }
     const key = `${namespace}/${name}`;
     if (ctl.hpas.get(key) === undefined) return { code: 1, text: `error: horizontalpodautoscaler ${key} not found` };
     const outcome = await ctl.reconcileNow(key);

@@ -41,6 +41,8 @@ export interface RunSettings {
   readonly bindAddress: string;
   readonly eventComponent: string;
   readonly errorBackoffBaseMs: number;
+  /** one API-server request (--request-timeout) */
+  readonly requestTimeoutMs: number;
   /** share one namespace-wide metrics.k8s.io answer per sync period (off in shadow mode) */
   readonly resourceMetricsCache: boolean;
   readonly logLevel: string;
@@ -119,6 +121,7 @@ export function runSettings(given: FlagValues): Result<RunSettings, FlagError> {
     bindAddress: v.bindAddress ?? ':8080',
     eventComponent: v.eventComponent ?? 'horizontal-pod-autoscaler',
     errorBackoffBaseMs: v.errorBackoffBase ?? 0,
+    requestTimeoutMs: v.requestTimeout ?? 30_000,
     // Shadow mode must read what the built-in controller reads at the same moment: no sharing.
     resourceMetricsCache: v.resourceMetricsCache !== false && !shadow,
     logLevel: v.logLevel ?? 'info',

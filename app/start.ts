@@ -9,13 +9,13 @@ import type { ManagedMetricsClient, MetricsFlags } from '../metrics-clients/inde
 import { realClock, type Clock } from '../controller/clock.js';
 import type { HpaController } from '../controller/controller.js';
 import { startHttpServer } from '../controller/http-server.js';
-import { LeaderElector } from '../controller/leader/index.js';
+import { LeaderElector, LeaseGuard } from '../controller/leader/index.js';
 import { createLogger, type Logger } from '../controller/logging.js';
 import type { ControllerMetrics } from '../controller/monitor.js';
 import type { ReconcileOutcome } from '../controller/reconciler.js';
 import type { ShadowComparator } from '../controller/shadow.js';
 import { buildController, type BuiltController } from './build-controller.js';
-import { loadKubeConfig } from './kubeconfig.js';
+import { loadKubeConfigWithSource } from './kubeconfig.js';
 import type { RunSettings } from './settings.js';
 
 export { CRD_RESOURCE } from './build-controller.js';
@@ -37,11 +37,22 @@ export interface RunningController {
   readonly metrics: ManagedMetricsClient;
   readonly shadow?: ShadowComparator;
   isLeader(): boolean;
-  /** stop taking work, finish in-flight reconciles, flush events, release the lease */
+  /**
+   * Stop taking work, finish in-flight reconciles, flush events, release the lease — each step
+   * bounded (SHUTDOWN_MS in all), whatever the API server does; after a lost lease, only what
+   * needs no write.
+   */
   stop(): Promise<void>;
   /** resolves when leadership is lost (the process should exit) */
   readonly lost: Promise<void>;
 }
+
+/**
+ * Shutdown budget per step, in ms: in-flight reconciles, queued events, the lease release, then
+ * closing (which cancels whatever request still hangs). 4.5 s in all: `hpa-ts run` exits within
+ * 5 s of SIGTERM or of losing its lease (docs/reliability.md), however the API server behaves.
+ */
+export const SHUTDOWN_MS = { workers: 2000, events: 1000, release: 1000, close: 500 } as const;
 
 export interface StartOverrides {
   /** demo: the same controller without leader election, against the simulator */
@@ -60,25 +71,64 @@ export async function startController(
   metricsFlags: MetricsFlags,
   overrides: StartOverrides = {},
 ): Promise<RunningController> {
-  const built = await buildController(overrides.mode ?? 'run', {
-    cluster: { kubeConfig: overrides.kubeConfig ?? (await loadKubeConfig(settings.kubeconfig)) },
+  const mode = overrides.mode ?? 'run';
+  const clock = overrides.clock ?? realClock;
+  const lease =
+    mode === 'run' && settings.leaderElect
+      ? { namespace: settings.leaseNamespace ?? defaultLeaseNamespace(), name: settings.leaseName }
+      : undefined;
+  // The write path asks the lease before every write (item 1 of issue 13: a paused leader wakes
+  // up without the right to write, whatever its renew loop does next).
+  const guard =
+    lease === undefined
+      ? undefined
+      : new LeaseGuard(clock, `${lease.namespace}/${lease.name}`, settings.renewDeadlineMs);
+  const found = overrides.kubeConfig === undefined ? await loadKubeConfigWithSource(settings.kubeconfig) : undefined;
+  const built = await buildController(mode, {
+    cluster:
+      found === undefined
+        ? { kubeConfig: overrides.kubeConfig as KubeConfig }
+        : { kubeConfig: found.kubeConfig, source: found.source },
     metrics: { flags: metricsFlags },
-    clock: overrides.clock ?? realClock,
+    clock,
     settings,
+    ...(guard === undefined ? {} : { writeGuard: guard }),
     ...(overrides.log === undefined ? {} : { log: overrides.log }),
     ...(overrides.onOutcome === undefined ? {} : { onOutcome: overrides.onOutcome }),
     ...(overrides.defaultMetrics === undefined ? {} : { defaultMetrics: overrides.defaultMetrics }),
   });
   if (!built.ok) throw new Error(built.error.message);
-  return start(built.value);
+  return start(built.value, lease === undefined || guard === undefined ? undefined : { ...lease, guard });
+}
+
+/** Waits for `p`, at most `ms` of `clock`: a shutdown step never waits longer, whatever hangs. */
+function atMost(clock: Clock, ms: number, p: Promise<unknown>): Promise<void> {
+  return new Promise((resolve) => {
+    const cancel = clock.setTimer(ms, resolve);
+    void p.then(
+      () => {
+        cancel();
+        resolve();
+      },
+      () => {
+        cancel();
+        resolve();
+      },
+    );
+  });
+}
+
+interface Election {
+  readonly namespace: string;
+  readonly name: string;
+  readonly guard: LeaseGuard;
 }
 
 /** Serves health and metrics, syncs the informers, then elects a leader or starts the workers. */
-async function start(b: BuiltController): Promise<RunningController> {
+async function start(b: BuiltController, election: Election | undefined): Promise<RunningController> {
   const { controller: ctl, monitor, settings, log, clock, identity } = b;
   const metrics = b.metrics as ManagedMetricsClient;
-  const electing = b.mode === 'run' && settings.leaderElect;
-  let leader = !electing;
+  let leader = election === undefined;
   monitor.leader.set(leader ? 1 : 0);
   const statsTimer = setInterval(() => exportMetricsClientStats(metrics, monitor), 5000);
   statsTimer.unref();
@@ -104,45 +154,44 @@ async function start(b: BuiltController): Promise<RunningController> {
   log.info({ reason: 'CachesSynced', hpas: ctl.hpas.size, pods: ctl.pods.size }, 'informer caches synced');
 
   let resolveLost: () => void = () => undefined;
+  let lostLease = false;
   const lost = new Promise<void>((r) => (resolveLost = r));
   const stopSignal = new AbortController();
   let elector: LeaderElector | undefined;
   let electorRun: Promise<void> | undefined;
-  if (electing) {
-    const namespace = settings.leaseNamespace ?? defaultLeaseNamespace();
+  if (election !== undefined) {
+    const lease = `${election.namespace}/${election.name}`;
     elector = new LeaderElector({
       cluster: b.cluster,
       clock,
-      namespace,
-      name: settings.leaseName,
+      namespace: election.namespace,
+      name: election.name,
       identity,
+      guard: election.guard,
       leaseDurationMs: settings.leaseDurationMs,
       renewDeadlineMs: settings.renewDeadlineMs,
       retryPeriodMs: settings.retryPeriodMs,
       onStartedLeading: () => {
         leader = true;
         monitor.leader.set(1);
-        log.info(
-          { reason: 'LeaderElection', identity, lease: `${namespace}/${settings.leaseName}` },
-          'became leader; starting workers',
-        );
+        log.info({ reason: 'LeaderElection', identity, lease }, 'became leader; starting workers');
         ctl.startWorkers();
       },
       onStoppedLeading: () => {
         leader = false;
         monitor.leader.set(0);
         if (!stopSignal.signal.aborted) {
+          // Like kube-controller-manager: a replica that lost its lease stops and exits.
+          lostLease = true;
           log.error({ reason: 'LeaderElectionLost', identity }, 'leader lease lost; stopping');
+          void ctl.stopWorkers();
           resolveLost();
         }
       },
       onNewLeader: (id) => log.info({ reason: 'LeaderElection', leader: id }, `current leader: ${id}`),
       onError: (message) => log.warn({ reason: 'LeaderElectionError' }, message),
     });
-    log.info(
-      { reason: 'LeaderElection', identity, lease: `${namespace}/${settings.leaseName}` },
-      'waiting for the leader lease',
-    );
+    log.info({ reason: 'LeaderElection', identity, lease }, 'waiting for the leader lease');
     electorRun = elector.run(stopSignal.signal);
   } else {
     ctl.startWorkers();
@@ -157,16 +206,16 @@ async function start(b: BuiltController): Promise<RunningController> {
     isLeader: () => leader,
     lost,
     stop: async () => {
+      // The lease stays ours (and renewed) while in-flight work finishes; it is released last.
+      await atMost(clock, SHUTDOWN_MS.workers, ctl.stopWorkers());
+      if (!lostLease) await atMost(clock, SHUTDOWN_MS.events, b.recorder.flush());
+      b.recorder.stop();
       stopSignal.abort();
-      await ctl.stopWorkers();
-      await b.recorder.flush();
-      if (elector !== undefined) {
-        await elector.release();
-        await electorRun;
-      }
+      if (elector !== undefined && !lostLease) await atMost(clock, SHUTDOWN_MS.release, elector.release());
+      if (electorRun !== undefined) await atMost(clock, SHUTDOWN_MS.close, electorRun);
       clearInterval(statsTimer);
-      await b.close();
-      await http.close();
+      // closing the connection cancels any request still waiting on the API server
+      await atMost(clock, SHUTDOWN_MS.close, Promise.all([b.close(), http.close()]));
     },
   };
 }

@@ -5,7 +5,7 @@ import type { Clock } from './clock.js';
 import { decisionRecord } from './decision-log.js';
 import type { Logger } from './logging.js';
 import type { ControllerMetrics } from './monitor.js';
-import type { ClusterAccess, Stoppable } from './ports.js';
+import type { ClusterAccess, ClusterError, Stoppable } from './ports.js';
 import { WorkQueue } from './queue.js';
 import { Reconciler, type EventSink, type ReconcileOutcome, type WriteMode } from './reconciler.js';
 import { builtinSyncOf, type BuiltinSync, type ShadowComparator } from './shadow.js';
@@ -53,6 +53,7 @@ export class HpaController {
   private hpasSynced = false;
   private podsSynced = false;
   private readonly syncWaiters: (() => void)[] = [];
+  private readonly syncErrorWaiters: ((e: ClusterError) => void)[] = [];
   private readonly failures = new Map<string, number>();
   private workersRunning: Promise<void>[] = [];
   private resyncTimer: (() => void) | undefined;
@@ -100,11 +101,13 @@ export class HpaController {
           this.hpasSynced = true;
           this.checkSynced();
         },
-        onError: (e) =>
+        onError: (e) => {
           log.warn(
             { reason: 'WatchError', resource: 'horizontalpodautoscalers', status: e.status, err: e.message },
             'HPA watch failed; re-watching',
-          ),
+          );
+          this.failedBeforeSync(e);
+        },
       }),
     );
     this.watches.push(
@@ -114,11 +117,13 @@ export class HpaController {
           this.podsSynced = true;
           this.checkSynced();
         },
-        onError: (e) =>
+        onError: (e) => {
           log.warn(
             { reason: 'WatchError', resource: 'pods', status: e.status, err: e.message },
             'pod watch failed; re-watching',
-          ),
+          );
+          this.failedBeforeSync(e);
+        },
       }),
     );
     return this.waitForSync();
@@ -129,8 +134,26 @@ export class HpaController {
     return new Promise((resolve) => this.syncWaiters.push(resolve));
   }
 
+  /**
+   * Resolves when the caches have synced, or with the first list or watch error before that (a
+   * one-shot command such as explain reports it instead of retrying for ever).
+   */
+  syncedOrFailed(): Promise<ClusterError | undefined> {
+    if (this.synced) return Promise.resolve(undefined);
+    return new Promise((resolve) => {
+      this.syncWaiters.push(() => resolve(undefined));
+      this.syncErrorWaiters.push(resolve);
+    });
+  }
+
+  private failedBeforeSync(e: ClusterError): void {
+    if (this.synced) return;
+    for (const w of this.syncErrorWaiters.splice(0)) w(e);
+  }
+
   private checkSynced(): void {
     if (!this.synced) return;
+    this.syncErrorWaiters.length = 0;
     for (const w of this.syncWaiters.splice(0)) w();
   }
 

@@ -101,6 +101,21 @@ function headersOf(opts: https.RequestOptions): Record<string, string> {
   return out;
 }
 
+/** What is wrong with a kubeconfig's `server`, or undefined when it is an http(s) URL. */
+function serverUrlProblem(server: string): string | undefined {
+  const expected = 'expected https://HOST[:PORT] (or http:// with insecure-skip-tls-verify)';
+  if (server === '') return `no server: ${expected}`;
+  let url: URL | undefined;
+  try {
+    url = new URL(server);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== 'https:' && url.protocol !== 'http:'))
+    return `server ${JSON.stringify(server)} is not an http(s) URL: ${expected}`;
+  return undefined;
+}
+
 function describe(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
@@ -127,21 +142,23 @@ export class ApiServerConnection {
   }
 
   /**
-   * Builds the TLS agent now, so a kubeconfig that cannot work (no cluster, an http:// server
-   * without insecure-skip-tls-verify, unreadable certificate files) is reported at start-up,
-   * naming the problem.
+   * Checks the server URL and builds the TLS agent now, so a kubeconfig that cannot work (no
+   * cluster, a server without a scheme, an http:// server without insecure-skip-tls-verify,
+   * unreadable certificate files) is reported at start-up, naming the problem; `source` names
+   * where the kubeconfig came from (its file) in the message.
    */
-  async check(): Promise<{ ok: true } | { ok: false; error: string }> {
+  async check(source?: string): Promise<{ ok: true } | { ok: false; error: string }> {
+    const where = source === undefined ? 'kubeconfig' : `kubeconfig ${source}`;
     const cluster = this.kc.getCurrentCluster();
-    if (cluster === null) return { ok: false, error: 'kubeconfig: the current context names no cluster' };
+    if (cluster === null) return { ok: false, error: `${where}: the current context names no cluster` };
+    const named = `${where}: cluster ${JSON.stringify(cluster.name)}`;
+    const bad = serverUrlProblem(this.server);
+    if (bad !== undefined) return { ok: false, error: `${named}: ${bad}` };
     try {
       await this.httpClient();
       return { ok: true };
     } catch (e) {
-      return {
-        ok: false,
-        error: `kubeconfig: cluster ${JSON.stringify(cluster.name)} (${this.server}): ${describe(e)}`,
-      };
+      return { ok: false, error: `${named} (${this.server}): ${describe(e)}` };
     }
   }
 

@@ -224,9 +224,16 @@ export class HttpClient {
       const headers: Record<string, string> = { ...req.headers, 'Accept-Encoding': 'gzip' };
       if (req.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(req.body));
       const lib = req.url.startsWith('https:') ? https : http;
-      const r = lib.request(req.url, { method: req.method, headers, agent: this.agent, signal }, (res) =>
-        resolve({ ok: true, res, reused: r.reusedSocket }),
-      );
+      let r: http.ClientRequest;
+      try {
+        r = lib.request(req.url, { method: req.method, headers, agent: this.agent, signal }, (res) =>
+          resolve({ ok: true, res, reused: r.reusedSocket }),
+        );
+      } catch (e) {
+        // node:http throws at once for a URL it cannot parse (a kubeconfig server without a scheme)
+        resolve({ ok: false, cause: e, reused: false });
+        return;
+      }
       r.on('error', (e) => resolve({ ok: false, cause: e, reused: r.reusedSocket }));
       r.end(req.body);
     });

@@ -37,6 +37,16 @@ export const CONTROLLER_FLAGS = [
     default: 'builtin',
     commands: CONTROLLER,
   },
+  {
+    name: 'request-timeout',
+    value: 'duration',
+    kind: duration('1s', '10m'),
+    description:
+      'timeout of one API-server request (a watch: until its response starts); explain gives up after it when the API server does not answer its lists',
+    default: '30s',
+    commands: CONTROLLER,
+    why: 'below a second a busy API server fails every list; above 10 minutes a hung server blocks start-up and shutdown for as long',
+  },
   // ---- the decision (kube-controller-manager's HPA flags) --------------------------------
   {
     name: 'horizontal-pod-autoscaler-sync-period',

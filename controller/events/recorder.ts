@@ -1,6 +1,7 @@
 import { formatInstant } from '../../algorithms/index.js';
 import { sleepUnlessAborted, type Clock } from '../clock.js';
 import type { ClusterAccess, ClusterError, EventRecord } from '../ports.js';
+import { ApiFailure } from '../../transport/index.js';
 import { EventCorrelator, type CorrelatorOptions } from './correlator.js';
 
 /**
@@ -29,7 +30,8 @@ export interface RecordedWrite {
   readonly event: EventRecord;
 }
 
-export type EventDropReason = 'spam-filter' | 'queue-full' | 'rejected' | 'retries-exhausted' | 'invalid-type';
+export type EventDropReason =
+  'spam-filter' | 'queue-full' | 'rejected' | 'retries-exhausted' | 'invalid-type' | 'not-leader';
 
 export interface EventRecorderOptions {
   readonly sink: Pick<ClusterAccess, 'createEvent' | 'patchEvent'>;
@@ -170,7 +172,7 @@ export class EventRecorder {
   }
 
   private drop(why: EventDropReason, event: EventRecord, error?: ClusterError): void {
-    if (why === 'rejected' || why === 'retries-exhausted') this.failedCount++;
+    if (why === 'rejected' || why === 'retries-exhausted' || why === 'not-leader') this.failedCount++;
     else this.droppedCount++;
     this.opts.onDropped?.(why, event, error);
   }
@@ -199,6 +201,11 @@ export class EventRecorder {
       if (error.status !== undefined) {
         // The server answered: sending the same request again would get the same answer.
         this.drop('rejected', p.event, error);
+        return;
+      }
+      if (error.failure === ApiFailure.Fenced) {
+        // No longer the leader: the new one records its own events.
+        this.drop('not-leader', p.event, error);
         return;
       }
       if (tries >= maxTries) {

@@ -1,5 +1,6 @@
-import { sleepUnlessAborted, type Clock } from '../clock.js';
+import { monotonicNow, sleepUnlessAborted, type Clock } from '../clock.js';
 import type { ClusterAccess, ClusterError, LeaseRecord } from '../ports.js';
+import { LeaseGuard } from './guard.js';
 
 /**
  * Leader election on a coordination.k8s.io/v1 Lease with client-go's semantics
@@ -7,12 +8,15 @@ import type { ClusterAccess, ClusterError, LeaseRecord } from '../ports.js';
  * set behaves like kube-controller-manager's: exactly one instance reconciles.
  *
  * - A lease is taken over only once it has expired *as observed locally*: the time we last saw
- *   its record change plus its leaseDurationSeconds, by our own clock. The remote renewTime is
- *   never compared with our clock, so skewed clocks cannot cause two leaders.
+ *   its record change plus its leaseDurationSeconds, by our own monotonic clock. The remote
+ *   renewTime is never compared with our clock, so skewed clocks cannot cause two leaders.
  * - Every write carries the resourceVersion last read; a 409 means another candidate won.
- * - The leader renews every retryPeriod; if it cannot renew within renewDeadline it stops
- *   leading (its `onStartedLeading` signal aborts) before anyone else can acquire, because
- *   renewDeadline < leaseDuration.
+ * - The leader renews every retryPeriod; if it cannot renew within renewDeadline *of its last
+ *   successful renewal* (monotonic: a pause does not restart the count) it stops leading (its
+ *   `onStartedLeading` signal aborts) before anyone else can acquire, because renewDeadline <
+ *   leaseDuration; it also stops at once when it finds the lease held by someone else.
+ * - Beyond client-go: `guard` (guard.ts) refuses writes as soon as the renew deadline has passed
+ *   by this replica's clock, whatever its loops are doing; the write path asks it (fence.ts).
  * - leaseTransitions counts holder changes; acquireTime is kept across renewals.
  * - On a graceful stop the leader writes the lease with an empty holder and a 1 s duration
  *   (ReleaseOnCancel), so a standby takes over at its next retry instead of after 15 s.
@@ -47,7 +51,12 @@ export interface LeaderElectorOptions {
   readonly random?: () => number;
   /** failed lease calls and lost leadership, for the log */
   readonly onError?: (message: string, error?: ClusterError) => void;
+  /** the write guard to grant and revoke; default: one of its own (`elector.guard`) */
+  readonly guard?: LeaseGuard;
 }
+
+/** What one try to acquire or renew found. */
+type TryOutcome = 'ours' | 'held' | 'failed';
 
 /** client-go's JitterFactor for the acquire loop. */
 const JITTER_FACTOR = 1.2;
@@ -74,7 +83,12 @@ export class LeaderElector {
   private readonly renewDeadlineMs: number;
   private readonly retryPeriodMs: number;
   private observed: LeaseRecord | undefined;
+  /** monotonic ms at which the observed record last changed */
   private observedTime = 0;
+  /** monotonic ms at which the last successful acquire or renew was sent */
+  private renewedAt = Number.NEGATIVE_INFINITY;
+  /** refuses writes once the lease is not valid by this replica's clock (guard.ts) */
+  readonly guard: LeaseGuard;
   private reportedLeader = '';
   private leading = false;
   private running: Promise<void> | undefined;
@@ -95,6 +109,7 @@ export class LeaderElector {
       throw new Error(`leader election: renewDeadline must be greater than retryPeriod*${JITTER_FACTOR}`);
     }
     if (this.retryPeriodMs < 1) throw new Error('leader election: retryPeriod must be positive');
+    this.guard = opts.guard ?? new LeaseGuard(opts.clock, `${opts.namespace}/${opts.name}`, this.renewDeadlineMs);
   }
 
   /** True while this instance leads (between onStartedLeading and onStoppedLeading). */
@@ -154,15 +169,20 @@ export class LeaderElector {
     } catch (e) {
       this.opts.onError?.(`onStartedLeading failed: ${String(e)}`);
     }
-    await this.renewLoop(stop);
+    const ended = await this.renewLoop(stop);
     this.leading = false;
+    // Lost: no write from now on. Stopped: the work may finish what it has in flight while the
+    // lease is still ours, and the guard is revoked before the lease is released.
+    if (ended === 'lost') this.guard.revoke();
     leader.abort();
     const release = this.releaseRequested || (outer.aborted && this.opts.releaseOnCancel !== false);
-    if (release) {
+    if (release && ended === 'stopped') {
       // Let the leader's work wind down before someone else may start.
       if (work !== undefined) await this.within(work, this.renewDeadlineMs);
+      this.guard.revoke();
       this.lastReleaseOk = await this.releaseLease();
     }
+    this.guard.revoke();
     this.opts.onStoppedLeading();
   }
 
@@ -170,47 +190,57 @@ export class LeaderElector {
   private async acquire(stop: AbortSignal): Promise<boolean> {
     const random = this.opts.random ?? Math.random;
     while (!stop.aborted) {
-      const ok = await this.tryAcquireOrRenew();
+      const outcome = await this.tryAcquireOrRenew();
       this.maybeReportTransition();
-      if (ok) return true;
+      if (outcome === 'ours') return true;
       const delay = this.retryPeriodMs + random() * JITTER_FACTOR * this.retryPeriodMs;
       if (!(await sleepUnlessAborted(this.opts.clock, delay, stop))) return false;
     }
     return false;
   }
 
-  /** Renews every retryPeriod; returns when a renewal did not succeed within renewDeadline, or when stopped. */
-  private async renewLoop(stop: AbortSignal): Promise<void> {
-    const { clock } = this.opts;
+  /** Renews every retryPeriod; returns why it ended: leadership lost, or stopped. */
+  private async renewLoop(stop: AbortSignal): Promise<'lost' | 'stopped'> {
     while (!stop.aborted) {
-      const deadline = clock.now() + this.renewDeadlineMs;
-      let renewed = false;
-      while (!stop.aborted) {
-        const ok = await this.within(this.tryAcquireOrRenew(), deadline - clock.now());
-        this.maybeReportTransition();
-        if (stop.aborted) return;
-        if (ok === true) {
-          renewed = true;
-          break;
-        }
-        const left = deadline - clock.now();
-        if (left <= 0) break;
-        if (!(await sleepUnlessAborted(this.opts.clock, Math.min(this.retryPeriodMs, left), stop))) return;
+      const renewal = await this.renewBeforeDeadline(stop);
+      if (renewal !== 'renewed') return renewal;
+      if (!(await sleepUnlessAborted(this.opts.clock, this.retryPeriodMs, stop))) return 'stopped';
+    }
+    return 'stopped';
+  }
+
+  /**
+   * Retries the renewal until renewDeadline after the last successful one. The deadline is fixed
+   * on the monotonic clock before the first try: a process paused past it (SIGSTOP, a long GC)
+   * finds it passed when it resumes and steps down, instead of counting a fresh deadline.
+   */
+  private async renewBeforeDeadline(stop: AbortSignal): Promise<'renewed' | 'lost' | 'stopped'> {
+    const { clock, namespace, name } = this.opts;
+    const deadline = this.renewedAt + this.renewDeadlineMs;
+    for (;;) {
+      const left = deadline - monotonicNow(clock);
+      if (left <= 0) {
+        this.opts.onError?.(`failed to renew lease ${namespace}/${name}: timed out after ${this.renewDeadlineMs} ms`);
+        return 'lost';
       }
-      if (!renewed) {
-        this.opts.onError?.(
-          `failed to renew lease ${this.opts.namespace}/${this.opts.name}: timed out after ${this.renewDeadlineMs} ms`,
-        );
-        return;
+      const outcome = await this.within(this.tryAcquireOrRenew(), left);
+      this.maybeReportTransition();
+      if (stop.aborted) return 'stopped';
+      if (outcome === 'ours') return 'renewed';
+      if (outcome === 'held') {
+        this.opts.onError?.(`lease ${namespace}/${name} is held by ${this.getLeader()}: leadership lost`);
+        return 'lost';
       }
-      if (!(await sleepUnlessAborted(this.opts.clock, this.retryPeriodMs, stop))) return;
+      const wait = Math.min(this.retryPeriodMs, deadline - monotonicNow(clock));
+      if (wait > 0 && !(await sleepUnlessAborted(clock, wait, stop))) return 'stopped';
     }
   }
 
-  /** client-go's tryAcquireOrRenew. */
-  private async tryAcquireOrRenew(): Promise<boolean> {
+  /** client-go's tryAcquireOrRenew: 'held' when someone else holds a valid lease. */
+  private async tryAcquireOrRenew(): Promise<TryOutcome> {
     const { cluster, namespace, name, identity } = this.opts;
     const now = this.opts.clock.now();
+    const sentAt = monotonicNow(this.opts.clock);
     const nowText = formatMicroTime(now);
     const desired = {
       holderIdentity: identity,
@@ -221,39 +251,36 @@ export class LeaderElector {
     };
     // 1. Fast path: the leader assumes the lease is as it last wrote it.
     const mine = this.observed;
-    if (mine !== undefined && this.holdsObserved() && this.isLeaseValid(now)) {
+    if (mine !== undefined && this.holdsObserved() && this.isLeaseValid(sentAt)) {
       const r = await cluster.updateLease(namespace, name, {
         ...desired,
         acquireTime: mine.acquireTime,
         leaseTransitions: mine.leaseTransitions,
         resourceVersion: mine.resourceVersion,
       });
-      if (r.ok) {
-        this.setObserved(r.value);
-        return true;
-      }
+      if (r.ok) return this.renewed(r.value, sentAt);
       this.opts.onError?.('failed to update lease optimistically, falling back to slow path', r.error);
     }
     // 2. Read (or create) the lease.
     const got = await cluster.getLease(namespace, name);
     if (!got.ok) {
       this.opts.onError?.(`error retrieving lease ${namespace}/${name}`, got.error);
-      return false;
+      return 'failed';
     }
     if (got.value === null) {
       const created = await cluster.createLease(namespace, name, desired);
       if (!created.ok) {
         this.opts.onError?.('error initially creating lease', created.error);
-        return false;
+        return 'failed';
       }
-      this.setObserved(created.value);
-      return true;
+      return this.renewed(created.value, sentAt);
     }
     // 3. Someone else's valid lease: wait. Validity runs from when we saw the record change.
     const old = got.value;
     if (!sameRecord(this.observed, old)) this.setObserved(old);
     else this.observed = old; // same record, possibly a newer resourceVersion; observedTime stays
-    if ((old.holderIdentity ?? '') !== '' && this.isLeaseValid(now) && !this.holdsObserved()) return false;
+    if ((old.holderIdentity ?? '') !== '' && this.isLeaseValid(monotonicNow(this.opts.clock)) && !this.holdsObserved())
+      return 'held';
     // 4. Take it over (or renew it through the slow path).
     const transitions = this.holdsObserved() ? old.leaseTransitions : old.leaseTransitions + 1;
     const acquireTime = this.holdsObserved() ? old.acquireTime : nowText;
@@ -266,10 +293,17 @@ export class LeaderElector {
     if (!updated.ok) {
       // 409 Conflict: another candidate wrote first; we lost this round.
       this.opts.onError?.('failed to update lease', updated.error);
-      return false;
+      return 'failed';
     }
-    this.setObserved(updated.value);
-    return true;
+    return this.renewed(updated.value, sentAt);
+  }
+
+  /** Our write of the lease succeeded: it is ours from when the request was sent. */
+  private renewed(record: LeaseRecord, sentAt: number): 'ours' {
+    this.setObserved(record);
+    this.renewedAt = sentAt;
+    this.guard.grant(sentAt);
+    return 'ours';
   }
 
   /** client-go's release: empty holder, 1 s duration, same transitions; true when the lease is not ours any more. */
@@ -308,7 +342,7 @@ export class LeaderElector {
 
   private setObserved(record: LeaseRecord): void {
     this.observed = record;
-    this.observedTime = this.opts.clock.now();
+    this.observedTime = monotonicNow(this.opts.clock);
   }
 
   private maybeReportTransition(): void {

@@ -162,43 +162,9 @@ export class Loop {
     );
   }
 
-  /**
-   * A Deployment with `replicas` and an HPA of the same name on the external metric `name`. The
-   * default AverageValue target needs no pods: with no pod running the proposal is
-   * ceil(value / target) (R1.11.1).
-   */
-  addWorkload(
-    name: string,
-    opts: { replicas?: number; target?: string; targetType?: 'Value' | 'AverageValue' } = {},
-  ): void {
-    const targetType = opts.targetType ?? 'AverageValue';
-    const target = { type: targetType, [targetType === 'Value' ? 'value' : 'averageValue']: opts.target ?? '1' };
-    this.store.create(Resources.deployments, NS, {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name, namespace: NS },
-      spec: {
-        replicas: opts.replicas ?? 1,
-        selector: { matchLabels: { app: name } },
-        template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'app', image: 'app:1' }] } },
-      },
-    });
-    this.store.create(Resources.horizontalPodAutoscalers, NS, {
-      apiVersion: 'autoscaling/v2',
-      kind: 'HorizontalPodAutoscaler',
-      metadata: { name, namespace: NS },
-      spec: {
-        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
-        minReplicas: 1,
-        maxReplicas: 10,
-        metrics: [
-          {
-            type: 'External',
-            external: { metric: { name }, target },
-          },
-        ],
-      },
-    });
+  /** A Deployment and its HPA on the external metric `name` (addWorkload below). */
+  addWorkload(name: string, opts: WorkloadOptions = {}): void {
+    addWorkload(this.store, name, opts);
   }
 
   /** Starts the informers (waiting for their lists) and the workers, at T0. */
@@ -251,4 +217,41 @@ export class Loop {
 /** Differences between consecutive values, rounded to the millisecond. */
 export function gaps(times: readonly number[]): number[] {
   return times.slice(1).map((t, i) => Math.round((t - times[i]) * 1000) / 1000);
+}
+
+export interface WorkloadOptions {
+  readonly replicas?: number;
+  readonly target?: string;
+  readonly targetType?: 'Value' | 'AverageValue';
+}
+
+/**
+ * A Deployment with `replicas` and an HPA of the same name on the external metric `name`. The
+ * default AverageValue target needs no pods: with no pod running the proposal is
+ * ceil(value / target) (R1.11.1).
+ */
+export function addWorkload(store: ObjectStore, name: string, opts: WorkloadOptions = {}): void {
+  const targetType = opts.targetType ?? 'AverageValue';
+  const target = { type: targetType, [targetType === 'Value' ? 'value' : 'averageValue']: opts.target ?? '1' };
+  store.create(Resources.deployments, NS, {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace: NS },
+    spec: {
+      replicas: opts.replicas ?? 1,
+      selector: { matchLabels: { app: name } },
+      template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'app', image: 'app:1' }] } },
+    },
+  });
+  store.create(Resources.horizontalPodAutoscalers, NS, {
+    apiVersion: 'autoscaling/v2',
+    kind: 'HorizontalPodAutoscaler',
+    metadata: { name, namespace: NS },
+    spec: {
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
+      minReplicas: 1,
+      maxReplicas: 10,
+      metrics: [{ type: 'External', external: { metric: { name }, target } }],
+    },
+  });
 }
