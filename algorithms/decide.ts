@@ -9,6 +9,7 @@ import {
   composeStatus,
   errorLabel,
   makeDecision,
+  stoppedEarly,
   metricComputations,
   observedGenerationOf,
   setReconcileCondition,
@@ -88,25 +89,7 @@ function scaleUnavailable(r: Reconcile, e: ScaleReadError): Decision {
     message: ConditionMessage.FailedGetScale + e.message,
   });
   const error = failedGetScale(e.stage, r.reference, e.message);
-  return makeDecision(r, {
-    branch: 'scaleUnavailable',
-    currentReplicas: null,
-    tolerances: null,
-    metrics: [],
-    metricDesiredReplicas: null,
-    normalization: null,
-    rescale: null,
-    status: { ...r.originalStatus, conditions: r.conditions },
-    events: r.events,
-    history: r.input.history,
-    selector: null,
-    error,
-    monitor: {
-      reconciliation: { action: 'none', error: errorLabel(error) },
-      metricComputations: [],
-      desiredReplicas: null,
-    },
-  });
+  return stoppedEarly(r, 'scaleUnavailable', error);
 }
 
 /**

@@ -136,6 +136,36 @@ export function makeDecision(id: DecisionIdentity, outcome: DecisionOutcome): De
   return new DecisionValue(id, outcome);
 }
 
+/**
+ * A reconcile that stopped before reading metrics (an unreadable scale, §3.1 step 2; an invalid
+ * spec, §8.2): only the conditions and events gathered so far change; nothing scales.
+ */
+export function stoppedEarly(
+  r: Reconcile,
+  branch: 'scaleUnavailable' | 'invalidSpec',
+  error: ReconcileError,
+): Decision {
+  return makeDecision(r, {
+    branch,
+    currentReplicas: null,
+    tolerances: null,
+    metrics: [],
+    metricDesiredReplicas: null,
+    normalization: null,
+    rescale: null,
+    status: { ...r.originalStatus, conditions: r.conditions },
+    events: r.events,
+    history: r.input.history,
+    selector: null,
+    error,
+    monitor: {
+      reconciliation: { action: 'none', error: errorLabel(error) },
+      metricComputations: [],
+      desiredReplicas: null,
+    },
+  });
+}
+
 /** The decision `d` with a new write outcome (§3.8): the rest of what it found stays. */
 export function reviseDecision(
   d: Decision,

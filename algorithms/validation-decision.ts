@@ -7,7 +7,7 @@
  * minReplicas 5 > maxReplicas 2 would flip every sync.
  */
 import type { HorizontalPodAutoscaler } from './api-types.js';
-import { errorLabel, makeDecision, setReconcileCondition, type Reconcile } from './decision-build.js';
+import { setReconcileCondition, stoppedEarly, type Reconcile } from './decision-build.js';
 import type { Decision } from './decision.js';
 import type { ReconcileError } from './reconcile-errors.js';
 import { defaultHorizontalPodAutoscaler, validateHorizontalPodAutoscaler, type FieldError } from './validation.js';
@@ -40,23 +40,5 @@ export function invalidSpec(r: Reconcile, errors: readonly FieldError[]): Decisi
   r.events.push({ type: 'Warning', reason: INVALID_SPEC_REASON, message });
   setReconcileCondition(r, { type: 'ScalingActive', status: 'False', reason: INVALID_SPEC_REASON, message });
   const error: ReconcileError = { code: 'InvalidSpec', message, cause, spec: true };
-  return makeDecision(r, {
-    branch: 'invalidSpec',
-    currentReplicas: null,
-    tolerances: null,
-    metrics: [],
-    metricDesiredReplicas: null,
-    normalization: null,
-    rescale: null,
-    status: { ...r.originalStatus, conditions: r.conditions },
-    events: r.events,
-    history: r.input.history,
-    selector: null,
-    error,
-    monitor: {
-      reconciliation: { action: 'none', error: errorLabel(error) },
-      metricComputations: [],
-      desiredReplicas: null,
-    },
-  });
+  return stoppedEarly(r, 'invalidSpec', error);
 }

@@ -211,8 +211,11 @@ async function start(b: BuiltController, election: Election | undefined): Promis
       if (!lostLease) await atMost(clock, SHUTDOWN_MS.events, b.recorder.flush());
       b.recorder.stop();
       stopSignal.abort();
-      if (elector !== undefined && !lostLease) await atMost(clock, SHUTDOWN_MS.release, elector.release());
-      if (electorRun !== undefined) await atMost(clock, SHUTDOWN_MS.close, electorRun);
+      const released = async (): Promise<void> => {
+        if (elector !== undefined && !lostLease) await elector.release();
+        await electorRun;
+      };
+      await atMost(clock, SHUTDOWN_MS.release, released());
       clearInterval(statsTimer);
       // closing the connection cancels any request still waiting on the API server
       await atMost(clock, SHUTDOWN_MS.close, Promise.all([b.close(), http.close()]));

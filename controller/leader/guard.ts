@@ -93,8 +93,3 @@ export class LeaseGuard implements WriteGuard {
   }
 }
 
-/** The guard of a replica that always writes: no leader election (demo, simulate, --leader-elect=false). */
-export const ALWAYS_WRITE: WriteGuard = {
-  permit: () => ({ signal: new AbortController().signal, done: () => undefined }),
-  describe: () => 'writes are always allowed',
-};

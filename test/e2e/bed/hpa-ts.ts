@@ -30,6 +30,8 @@ export interface HpaTsOptions {
   readonly logName?: string;
   readonly logLevel?: string;
   readonly featureGates?: string;
+  /** more `run` flags for the child process (e.g. --leader-elect-identity) */
+  readonly extraArgs?: readonly string[];
 }
 
 function flagsFor(stack: Stack, o: HpaTsOptions) {
@@ -115,6 +117,7 @@ function cliArgs(stack: Stack, o: HpaTsOptions, port: number): string[] {
   if (m.prometheusUrl !== undefined) args.push('--prometheus-url', m.prometheusUrl);
   if (m.adapterConfig !== undefined) args.push('--adapter-config', m.adapterConfig);
   if (m.metricsRelistIntervalMs !== undefined) args.push('--metrics-relist-interval', `${m.metricsRelistIntervalMs}ms`);
+  args.push(...(o.extraArgs ?? []));
   return args;
 }
 

@@ -78,7 +78,12 @@ export interface StackOptions {
   readonly syncPeriod: string;
   readonly downscaleStabilization?: string;
   readonly concurrentHpaSyncs?: number;
+  /** write kube-apiserver's audit log (audit.ts: every write with its user agent, leases in full) */
+  readonly auditLog?: boolean;
 }
+
+/** A control-plane component a suite may stop and start again (faults). */
+export type Component = 'etcd' | 'kube-apiserver' | 'kube-controller-manager';
 
 export interface KcmFlags {
   readonly syncPeriod: string;
@@ -94,6 +99,9 @@ export class Stack {
   readonly kubectlCacheDir: string;
   private stopped = false;
   forgetDir: () => void = () => undefined;
+  private ports = { etcd: 0, etcdPeer: 0, kcm: 0 };
+  /** etcd data dirs used so far (a fresh one per wipe) */
+  private etcdDataDirs = 0;
 
   private constructor(
     readonly env: StackEnv,
@@ -138,6 +146,7 @@ export class Stack {
     };
     const stack = new Stack(env, opts, dir, pki, apiPort, adminToken, adminKubeconfig, kcmFlags);
     stack.forgetDir = forgetDir;
+    stack.ports = { etcd: etcdPort, etcdPeer: etcdPeerPort, kcm: kcmPort };
     try {
       await stack.startEtcd(etcdPort, etcdPeerPort);
       await stack.startApiserver(etcdPort);
@@ -149,8 +158,31 @@ export class Stack {
     return stack;
   }
 
+  /** The kube-apiserver audit log file (with `auditLog`). */
+  get auditLogFile(): string {
+    return join(this.dir, 'audit.log');
+  }
+
+  /** Stops one component as a fault would (SIGTERM, then SIGKILL); `startAgain` brings it back. */
+  async stopComponent(name: Component): Promise<void> {
+    const p = this.procs.find((x) => x.name === name && !x.exitedYet());
+    if (p === undefined) return;
+    await p.stop(name === 'etcd' ? 10_000 : 5000);
+    this.procs.splice(this.procs.indexOf(p), 1);
+  }
+
+  /** Starts a stopped component on its ports; etcd with `freshData` starts on a new, empty data dir (state lost). */
+  async startAgain(name: Component, opts: { freshData?: boolean } = {}): Promise<void> {
+    if (name === 'etcd') {
+      if (opts.freshData === true) this.etcdDataDirs++;
+      await this.startEtcd(this.ports.etcd, this.ports.etcdPeer);
+    } else if (name === 'kube-apiserver') await this.startApiserver(this.ports.etcd);
+    else await this.startKcm(this.ports.kcm);
+  }
+
   private async startEtcd(port: number, peerPort: number): Promise<void> {
-    mkdirSync(join(this.dir, 'etcd'), { mode: 0o700 });
+    const dataDir = join(this.dir, this.etcdDataDirs === 0 ? 'etcd' : `etcd-${this.etcdDataDirs}`);
+    mkdirSync(dataDir, { mode: 0o700, recursive: true });
     const url = `http://127.0.0.1:${port}`;
     const peer = `http://127.0.0.1:${peerPort}`;
     const p = spawnProc(
@@ -158,7 +190,7 @@ export class Stack {
       this.env.ETCD,
       // prettier-ignore
       [
-        '--name', 'e2e', '--data-dir', join(this.dir, 'etcd'),
+        '--name', 'e2e', '--data-dir', dataDir,
         '--listen-client-urls', url, '--advertise-client-urls', url,
         '--listen-peer-urls', peer, '--initial-advertise-peer-urls', peer, '--initial-cluster', `e2e=${peer}`,
         '--log-level', 'warn', '--quota-backend-bytes', String(2 * 1024 ** 3),
@@ -197,6 +229,7 @@ export class Stack {
         '--enable-aggregator-routing=false',
         '--profiling=false',
         '--max-requests-inflight', '1000', '--max-mutating-requests-inflight', '500',
+        ...this.auditFlags(),
       ],
       join(this.dir, 'kube-apiserver.log'),
     );
@@ -215,6 +248,14 @@ export class Stack {
       async () => (await this.kube.getOrUndefined('/api/v1/namespaces/default')) !== undefined,
       { timeoutMs: 30_000, proc: p },
     );
+  }
+
+  private auditFlags(): string[] {
+    if (this.opts.auditLog !== true) return [];
+    const policy = join(this.dir, 'audit-policy.yaml');
+    writeFileSync(policy, AUDIT_POLICY);
+    // prettier-ignore
+    return ['--audit-policy-file', policy, '--audit-log-path', this.auditLogFile, '--audit-log-format', 'json', '--audit-log-maxsize', '0'];
   }
 
   private async startKcm(port: number): Promise<void> {
@@ -362,6 +403,22 @@ export class Stack {
     this.forgetDir();
   }
 }
+
+/**
+ * Audit what the fault suites attribute: every write that succeeds or fails, at Metadata level
+ * (verb, object, user agent, status), and Lease writes with their bodies (who holds the lease).
+ */
+const AUDIT_POLICY = `apiVersion: audit.k8s.io/v1
+kind: Policy
+omitStages: [RequestReceived]
+rules:
+- level: RequestResponse
+  verbs: [create, update, patch]
+  resources: [{group: coordination.k8s.io, resources: [leases]}]
+- level: Metadata
+  verbs: [create, update, patch, delete]
+- level: None
+`;
 
 export function kubeconfigYaml(server: string, caFile: string, user: string, token: string): string {
   return [

@@ -11,6 +11,7 @@ import {
   cpuMetric,
   createReadyPod,
   deployment,
+  hpa,
   replicasOf,
   startCtl,
   startSim,
@@ -41,15 +42,8 @@ afterEach(async () => {
 
 function crdHpa(name: string, minReplicas: number, maxReplicas: number): Record<string, unknown> {
   return {
+    ...hpa(name, { minReplicas, maxReplicas, metrics: [cpuMetric(50)] }),
     apiVersion: 'autoscaling.hpa-ts.io/v1',
-    kind: 'HorizontalPodAutoscaler',
-    metadata: { name, namespace: 'default' },
-    spec: {
-      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
-      minReplicas,
-      maxReplicas,
-      metrics: [cpuMetric(50)],
-    },
   };
 }
 
