@@ -92,4 +92,3 @@ export class LeaseGuard implements WriteGuard {
     return `this replica's leader lease ${this.lease} was last renewed ${ago} s ago (renew deadline ${this.windowMs / 1000} s): it may not write`;
   }
 }
-
