@@ -190,9 +190,11 @@ export class LeaderElector {
   private async acquire(stop: AbortSignal): Promise<boolean> {
     const random = this.opts.random ?? Math.random;
     while (!stop.aborted) {
-      const outcome = await this.tryAcquireOrRenew();
+      // An answer later than the renew deadline is of no use: the lease it won would already be
+      // too old to write under (the guard counts from when the request was sent). Try again.
+      const outcome = await this.within(this.tryAcquireOrRenew(), this.renewDeadlineMs);
       this.maybeReportTransition();
-      if (outcome === 'ours') return true;
+      if (outcome === 'ours' && this.guard.holds()) return true;
       const delay = this.retryPeriodMs + random() * JITTER_FACTOR * this.retryPeriodMs;
       if (!(await sleepUnlessAborted(this.opts.clock, delay, stop))) return false;
     }
@@ -298,8 +300,12 @@ export class LeaderElector {
     return this.renewed(updated.value, sentAt);
   }
 
-  /** Our write of the lease succeeded: it is ours from when the request was sent. */
+  /**
+   * Our write of the lease succeeded: it is ours from when the request was sent. An answer that
+   * arrives after a newer one (it was slow) changes nothing.
+   */
   private renewed(record: LeaseRecord, sentAt: number): 'ours' {
+    if (sentAt < this.renewedAt) return 'ours';
     this.setObserved(record);
     this.renewedAt = sentAt;
     this.guard.grant(sentAt);

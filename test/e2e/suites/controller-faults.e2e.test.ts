@@ -86,7 +86,8 @@ maybe('hpa-ts replicas under faults on the real stack', () => {
     // the load swings between 4 and 1 pods' worth every 5 s: writes never stop
     let high = true;
     const swing = (): void => {
-      bed.provider.set(NS, { pods: { http_requests_qps: (high ? 4000 : 1000) * 1000 } });
+      // milli-requests per second in all: 4 (four pods at the 1-per-pod target) or 1 (one pod)
+      bed.provider.set(NS, { pods: { http_requests_qps: (high ? 4 : 1) * 1000 } });
       high = !high;
     };
     swing();

@@ -173,4 +173,28 @@ describe('the elector and its guard', () => {
     expect(elector.isLeader()).toBe(false);
     expect(log).toEqual(['started 0', 'stopped 31000']);
   });
+
+  it('an acquisition answered after the renew deadline is not used: it tries again and leads for good', async () => {
+    const clock = new VirtualClock(T0);
+    const store = new LeaseStore();
+    let calls = 0;
+    // the first request hangs 25 s (etcd down behind the API server), the others answer at once
+    const conn = new LeaseConnection(store, () => clock.sleep(++calls === 1 ? 25_000 : 10));
+    const log: string[] = [];
+    const elector = new LeaderElector({
+      cluster: conn,
+      clock,
+      namespace: 'default',
+      name: 'hpa-ts',
+      identity: 'a',
+      random: () => 0,
+      onStartedLeading: () => void log.push(`started ${clock.now() - T0}`),
+      onStoppedLeading: () => void log.push(`stopped ${clock.now() - T0}`),
+    });
+    void elector.run(new AbortController().signal);
+    await clock.advance(60_000);
+    expect(log).toEqual(['started 12020']);
+    expect(elector.isLeader()).toBe(true);
+    expect(elector.guard.holds()).toBe(true);
+  });
 });
