@@ -69,6 +69,8 @@ export interface BuiltController {
   readonly monitor: ControllerMetrics;
   readonly recorder: EventRecorder;
   readonly cluster: ClusterAccess & { close(): void };
+  /** the API-server connection, for a kubeconfig cluster (the secure port's reviews share it) */
+  readonly connection?: ApiServerConnection;
   readonly metrics: MetricsClient;
   readonly metricsKind: string;
   readonly shadow?: ShadowComparator;
@@ -224,6 +226,7 @@ export async function buildController(
     monitor,
     recorder,
     cluster,
+    ...(connection === undefined ? {} : { connection }),
     metrics,
     metricsKind: 'client' in o.metrics ? 'in-process' : metricsConfig?.ok === true ? metricsConfig.value.kind : '',
     ...(shadow === undefined ? {} : { shadow }),

@@ -1,0 +1,207 @@
+/**
+ * `hpa-ts run --secure-port`: the controller against the simulator's API server over real HTTP,
+ * which also answers TokenReviews and SubjectAccessReviews (authentication.k8s.io and
+ * authorization.k8s.io, the objects the real API server takes and returns); requests to the
+ * secure port over real TLS. The real kube-apiserver does the same in
+ * test/e2e/suites/secure-port.e2e.test.ts, side by side with kube-controller-manager.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import https from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TLSSocket } from 'node:tls';
+import type { RunningController } from '../../../app/start.js';
+import { selfSignedCertificate } from '../../../controller/serving/self-signed.js';
+import { freePorts } from '../../e2e/bed/ports.js';
+import { startCtl, startSim, type Sim } from './harness.js';
+
+const SCRAPER = 'system:serviceaccount:monitoring:prometheus';
+
+interface Answer {
+  readonly status: number;
+  readonly body: string;
+  readonly san: string;
+}
+
+function get(port: number, path: string, token?: string, ca?: string): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = https.get(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        headers: token === undefined ? {} : { Authorization: `Bearer ${token}` },
+        ...(ca === undefined ? { rejectUnauthorized: false } : { ca, servername: 'localhost' }),
+        agent: false,
+      },
+      (res) => {
+        const san = (res.socket as TLSSocket).getPeerCertificate().subjectaltname ?? '';
+        let body = '';
+        res.on('data', (d: Buffer) => (body += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, san }));
+      },
+    );
+    req.on('error', reject);
+  });
+}
+
+/** The review APIs on the simulator, answering from a token table and an allow list; counts the calls. */
+function serveReviews(sim: Sim): { tokenReviews: number; accessReviews: number } {
+  const calls = { tokenReviews: 0, accessReviews: 0 };
+  const tokens: Record<string, string> = { scraper: SCRAPER, nobody: 'system:serviceaccount:default:nobody' };
+  sim.server.registerApiGroup({
+    group: 'authentication.k8s.io',
+    versions: [
+      {
+        version: 'v1',
+        resources: [{ name: 'tokenreviews', namespaced: false, kind: 'TokenReview', verbs: ['create'] }],
+      },
+    ],
+    handle: (req) => {
+      calls.tokenReviews++;
+      const spec = (req.body as { spec: { token: string } }).spec;
+      const user = tokens[spec.token];
+      return {
+        status: 201,
+        body: {
+          apiVersion: 'authentication.k8s.io/v1',
+          kind: 'TokenReview',
+          spec,
+          status:
+            user === undefined
+              ? { user: {}, error: '[invalid bearer token, token lookup failed]' }
+              : {
+                  authenticated: true,
+                  user: { username: user, groups: ['system:serviceaccounts', 'system:authenticated'] },
+                },
+        },
+      };
+    },
+  });
+  sim.server.registerApiGroup({
+    group: 'authorization.k8s.io',
+    versions: [
+      {
+        version: 'v1',
+        resources: [
+          { name: 'subjectaccessreviews', namespaced: false, kind: 'SubjectAccessReview', verbs: ['create'] },
+        ],
+      },
+    ],
+    handle: (req) => {
+      calls.accessReviews++;
+      const spec = (req.body as { spec: { user: string; nonResourceAttributes: { verb: string; path: string } } }).spec;
+      const allowed =
+        spec.user === SCRAPER &&
+        spec.nonResourceAttributes.verb === 'get' &&
+        spec.nonResourceAttributes.path === '/metrics';
+      return {
+        status: 201,
+        body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview', spec, status: { allowed } },
+      };
+    },
+  });
+  return calls;
+}
+
+describe('the secure port (delegated authentication and authorization over the API server)', () => {
+  let sim: Sim;
+  let ctl: RunningController;
+  let calls: { tokenReviews: number; accessReviews: number };
+
+  beforeAll(async () => {
+    sim = await startSim();
+    calls = serveReviews(sim);
+    const [port] = await freePorts(1);
+    ctl = await startCtl(sim, {
+      securePort: port,
+      secureBindAddress: '127.0.0.1',
+      // long enough that no answer expires during the test (expiry: test/unit/controller/serving)
+      authenticationTokenWebhookCacheTtl: '1h',
+      authorizationWebhookCacheAuthorizedTtl: '1h',
+      authorizationWebhookCacheUnauthorizedTtl: '1h',
+    });
+  });
+
+  afterAll(async () => {
+    await ctl?.stop();
+    await sim?.close();
+  });
+
+  it('serves the metrics to a token allowed get on /metrics, over TLS with a self-signed certificate for localhost', async () => {
+    expect(ctl.securePort).toBeGreaterThan(0);
+    const a = await get(ctl.securePort ?? 0, '/metrics', 'scraper');
+    expect(a.status).toBe(200);
+    expect(a.body).toMatch(/^hpa_ts_leader 1$/m);
+    expect(a.san).toMatch(/DNS:localhost/);
+    expect(a.san).toMatch(/IP Address:127\.0\.0\.1/);
+  });
+
+  it('answers 403 with the Status upstream writes to a token without that permission, and to no token (system:anonymous)', async () => {
+    const port = ctl.securePort ?? 0;
+    const denied = await get(port, '/metrics', 'nobody');
+    expect(denied.status).toBe(403);
+    expect(JSON.parse(denied.body)).toEqual({
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: 'forbidden: User "system:serviceaccount:default:nobody" cannot get path "/metrics"',
+      reason: 'Forbidden',
+      details: {},
+      code: 403,
+    });
+    const anonymous = await get(port, '/metrics');
+    expect(anonymous.status).toBe(403);
+    expect(JSON.parse(anonymous.body).message).toBe('forbidden: User "system:anonymous" cannot get path "/metrics"');
+  });
+
+  it('answers 401 to a token the API server refuses', async () => {
+    const a = await get(ctl.securePort ?? 0, '/metrics', 'forged');
+    expect(a.status).toBe(401);
+    expect(JSON.parse(a.body)).toMatchObject({ reason: 'Unauthorized', message: 'Unauthorized', code: 401 });
+  });
+
+  it('serves /healthz, /readyz and /livez to anyone (--authorization-always-allow-paths)', async () => {
+    for (const path of ['/healthz', '/readyz', '/livez'])
+      expect((await get(ctl.securePort ?? 0, path)).status).toBe(200);
+  });
+
+  it('asks the API server once per token and per access within the cache TTL', async () => {
+    const before = { ...calls };
+    for (let i = 0; i < 3; i++) {
+      expect((await get(ctl.securePort ?? 0, '/metrics', 'scraper')).status).toBe(200);
+      expect((await get(ctl.securePort ?? 0, '/metrics', 'forged')).status).toBe(401);
+    }
+    expect(calls).toEqual(before);
+  });
+
+  it('keeps the plain --bind-address port, without authentication, for local use', async () => {
+    const r = await fetch(`http://127.0.0.1:${ctl.httpPort}/metrics`);
+    expect(r.status).toBe(200);
+  });
+});
+
+describe('the secure port with --tls-cert-file and --tls-private-key-file', () => {
+  it('serves the given certificate, which a client trusting it verifies', async () => {
+    const sim = await startSim();
+    serveReviews(sim);
+    const dir = mkdtempSync(join(tmpdir(), 'hpa-ts-tls-'));
+    const pair = selfSignedCertificate(['localhost', '127.0.0.1'], Date.now());
+    writeFileSync(join(dir, 'tls.crt'), pair.certPem);
+    writeFileSync(join(dir, 'tls.key'), pair.keyPem);
+    const [port] = await freePorts(1);
+    const ctl = await startCtl(sim, {
+      securePort: port,
+      tlsCertFile: join(dir, 'tls.crt'),
+      tlsPrivateKeyFile: join(dir, 'tls.key'),
+    });
+    try {
+      expect((await get(port, '/metrics', 'scraper', pair.certPem)).status).toBe(200);
+    } finally {
+      await ctl.stop();
+      await sim.close();
+    }
+  });
+});
