@@ -134,6 +134,7 @@ export async function buildController(
     o.log ?? (mode === 'run' ? createLogger({ level: settings.logLevel, format: settings.logFormat }) : silentLogger());
   const identity = settings.identity ?? `${hostname()}_${randomUUID()}`;
   const monitor = new ControllerMetrics({ defaultMetrics: o.defaultMetrics ?? mode === 'run' });
+  monitor.syncPeriod.set(settings.syncPeriodMs / 1000);
   const metricsConfig = 'flags' in o.metrics ? metricsClientOptionsFromFlags(o.metrics.flags) : undefined;
   if (metricsConfig !== undefined && !metricsConfig.ok)
     return err({ code: 'MetricsConfig', message: `${metricsConfig.error.field}: ${metricsConfig.error.message}` });
