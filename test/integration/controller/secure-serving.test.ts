@@ -7,112 +7,22 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TLSSocket } from 'node:tls';
 import type { RunningController } from '../../../app/start.js';
 import { selfSignedCertificate } from '../../../controller/serving/self-signed.js';
+import { SCRAPER_TOKEN, scrape as get, serveReviews, type ReviewCalls } from '../../deploy/support/reviews.js';
 import { freePorts } from '../../e2e/bed/ports.js';
 import { startCtl, startSim, type Sim } from './harness.js';
-
-const SCRAPER = 'system:serviceaccount:monitoring:prometheus';
-
-interface Answer {
-  readonly status: number;
-  readonly body: string;
-  readonly san: string;
-}
-
-function get(port: number, path: string, token?: string, ca?: string): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = https.get(
-      {
-        host: '127.0.0.1',
-        port,
-        path,
-        headers: token === undefined ? {} : { Authorization: `Bearer ${token}` },
-        ...(ca === undefined ? { rejectUnauthorized: false } : { ca, servername: 'localhost' }),
-        agent: false,
-      },
-      (res) => {
-        const san = (res.socket as TLSSocket).getPeerCertificate().subjectaltname ?? '';
-        let body = '';
-        res.on('data', (d: Buffer) => (body += d.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, san }));
-      },
-    );
-    req.on('error', reject);
-  });
-}
-
-/** The review APIs on the simulator, answering from a token table and an allow list; counts the calls. */
-function serveReviews(sim: Sim): { tokenReviews: number; accessReviews: number } {
-  const calls = { tokenReviews: 0, accessReviews: 0 };
-  const tokens: Record<string, string> = { scraper: SCRAPER, nobody: 'system:serviceaccount:default:nobody' };
-  sim.server.registerApiGroup({
-    group: 'authentication.k8s.io',
-    versions: [
-      {
-        version: 'v1',
-        resources: [{ name: 'tokenreviews', namespaced: false, kind: 'TokenReview', verbs: ['create'] }],
-      },
-    ],
-    handle: (req) => {
-      calls.tokenReviews++;
-      const spec = (req.body as { spec: { token: string } }).spec;
-      const user = tokens[spec.token];
-      return {
-        status: 201,
-        body: {
-          apiVersion: 'authentication.k8s.io/v1',
-          kind: 'TokenReview',
-          spec,
-          status:
-            user === undefined
-              ? { user: {}, error: '[invalid bearer token, token lookup failed]' }
-              : {
-                  authenticated: true,
-                  user: { username: user, groups: ['system:serviceaccounts', 'system:authenticated'] },
-                },
-        },
-      };
-    },
-  });
-  sim.server.registerApiGroup({
-    group: 'authorization.k8s.io',
-    versions: [
-      {
-        version: 'v1',
-        resources: [
-          { name: 'subjectaccessreviews', namespaced: false, kind: 'SubjectAccessReview', verbs: ['create'] },
-        ],
-      },
-    ],
-    handle: (req) => {
-      calls.accessReviews++;
-      const spec = (req.body as { spec: { user: string; nonResourceAttributes: { verb: string; path: string } } }).spec;
-      const allowed =
-        spec.user === SCRAPER &&
-        spec.nonResourceAttributes.verb === 'get' &&
-        spec.nonResourceAttributes.path === '/metrics';
-      return {
-        status: 201,
-        body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview', spec, status: { allowed } },
-      };
-    },
-  });
-  return calls;
-}
 
 describe('the secure port (delegated authentication and authorization over the API server)', () => {
   let sim: Sim;
   let ctl: RunningController;
-  let calls: { tokenReviews: number; accessReviews: number };
+  let calls: ReviewCalls;
 
   beforeAll(async () => {
     sim = await startSim();
-    calls = serveReviews(sim);
+    calls = serveReviews(sim.server);
     const [port] = await freePorts(1);
     ctl = await startCtl(sim, {
       securePort: port,
@@ -131,7 +41,7 @@ describe('the secure port (delegated authentication and authorization over the A
 
   it('serves the metrics to a token allowed get on /metrics, over TLS with a self-signed certificate for localhost', async () => {
     expect(ctl.securePort).toBeGreaterThan(0);
-    const a = await get(ctl.securePort ?? 0, '/metrics', 'scraper');
+    const a = await get(ctl.securePort ?? 0, '/metrics', SCRAPER_TOKEN);
     expect(a.status).toBe(200);
     expect(a.body).toMatch(/^hpa_ts_leader 1$/m);
     expect(a.san).toMatch(/DNS:localhost/);
@@ -171,7 +81,7 @@ describe('the secure port (delegated authentication and authorization over the A
   it('asks the API server once per token and per access within the cache TTL', async () => {
     const before = { ...calls };
     for (let i = 0; i < 3; i++) {
-      expect((await get(ctl.securePort ?? 0, '/metrics', 'scraper')).status).toBe(200);
+      expect((await get(ctl.securePort ?? 0, '/metrics', SCRAPER_TOKEN)).status).toBe(200);
       expect((await get(ctl.securePort ?? 0, '/metrics', 'forged')).status).toBe(401);
     }
     expect(calls).toEqual(before);
@@ -186,7 +96,7 @@ describe('the secure port (delegated authentication and authorization over the A
 describe('the secure port with --tls-cert-file and --tls-private-key-file', () => {
   it('serves the given certificate, which a client trusting it verifies', async () => {
     const sim = await startSim();
-    serveReviews(sim);
+    serveReviews(sim.server);
     const dir = mkdtempSync(join(tmpdir(), 'hpa-ts-tls-'));
     const pair = selfSignedCertificate(['localhost', '127.0.0.1'], Date.now());
     writeFileSync(join(dir, 'tls.crt'), pair.certPem);
@@ -198,7 +108,7 @@ describe('the secure port with --tls-cert-file and --tls-private-key-file', () =
       tlsPrivateKeyFile: join(dir, 'tls.key'),
     });
     try {
-      expect((await get(port, '/metrics', 'scraper', pair.certPem)).status).toBe(200);
+      expect((await get(port, '/metrics', SCRAPER_TOKEN, pair.certPem)).status).toBe(200);
     } finally {
       await ctl.stop();
       await sim.close();
