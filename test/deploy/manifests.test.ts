@@ -309,7 +309,7 @@ describeKubectl('the overlays rendered by kustomize (kubectl kustomize)', () => 
     writeFileSync(
       join(dir, 'kustomization.yaml'),
       (example ?? '').replace(
-        /^  - \S+prometheus-direct\S*.*$/m,
+        /^ {2}- \S+prometheus-direct\S*.*$/m,
         `  - ${relative(dir, join(MANIFESTS, 'overlays', 'prometheus-direct'))}`,
       ),
     );

@@ -70,7 +70,7 @@ describe("ControllerMetrics: hpa-ts's per-HPA series (the dashboard's and the al
     expect(await series(m, m.metricValue)).toEqual([]);
     const reasons = failed.events.filter((e) => e.type === 'Warning').map((e) => e.reason);
     expect(reasons.length).toBeGreaterThan(0);
-    expect((await series(m, m.reconcileErrors)).map((s) => (s as { reason: string }).reason).sort()).toEqual(
+    expect((await series(m, m.reconcileErrors)).map((s) => (s as unknown as { reason: string }).reason).sort()).toEqual(
       [...new Set(reasons)].sort(),
     );
     m.forgetHpa(failed.namespace, failed.name);
