@@ -3,7 +3,7 @@
  * given (kube-controller-manager writes one to --cert-dir; hpa-ts runs on a read-only root
  * filesystem, so it keeps it in memory). ECDSA P-256, SHA-256, valid one year from `now`, with
  * the host names and IPs it is reached by as subjectAltNames. Node can sign but not build X.509,
- * so the certificate is DER-encoded here (RFC 5280 §4.1); `X509Certificate` parses it back in the
+ * so the certificate is DER-encoded here (RFC 5280, section 4.1); `X509Certificate` parses it back in the
  * tests.
  */
 import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
@@ -46,7 +46,7 @@ function oid(dotted: string): Buffer {
   return tlv(0x06, Buffer.from(out));
 }
 
-/** UTCTime until 2049, GeneralizedTime after (RFC 5280 §4.1.2.5). */
+/** UTCTime until 2049, GeneralizedTime after (RFC 5280, section 4.1.2.5). */
 function time(ms: number): Buffer {
   const iso = new Date(ms).toISOString(); // 2026-12-07T04:59:43.123Z
   const digits = iso.slice(0, 19).replace(/[-:T]/g, '') + 'Z';
