@@ -65,7 +65,7 @@ const env = containerEnv(deployment);
 
 describe('every YAML file of manifests/ (examples/ aside)', () => {
   it.each(ownFiles.map((f) => [relPath(f)]))(
-    '%s is a kustomization, adapter rules, or valid Kubernetes objects',
+    '%s is a kustomization, a patch, adapter or alert rules, or valid Kubernetes objects',
     (file) => {
       const path = join(MANIFESTS, '..', file);
       const docs = readYaml(path);
@@ -79,6 +79,12 @@ describe('every YAML file of manifests/ (examples/ aside)', () => {
         const patch = docs[0] as KubeObject & { spec: { template: { spec: { containers: { name: string }[] } } } };
         expect([patch.kind, patch.metadata.name]).toEqual(['Deployment', 'hpa-ts']);
         expect(patch.spec.template.spec.containers.map((c) => c.name)).toEqual(['controller']);
+        return;
+      }
+      if (file.startsWith('manifests/monitoring/')) {
+        // a Prometheus rule file, or its promtool unit tests (monitoring.test.ts runs promtool on both)
+        const doc = docs[0] as Obj;
+        expect(Array.isArray(doc.groups) || (Array.isArray(doc.rule_files) && Array.isArray(doc.tests))).toBe(true);
         return;
       }
       if (/adapter-rules\.yaml$/.test(file)) {
