@@ -11,7 +11,7 @@ import { healthAndMetrics, startHttpServer, type HealthState } from '../controll
 import type { Logger } from '../controller/logging.js';
 import { DelegatedAuth, type ReviewClient } from '../controller/serving/delegated-auth.js';
 import { startSecureServer } from '../controller/serving/secure-server.js';
-import { ApiServerConnection } from '../transport/index.js';
+import { ApiServerConnection, type RequestObserver } from '../transport/index.js';
 import { loadKubeConfig } from './kubeconfig.js';
 import type { SecureServingSettings } from './serving-settings.js';
 
@@ -31,11 +31,13 @@ export interface ServingOptions {
   readonly connection?: ApiServerConnection;
   readonly clock: Clock;
   readonly log: Logger;
+  /** sees each review request (the API request metrics count them) */
+  readonly observe?: RequestObserver;
 }
 
-function reviewsOver(connection: ApiServerConnection, resource: string): ReviewClient {
+function reviewsOver(connection: ApiServerConnection, resource: string, observe?: RequestObserver): ReviewClient {
   return async (path, body) => {
-    const r = await connection.requestJson({ verb: 'create', resource, path, body });
+    const r = await connection.requestJson({ verb: 'create', resource, path, body }, observe);
     return r.ok ? ok(r.value) : err(r.error.message);
   };
 }
@@ -73,8 +75,8 @@ export async function startServing(o: ServingOptions): Promise<Serving> {
         'no API server to delegate to: tokens are not reviewed and only the always-allowed paths are served',
       );
     const auth = new DelegatedAuth({
-      ...(authn === undefined ? {} : { tokenReviews: reviewsOver(authn, 'tokenreviews') }),
-      ...(authz === undefined ? {} : { accessReviews: reviewsOver(authz, 'subjectaccessreviews') }),
+      ...(authn === undefined ? {} : { tokenReviews: reviewsOver(authn, 'tokenreviews', o.observe) }),
+      ...(authz === undefined ? {} : { accessReviews: reviewsOver(authz, 'subjectaccessreviews', o.observe) }),
       tokenCacheTtlMs: s.tokenCacheTtlMs,
       allowCacheTtlMs: s.allowCacheTtlMs,
       denyCacheTtlMs: s.denyCacheTtlMs,

@@ -92,6 +92,10 @@ async function start(b: BuiltController): Promise<RunningController> {
     ...(b.connection === undefined ? {} : { connection: b.connection }),
     clock,
     log,
+    observe: (o) => {
+      monitor.apiRequests.inc({ verb: o.verb, resource: o.resource, code: String(o.status) });
+      monitor.apiRequestDuration.observe({ verb: o.verb, resource: o.resource }, o.durationMs / 1000);
+    },
   });
   log.info(
     {

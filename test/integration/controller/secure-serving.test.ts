@@ -87,6 +87,14 @@ describe('the secure port (delegated authentication and authorization over the A
     expect(calls).toEqual(before);
   });
 
+  it('counts its reviews among the API requests it made (hpa_ts_api_requests_total)', async () => {
+    const text = await (await fetch(`http://127.0.0.1:${ctl.httpPort}/metrics`)).text();
+    expect(text).toMatch(/^hpa_ts_api_requests_total\{verb="create",resource="tokenreviews",code="201"\} [1-9]/m);
+    expect(text).toMatch(
+      /^hpa_ts_api_requests_total\{verb="create",resource="subjectaccessreviews",code="201"\} [1-9]/m,
+    );
+  });
+
   it('keeps the plain --bind-address port, without authentication, for local use', async () => {
     const r = await fetch(`http://127.0.0.1:${ctl.httpPort}/metrics`);
     expect(r.status).toBe(200);
