@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { ServerResponse } from 'node:http';
 import { hostname } from 'node:os';
+import { failureStatus } from '../../transport/index.js';
 import { listen, type Handler, type Listening } from '../http-server.js';
 import type { DelegatedAuth } from './delegated-auth.js';
 import { selfSignedCertificate } from './self-signed.js';
@@ -43,18 +44,8 @@ export interface SecureListening extends Listening {
 const RELOAD_MS = 60_000;
 
 function status(res: ServerResponse, code: number, reason: string, message: string, details?: object): void {
-  const body = {
-    kind: 'Status',
-    apiVersion: 'v1',
-    metadata: {},
-    status: 'Failure',
-    message,
-    reason,
-    ...(details === undefined ? {} : { details }),
-    code,
-  };
   res.writeHead(code, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
-  res.end(`${JSON.stringify(body)}\n`);
+  res.end(`${JSON.stringify(failureStatus(code, reason, message, details))}\n`);
 }
 
 function readPair(tls: TlsFiles): { cert: string; key: string } {

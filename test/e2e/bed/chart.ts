@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { REPO_ROOT, forbiddenRequests, type HpaTsProcess } from './hpa-ts.js';
 import type { KubeObject } from './kube.js';
 import { freePorts } from './ports.js';
-import { spawnProc, waitUntil } from './procs.js';
+import { spawnProc, waitUntil, type Proc } from './procs.js';
 import type { Stack } from './stack.js';
 
 export const CHART_DIR = join(REPO_ROOT, 'charts', 'hpa-ts');
@@ -118,12 +118,38 @@ export async function startFromChart(stack: Stack, installed: Installed, logName
   const env = containerEnvOf(installed.deployment, installed.namespace);
   const containerArgs = (installed.deployment.spec.template.spec.containers as Container[])[0].args ?? [];
   const kubeconfig = await serviceAccountKubeconfig(stack, installed.deployment);
-  const [port, securePort] = await freePorts(2);
   // what a node gives a pod: the API server (the in-cluster config) and the pod's own ports
+  const { proc, port, securePort, args } = await startSecureCli(
+    stack,
+    logName,
+    [...containerArgs, '--kubeconfig', kubeconfig],
+    env,
+  );
+  const base = `http://127.0.0.1:${port}`;
+  return {
+    proc,
+    port,
+    securePort,
+    env,
+    args,
+    metrics: async () => (await fetch(`${base}/metrics`)).text(),
+    stop: () => proc.stop(10_000),
+  };
+}
+
+/**
+ * `hpa-ts <args>` as the real CLI in a child process, with its plain and secure ports on free
+ * loopback ports; resolves once /readyz answers on the plain port.
+ */
+export async function startSecureCli(
+  stack: Stack,
+  logName: string,
+  given: readonly string[],
+  env: Readonly<Record<string, string>> = {},
+): Promise<{ proc: Proc; port: number; securePort: number; args: string[] }> {
+  const [port, securePort] = await freePorts(2);
   const args = [
-    ...containerArgs,
-    '--kubeconfig',
-    kubeconfig,
+    ...given,
     `--bind-address=127.0.0.1:${port}`,
     `--secure-port=${securePort}`,
     '--secure-bind-address=127.0.0.1',
@@ -135,24 +161,15 @@ export async function startFromChart(stack: Stack, installed: Installed, logName
     join(stack.dir, `${logName}.log`),
     {
       cwd: REPO_ROOT,
-      env: { ...process.env, ...env },
+      env: { ...process.env, NODE_OPTIONS: '', ...env },
     },
   );
   stack.procs.push(proc);
-  const base = `http://127.0.0.1:${port}`;
-  await waitUntil('hpa-ts (chart) /readyz', async () => (await fetch(`${base}/readyz`)).ok, {
+  await waitUntil(`${logName} /readyz`, async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok, {
     timeoutMs: 60_000,
     proc,
   });
-  return {
-    proc,
-    port,
-    securePort,
-    env,
-    args,
-    metrics: async () => (await fetch(`${base}/metrics`)).text(),
-    stop: () => proc.stop(10_000),
-  };
+  return { proc, port, securePort, args };
 }
 
 /** The sum of a counter's samples in a /metrics text whose labels include all of `labels`. */

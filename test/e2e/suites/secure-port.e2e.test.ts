@@ -9,10 +9,7 @@
  * and one started with a 1 h TTL still serves from its cache.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { join } from 'node:path';
-import { REPO_ROOT } from '../bed/hpa-ts.js';
-import { freePorts } from '../bed/ports.js';
-import { spawnProc, waitUntil, type Proc } from '../bed/procs.js';
+import { startSecureCli } from '../bed/chart.js';
 import { installOverlayIdentity } from '../bed/rbac.js';
 import { Stack } from '../bed/stack.js';
 import { describeIfBinaries, eventually, progress } from '../bed/suite.js';
@@ -22,34 +19,19 @@ const gate = describeIfBinaries(['KUBE_APISERVER', 'KUBE_CONTROLLER_MANAGER', 'E
 const maybe = gate.run ? describe : describe.skip;
 
 interface Secure {
-  readonly proc: Proc;
   readonly securePort: number;
 }
 
-async function startSecureHpaTs(stack: Stack, kubeconfig: string, name: string, extra: string[] = []): Promise<Secure> {
-  const [port, securePort] = await freePorts(2);
-  // prettier-ignore
-  const args = [
-    'run', '--kubeconfig', kubeconfig, '--leader-elect=false', '--log-format', 'json',
-    '--bind-address', `127.0.0.1:${port}`, '--secure-port', String(securePort), '--secure-bind-address', '127.0.0.1',
+function startSecureHpaTs(stack: Stack, kubeconfig: string, name: string, extra: string[] = []): Promise<Secure> {
+  return startSecureCli(stack, name, [
+    'run',
+    '--kubeconfig',
+    kubeconfig,
+    '--leader-elect=false',
+    '--log-format',
+    'json',
     ...extra,
-  ];
-  const proc = spawnProc(
-    name,
-    process.execPath,
-    ['--import', 'tsx', join(REPO_ROOT, 'app/main.ts'), ...args],
-    join(stack.dir, `${name}.log`),
-    {
-      cwd: REPO_ROOT,
-      env: { ...process.env, NODE_OPTIONS: '' },
-    },
-  );
-  stack.procs.push(proc);
-  await waitUntil(`${name} /readyz`, async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok, {
-    timeoutMs: 60_000,
-    proc,
-  });
-  return { proc, securePort };
+  ]);
 }
 
 /** kube-controller-manager's --secure-port, as the bed started it. */
