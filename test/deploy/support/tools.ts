@@ -4,7 +4,7 @@
  * are skipped saying so — except in CI (CI=true), where .ci/run builds them first and a missing
  * tool is a failure, so a green CI always ran them.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './manifests.js';
@@ -24,9 +24,18 @@ function firstExisting(paths: readonly (string | undefined)[]): string | undefin
 
 export const HELM = firstExisting([process.env.HPA_TS_HELM, join(CACHE, 'helm', helmVersion(), 'bin', 'helm')]);
 
+/** promtool of the stack version asked for, else of any version build.sh built (it is the same Debian package). */
 export const PROMTOOL = firstExisting([
   process.env.HPA_TS_PROMTOOL,
+  process.env.HPA_TS_STACK_BIN === undefined ? undefined : join(process.env.HPA_TS_STACK_BIN, 'promtool'),
   join(CACHE, process.env.HPA_TS_K8S_VERSION ?? 'v1.37.2', 'bin', 'promtool'),
+  ...(existsSync(CACHE)
+    ? readdirSync(CACHE)
+        .filter((v) => /^v1\.\d+\.\d+$/.test(v))
+        .sort()
+        .reverse()
+        .map((v) => join(CACHE, v, 'bin', 'promtool'))
+    : []),
 ]);
 
 /** `describe` when the tool is there; else `describe.skip` with a warning, or a failing test in CI. */
