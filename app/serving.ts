@@ -12,7 +12,7 @@ import type { Logger } from '../controller/logging.js';
 import { DelegatedAuth, type ReviewClient } from '../controller/serving/delegated-auth.js';
 import { startSecureServer } from '../controller/serving/secure-server.js';
 import { ApiServerConnection, type RequestObserver } from '../transport/index.js';
-import { loadKubeConfig } from './kubeconfig.js';
+import { findKubeConfig } from './kubeconfig.js';
 import type { SecureServingSettings } from './serving-settings.js';
 
 export interface Serving {
@@ -42,12 +42,16 @@ function reviewsOver(connection: ApiServerConnection, resource: string, observe?
   };
 }
 
-async function connectionFrom(kubeconfig: string, what: string): Promise<ApiServerConnection> {
-  const c = ApiServerConnection.fromKubeConfig(await loadKubeConfig(kubeconfig), { userAgent: 'hpa-ts-serving' });
+/** The connection of --authentication-kubeconfig or --authorization-kubeconfig; an error names the flag. */
+async function connectionFrom(kubeconfig: string, flag: string): Promise<ApiServerConnection> {
+  const found = await findKubeConfig(kubeconfig);
+  if (!found.ok || found.value === undefined)
+    throw new Error(`${flag}: ${found.ok ? 'no kubeconfig' : found.error.message}`);
+  const c = ApiServerConnection.fromKubeConfig(found.value, { userAgent: 'hpa-ts-serving' });
   const usable = await c.check();
   if (!usable.ok) {
     c.close();
-    throw new Error(`${what} ${kubeconfig}: ${usable.error}`);
+    throw new Error(`${flag}: ${usable.error}`);
   }
   return c;
 }

@@ -84,7 +84,7 @@ async function start(b: BuiltController): Promise<RunningController> {
   monitor.leader.set(leader ? 1 : 0);
   const statsTimer = setInterval(() => exportMetricsClientStats(metrics, monitor), 5000);
   statsTimer.unref();
-  const http = await startServing({
+  const serving = startServing({
     bindAddress: settings.bindAddress,
     secure: settings.secureServing,
     registry: monitor.registry,
@@ -96,6 +96,12 @@ async function start(b: BuiltController): Promise<RunningController> {
       monitor.apiRequests.inc({ verb: o.verb, resource: o.resource, code: String(o.status) });
       monitor.apiRequestDuration.observe({ verb: o.verb, resource: o.resource }, o.durationMs / 1000);
     },
+  });
+  // a port in use or a review kubeconfig that does not work: nothing may stay open behind the error
+  const http = await serving.catch(async (e: unknown) => {
+    clearInterval(statsTimer);
+    await b.close();
+    throw e;
   });
   log.info(
     {

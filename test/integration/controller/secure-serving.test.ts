@@ -123,3 +123,17 @@ describe('the secure port with --tls-cert-file and --tls-private-key-file', () =
     }
   });
 });
+
+describe('the secure port refuses to start', () => {
+  it('on a --authentication-kubeconfig it cannot read, naming the flag', async () => {
+    const sim = await startSim();
+    const [port] = await freePorts(1);
+    try {
+      await expect(
+        startCtl(sim, { securePort: port, authenticationKubeconfig: '/nonexistent/auth.kubeconfig' }),
+      ).rejects.toThrow(/^--authentication-kubeconfig: kubeconfig \/nonexistent\/auth\.kubeconfig: .*ENOENT/);
+    } finally {
+      await sim.close();
+    }
+  });
+});
