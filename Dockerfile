@@ -1,13 +1,17 @@
-# hpa-ts controller image. Build:   docker build -t <registry>/hpa-ts:0.1.0 .
-# Checked here by lint only (test/deploy/dockerfile.test.ts: dockerfilelint + our own rules).
+# hpa-ts controller image. Build (and push) with whatever OCI builder you have — docker, podman or
+# buildah: `HPA_TS_IMAGE=<registry>/hpa-ts:0.1.0 npm run image [-- --push]` (docs/deploy.md).
+# Checked without an engine: test/deploy/dockerfile.test.ts (dockerfilelint + our own rules) and
+# test/deploy/dockerfile-steps.test.ts (runs the COPY and RUN steps of both stages in a clean folder,
+# then the entrypoint).
 #
-# Base: node:20.20.2-bookworm-slim in both stages — the exact Node release the tests run on,
-# pinned by tag (pin by digest too, `node:20.20.2-bookworm-slim@sha256:…`, when you build with
-# network access). Slim rather than distroless: the tag pins the Node patch release (distroless's
-# nodejs20 tag moves), and it carries Debian's tini.
+# Base: node:24.22.3-bookworm-slim in both stages — Node 24, the current LTS (Node 20 reached end of
+# life in April 2026), the release .ci/run also tests on (.ci/node24.sh), pinned by tag (pin by
+# digest too, `node:24.22.3-bookworm-slim@sha256:…`, when you build with network access). Slim
+# rather than distroless: the tag pins the Node patch release (distroless's nodejs24 tag moves),
+# and it carries Debian's tini.
 
 # ---- build: dev dependencies, TypeScript → dist/ -------------------------------------------
-FROM node:20.20.2-bookworm-slim AS build
+FROM node:24.22.3-bookworm-slim AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
 # --ignore-scripts: the "prepare" script would compile before the sources are copied.
@@ -18,12 +22,11 @@ COPY transport ./transport
 COPY metrics-clients ./metrics-clients
 COPY controller ./controller
 COPY simulator ./simulator
-COPY transport ./transport
 COPY app ./app
 RUN npm run build
 
 # ---- runtime: production dependencies + compiled JavaScript only ---------------------------
-FROM node:20.20.2-bookworm-slim AS runtime
+FROM node:24.22.3-bookworm-slim AS runtime
 LABEL org.opencontainers.image.title="hpa-ts" \
       org.opencontainers.image.description="The Kubernetes HorizontalPodAutoscaler controller in TypeScript" \
       org.opencontainers.image.licenses="Apache-2.0" \

@@ -78,6 +78,8 @@ export interface BuiltController {
   readonly recorder: EventRecorder;
   /** the cluster unfenced: for the leader lease, which the elector writes whatever the guard says */
   readonly cluster: ClusterAccess & { close(): void };
+  /** the API-server connection, for a kubeconfig cluster (the secure port's reviews share it) */
+  readonly connection?: ApiServerConnection;
   readonly metrics: MetricsClient;
   readonly metricsKind: string;
   readonly shadow?: ShadowComparator;
@@ -143,6 +145,7 @@ export async function buildController(
     o.log ?? (mode === 'run' ? createLogger({ level: settings.logLevel, format: settings.logFormat }) : silentLogger());
   const identity = settings.identity ?? `${hostname()}_${randomUUID()}`;
   const monitor = new ControllerMetrics({ defaultMetrics: o.defaultMetrics ?? mode === 'run' });
+  monitor.syncPeriod.set(settings.syncPeriodMs / 1000);
   const metricsConfig = 'flags' in o.metrics ? metricsClientOptionsFromFlags(o.metrics.flags) : undefined;
   if (metricsConfig !== undefined && !metricsConfig.ok)
     return err({ code: 'MetricsConfig', message: `${metricsConfig.error.field}: ${metricsConfig.error.message}` });
@@ -237,6 +240,7 @@ export async function buildController(
     monitor,
     recorder,
     cluster,
+    ...(connection === undefined ? {} : { connection }),
     metrics,
     metricsKind: 'client' in o.metrics ? 'in-process' : metricsConfig?.ok === true ? metricsConfig.value.kind : '',
     ...(shadow === undefined ? {} : { shadow }),

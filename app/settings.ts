@@ -18,6 +18,7 @@ import {
 import type { MetricsFlags } from '../metrics-clients/index.js';
 import { FlagErrorCode, flagError, type FlagError } from './flags/kinds.js';
 import { defaultFlagValues, parseFlags, type FlagValues, type RawFlags } from './flags/values.js';
+import { secureServingSettings, type SecureServingSettings } from './serving-settings.js';
 
 /** Everything `hpa-ts run` is configured with, after parsing and validation. */
 export interface RunSettings {
@@ -39,6 +40,8 @@ export interface RunSettings {
   readonly leaseNamespace?: string;
   readonly identity?: string;
   readonly bindAddress: string;
+  /** --secure-port and its delegated authentication and authorization; null when off */
+  readonly secureServing: SecureServingSettings | null;
   readonly eventComponent: string;
   readonly errorBackoffBaseMs: number;
   /** one API-server request (--request-timeout) */
@@ -89,6 +92,8 @@ export function runSettings(given: FlagValues): Result<RunSettings, FlagError> {
   if (typeof gates === 'string') return err(flagError(FlagErrorCode.InvalidValue, '--feature-gates', gates));
   const combined = checkCombinations(given, v);
   if (!combined.ok) return combined;
+  const secureServing = secureServingSettings(v);
+  if (!secureServing.ok) return secureServing;
   const shadow = v.shadow === true;
   const kubeconfig = nonEmpty(v.kubeconfig);
   const namespace = nonEmpty(v.namespace);
@@ -119,6 +124,7 @@ export function runSettings(given: FlagValues): Result<RunSettings, FlagError> {
     ...(leaseNamespace === undefined ? {} : { leaseNamespace }),
     ...(identity === undefined ? {} : { identity }),
     bindAddress: v.bindAddress ?? ':8080',
+    secureServing: secureServing.value,
     eventComponent: v.eventComponent ?? 'horizontal-pod-autoscaler',
     errorBackoffBaseMs: v.errorBackoffBase ?? 0,
     requestTimeoutMs: v.requestTimeout ?? 30_000,

@@ -8,7 +8,6 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { ManagedMetricsClient, MetricsFlags } from '../metrics-clients/index.js';
 import { realClock, type Clock } from '../controller/clock.js';
 import type { HpaController } from '../controller/controller.js';
-import { startHttpServer } from '../controller/http-server.js';
 import { LeaderElector, LeaseGuard } from '../controller/leader/index.js';
 import { createLogger, type Logger } from '../controller/logging.js';
 import type { ControllerMetrics } from '../controller/monitor.js';
@@ -16,6 +15,7 @@ import type { ReconcileOutcome } from '../controller/reconciler.js';
 import type { ShadowComparator } from '../controller/shadow.js';
 import { buildController, type BuiltController } from './build-controller.js';
 import { loadKubeConfigWithSource } from './kubeconfig.js';
+import { startServing } from './serving.js';
 import type { RunSettings } from './settings.js';
 
 export { CRD_RESOURCE } from './build-controller.js';
@@ -34,6 +34,8 @@ export interface RunningController {
   readonly controller: HpaController;
   readonly monitor: ControllerMetrics;
   readonly httpPort: number;
+  /** the port --secure-port serves on; undefined when it is off */
+  readonly securePort?: number;
   readonly metrics: ManagedMetricsClient;
   readonly shadow?: ShadowComparator;
   isLeader(): boolean;
@@ -132,10 +134,24 @@ async function start(b: BuiltController, election: Election | undefined): Promis
   monitor.leader.set(leader ? 1 : 0);
   const statsTimer = setInterval(() => exportMetricsClientStats(metrics, monitor), 5000);
   statsTimer.unref();
-  const http = await startHttpServer({
+  const serving = startServing({
     bindAddress: settings.bindAddress,
+    secure: settings.secureServing,
     registry: monitor.registry,
     health: { live: () => true, ready: () => ctl.synced, active: () => leader },
+    ...(b.connection === undefined ? {} : { connection: b.connection }),
+    clock,
+    log,
+    observe: (o) => {
+      monitor.apiRequests.inc({ verb: o.verb, resource: o.resource, code: String(o.status) });
+      monitor.apiRequestDuration.observe({ verb: o.verb, resource: o.resource }, o.durationMs / 1000);
+    },
+  });
+  // a port in use or a review kubeconfig that does not work: nothing may stay open behind the error
+  const http = await serving.catch(async (e: unknown) => {
+    clearInterval(statsTimer);
+    await b.close();
+    throw e;
   });
   log.info(
     {
@@ -146,7 +162,8 @@ async function start(b: BuiltController, election: Election | undefined): Promis
       metricsClient: b.metricsKind,
       namespace: settings.namespace ?? '(all)',
       bindAddress: settings.bindAddress,
-      port: http.port,
+      port: http.httpPort,
+      ...(http.securePort === undefined ? {} : { securePort: http.securePort }),
     },
     'starting hpa-ts controller',
   );
@@ -200,7 +217,8 @@ async function start(b: BuiltController, election: Election | undefined): Promis
   return {
     controller: ctl,
     monitor,
-    httpPort: http.port,
+    httpPort: http.httpPort,
+    ...(http.securePort === undefined ? {} : { securePort: http.securePort }),
     metrics,
     ...(b.shadow !== undefined ? { shadow: b.shadow } : {}),
     isLeader: () => leader,

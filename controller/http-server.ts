@@ -1,4 +1,5 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Server as TlsServer } from 'node:https';
 import type { Registry } from 'prom-client';
 
 export interface HealthState {
@@ -10,19 +11,29 @@ export interface HealthState {
   active(): boolean;
 }
 
+export interface ServedState {
+  readonly registry: Registry;
+  readonly health: HealthState;
+}
+
+export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/** A listening server and how to close it (open connections included). */
+export interface Listening {
+  readonly server: Server | TlsServer;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
 /**
- * /healthz, /readyz and /metrics. Semantics (docs/controller.md, "Health and /metrics"): /readyz answers 200
- * once the informer caches have synced, on every replica; which replica reconciles is shown by
- * `/readyz?verbose` (`active: leader|standby`) and the `hpa_ts_leader` gauge, so a standby
- * stays in the Service and its /metrics keep being scraped.
+ * /healthz, /readyz and /metrics, the same on the plain and the secure port. Semantics
+ * (docs/controller.md, "Health and /metrics"): /readyz answers 200 once the informer caches have
+ * synced, on every replica; which replica reconciles is shown by `/readyz?verbose`
+ * (`active: leader|standby`) and the `hpa_ts_leader` gauge, so a standby stays in the Service and
+ * its /metrics keep being scraped.
  */
-export function startHttpServer(opts: {
-  bindAddress: string;
-  registry: Registry;
-  health: HealthState;
-}): Promise<{ server: Server; port: number; close(): Promise<void> }> {
-  const { host, port } = parseBindAddress(opts.bindAddress);
-  const server = createServer((req, res) => {
+export function healthAndMetrics(opts: ServedState): Handler {
+  return (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const verbose = url.searchParams.has('verbose');
     const text = (code: number, body: string, type = 'text/plain; charset=utf-8'): void => {
@@ -51,10 +62,15 @@ export function startHttpServer(opts: {
       default:
         return text(404, 'not found');
     }
-  });
+  };
+}
+
+/** Listens on `port` (0: a free one) of `host` (undefined: every interface). */
+export function listen(server: Server | TlsServer, host: string | undefined, port: number): Promise<Listening> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => {
+    const done = (): void => {
+      server.off('error', reject);
       const addr = server.address();
       const actual = typeof addr === 'object' && addr !== null ? addr.port : port;
       resolve({
@@ -66,8 +82,19 @@ export function startHttpServer(opts: {
             server.close(() => r());
           }),
       });
-    });
+    };
+    if (host === undefined) server.listen(port, done);
+    else server.listen(port, host, done);
   });
+}
+
+/**
+ * The plain HTTP port of --bind-address: no authentication, for local use (the manifests bind it
+ * to 127.0.0.1: `kubectl port-forward` reaches it, the pod network does not).
+ */
+export function startHttpServer(opts: ServedState & { bindAddress: string }): Promise<Listening> {
+  const { host, port } = parseBindAddress(opts.bindAddress);
+  return listen(createServer(healthAndMetrics(opts)), host, port);
 }
 
 /** ":8080", "0.0.0.0:8080", "127.0.0.1:0", "[::]:8080" → host and port. */

@@ -1,8 +1,17 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { Decision } from '../algorithms/index.js';
+import { Quantity, type Decision } from '../algorithms/index.js';
 
 /** Upstream's buckets: 0.001 × 2^k for k = 0…14 (monitor/metrics.go). */
 const UPSTREAM_BUCKETS = Array.from({ length: 15 }, (_, k) => 0.001 * 2 ** k);
+/** The same, on to 0.001 × 2^17 ≈ 131 s: a lag must be measurable past any usual sync period (15 s, 30 s, 1 m). */
+const LAG_BUCKETS = Array.from({ length: 18 }, (_, k) => 0.001 * 2 ** k);
+
+/** A number of a kubectl-style value: `90%` → 90, `66m` → 0.066, `2k` → 2000; NaN when it is none. */
+function valueOf(text: string): number {
+  const t = text.endsWith('%') ? text.slice(0, -1) : text;
+  const q = Quantity.tryParse(t);
+  return q.ok ? q.value.asApproximateFloat64() : Number.NaN;
+}
 
 const SUBSYSTEM = 'horizontal_pod_autoscaler_controller';
 
@@ -30,6 +39,15 @@ export class ControllerMetrics {
   readonly metricsCache: Gauge<'result'>;
   readonly eventsDropped: Gauge<'reason'>;
   readonly staleSkips: Counter;
+  readonly minReplicas: Gauge<'namespace' | 'hpa_name'>;
+  readonly maxReplicas: Gauge<'namespace' | 'hpa_name'>;
+  readonly metricValue: Gauge<'namespace' | 'hpa_name' | 'metric'>;
+  readonly metricTarget: Gauge<'namespace' | 'hpa_name' | 'metric'>;
+  readonly metricsUnavailable: Gauge<'namespace' | 'hpa_name'>;
+  readonly reconcileErrors: Counter<'reason'>;
+  readonly syncPeriod: Gauge;
+  /** the `metric` labels each HPA has series for, so a metric that goes away takes its series along */
+  private readonly metricLabels = new Map<string, Set<string>>();
 
   constructor(opts: { defaultMetrics?: boolean } = {}) {
     const r = this.registry;
@@ -98,7 +116,7 @@ export class ControllerMetrics {
     this.reconcileLag = new Histogram({
       name: 'hpa_ts_reconcile_lag_seconds',
       help: 'From the moment an HPA key became due (sync tick or change) to the end of its reconcile.',
-      buckets: UPSTREAM_BUCKETS,
+      buckets: LAG_BUCKETS,
       registers: [r],
     });
     this.queueDepth = new Gauge({
@@ -141,6 +159,49 @@ export class ControllerMetrics {
       labelNames: ['reason'] as const,
       registers: [r],
     });
+    const perHpa = ['namespace', 'hpa_name'] as const;
+    const perMetric = ['namespace', 'hpa_name', 'metric'] as const;
+    this.minReplicas = new Gauge({
+      name: 'hpa_ts_hpa_min_replicas',
+      help: 'spec.minReplicas of the HPA.',
+      labelNames: perHpa,
+      registers: [r],
+    });
+    this.maxReplicas = new Gauge({
+      name: 'hpa_ts_hpa_max_replicas',
+      help: 'spec.maxReplicas of the HPA.',
+      labelNames: perHpa,
+      registers: [r],
+    });
+    this.metricValue = new Gauge({
+      name: 'hpa_ts_metric_value',
+      help: "Current value of each metric of the HPA, in its target's unit (percent for Utilization), as kubectl shows it.",
+      labelNames: perMetric,
+      registers: [r],
+    });
+    this.metricTarget = new Gauge({
+      name: 'hpa_ts_metric_target',
+      help: 'Target of each metric of the HPA (percent for Utilization).',
+      labelNames: perMetric,
+      registers: [r],
+    });
+    this.metricsUnavailable = new Gauge({
+      name: 'hpa_ts_metrics_unavailable',
+      help: 'Metrics of the HPA that could not be computed at its last reconcile (0: all were).',
+      labelNames: perHpa,
+      registers: [r],
+    });
+    this.reconcileErrors = new Counter({
+      name: 'hpa_ts_reconcile_errors_total',
+      help: 'Warning events of reconciles (FailedGetScale, FailedGetResourceMetric, FailedRescale, …), by reason.',
+      labelNames: ['reason'] as const,
+      registers: [r],
+    });
+    this.syncPeriod = new Gauge({
+      name: 'hpa_ts_sync_period_seconds',
+      help: '--horizontal-pod-autoscaler-sync-period: how often every HPA is due.',
+      registers: [r],
+    });
   }
 
   /** Records what upstream's monitor would observe for one reconcile (§5.7). */
@@ -163,10 +224,42 @@ export class ControllerMetrics {
     if (decision.currentReplicas !== null) {
       this.currentReplicas.set({ namespace: decision.namespace, hpa_name: decision.name }, decision.currentReplicas);
     }
+    this.observeHpa(decision);
+  }
+
+  /** hpa-ts's own per-HPA series: bounds, each metric against its target, failures. */
+  private observeHpa(d: Decision): void {
+    const hpa = { namespace: d.namespace, hpa_name: d.name };
+    this.minReplicas.set(hpa, d.minReplicas);
+    this.maxReplicas.set(hpa, d.maxReplicas);
+    this.metricsUnavailable.set(hpa, d.metrics.filter((m) => !m.ok).length);
+    for (const e of d.events) if (e.type === 'Warning') this.reconcileErrors.inc({ reason: e.reason });
+    const seen = new Set<string>();
+    for (const m of d.metrics) {
+      if (!m.ok) continue;
+      seen.add(m.description);
+      this.metricValue.set({ ...hpa, metric: m.description }, valueOf(m.current));
+      this.metricTarget.set({ ...hpa, metric: m.description }, valueOf(m.target));
+    }
+    this.dropMetricSeries(d.namespace, d.name, seen);
+  }
+
+  private dropMetricSeries(namespace: string, name: string, keep: ReadonlySet<string>): void {
+    const key = `${namespace}/${name}`;
+    for (const metric of this.metricLabels.get(key) ?? []) {
+      if (keep.has(metric)) continue;
+      this.metricValue.remove({ namespace, hpa_name: name, metric });
+      this.metricTarget.remove({ namespace, hpa_name: name, metric });
+    }
+    if (keep.size === 0) this.metricLabels.delete(key);
+    else this.metricLabels.set(key, new Set(keep));
   }
 
   forgetHpa(namespace: string, name: string): void {
     this.desiredReplicas.remove({ namespace, hpa_name: name });
     this.currentReplicas.remove({ namespace, hpa_name: name });
+    for (const g of [this.minReplicas, this.maxReplicas, this.metricsUnavailable])
+      g.remove({ namespace, hpa_name: name });
+    this.dropMetricSeries(namespace, name, new Set());
   }
 }

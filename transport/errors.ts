@@ -85,6 +85,37 @@ const REASONS: Readonly<Record<number, string>> = {
   504: 'Timeout',
 };
 
+/** A failed metav1.Status, as kube-apiserver and every server built on k8s.io/apiserver write one. */
+export interface FailureStatus<D extends object> {
+  readonly kind: 'Status';
+  readonly apiVersion: 'v1';
+  readonly metadata: Readonly<Record<string, never>>;
+  readonly status: 'Failure';
+  readonly message: string;
+  readonly reason: string;
+  readonly details?: D;
+  readonly code: number;
+}
+
+/** The body of a refusal: the simulated API server's errors, the secure port's 401 and 403. */
+export function failureStatus<D extends object>(
+  code: number,
+  reason: string,
+  message: string,
+  details?: D,
+): FailureStatus<D> {
+  return {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message,
+    reason,
+    ...(details === undefined ? {} : { details }),
+    code,
+  };
+}
+
 /** apimachinery's reason for a status code, used when a response carries no Status body. */
 export function reasonForCode(code: number): string | undefined {
   return REASONS[code] ?? (code > 500 ? 'InternalError' : undefined);

@@ -28,6 +28,7 @@ export {
   ApiFailure,
   errorFromResponse,
   failureError,
+  failureStatus,
   genericServerMessage,
   isGone,
   isNotFound,
@@ -37,6 +38,7 @@ export {
   statusOf,
   type ApiError,
   type ApiResult,
+  type FailureStatus,
   type RequestedResource,
 } from './errors.js';
 export {

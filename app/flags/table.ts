@@ -5,11 +5,12 @@
  * Flag names and defaults follow kube-controller-manager where it has the flag.
  */
 import { CONTROLLER_FLAGS } from './controller-flags.js';
+import { SERVING_FLAGS } from './serving-flags.js';
 import { TOOL_FLAGS } from './tool-flags.js';
 
 export { COMMANDS, type CommandName, type FlagSpec } from './spec.js';
 
 /** Every flag, in the order help and docs/cli.md list them. */
-export const FLAG_TABLE = [...CONTROLLER_FLAGS, ...TOOL_FLAGS] as const;
+export const FLAG_TABLE = [...CONTROLLER_FLAGS, ...SERVING_FLAGS, ...TOOL_FLAGS] as const;
 
 export type FlagName = (typeof FLAG_TABLE)[number]['name'];

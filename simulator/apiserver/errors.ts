@@ -4,7 +4,7 @@
  * because clients (kubectl, client-go, client-node) print or branch on exactly these.
  */
 import { goQuote } from '../../algorithms/index.js';
-import { reasonForCode } from '../../transport/index.js';
+import { failureStatus, reasonForCode } from '../../transport/index.js';
 import type { Status, StatusCause } from './types.js';
 
 /** Identifies a collection in messages: `horizontalpodautoscalers.autoscaling`, `pods` (core). */
@@ -42,16 +42,7 @@ export function isStoreError(e: unknown): e is StoreError {
 }
 
 function status(code: number, reason: string, message: string, details?: Status['details']): Status {
-  return {
-    kind: 'Status',
-    apiVersion: 'v1',
-    metadata: {},
-    status: 'Failure',
-    message,
-    reason,
-    ...(details === undefined ? {} : { details }),
-    code,
-  };
+  return failureStatus(code, reason, message, details);
 }
 
 export function notFound(gr: GroupResource, name: string): StoreError {

@@ -10,36 +10,11 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join } from 'node:path';
+import { dockerfileStages, dockerignore, ignoredBy } from './support/dockerfile.js';
 import { ROOT, relPath } from './support/manifests.js';
 
-interface Instruction {
-  readonly line: number;
-  readonly op: string;
-  readonly args: string;
-}
-
-/** Dockerfile instructions with continuation lines joined and comments dropped. */
-function instructions(text: string): Instruction[] {
-  const out: Instruction[] = [];
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const start = i;
-    let l = lines[i];
-    if (/^\s*(#|$)/.test(l)) continue;
-    while (l.endsWith('\\') && i + 1 < lines.length) l = `${l.slice(0, -1)} ${lines[++i].trim()}`;
-    const m = /^\s*([A-Za-z]+)\s+(.*)$/.exec(l);
-    if (m !== null) out.push({ line: start + 1, op: m[1].toUpperCase(), args: m[2].trim() });
-  }
-  return out;
-}
-
-const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
-const all = instructions(dockerfile);
-const stages: Instruction[][] = [];
-for (const ins of all) {
-  if (ins.op === 'FROM') stages.push([]);
-  stages[stages.length - 1]?.push(ins);
-}
+const stages = dockerfileStages();
+const all = stages.flat();
 const runtime = stages[stages.length - 1];
 
 describe('the Dockerfile', () => {
@@ -113,10 +88,7 @@ describe('the Dockerfile', () => {
   });
 
   it('copies the sources the build needs, which the .dockerignore does not exclude', () => {
-    const ignore = readFileSync(join(ROOT, '.dockerignore'), 'utf8')
-      .split('\n')
-      .map((l) => l.trim())
-      .filter((l) => l !== '' && !l.startsWith('#'));
+    const ignore = dockerignore();
     for (const p of ['**/node_modules', 'dist', '.git', 'test', 'manifests', 'coverage']) expect(ignore).toContain(p);
     const copied = all
       .filter((i) => i.op === 'COPY' && !i.args.includes('--from='))
@@ -133,7 +105,6 @@ describe('the Dockerfile', () => {
         'metrics-clients',
         'controller',
         'simulator',
-        'transport',
         'app',
         'bin',
       ]),
@@ -149,6 +120,24 @@ function sourceFiles(dir: string): string[] {
     return e.name.endsWith('.ts') && !e.name.endsWith('.test.ts') && !e.name.endsWith('.d.ts') ? [p] : [];
   });
 }
+
+describe('the .dockerignore, read as the builders read it', () => {
+  it('keeps out tests, docs, node_modules and build output at any depth, and keeps the sources', () => {
+    const p = dockerignore();
+    for (const path of [
+      'test/unit/x.test.ts',
+      'app/flags/values.test.ts',
+      'controller/README.md',
+      'node_modules/jest',
+      'app/node_modules/x',
+      'dist/app/main.js',
+      '.git/HEAD',
+    ])
+      expect([path, ignoredBy(p, path)]).toEqual([path, true]);
+    for (const path of ['app/main.ts', 'controller/serving/secure-server.ts', 'package.json', 'bin/hpa-ts.js'])
+      expect([path, ignoredBy(p, path)]).toEqual([path, false]);
+  });
+});
 
 describe('the code the image runs', () => {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };

@@ -5,19 +5,25 @@
  * Rendering needs kubectl (`kubectl kustomize`); those tests are skipped, saying so, without it.
  */
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
 import { Command } from '@commander-js/extra-typings';
 import { registerRunCommand } from '../../app/run-command.js';
+import { envName } from '../../app/flags/values.js';
 import { loadAdapterConfig } from '../../metrics-clients/index.js';
 import {
   HAVE_KUBECTL,
   MANIFESTS,
   OVERLAYS,
+  ROOT,
   containerArgs,
+  containerEnv,
   deploymentOf,
   isKubeObject,
-  overlayArgs,
+  kustomize,
+  overlayEnv,
+  overlayFlags,
   readYaml,
   relPath,
   renderOverlay,
@@ -47,22 +53,38 @@ const container = podSpec.containers[0] as Obj & {
 const podLabels = (deployment.spec as { template: { metadata: { labels: Record<string, string> } } }).template.metadata
   .labels;
 
-function runFlags(): Set<string> {
+/** The HPA_TS_* variables `hpa-ts run` reads (one per flag). */
+function runVariables(): Set<string> {
   const program = new Command();
   registerRunCommand(program as never);
   const run = program.commands.find((c) => c.name() === 'run');
-  return new Set((run?.options ?? []).map((o) => o.long ?? ''));
+  return new Set((run?.options ?? []).map((o) => envName(o.long ?? '')));
 }
+
+const env = containerEnv(deployment);
 
 describe('every YAML file of manifests/ (examples/ aside)', () => {
   it.each(ownFiles.map((f) => [relPath(f)]))(
-    '%s is a kustomization, adapter rules, or valid Kubernetes objects',
+    '%s is a kustomization, a patch, adapter or alert rules, or valid Kubernetes objects',
     (file) => {
       const path = join(MANIFESTS, '..', file);
       const docs = readYaml(path);
       expect(docs.length).toBeGreaterThan(0);
       if (/kustomization\.yaml$/.test(file)) {
         expect((docs[0] as Obj).kind).toMatch(/^(Kustomization|Component)$/);
+        return;
+      }
+      if (/-patch\.yaml$/.test(file)) {
+        // a strategic-merge patch of the controller's container (the rendered overlays are validated below)
+        const patch = docs[0] as KubeObject & { spec: { template: { spec: { containers: { name: string }[] } } } };
+        expect([patch.kind, patch.metadata.name]).toEqual(['Deployment', 'hpa-ts']);
+        expect(patch.spec.template.spec.containers.map((c) => c.name)).toEqual(['controller']);
+        return;
+      }
+      if (file.startsWith('manifests/monitoring/')) {
+        // a Prometheus rule file, or its promtool unit tests (monitoring.test.ts runs promtool on both)
+        const doc = docs[0] as Obj;
+        expect(Array.isArray(doc.groups) || (Array.isArray(doc.rule_files) && Array.isArray(doc.tests))).toBe(true);
         return;
       }
       if (/adapter-rules\.yaml$/.test(file)) {
@@ -97,19 +119,19 @@ describe('every YAML file of manifests/ (examples/ aside)', () => {
 describe('the controller Deployment (base)', () => {
   it('runs 2 replicas with leader election on its own Lease', () => {
     expect((deployment.spec as Obj).replicas).toBe(2);
-    expect(container.args).toEqual(
-      expect.arrayContaining(['run', '--leader-elect=true', '--leader-elect-resource-name=hpa-ts']),
-    );
+    expect(container.args).toEqual(['run']);
+    expect(env).toMatchObject({ HPA_TS_LEADER_ELECT: 'true', HPA_TS_LEADER_ELECT_RESOURCE_NAME: 'hpa-ts' });
     const role = base.find((o) => o.kind === 'Role') as KubeObject & { rules: { resourceNames?: string[] }[] };
     expect(role.rules.flatMap((r) => r.resourceNames ?? [])).toEqual(['hpa-ts']);
     expect(role.metadata.namespace).toBe(deployment.metadata.namespace);
   });
 
-  it('passes only flags that `hpa-ts run` has', () => {
-    const flags = runFlags();
+  it('passes only flags that `hpa-ts run` has, each as its HPA_TS_* variable (changed by name, never by position)', () => {
+    const variables = runVariables();
     for (const overlay of OVERLAYS) {
-      for (const a of overlayArgs(overlay).filter((x) => x.startsWith('--')))
-        expect([overlay, flags.has(a.replace(/=.*$/, ''))]).toEqual([overlay, true]);
+      const own = Object.keys(overlayEnv(overlay)).filter((k) => k.startsWith('HPA_TS_'));
+      expect(own.length).toBeGreaterThan(4);
+      for (const k of own) expect([overlay, k, variables.has(k)]).toEqual([overlay, k, true]);
     }
   });
 
@@ -120,11 +142,26 @@ describe('the controller Deployment (base)', () => {
     });
   });
 
-  it('probes /healthz (liveness) and /readyz (readiness) on the metrics port, which --bind-address serves', () => {
-    expect(container.ports).toEqual([{ name: 'metrics', containerPort: 8080, protocol: 'TCP' }]);
-    expect(container.args).toContain('--bind-address=:8080');
-    expect(container.livenessProbe).toMatchObject({ httpGet: { path: '/healthz', port: 'metrics' } });
-    expect(container.readinessProbe).toMatchObject({ httpGet: { path: '/readyz', port: 'metrics' } });
+  it('probes /healthz (liveness) and /readyz (readiness) over HTTPS on the secure port; the plain port stays on loopback', () => {
+    expect(container.ports).toEqual([{ name: 'https', containerPort: 10257, protocol: 'TCP' }]);
+    expect(env).toMatchObject({ HPA_TS_SECURE_PORT: '10257', HPA_TS_BIND_ADDRESS: '127.0.0.1:8080' });
+    expect(container.livenessProbe).toMatchObject({ httpGet: { path: '/healthz', port: 'https', scheme: 'HTTPS' } });
+    expect(container.readinessProbe).toMatchObject({ httpGet: { path: '/readyz', port: 'https', scheme: 'HTTPS' } });
+  });
+
+  it('may review tokens and access (system:auth-delegator); the role a scraper needs is there, bound to nobody', () => {
+    const delegation = base.find(
+      (o) => o.kind === 'ClusterRoleBinding' && o.metadata.name === 'hpa-ts-auth-delegator',
+    ) as (KubeObject & { roleRef: Obj; subjects: Obj[] }) | undefined;
+    expect(delegation?.roleRef).toEqual({
+      apiGroup: 'rbac.authorization.k8s.io',
+      kind: 'ClusterRole',
+      name: 'system:auth-delegator',
+    });
+    expect(delegation?.subjects).toEqual([{ kind: 'ServiceAccount', name: 'hpa-ts', namespace: 'hpa-ts' }]);
+    const reader = base.find((o) => o.metadata.name === 'hpa-ts-metrics-reader') as KubeObject & { rules: Obj[] };
+    expect(reader.rules).toEqual([{ nonResourceURLs: ['/metrics'], verbs: ['get'] }]);
+    expect(base.some((o) => (o.roleRef as Obj | undefined)?.name === 'hpa-ts-metrics-reader')).toBe(false);
   });
 
   it('sets requests and limits', () => {
@@ -164,10 +201,10 @@ describe('the controller Deployment (base)', () => {
     expect(base.some((o) => o.kind === 'ServiceAccount' && o.metadata.name === 'hpa-ts')).toBe(true);
   });
 
-  it('is selected by the Service (port metrics) and the PodDisruptionBudget (minAvailable 1)', () => {
+  it('is selected by the Service (port https-metrics) and the PodDisruptionBudget (minAvailable 1)', () => {
     const svc = base.find((o) => o.kind === 'Service') as KubeObject & { spec: { selector: Obj; ports: Obj[] } };
     expect(svc.spec.selector).toEqual(podLabels);
-    expect(svc.spec.ports).toEqual([{ name: 'metrics', port: 8080, targetPort: 'metrics', protocol: 'TCP' }]);
+    expect(svc.spec.ports).toEqual([{ name: 'https-metrics', port: 10257, targetPort: 'https', protocol: 'TCP' }]);
     const pdb = base.find((o) => o.kind === 'PodDisruptionBudget') as KubeObject & {
       spec: { minAvailable: number; selector: { matchLabels: Obj } };
     };
@@ -180,25 +217,33 @@ describe('the controller Deployment (base)', () => {
     )[0] as KubeObject & { spec: { selector: { matchLabels: Obj }; endpoints: Obj[] } };
     const svc = base.find((o) => o.kind === 'Service') as KubeObject;
     expect(monitor.spec.selector.matchLabels).toEqual(svc.metadata.labels);
-    expect(monitor.spec.endpoints).toEqual([expect.objectContaining({ port: 'metrics', path: '/metrics' })]);
+    expect(monitor.spec.endpoints).toEqual([
+      expect.objectContaining({
+        port: 'https-metrics',
+        path: '/metrics',
+        scheme: 'https',
+        bearerTokenFile: '/var/run/secrets/kubernetes.io/serviceaccount/token',
+      }),
+    ]);
   });
 });
 
 describe('the overlays', () => {
-  const modeArgs = (overlay: (typeof OVERLAYS)[number]): string[] =>
-    overlayArgs(overlay).filter((a) => /^--(hpa-source|shadow|dry-run|metrics-client)/.test(a));
+  const modeFlags = (overlay: (typeof OVERLAYS)[number]): Record<string, string> =>
+    Object.fromEntries(
+      Object.entries(overlayFlags(overlay)).filter(([k]) => /^(hpaSource|shadow|dryRun|metricsClient)$/.test(k)),
+    );
 
   it('each configure the mode they are named after', () => {
-    expect(modeArgs('builtin')).toEqual(['--hpa-source=builtin']);
-    expect(modeArgs('crd')).toEqual(['--hpa-source=crd']);
-    expect(modeArgs('shadow')).toEqual(['--hpa-source=builtin', '--shadow']);
-    expect(modeArgs('dry-run')).toEqual(['--hpa-source=builtin', '--dry-run']);
-    expect(modeArgs('prometheus-direct')).toEqual(['--hpa-source=builtin', '--metrics-client=prometheus']);
-    expect(modeArgs('servicemonitor')).toEqual(['--hpa-source=builtin']);
+    expect(modeFlags('builtin')).toEqual({ hpaSource: 'builtin' });
+    expect(modeFlags('crd')).toEqual({ hpaSource: 'crd' });
+    expect(modeFlags('shadow')).toEqual({ hpaSource: 'builtin', shadow: 'true' });
+    expect(modeFlags('dry-run')).toEqual({ hpaSource: 'builtin', dryRun: 'true' });
+    expect(modeFlags('prometheus-direct')).toEqual({ hpaSource: 'builtin', metricsClient: 'prometheus' });
+    expect(modeFlags('servicemonitor')).toEqual({ hpaSource: 'builtin' });
   });
 
-  it('keep the positions the patch examples of docs/deploy.md rely on (--prometheus-url at args/7, */scale at rules/2 or rules/1)', () => {
-    expect(overlayArgs('prometheus-direct')[7]).toMatch(/^--prometheus-url=/);
+  it('keep the positions the RBAC patch example of docs/deploy.md relies on (*/scale at rules/2, or rules/1 in shadow and dry-run)', () => {
     for (const overlay of ['builtin', 'crd', 'prometheus-direct', 'shadow', 'dry-run'] as const) {
       const role = readYaml(join(MANIFESTS, 'overlays', overlay, 'clusterrole.yaml'))[0] as {
         rules: { resources: string[] }[];
@@ -211,7 +256,9 @@ describe('the overlays', () => {
   it('prometheus-direct mounts the seed-000 adapter rules (a verbatim copy: kustomize cannot load examples/ in place)', () => {
     const copy = readFileSync(join(MANIFESTS, 'overlays', 'prometheus-direct', 'adapter-rules.yaml'), 'utf8');
     expect(copy).toBe(readFileSync(join(MANIFESTS, 'examples', 'seed-000', 'adapter', 'adapter-rules.yaml'), 'utf8'));
-    expect(overlayArgs('prometheus-direct')).toContain('--adapter-config=/etc/hpa-ts/adapter/adapter-rules.yaml');
+    expect(overlayEnv('prometheus-direct')).toMatchObject({
+      HPA_TS_ADAPTER_CONFIG: '/etc/hpa-ts/adapter/adapter-rules.yaml',
+    });
   });
 });
 
@@ -241,7 +288,8 @@ describeKubectl('the overlays rendered by kustomize (kubectl kustomize)', () => 
           .filter((o) => /^(Cluster)?Role(Binding)?$/.test(o.kind))
           .sort((a, b) => `${a.kind}/${a.metadata.name}`.localeCompare(`${b.kind}/${b.metadata.name}`));
       expect(rbac(objects)).toEqual(rbac(resourcesOf(join(MANIFESTS, 'overlays', overlay))));
-      expect(containerArgs(deploymentOf(objects))).toEqual(overlayArgs(overlay));
+      expect(containerArgs(deploymentOf(objects))).toEqual(['run']);
+      expect(containerEnv(deploymentOf(objects))).toEqual(overlayEnv(overlay));
     },
   );
 
@@ -257,6 +305,25 @@ describeKubectl('the overlays rendered by kustomize (kubectl kustomize)', () => 
     expect(spec.containers[0].volumeMounts).toEqual([
       { name: 'adapter-rules', mountPath: '/etc/hpa-ts/adapter', readOnly: true },
     ]);
+  });
+
+  it('are customised by name: the env patch of docs/deploy.md changes the Prometheus URL, and only it', () => {
+    const doc = readFileSync(join(ROOT, 'docs', 'deploy.md'), 'utf8');
+    const example = /```yaml\n(# my-hpa-ts\/kustomization\.yaml\n[^`]*HPA_TS_PROMETHEUS_URL[^`]*)```/.exec(doc)?.[1];
+    expect(example).toBeDefined();
+    const dir = mkdtempSync(join(tmpdir(), 'hpa-ts-overlay-'));
+    writeFileSync(
+      join(dir, 'kustomization.yaml'),
+      (example ?? '').replace(
+        /^ {2}- \S+prometheus-direct\S*.*$/m,
+        `  - ${relative(dir, join(MANIFESTS, 'overlays', 'prometheus-direct'))}`,
+      ),
+    );
+    const mine = containerEnv(deploymentOf(kustomize(dir)));
+    expect(mine).toEqual({
+      ...overlayEnv('prometheus-direct'),
+      HPA_TS_PROMETHEUS_URL: 'http://prometheus.observability.svc:9090',
+    });
   });
 
   it('crd brings the CRD and no access to autoscaling/v2 HPAs; servicemonitor adds the ServiceMonitor', () => {

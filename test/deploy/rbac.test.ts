@@ -24,6 +24,7 @@ import {
 import { runScenario, type ScenarioRun } from './support/scenario.js';
 
 const SA = { namespace: 'hpa-ts', name: 'hpa-ts' };
+const REVIEWS = ['tokenreviews', 'subjectaccessreviews'];
 
 /**
  * Granted verbs no run uses, each with the reason it is granted anyway. Empty: every overlay's
@@ -180,9 +181,13 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
     expect(unused).toEqual([]);
   });
 
-  it('binds only the ClusterRole hpa-ts and the Lease Role to the controller', () => {
+  it('binds only the ClusterRole hpa-ts, the Lease Role and system:auth-delegator (the secure port) to the controller', () => {
     const ids = new Set(rulesFor(overlayResources(overlay), SA).map((g) => g.id.replace(/#\d+$/, '')));
-    expect([...ids].sort()).toEqual(['ClusterRole/hpa-ts', 'Role/hpa-ts/hpa-ts-leader-election']);
+    expect([...ids].sort()).toEqual([
+      'ClusterRole/hpa-ts',
+      'ClusterRole/system:auth-delegator',
+      'Role/hpa-ts/hpa-ts-leader-election',
+    ]);
   });
 });
 
@@ -191,6 +196,8 @@ describe('what each mode did', () => {
     [
       ...new Set(
         (runs.get(overlay) as ScenarioRun).requests
+          // a token or access review asks a question; it stores nothing
+          .filter((r) => !REVIEWS.includes(r.resource))
           .filter((r) => ['create', 'update', 'patch', 'delete'].includes(r.verb))
           .map((r) => `${r.verb} ${r.resource}${r.subresource === '' ? '' : `/${r.subresource}`}`),
       ),
@@ -210,6 +217,16 @@ describe('what each mode did', () => {
       if (overlay !== 'prometheus-direct') expect((runs.get(overlay) as ScenarioRun).webReplicas).toBe(4);
     },
   );
+
+  it.each(OVERLAYS)("%s reviewed the scraper's token and its access to /metrics (the secure port)", (overlay) => {
+    const reviews = (runs.get(overlay) as ScenarioRun).requests.filter((r) => REVIEWS.includes(r.resource));
+    expect(new Set(reviews.map((r) => `${r.verb} ${r.apiGroup} ${r.resource} ${r.status}`))).toEqual(
+      new Set([
+        'create authentication.k8s.io tokenreviews 201',
+        'create authorization.k8s.io subjectaccessreviews 201',
+      ]),
+    );
+  });
 
   it.each(['shadow', 'dry-run'] as const)('%s wrote nothing but the Lease', (overlay) => {
     expect(writes(overlay)).toEqual(['create leases', 'update leases']);

@@ -100,38 +100,72 @@ export function overlayResources(name: OverlayName): KubeObject[] {
   return resourcesOf(join(MANIFESTS, 'overlays', name));
 }
 
+type EnvEntry = { name: string; value?: string };
+
+function deploymentEnv(dep: KubeObject | undefined): EnvEntry[] {
+  const spec = (dep?.spec as { template?: { spec?: { containers?: { env?: EnvEntry[] }[] } } } | undefined)?.template
+    ?.spec;
+  return spec?.containers?.[0]?.env ?? [];
+}
+
 /**
- * The controller's args in an overlay without kustomize: the base Deployment's, plus the values
- * of the JSON patches that append to them (`op: add`, `path: …/containers/0/args/-`). The kubectl
- * test checks the result against the rendered Deployment.
+ * The controller's variables with a value (HPA_TS_*, NODE_OPTIONS) in an overlay, without
+ * kustomize: the base Deployment's, merged by name with the `env` of the strategic-merge patch
+ * files the overlays list (`patches: - path: …`), as kustomize merges them. The kubectl test
+ * checks the result against the rendered Deployment.
  */
-export function overlayArgs(name: OverlayName): string[] {
-  const collect = (dir: string): string[] => {
-    const k = readYaml(join(dir, 'kustomization.yaml'))[0] as {
-      resources?: string[];
-      patches?: { patch?: string }[];
-    };
-    const args: string[] = [];
+export function overlayEnv(name: OverlayName): Record<string, string> {
+  const collect = (dir: string, into: Record<string, string>): void => {
+    const k = readYaml(join(dir, 'kustomization.yaml'))[0] as { resources?: string[]; patches?: { path?: string }[] };
     for (const r of k.resources ?? []) {
       const p = join(dir, r);
-      if (statSync(p).isDirectory()) args.push(...collect(p));
-      else {
-        const dep = readYaml(p)
-          .filter(isKubeObject)
-          .find((o) => o.kind === 'Deployment');
-        if (dep !== undefined) args.push(...containerArgs(dep));
-      }
+      if (statSync(p).isDirectory()) collect(p, into);
+      else
+        for (const e of deploymentEnv(
+          readYaml(p)
+            .filter(isKubeObject)
+            .find((o) => o.kind === 'Deployment'),
+        ))
+          if (e.value !== undefined) into[e.name] = e.value;
     }
     for (const patch of k.patches ?? []) {
-      const ops = parseYamlDocs(patch.patch ?? '', `${relPath(dir)} patch`)[0];
-      if (!Array.isArray(ops)) continue;
-      for (const op of ops as { op?: string; path?: string; value?: unknown }[]) {
-        if (op.op === 'add' && op.path === '/spec/template/spec/containers/0/args/-') args.push(String(op.value));
-      }
+      if (patch.path === undefined) continue;
+      const dep = readYaml(join(dir, patch.path)).filter(isKubeObject)[0];
+      for (const e of deploymentEnv(dep)) if (e.value !== undefined) into[e.name] = e.value;
     }
-    return args;
   };
-  return collect(join(MANIFESTS, 'overlays', name));
+  const env: Record<string, string> = {};
+  collect(join(MANIFESTS, 'overlays', name), env);
+  return env;
+}
+
+/** The `hpa-ts run` flags an overlay sets, by attribute name (`HPA_TS_PROMETHEUS_URL` → `prometheusUrl`). */
+export function overlayFlags(name: OverlayName): Record<string, string> {
+  return flagsOfEnv(overlayEnv(name));
+}
+
+/** HPA_TS_* variables → flag attribute names, as commander reads them. */
+export function flagsOfEnv(env: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) {
+    if (!k.startsWith('HPA_TS_')) continue;
+    out[
+      k
+        .slice(7)
+        .toLowerCase()
+        .replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase())
+    ] = v;
+  }
+  return out;
+}
+
+/** The container's variables with a value, of a rendered Deployment. */
+export function containerEnv(deployment: KubeObject): Record<string, string> {
+  return Object.fromEntries(
+    deploymentEnv(deployment)
+      .filter((e) => e.value !== undefined)
+      .map((e) => [e.name, e.value as string]),
+  );
 }
 
 export function containerArgs(deployment: KubeObject): string[] {

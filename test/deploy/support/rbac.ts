@@ -66,6 +66,18 @@ export const DEFAULT_ROLES: readonly GrantedRule[] = [
   },
 ];
 
+/**
+ * Default ClusterRoles an overlay binds without defining them, as kube-apiserver bootstraps them:
+ * system:auth-delegator lets the secure port review tokens and access. Counted as the overlay's
+ * own grants (the runs must use them), not as DEFAULT_ROLES.
+ */
+export const BOOTSTRAP_CLUSTER_ROLES: Readonly<Record<string, readonly PolicyRule[]>> = {
+  'system:auth-delegator': [
+    { apiGroups: ['authentication.k8s.io'], resources: ['tokenreviews'], verbs: ['create'] },
+    { apiGroups: ['authorization.k8s.io'], resources: ['subjectaccessreviews'], verbs: ['create'] },
+  ],
+};
+
 const has = (list: readonly string[] | undefined, v: string): boolean => (list ?? []).some((x) => x === '*' || x === v);
 
 function resourceMatches(rule: PolicyRule, resource: string, subresource: string): boolean {
@@ -117,7 +129,17 @@ export function rulesFor(objects: readonly KubeObject[], sa: { namespace: string
     if ((b.kind !== 'ClusterRoleBinding' && b.kind !== 'RoleBinding') || !isSubject(b)) continue;
     const ref = b.roleRef as { kind: string; name: string };
     const ns = b.kind === 'RoleBinding' ? b.metadata.namespace : undefined;
-    const r = role(ref.kind, ref.name, ns);
+    const bootstrap = ref.kind === 'ClusterRole' ? BOOTSTRAP_CLUSTER_ROLES[ref.name] : undefined;
+    const r =
+      role(ref.kind, ref.name, ns) ??
+      (bootstrap === undefined
+        ? undefined
+        : ({
+            kind: 'ClusterRole',
+            apiVersion: 'rbac.authorization.k8s.io/v1',
+            metadata: { name: ref.name },
+            rules: bootstrap,
+          } as KubeObject));
     if (r === undefined) throw new Error(`${b.kind} ${b.metadata.name} refers to a missing ${ref.kind} ${ref.name}`);
     const roleId =
       ref.kind === 'Role' ? `Role/${r.metadata.namespace ?? ''}/${r.metadata.name}` : `ClusterRole/${r.metadata.name}`;

@@ -29,7 +29,9 @@ import { EMBEDDED_RUN_FLAGS, runSettingsFromFlags, type RunFlags } from '../../.
 import { startController, CRD_RESOURCE, type RunningController } from '../../../app/start.js';
 import { silentLogger } from '../../../controller/logging.js';
 import type { MetricsFlags } from '../../../metrics-clients/index.js';
-import { MANIFESTS, overlayArgs, readYaml, type OverlayName } from './manifests.js';
+import { MANIFESTS, overlayFlags, readYaml, type OverlayName } from './manifests.js';
+import { SCRAPER_TOKEN, scrape, serveReviews } from './reviews.js';
+import { freePorts } from '../../e2e/bed/ports.js';
 
 export type Mode = 'write' | 'crd' | 'shadow' | 'dry-run' | 'prometheus';
 
@@ -56,18 +58,6 @@ export interface ScenarioRun {
   readonly webReplicas: number;
 }
 
-/** Flags as the overlay's Deployment passes them (`--name=value`, `--bool`), as commander would see them. */
-function flagsFromArgs(args: readonly string[]): Record<string, string | boolean> {
-  const out: Record<string, string | boolean> = {};
-  for (const a of args) {
-    const m = /^--([a-z0-9-]+)(?:=(.*))?$/.exec(a);
-    if (m === null) continue; // the `run` sub-command
-    const key = m[1].replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-    out[key] = m[2] === undefined ? true : m[2] === 'true' ? true : m[2] === 'false' ? false : m[2];
-  }
-  return out;
-}
-
 /** Timing for a test (fast syncs, short leases) on top of the overlay's flags, which decide the mode. */
 const TEST_FLAGS: Partial<RunFlags> = {
   horizontalPodAutoscalerSyncPeriod: '300ms',
@@ -78,6 +68,7 @@ const TEST_FLAGS: Partial<RunFlags> = {
   // what POD_NAMESPACE gives the Deployment (the downward API's metadata.namespace)
   leaderElectResourceNamespace: 'hpa-ts',
   bindAddress: '127.0.0.1:0',
+  secureBindAddress: '127.0.0.1',
   logLevel: 'silent',
 };
 
@@ -344,11 +335,14 @@ export async function runScenario(overlay: OverlayName, timeoutMs = 45_000): Pro
   try {
     populate(server, mode);
     if (mode !== 'prometheus') registerMetricsApis(server);
+    serveReviews(server);
     server.faults.failNext(1, { method: 'PUT', subresource: 'status' }, { status: 409, reason: 'Conflict' });
-    const fromArgs = flagsFromArgs(overlayArgs(overlay));
-    const flags = { ...RUN_DEFAULTS, ...fromArgs, ...TEST_FLAGS } as RunFlags;
+    const fromEnv = overlayFlags(overlay);
+    // the overlay's secure port (10257) on a free one: the overlays run side by side
+    const [securePort] = await freePorts(1);
+    const flags = { ...RUN_DEFAULTS, ...fromEnv, ...TEST_FLAGS, securePort } as RunFlags;
     const metricsFlags: MetricsFlags = {
-      ...(typeof fromArgs.metricsClient === 'string' ? { metricsClient: fromArgs.metricsClient } : {}),
+      ...(fromEnv.metricsClient !== undefined ? { metricsClient: fromEnv.metricsClient } : {}),
       ...(prometheus !== undefined
         ? {
             prometheusUrl: prometheus.url,
@@ -387,6 +381,9 @@ export async function runScenario(overlay: OverlayName, timeoutMs = 45_000): Pro
     while (!done(mode, server.requests, comparisons()) && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 50));
     const shadowComparisons = comparisons();
+    // a scrape as Prometheus makes it: the controller reviews the token and the access
+    const scraped = await scrape(securePort, '/metrics', SCRAPER_TOKEN);
+    if (scraped.status !== 200) throw new Error(`secure port: ${scraped.status} ${scraped.body}`);
     await running.stop();
     running = undefined;
     const web = server.store.get(Resources.deployments, NS, 'web') as { spec?: { replicas?: number } };

@@ -55,6 +55,17 @@ export const SERVICE_MONITOR_SCHEMA = {
               interval: { type: 'string', pattern: DURATION },
               scrapeTimeout: { type: 'string', pattern: DURATION },
               honorLabels: { type: 'boolean' },
+              bearerTokenFile: { type: 'string' },
+              tlsConfig: {
+                type: 'object',
+                properties: {
+                  caFile: { type: 'string' },
+                  certFile: { type: 'string' },
+                  keyFile: { type: 'string' },
+                  insecureSkipVerify: { type: 'boolean' },
+                  serverName: { type: 'string' },
+                },
+              },
             },
           },
         },

@@ -506,6 +506,9 @@ for v in "${CANDIDATES[@]}"; do
   log "falling back from $v"
 done
 
+# Helm, for the chart suites: its own piece and cache (helm.sh), not tied to the Kubernetes version.
+bash "$(dirname "$0")/helm.sh" >/dev/null || log "helm did not build (test/e2e/stack/helm.sh); the chart suites will say so"
+
 if [[ -z "${OUT:-}" ]]; then
   log "no version left to try (all marked KUBE_BUILD_FAILED under $CACHE_ROOT); pass --version or --force"
 else

@@ -40,3 +40,40 @@ describe('ControllerMetrics.observeDecision (§5.7)', () => {
     expect(await desiredGauge(d)).toEqual([]);
   });
 });
+
+describe("ControllerMetrics: hpa-ts's per-HPA series (the dashboard's and the alerts')", () => {
+  async function series(m: ControllerMetrics, g: { get(): Promise<{ values: { labels: object; value: number }[] }> }) {
+    return (await g.get()).values.map((v) => ({ ...v.labels, value: v.value }));
+  }
+
+  it('exports the bounds, each metric against its target in kubectl units, and no unavailable metric', async () => {
+    const m = new ControllerMetrics({ defaultMetrics: false });
+    const d = settleRescale(planned, { kind: 'written' }, NOW);
+    m.observeDecision(d, 5, new Map());
+    const hpaLabels = { namespace: d.namespace, hpa_name: d.name };
+    expect(await series(m, m.maxReplicas)).toEqual([{ ...hpaLabels, value: 20 }]);
+    expect(await series(m, m.minReplicas)).toEqual([{ ...hpaLabels, value: 1 }]);
+    const metric = 'cpu resource utilization (percentage of request)';
+    expect(await series(m, m.metricValue)).toEqual([{ ...hpaLabels, metric, value: 100 }]);
+    expect(await series(m, m.metricTarget)).toEqual([{ ...hpaLabels, metric, value: 50 }]);
+    expect(await series(m, m.metricsUnavailable)).toEqual([{ ...hpaLabels, value: 0 }]);
+  });
+
+  it('counts warnings by reason, marks the metrics that failed, and drops the series of a metric that is gone', async () => {
+    const m = new ControllerMetrics({ defaultMetrics: false });
+    m.observeDecision(settleRescale(planned, { kind: 'written' }, NOW), 5, new Map());
+    const failed = decide(decideInput(hpa, pods, [], 4));
+    m.observeDecision(failed, 5, new Map());
+    expect(await series(m, m.metricsUnavailable)).toEqual([
+      { namespace: failed.namespace, hpa_name: failed.name, value: 1 },
+    ]);
+    expect(await series(m, m.metricValue)).toEqual([]);
+    const reasons = failed.events.filter((e) => e.type === 'Warning').map((e) => e.reason);
+    expect(reasons.length).toBeGreaterThan(0);
+    expect((await series(m, m.reconcileErrors)).map((s) => (s as unknown as { reason: string }).reason).sort()).toEqual(
+      [...new Set(reasons)].sort(),
+    );
+    m.forgetHpa(failed.namespace, failed.name);
+    expect(await series(m, m.maxReplicas)).toEqual([]);
+  });
+});
