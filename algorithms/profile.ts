@@ -131,7 +131,8 @@ export function profileForVersion(minor: number, gates: FeatureGates = defaultGa
     containerNotFoundIsError: minor >= 34,
     ignoreSucceededPods: false,
     scaleUpdateAttempts: minor >= 35 ? 5 : 1,
-    memoryStatusFormat: minor >= 35 ? 'BinarySI' : 'DecimalSI',
+    // V10 says ≈1.35: side by side, kube-controller-manager 1.34.4 writes BinarySI, 1.33.13 DecimalSI
+    memoryStatusFormat: minor >= 34 ? 'BinarySI' : 'DecimalSI',
     objectAverageValueDescribedObject: minor >= 33 ? 'copy' : 'zero',
     immediateEnqueueOnAdd: minor >= 37,
     ambiguousSelectorMessage: minor >= 37 ? 'moreThanOne' : 'multiple',

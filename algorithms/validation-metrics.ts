@@ -72,6 +72,21 @@ export function validateQuantity(
   if (sign < 0 || (sign === 0 && !allowZero)) errs.invalid(path, value, detail, q.value.toString());
 }
 
+/**
+ * A tolerance (upstream ValidateNonnegativeQuantity): below zero it is invalid, the value shown as
+ * its canonical text in quotes — `Invalid value: "-100m": must be greater than or equal to 0`, as
+ * kube-apiserver 1.33 … 1.37 answer.
+ */
+export function validateNonNegativeQuantity(errs: FieldErrors, value: unknown, path: string): void {
+  const q = Quantity.tryParse(value);
+  if (!q.ok) {
+    errs.invalid(path, value, quantityDecodeError(value, q.error.reason));
+    return;
+  }
+  if (q.value.sign() < 0)
+    errs.invalid(path, value, 'must be greater than or equal to 0', JSON.stringify(q.value.toString()));
+}
+
 function validateMetricTarget(errs: FieldErrors, target: Loose, path: string): void {
   const type = str(target.type);
   if (type.length === 0) errs.required(`${path}.type`, 'must specify a metric target type');

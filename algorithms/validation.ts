@@ -7,7 +7,11 @@
 import type { HPAScalingPolicy, HPAScalingRules, HorizontalPodAutoscaler, MetricSpec } from './api-types.js';
 import { dns1123LabelErrors, dns1123SubdomainErrors } from './labels-syntax.js';
 import { FieldErrors, type FieldError } from './validation-errors.js';
-import { validateCrossVersionObjectReference, validateMetricSpec, validateQuantity } from './validation-metrics.js';
+import {
+  validateCrossVersionObjectReference,
+  validateMetricSpec,
+  validateNonNegativeQuantity,
+} from './validation-metrics.js';
 
 export type { FieldError, FieldErrorType } from './validation-errors.js';
 
@@ -123,7 +127,7 @@ function validateScalingRules(errs: FieldErrors, value: unknown, path: string, o
   if (policies.length === 0) errs.required(`${path}.policies`, 'must specify at least one Policy');
   policies.forEach((p, i) => validateScalingPolicy(errs, loose(p) ?? {}, `${path}.policies[${i}]`));
   if (opts.configurableTolerance && present(rules.tolerance)) {
-    validateQuantity(errs, rules.tolerance, `${path}.tolerance`, true, 'must be greater or equal to zero');
+    validateNonNegativeQuantity(errs, rules.tolerance, `${path}.tolerance`);
   }
 }
 

@@ -42,9 +42,14 @@ export async function demo(o: DemoFlags, write: (line: string) => void): Promise
   const { runDemo } = await import('../simulator/index.js');
   const { realClock } = await import('../controller/clock.js');
   const { startController } = await import('./start.js');
-  const { runSettingsFromFlags, EMBEDDED_RUN_FLAGS } = await import('./settings.js');
+  const { runSettingsFromFlags, emulatedMinor, EMBEDDED_RUN_FLAGS } = await import('./settings.js');
   const { silentLogger } = await import('../controller/logging.js');
-  const settings = runSettingsFromFlags(EMBEDDED_RUN_FLAGS);
+  const release = emulatedMinor(v.emulatedVersion ?? '');
+  if (!release.ok) {
+    write(`error: ${release.error.message}`);
+    return 2;
+  }
+  const settings = runSettingsFromFlags({ ...EMBEDDED_RUN_FLAGS, emulatedVersion: `1.${release.value}` });
   const result = await runDemo({
     base: realClock,
     factor,
@@ -53,6 +58,7 @@ export async function demo(o: DemoFlags, write: (line: string) => void): Promise
     svgPath: resolve(v.svg ?? join(tmpdir(), 'hpa-ts-demo.svg')),
     manifestsDir: seedManifestsDir(),
     write,
+    release: release.value,
     ...(v.kubeconfigOut !== undefined ? { kubeconfigPath: resolve(v.kubeconfigOut) } : {}),
     metricsPath:
       metricsClient === 'prometheus'

@@ -18,7 +18,7 @@ import {
 import { buildController } from './build-controller.js';
 import { FLAG_TABLE, type FlagSpec } from './flags/table.js';
 import { attributeName, parseFlags, type FlagValues } from './flags/values.js';
-import { runSettings, type RunSettings } from './settings.js';
+import { emulatedMinor, runSettings, type RunSettings } from './settings.js';
 
 export interface TimedDecision extends DecisionRecord {
   /** seconds since the start */
@@ -88,12 +88,30 @@ export function loadScenario(file: string): Result<Scenario, string> {
   return flags.ok ? s : flags;
 }
 
+/**
+ * The scenario with the command line's --emulated-version, which wins over its `controller:`
+ * section; the simulated API server and the controller then both behave as that release.
+ */
+export function withEmulatedVersion(s: Scenario, flag: string | undefined): Result<Scenario, string> {
+  if (flag === undefined) return ok(s);
+  const minor = emulatedMinor(flag);
+  if (!minor.ok) return err(minor.error.message);
+  return ok({ ...s, controller: { ...s.controller, 'emulated-version': `1.${minor.value}` } });
+}
+
+/** The release a scenario emulates: its controller's --emulated-version (default the newest). */
+export function scenarioRelease(s: Scenario): Result<number, string> {
+  const settings = scenarioSettings(s);
+  return settings.ok ? ok(Number(settings.value.emulatedVersion.split('.')[1])) : settings;
+}
+
 export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<Result<ScenarioResult, string>> {
   const settings = scenarioSettings(s);
   if (!settings.ok) return settings;
   const world = await openVirtualWorld(s, {
     ...(opts.onEntry === undefined ? {} : { onEntry: opts.onEntry }),
     keepTimeline: opts.keepTimeline ?? true,
+    release: Number(settings.value.emulatedVersion.split('.')[1]),
   });
   if (!world.ok) return world;
   const w = world.value;

@@ -83,6 +83,13 @@ function checkCombinations(v: FlagValues, all: FlagValues): Result<void, FlagErr
   return ok(undefined);
 }
 
+/** `--emulated-version` text → the release's minor (simulate, demo), or the flag error `run` gives. */
+export function emulatedMinor(text: string): Result<number, FlagError> {
+  const version = parseEmulatedVersion(text);
+  if (typeof version === 'string') return err(flagError(FlagErrorCode.InvalidValue, '--emulated-version', version));
+  return ok(version.minor);
+}
+
 /** Values of `run` or `explain` (others take run's defaults) → settings, or the flag that is wrong. */
 export function runSettings(given: FlagValues): Result<RunSettings, FlagError> {
   const v: FlagValues = { ...defaultFlagValues('run'), ...given };

@@ -8,7 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
-import { type Result } from '../algorithms/index.js';
+import { NEWEST_MINOR, err, type Result } from '../algorithms/index.js';
 import { addFlags, rawFlags, readFlags } from './flags/commander.js';
 import type { FlagError } from './flags/kinds.js';
 import { parseFlags, type FlagValues, type RawFlags } from './flags/values.js';
@@ -34,9 +34,10 @@ export async function simulateScenario(
     return 2;
   }
   const { TimelineFormatter, renderChartSvg, formatSeconds } = await import('../simulator/index.js');
-  const { loadScenario, runScenario } = await import('./scenario-run.js');
+  const { loadScenario, runScenario, withEmulatedVersion } = await import('./scenario-run.js');
   const { realClock } = await import('../controller/clock.js');
-  const s = loadScenario(file);
+  const loaded = loadScenario(file);
+  const s = loaded.ok ? withEmulatedVersion(loaded.value, values.value.emulatedVersion) : loaded;
   if (!s.ok) {
     err(`error: ${s.error}`);
     return 2;
@@ -119,22 +120,28 @@ export async function serveSimulator(
   const v = values.value;
   const { startSimulatorServer, ScaledClock, SimAnnotation, createObjects, simulationInputs } =
     await import('../simulator/index.js');
-  const { loadScenario } = await import('./scenario-run.js');
+  const { loadScenario, scenarioRelease, withEmulatedVersion } = await import('./scenario-run.js');
+  const { emulatedMinor } = await import('./settings.js');
   const { realClock } = await import('../controller/clock.js');
   const scrapeMs = v.scrapeInterval;
   const factor = v.timeScale ?? 1;
   const clock = factor === 1 ? realClock : new ScaledClock({ factor, base: realClock });
-  const scenario = file === undefined ? undefined : loadScenario(file);
+  const loaded = file === undefined ? undefined : loadScenario(file);
+  const scenario = loaded === undefined || !loaded.ok ? loaded : withEmulatedVersion(loaded.value, v.emulatedVersion);
   if (scenario !== undefined && !scenario.ok) throw new Error(scenario.error);
   const s = scenario?.value;
+  const flagRelease = emulatedMinor(v.emulatedVersion ?? `1.${NEWEST_MINOR}`);
+  const release = s !== undefined ? scenarioRelease(s) : flagRelease.ok ? flagRelease : err(flagRelease.error.message);
+  if (!release.ok) throw new Error(release.error);
   const server = await startSimulatorServer({
     clock,
     port: v.port ?? 0,
     prometheusPort: v.prometheusPort ?? 0,
+    release: release.value,
     ...(s !== undefined
       ? {
           ...simulationInputs(s),
-          version: s.serverVersion,
+          ...(s.serverVersion !== undefined ? { version: s.serverVersion } : {}),
         }
       : scrapeMs !== undefined
         ? { scrape: { scrapeIntervalMs: scrapeMs, resolutionMs: scrapeMs } }
@@ -152,6 +159,9 @@ export async function serveSimulator(
   await server.writeKubeconfig(kubeconfigPath);
   out(
     `hpa-ts simulator serving a Kubernetes API at ${server.url}${factor === 1 ? '' : ` (time runs ${factor}× faster than real)`}`,
+  );
+  out(
+    `  release:     1.${release.value} (HorizontalPodAutoscalers validated, defaulted and pruned as its kube-apiserver does)`,
   );
   out(`  kubeconfig:  ${kubeconfigPath}        kubectl --kubeconfig ${kubeconfigOut} get hpa -w`);
   out(

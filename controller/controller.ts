@@ -8,7 +8,7 @@ import type { ControllerMetrics } from './monitor.js';
 import type { ClusterAccess, ClusterError, Stoppable } from './ports.js';
 import { WorkQueue } from './queue.js';
 import { Reconciler, type EventSink, type ReconcileOutcome, type WriteMode } from './reconciler.js';
-import { builtinSyncOf, type BuiltinSync, type ShadowComparator } from './shadow.js';
+import { builtinSyncOf, ShadowRounds, type BuiltinSync, type ShadowComparator } from './shadow.js';
 import { ControllerState } from './state.js';
 
 export interface ControllerOptions {
@@ -84,6 +84,7 @@ export class HpaController {
       profile: opts.profile,
       mode: opts.mode,
       ...(opts.hpaKind !== undefined ? { hpaKind: opts.hpaKind } : {}),
+      ...(deps.shadow !== undefined ? { rounds: new ShadowRounds(opts.syncPeriodMs) } : {}),
     });
   }
 

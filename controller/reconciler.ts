@@ -11,6 +11,7 @@ import {
   type FieldError,
   type HorizontalPodAutoscaler,
   type HorizontalPodAutoscalerStatus,
+  type HpaHistory,
   type MetricFetch,
   type MetricQuery,
   type PodSnapshot,
@@ -23,6 +24,7 @@ import {
 import type { MetricsClient } from '../metrics-clients/port.js';
 import type { Clock } from './clock.js';
 import type { ClusterAccess, ClusterError, ClusterResult, ScaleTarget } from './ports.js';
+import type { ShadowRounds } from './shadow.js';
 import type { ControllerState } from './state.js';
 
 const STATUS_WRITE_ATTEMPTS = 3;
@@ -57,6 +59,8 @@ export interface ReconcilerDeps {
   readonly mode: WriteMode;
   /** kind of the objects reconciled, for events (HorizontalPodAutoscaler, or the CRD kind) */
   readonly hpaKind?: { kind: string; apiVersion: string };
+  /** shadow mode: one recommendation per built-in sync (shadow.ts) */
+  readonly rounds?: ShadowRounds;
 }
 
 export interface ReconcileOutcome {
@@ -93,6 +97,16 @@ export class Reconciler {
     this.hpaKind = deps.hpaKind ?? { kind: 'HorizontalPodAutoscaler', apiVersion: 'autoscaling/v2' };
   }
 
+  /** Shadow mode: notes the round, and whether this reconcile's recommendation is kept (ShadowRounds). */
+  private records(key: string, comparison: boolean, now: number, before: HpaHistory): boolean {
+    const rounds = this.deps.rounds;
+    if (rounds === undefined) return true;
+    if (comparison) rounds.compared(key, now);
+    else if (rounds.periodicRecords(key, now)) rounds.periodic(key, now, before);
+    else return false;
+    return true;
+  }
+
   /**
    * `builtin` (shadow mode): decide as if the scale read the replica count the built-in controller
    * saw (it may have rescaled since), and remember its rescale as a scale event, so the behavior
@@ -100,7 +114,12 @@ export class Reconciler {
    */
   async reconcile(
     key: string,
-    builtin?: { currentReplicas: number; desiredReplicas: number; rescaled: boolean },
+    builtin?: {
+      currentReplicas: number;
+      desiredReplicas: number;
+      rescaled: boolean;
+      readStatus?: HorizontalPodAutoscalerStatus;
+    },
   ): Promise<ReconcileOutcome> {
     const currentReplicasOverride = builtin?.currentReplicas;
     const { deps } = this;
@@ -108,6 +127,7 @@ export class Reconciler {
     const hpa = deps.hpas.get(key);
     if (hpa === undefined) {
       deps.state.deleteHistory(key);
+      deps.rounds?.forget(key);
       return {
         key,
         deleted: true,
@@ -118,6 +138,8 @@ export class Reconciler {
     }
     const namespace = hpa.metadata.namespace ?? '';
     const specErrors = this.specErrors(hpa);
+    // shadow mode: decide on the status the built-in read, not on the one it has just written
+    const decidedOn = builtin?.readStatus !== undefined ? { ...hpa, status: builtin.readStatus } : hpa;
     // An invalid HPA is not acted on (§8.2): no scale read, no metrics, no scale write.
     const read = specErrors.length > 0 ? notRead : await this.readScale(hpa);
     const scale =
@@ -132,7 +154,9 @@ export class Reconciler {
         : read;
     const pods = deps.pods.inNamespace(namespace);
     const selectors = deps.state.selectorEntries(namespace);
-    const plan = scale.result.ok ? planReconcile(hpa, scale.result.value, pods, selectors, deps.profile) : undefined;
+    const plan = scale.result.ok
+      ? planReconcile(decidedOn, scale.result.value, pods, selectors, deps.profile)
+      : undefined;
     const queries = plan?.queries ?? [];
     const metricDurationsMs = new Map<number, number>();
     const metrics = await Promise.all(
@@ -144,14 +168,18 @@ export class Reconciler {
       }),
     );
     const now = deps.clock.now();
+    const priorHistory = deps.state.history(key);
     const input: DecideInput = {
-      hpa,
+      hpa: decidedOn,
       scale: scale.result,
       pods,
       metrics,
       selectors,
       selectorCheck: plan?.selectorCheck ?? null,
-      history: deps.state.history(key),
+      history:
+        builtin !== undefined && deps.rounds !== undefined
+          ? deps.rounds.forComparison(key, priorHistory, now)
+          : priorHistory,
       config: deps.config,
       profile: deps.profile,
       now,
@@ -176,7 +204,8 @@ export class Reconciler {
       builtin?.rescaled === true ? { from: builtin.currentReplicas, to: builtin.desiredReplicas } : undefined;
     // Deleted while we were deciding: do not resurrect its history (upstream drops it on NotFound).
     if (deps.hpas.get(key) === undefined) deps.state.deleteHistory(key);
-    else deps.state.setHistory(key, historyAfter(decision, { now, builtinRescale }));
+    else if (this.records(key, builtin !== undefined, now, priorHistory))
+      deps.state.setHistory(key, historyAfter(decision, { now, builtinRescale }));
 
     let error = decision.error ?? undefined;
     let statusWritten = false;

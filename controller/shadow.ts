@@ -1,4 +1,4 @@
-import type { HorizontalPodAutoscaler, HorizontalPodAutoscalerStatus } from '../algorithms/index.js';
+import type { HorizontalPodAutoscaler, HorizontalPodAutoscalerStatus, HpaHistory } from '../algorithms/index.js';
 import { decisionRecord } from './decision-log.js';
 import type { Logger } from './logging.js';
 import type { ControllerMetrics } from './monitor.js';
@@ -15,6 +15,12 @@ export interface BuiltinSync {
    */
   readonly rescaled: boolean;
   readonly conditions: readonly { readonly type: string; readonly status: string; readonly reason?: string }[];
+  /**
+   * The status the built-in read in this sync: the one its write replaced. Its conditions are an
+   * input (a target at 0 replicas is autoscaled only with ScaledToZero=True, R3.10.4), so the
+   * comparison decides on it, not on the status the built-in has just written.
+   */
+  readonly readStatus?: HorizontalPodAutoscalerStatus;
 }
 
 export interface ShadowComparison {
@@ -54,6 +60,7 @@ export function builtinSyncOf(
     desiredReplicas: s.desiredReplicas,
     rescaled,
     conditions: conditionsOf(s),
+    ...(p !== null && p !== undefined ? { readStatus: p } : {}),
   };
 }
 
@@ -63,6 +70,56 @@ function conditionsOf(s: HorizontalPodAutoscalerStatus): BuiltinSync['conditions
     status: c.status,
     ...(c.reason !== undefined ? { reason: c.reason } : {}),
   }));
+}
+
+/**
+ * One recommendation per sync of the built-in controller, in shadow mode. The built-in records a
+ * recommendation at every sync, but shows only the syncs that change its status; hpa-ts's own
+ * periodic reconciles stand in for the silent ones. When a periodic reconcile and a comparison
+ * fall in the same round (within half a sync period of each other), they stand for the same
+ * built-in sync: the comparison's recommendation is the one kept. Without this, a periodic
+ * reconcile that ran just after the built-in rescaled — reading the new replica count with the
+ * old metrics — left a recommendation the built-in never made (classify.ts,
+ * 'shadow-periodic-history').
+ */
+export class ShadowRounds {
+  /** key → the last periodic reconcile that recorded: when, and the history before it */
+  private readonly periodicRound = new Map<string, { at: number; before: HpaHistory }>();
+  /** key → time of the last comparison */
+  private readonly comparedAt = new Map<string, number>();
+
+  constructor(private readonly syncPeriodMs: number) {}
+
+  /**
+   * The history a comparison decides on: as it was before the periodic reconcile of its round, as
+   * if that one had not run (the comparison then records what it recorded, the initial
+   * recommendation of a new HPA included, as the built-in did in that sync).
+   */
+  forComparison(key: string, history: HpaHistory, now: number): HpaHistory {
+    const round = this.periodicRound.get(key);
+    return round === undefined || now - round.at >= this.syncPeriodMs / 2 ? history : round.before;
+  }
+
+  /** Whether a periodic reconcile at `now` records its recommendation (not when the round had a comparison). */
+  periodicRecords(key: string, now: number): boolean {
+    const at = this.comparedAt.get(key);
+    return at === undefined || now - at >= this.syncPeriodMs / 2;
+  }
+
+  compared(key: string, now: number): void {
+    this.comparedAt.set(key, now);
+    this.periodicRound.delete(key);
+  }
+
+  /** A periodic reconcile at `now` recorded; `before` is the history it started from. */
+  periodic(key: string, now: number, before: HpaHistory): void {
+    this.periodicRound.set(key, { at: now, before });
+  }
+
+  forget(key: string): void {
+    this.periodicRound.delete(key);
+    this.comparedAt.delete(key);
+  }
 }
 
 /**

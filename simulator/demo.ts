@@ -52,6 +52,8 @@ export interface DemoOptions {
   readonly metricsPath?: string;
   /** where to write the kubeconfig for kubectl while the demo runs */
   readonly kubeconfigPath?: string;
+  /** the Kubernetes release the simulated API server behaves as (its minor; default the newest) */
+  readonly release?: number;
 }
 
 export interface DemoResult {
@@ -104,7 +106,11 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     const r = loadAdapterConfig(rulesFile);
     if (r.ok) adapterConfig = r.value;
   }
-  const server = await startSimulatorServer({ clock, ...(adapterConfig !== undefined ? { adapterConfig } : {}) });
+  const server = await startSimulatorServer({
+    clock,
+    ...(adapterConfig !== undefined ? { adapterConfig } : {}),
+    ...(opts.release !== undefined ? { release: opts.release } : {}),
+  });
   const store = server.api.store;
   if (opts.kubeconfigPath !== undefined) await server.writeKubeconfig(opts.kubeconfigPath);
   const w = opts.write;

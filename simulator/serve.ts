@@ -21,7 +21,9 @@ export interface SimulatorServerOptions {
   readonly port?: number;
   /** Prometheus HTTP API port; 0 = any free port */
   readonly prometheusPort?: number;
-  /** reported server version (default v1.31.4: the kubectl dispatcher then speaks JSON) */
+  /** the Kubernetes release the API server behaves as (its minor; default the controller's default) */
+  readonly release?: number;
+  /** what /version reports exactly (default: the release, as apiserver/release.ts describes) */
   readonly version?: string;
   readonly workloads?: ReadonlyMap<string, WorkloadLoadSpec>;
   readonly queues?: readonly QueueSpec[];
@@ -61,6 +63,7 @@ export async function startSimulatorServer(opts: SimulatorServerOptions): Promis
     ...(opts.host !== undefined ? { host: opts.host } : {}),
     port: opts.port ?? 0,
     ...(opts.version !== undefined ? { version: opts.version } : {}),
+    ...(opts.release !== undefined ? { release: opts.release } : {}),
     ...(opts.bookmarkIntervalMs !== undefined ? { bookmarkIntervalMs: opts.bookmarkIntervalMs } : {}),
   });
   let lastCustom = '';

@@ -128,8 +128,18 @@ export const CONTROLLER_FLAGS = [
     kind: text(),
     description: `behave like this kube-controller-manager release (1.26 … 1.${NEWEST_MINOR})`,
     default: `1.${NEWEST_MINOR}`,
-    commands: CONTROLLER,
+    commands: [...CONTROLLER, 'simulate', 'demo'],
     scenario: true,
+    per: {
+      simulate: {
+        description: `the release (1.26 … 1.${NEWEST_MINOR}) the simulated API server validates, defaults and prunes as — and, for a scenario, the controller's --emulated-version`,
+        default: undefined,
+        unset: `the scenario's controller: emulated-version, else 1.${NEWEST_MINOR}`,
+      },
+      demo: {
+        description: `the release (1.26 … 1.${NEWEST_MINOR}) the simulated API server and the controller behave as`,
+      },
+    },
   },
   {
     name: 'feature-gates',

@@ -5,6 +5,7 @@
  */
 import { builtinRegistry, serveCustomResources } from './kinds/index.js';
 import type { ServerFeatures } from './registry.js';
+import { DEFAULT_RELEASE_MINOR, releaseFeatures } from './release.js';
 import { ObjectStore } from './store/store.js';
 import type { GroupVersionResource } from './types.js';
 
@@ -13,6 +14,12 @@ export interface ClusterStoreOptions {
   readonly now?: () => number;
   /** Serve autoscaling/v2beta2 and v2beta1 as views of v2 (default true; see kinds/autoscaling.ts). */
   readonly legacyHpaVersions?: boolean;
+  /**
+   * The release validated, defaulted and pruned as (the minor: 37 for 1.37; default the newest,
+   * the controller's default --emulated-version). Its default feature gates set `features`.
+   */
+  readonly release?: number;
+  /** Overrides of the release's gates. */
   readonly features?: Partial<ServerFeatures>;
   /** Watch events kept per resource; older resourceVersions get 410 Gone. Default 1000. */
   readonly historyLimit?: number;
@@ -45,10 +52,11 @@ const wallClock = (): number => Date.now();
 export const INITIAL_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'] as const;
 
 export function createClusterStore(opts: ClusterStoreOptions = {}): ObjectStore {
-  const registry = builtinRegistry({ legacyHpaVersions: opts.legacyHpaVersions ?? true });
+  const release = opts.release ?? DEFAULT_RELEASE_MINOR;
+  const registry = builtinRegistry({ legacyHpaVersions: opts.legacyHpaVersions ?? true, release });
   const store = new ObjectStore(registry, {
     now: opts.now ?? wallClock,
-    features: opts.features,
+    features: { ...releaseFeatures(release), ...opts.features },
     historyLimit: opts.historyLimit,
     newUid: opts.newUid,
   });

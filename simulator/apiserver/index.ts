@@ -14,6 +14,7 @@ import { createApiHttpServer, type RecordedRequest, type VersionInfo } from './h
 import { kubeconfigYaml, type KubeconfigOptions } from './kubeconfig.js';
 import { OpenApi } from './openapi.js';
 import type { HpaTargetsStyle } from './printers/table.js';
+import { DEFAULT_RELEASE_MINOR, releaseVersionInfo, versionInfo, versionMinor } from './release.js';
 import type { ObjectStore } from './store/store.js';
 
 export interface ApiServerOptions extends ClusterStoreOptions {
@@ -22,8 +23,9 @@ export interface ApiServerOptions extends ClusterStoreOptions {
   /** 0 (default): any free port. */
   readonly port?: number;
   /**
-   * The reported gitVersion (`/version`). Default v1.31.4: the kubectl dispatcher then runs its
-   * bundled kubectl 1.31, which sends JSON (1.32 sends protobuf bodies on typed creates).
+   * What `/version` reports, exactly (`v1.31.4`). Default: the emulated release (`release`), with
+   * `minor: "31"` so that the kubectl dispatcher runs its bundled kubectl 1.31, which sends JSON
+   * (1.32 sends protobuf bodies on typed creates) — see release.ts.
    */
   readonly version?: string;
   /** HPA TARGETS column: `cpu: 1%/49%` (≥ 1.30) or `1%/49%` (legacy). Default from `version`. */
@@ -53,33 +55,15 @@ export interface ApiServerHandle {
   close(): Promise<void>;
 }
 
-/** Parses `v1.31.4` / `1.31` into /version fields. */
-export function versionInfo(version: string): VersionInfo {
-  const m = /^v?(\d+)\.(\d+)(?:\.(\d+))?(.*)$/.exec(version);
-  const major = m?.[1] ?? '1';
-  const minor = m?.[2] ?? '31';
-  const gitVersion = m === null ? version : `v${major}.${minor}.${m[3] ?? '0'}${m[4]}`;
-  return {
-    major,
-    minor,
-    gitVersion,
-    gitCommit: '0000000000000000000000000000000000000000',
-    gitTreeState: 'clean',
-    buildDate: '2024-12-10T00:00:00Z',
-    goVersion: 'go1.22.10',
-    compiler: 'gc',
-    platform: 'linux/amd64',
-  };
-}
-
 /** The TARGETS style a server of this minor version prints (the prefix arrived in 1.30). */
 export function defaultHpaTargetsStyle(info: VersionInfo): HpaTargetsStyle {
-  return Number(info.major) > 1 || Number(info.minor) >= 30 ? 'modern' : 'legacy';
+  return Number(info.major) > 1 || versionMinor(info) >= 30 ? 'modern' : 'legacy';
 }
 
 export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiServerHandle> {
   const store = createClusterStore(opts);
-  const info = versionInfo(opts.version ?? 'v1.31.4');
+  const info =
+    opts.version !== undefined ? versionInfo(opts.version) : releaseVersionInfo(opts.release ?? DEFAULT_RELEASE_MINOR);
   const faults = new FaultInjector();
   const aggregated = new AggregatedGroups();
   const openWatches = new Set<OpenWatch>();
@@ -141,6 +125,14 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
   };
 }
 
+export {
+  DEFAULT_RELEASE_MINOR,
+  KUBECTL_DISPATCH_MINOR,
+  isKnownRelease,
+  releaseFeatures,
+  releaseVersionInfo,
+  versionInfo,
+} from './release.js';
 export { createClusterStore, Resources, INITIAL_NAMESPACES, type ClusterStoreOptions } from './cluster.js';
 export {
   ObjectStore,

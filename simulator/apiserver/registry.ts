@@ -28,6 +28,11 @@ export interface HookContext {
 }
 
 export interface KindHooks {
+  /**
+   * What the JSON decoder refuses in a body of API `version` before conversion (a fraction in an
+   * int32 field): the decoder's message, or undefined. The server answers 400 "cannot be handled".
+   */
+  readonly decodeError?: (body: Readonly<Record<string, unknown>>, version: string) => string | undefined;
   /** Fills API defaults (create, update, patch) on the storage-version object. */
   readonly default?: (obj: MutableObject, ctx: HookContext) => void;
   /**

@@ -320,7 +320,7 @@ export function parseScenario(text: string, file: string): Result<Scenario, stri
     objectMetrics: objectMetrics.value,
     ...(rules.value !== undefined ? { adapterConfig: rules.value } : {}),
     controller: controller.value,
-    serverVersion: typeof o.serverVersion === 'string' ? o.serverVersion : 'v1.31.4',
+    ...(typeof o.serverVersion === 'string' ? { serverVersion: o.serverVersion } : {}),
     faults: faults.value,
     scrapeIntervalSeconds: interval.value,
     resolutionSeconds: resolution.value,

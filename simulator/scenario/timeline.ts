@@ -5,10 +5,26 @@
  * kubectl, a line is printed when the object changes, and only then does AGE move.
  */
 import { Resources, type ObjectStore, type WatchHandle } from '../apiserver/index.js';
-import { asObject, asString } from '../apiserver/json.js';
+import { asArray, asNumber, asObject, asString } from '../apiserver/json.js';
 import { hpaPrinter } from '../apiserver/printers/hpa.js';
 import type { HpaTargetsStyle } from '../apiserver/printers/table.js';
 import type { KubeObject } from '../apiserver/types.js';
+
+/**
+ * A status a controller wrote, not the one the API server gives a new HPA
+ * (`{currentMetrics: null, desiredReplicas: 0}`, apiserver/kinds/autoscaling.ts).
+ */
+function controllerWroteStatus(status: unknown): boolean {
+  const s = asObject(status) ?? {};
+  return (
+    asArray(s.conditions).length > 0 ||
+    asArray(s.currentMetrics).length > 0 ||
+    (asNumber(s.currentReplicas) ?? 0) !== 0 ||
+    (asNumber(s.desiredReplicas) ?? 0) !== 0 ||
+    s.lastScaleTime !== undefined ||
+    s.observedGeneration !== undefined
+  );
+}
 
 export type Cell = string | number;
 
@@ -95,7 +111,7 @@ export class HpaTimeline {
       hpa: key,
       cells,
       loadRps: this.opts.loadOf?.(targetWorkload(hpa)),
-      hasStatus: Object.keys(asObject(hpa.status) ?? {}).length > 0,
+      hasStatus: controllerWroteStatus(hpa.status),
     };
     this.count++;
     if (this.opts.keep !== false) this.entries.push(entry);

@@ -37,8 +37,11 @@ export interface Scenario {
   readonly adapterConfig?: AdapterConfig;
   /** controller flags as written (flag name → text), checked by the composition root */
   readonly controller: Readonly<Record<string, string>>;
-  /** the simulated server version (TARGETS style: `cpu: 42%/50%` from 1.30, `42%/50%` before) */
-  readonly serverVersion: string;
+  /**
+   * what the simulated server's /version reports (TARGETS style: `cpu: 42%/50%` from 1.30,
+   * `42%/50%` before); absent: the emulated release's
+   */
+  readonly serverVersion?: string;
   readonly faults: readonly Fault[];
   readonly scrapeIntervalSeconds: number;
   readonly resolutionSeconds: number;

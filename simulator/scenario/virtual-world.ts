@@ -7,9 +7,11 @@
 import { type Result, err, ok } from '../../algorithms/index.js';
 import type { MetricsClient } from '../../metrics-clients/index.js';
 import {
+  DEFAULT_RELEASE_MINOR,
   Resources,
   createClusterStore,
   defaultHpaTargetsStyle,
+  releaseVersionInfo,
   versionInfo,
   type ObjectStore,
 } from '../apiserver/index.js';
@@ -28,6 +30,8 @@ export interface WorldOptions {
   readonly onEntry?: (e: TimelineEntry) => void;
   /** keep every timeline entry (default true; text output streams them through onEntry) */
   readonly keepTimeline?: boolean;
+  /** the Kubernetes release the API server behaves as (its minor; default the newest) */
+  readonly release?: number;
 }
 
 export interface VirtualWorld {
@@ -100,7 +104,8 @@ function simulationFor(s: Scenario, store: ObjectStore, clock: VirtualClock): Si
 /** Builds and starts the world of `s` and creates its objects; the controller is the caller's. */
 export async function openVirtualWorld(s: Scenario, opts: WorldOptions = {}): Promise<Result<VirtualWorld, string>> {
   const clock = new VirtualClock(s.start);
-  const store = createClusterStore({ now: () => clock.now() });
+  const release = opts.release ?? DEFAULT_RELEASE_MINOR;
+  const store = createClusterStore({ now: () => clock.now(), release });
   const sim = simulationFor(s, store, clock);
   try {
     // the adapter rules are compiled by the metrics client's engine before anything is served
@@ -112,7 +117,9 @@ export async function openVirtualWorld(s: Scenario, opts: WorldOptions = {}): Pr
     store,
     now: () => clock.now(),
     start: s.start,
-    hpaTargetsStyle: defaultHpaTargetsStyle(versionInfo(s.serverVersion)),
+    hpaTargetsStyle: defaultHpaTargetsStyle(
+      s.serverVersion !== undefined ? versionInfo(s.serverVersion) : releaseVersionInfo(release),
+    ),
     loadOf: (w) => sim.load.offered(w),
     ...(opts.onEntry !== undefined ? { onEntry: opts.onEntry } : {}),
     keep: opts.keepTimeline ?? true,

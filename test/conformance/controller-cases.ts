@@ -69,6 +69,14 @@ function labelsOf(v: Json | undefined): Record<string, string> {
   return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, String(x)]));
 }
 
+/**
+ * `pods` and `object` in `metricsApi.failures` name the one fake custom-metrics client
+ * (BEHAVIOR-FORMAT.md): either fails every custom.metrics.k8s.io call, per-pod and object alike.
+ */
+function customMetricsFail(world: World): boolean {
+  return world.failures.has('pods') || world.failures.has('object');
+}
+
 /** What the fake metrics APIs answer to one query. */
 function serve(world: World, q: MetricQuery): MetricFetch {
   const items = (key: string): JsonObject[] =>
@@ -102,7 +110,7 @@ function serve(world: World, q: MetricQuery): MetricFetch {
       return { kind: 'resource', result: { ok: true, value } };
     }
     case 'pods': {
-      if (world.failures.has('pods'))
+      if (customMetricsFail(world))
         return { kind: 'pods', result: { ok: false, error: fakeError('custom', q.metricName) } };
       const value = items('pods')
         .filter((it) => it.metric === q.metricName)
@@ -118,7 +126,7 @@ function serve(world: World, q: MetricQuery): MetricFetch {
       return { kind: 'pods', result: { ok: true, value } };
     }
     case 'object': {
-      if (world.failures.has('object') || world.failures.has('pods'))
+      if (customMetricsFail(world))
         return { kind: 'object', result: { ok: false, error: fakeError('custom', q.metricName) } };
       const value = items('object')
         .filter((it) => {

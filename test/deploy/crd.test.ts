@@ -15,6 +15,7 @@ import {
   type HorizontalPodAutoscaler,
 } from '../../algorithms/index.js';
 import { hpaConversions } from '../../simulator/apiserver/kinds/hpa-conversion.js';
+import { NEWEST_MINOR } from '../../algorithms/profile.js';
 import { evalJsonPath, parseJsonPath } from '../../simulator/apiserver/kinds/jsonpath.js';
 import { compile } from './support/cel.js';
 import { celRules, validateCel, validateCustomResource } from './support/crd-validator.js';
@@ -176,7 +177,10 @@ function exampleHpas(): { file: string; v2: Obj }[] {
       )
         continue;
       const v = o.apiVersion.split('/')[1];
-      const v2 = v === 'v2' ? structuredClone(o) : (hpaConversions[v].toStorage(structuredClone(o) as never) as Obj);
+      const v2 =
+        v === 'v2'
+          ? structuredClone(o)
+          : (hpaConversions(NEWEST_MINOR)[v].toStorage(structuredClone(o) as never) as Obj);
       out.push({ file: relPath(file), v2: { ...v2, apiVersion: 'autoscaling/v2' } });
     }
   }

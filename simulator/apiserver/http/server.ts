@@ -42,6 +42,9 @@ export interface VersionInfo {
   readonly goVersion: string;
   readonly compiler: string;
   readonly platform: string;
+  /** the release emulated (kube-apiserver --emulated-version, 1.31+) */
+  readonly emulationMajor?: string;
+  readonly emulationMinor?: string;
 }
 
 export interface ServerParts {

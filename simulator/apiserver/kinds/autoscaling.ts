@@ -17,6 +17,7 @@ import { hpaPrinter } from '../printers/hpa.js';
 import type { KubeObject } from '../types.js';
 import { canonicalQuantity, defineKind } from './common.js';
 import { hpaConversions } from './hpa-conversion.js';
+import { hpaDecodeError } from './hpa-decode.js';
 
 const SOURCES = ['resource', 'containerResource', 'pods', 'object', 'external'] as const;
 const KIND = 'HorizontalPodAutoscaler';
@@ -80,13 +81,40 @@ function dropNulls(v: unknown): void {
   }
 }
 
+/**
+ * The status as kube-apiserver stores and serves it (Go's encoding of the v2
+ * HorizontalPodAutoscalerStatus): `desiredReplicas` and `currentMetrics` have no omitempty, so
+ * they are always there — currentMetrics null when empty, since storage keeps no difference
+ * between an empty and an absent list — and the other fields are left out when empty or zero.
+ * A new HPA thus reads back with `status: {currentMetrics: null, desiredReplicas: 0}`.
+ */
+function storedStatus(status: unknown): Record<string, unknown> {
+  const s = asObject(status) ?? {};
+  const metrics = asArray(s.currentMetrics);
+  const conditions = asArray(s.conditions);
+  const currentReplicas = asNumber(s.currentReplicas) ?? 0;
+  return {
+    ...(s.observedGeneration !== undefined ? { observedGeneration: s.observedGeneration } : {}),
+    ...(s.lastScaleTime !== undefined ? { lastScaleTime: s.lastScaleTime } : {}),
+    ...(currentReplicas !== 0 ? { currentReplicas } : {}),
+    desiredReplicas: asNumber(s.desiredReplicas) ?? 0,
+    currentMetrics: metrics.length > 0 ? metrics : null,
+    ...(conditions.length > 0 ? { conditions } : {}),
+  };
+}
+
 function hadZeroMin(old: KubeObject | undefined): boolean {
   return asNumber(asObject(old?.spec)?.minReplicas) === 0;
 }
 
-export function horizontalPodAutoscalers(opts: { readonly legacyVersions: boolean }): ResourceType {
+export function horizontalPodAutoscalers(opts: {
+  readonly legacyVersions: boolean;
+  /** the release (minor) whose conversions the server makes */
+  readonly release: number;
+}): ResourceType {
   const versions = opts.legacyVersions ? ['v2', 'v1', 'v2beta2', 'v2beta1'] : ['v2', 'v1'];
-  const conversions = opts.legacyVersions ? hpaConversions : { v1: hpaConversions.v1 };
+  const all = hpaConversions(opts.release);
+  const conversions = opts.legacyVersions ? all : { v1: all.v1 };
   return defineKind({
     group: 'autoscaling',
     resource: 'horizontalpodautoscalers',
@@ -96,7 +124,8 @@ export function horizontalPodAutoscalers(opts: { readonly legacyVersions: boolea
     versions,
     storageVersion: 'v2',
     hasStatus: true,
-    tracksGeneration: true,
+    // kube-apiserver sets metadata.generation of HPAs from 1.37 on (none before)
+    tracksGeneration: opts.release >= 37,
     printer: hpaPrinter,
     conversions,
     deprecationWarnings: {
@@ -115,9 +144,11 @@ export function horizontalPodAutoscalers(opts: { readonly legacyVersions: boolea
       },
       prepareCreate: (obj, ctx) => dropDisabledFields(obj, undefined, ctx),
       prepareUpdate: (obj, old, ctx) => dropDisabledFields(obj, old, ctx),
+      decodeError: hpaDecodeError,
       canonicalize(obj, ctx) {
         dropNulls(obj.status);
         canonicalize(obj, ctx);
+        obj.status = storedStatus(obj.status);
       },
       validate: (obj, old, ctx) =>
         adapt(

@@ -69,7 +69,47 @@ function parseAnnotation(annotations: Obj, key: string): unknown[] | Obj | undef
   }
 }
 
-const v1: VersionConversion = {
+/** Go's encoding of a struct without json tags: exported field names, nil pointers as null. */
+function goRules(rules: unknown, release: number): Obj | null {
+  const r = asObject(rules);
+  if (r === undefined) return null;
+  const policies = asArray(r.policies).map((p) => {
+    const o = asObject(p) ?? {};
+    return { Type: o.type ?? '', Value: o.value ?? 0, PeriodSeconds: o.periodSeconds ?? 0 };
+  });
+  return {
+    StabilizationWindowSeconds: r.stabilizationWindowSeconds ?? null,
+    SelectPolicy: r.selectPolicy ?? null,
+    Policies: policies.length > 0 ? policies : null,
+    // the internal type has had the field since 1.33 (V2)
+    ...(release >= 33 ? { Tolerance: r.tolerance ?? null } : {}),
+  };
+}
+
+/**
+ * The autoscaling/v1 view carries spec.behavior in an annotation holding upstream's internal
+ * HorizontalPodAutoscalerBehavior as JSON — a type without json tags, so its keys are Go's field
+ * names (`{"ScaleUp":{"StabilizationWindowSeconds":0,…}}`), as the real server writes it.
+ */
+function behaviorAnnotation(behavior: Obj, release: number): string {
+  return JSON.stringify({
+    ScaleUp: goRules(behavior.scaleUp, release),
+    ScaleDown: goRules(behavior.scaleDown, release),
+  });
+}
+
+/** The annotation read back: Go matches field names without regard to case, so both spellings decode. */
+function behaviorFromAnnotation(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(behaviorFromAnnotation);
+  if (!isObject(v)) return v;
+  const out: Obj = {};
+  for (const [k, x] of Object.entries(v)) {
+    if (x !== null) out[k.charAt(0).toLowerCase() + k.slice(1)] = behaviorFromAnnotation(x);
+  }
+  return out;
+}
+
+const v1 = (release: number): VersionConversion => ({
   toStorage(obj: MutableObject): MutableObject {
     const meta = obj.metadata;
     const annotations = { ...(asObject(meta.annotations) ?? {}) };
@@ -83,7 +123,7 @@ const v1: VersionConversion = {
         type: 'Resource',
         resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: target } },
       });
-    const behavior = parseAnnotation(annotations, BEHAVIOR_ANNOTATION);
+    const behavior = behaviorFromAnnotation(parseAnnotation(annotations, BEHAVIOR_ANNOTATION));
     const status = asObject(obj.status);
     const currentMetrics: unknown[] = [];
     const otherCurrent = parseAnnotation(annotations, CURRENT_METRICS_ANNOTATION);
@@ -122,8 +162,7 @@ const v1: VersionConversion = {
     const others = metrics.filter((m) => m !== cpu);
     const annotations: Obj = { ...(obj.metadata.annotations ?? {}) };
     if (others.length > 0) annotations[METRICS_ANNOTATION] = JSON.stringify(others.map(metricSpecToV2beta1));
-    if (spec.behavior !== undefined && spec.behavior !== null)
-      annotations[BEHAVIOR_ANNOTATION] = JSON.stringify(spec.behavior);
+    if (isObject(spec.behavior)) annotations[BEHAVIOR_ANNOTATION] = behaviorAnnotation(spec.behavior, release);
     const v1Spec = defined({
       scaleTargetRef: spec.scaleTargetRef,
       minReplicas: spec.minReplicas,
@@ -161,6 +200,9 @@ const v1: VersionConversion = {
       ...(v1Status === undefined ? {} : { status: v1Status }),
     };
   },
-};
+});
 
-export const hpaConversions: Readonly<Record<string, VersionConversion>> = { v1, v2beta1, v2beta2 };
+/** The conversions of the served versions to and from autoscaling/v2, as release 1.`release` makes them. */
+export function hpaConversions(release: number): Readonly<Record<string, VersionConversion>> {
+  return { v1: v1(release), v2beta1, v2beta2 };
+}

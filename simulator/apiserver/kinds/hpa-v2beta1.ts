@@ -14,6 +14,17 @@ function defined(o: Obj): Obj {
   return o;
 }
 
+/** A CrossVersionObjectReference in v2beta1's field order (kind, name, apiVersion), as Go encodes it. */
+function goReference(ref: unknown): Obj | undefined {
+  const r = asObject(ref);
+  if (r === undefined) return undefined;
+  return defined({
+    kind: r.kind ?? '',
+    name: r.name ?? '',
+    apiVersion: r.apiVersion === '' ? undefined : r.apiVersion,
+  });
+}
+
 function metricIdentifier(name: unknown, selector: unknown): Obj {
   return defined({ name, selector });
 }
@@ -116,7 +127,7 @@ export function metricSpecToV2beta1(m: unknown): Obj {
       return {
         type: 'Object',
         object: defined({
-          target: ob.describedObject,
+          target: goReference(ob.describedObject),
           metricName: id.name,
           selector: id.selector,
           targetValue: t.value ?? '0',
@@ -234,7 +245,7 @@ export function metricStatusToV2beta1(m: unknown): Obj {
       return {
         type: 'Object',
         object: defined({
-          target: ob.describedObject,
+          target: goReference(ob.describedObject),
           metricName: id.name,
           selector: id.selector,
           currentValue: c.value ?? '0',

@@ -9,6 +9,8 @@ import { customResourceDefinitions } from './crd.js';
 export interface BuiltinOptions {
   /** Serve autoscaling/v2beta2 and v2beta1 (removed in Kubernetes 1.26/1.25) as views of v2. */
   readonly legacyHpaVersions: boolean;
+  /** the release (minor) served */
+  readonly release: number;
 }
 
 export function builtinRegistry(opts: BuiltinOptions): ResourceRegistry {
@@ -16,7 +18,7 @@ export function builtinRegistry(opts: BuiltinOptions): ResourceRegistry {
   r.setVersionPriority('autoscaling', ['v2', 'v1', 'v2beta2', 'v2beta1']);
   for (const k of coreKinds) r.add(k);
   for (const k of appsKinds) r.add(k);
-  r.add(horizontalPodAutoscalers({ legacyVersions: opts.legacyHpaVersions }));
+  r.add(horizontalPodAutoscalers({ legacyVersions: opts.legacyHpaVersions, release: opts.release }));
   r.add(leases);
   r.add(customResourceDefinitions);
   return r;

@@ -33,6 +33,9 @@ export function decode(body: unknown, ctx: WriteContext): MutableObject {
   if (typeof body.kind === 'string' && body.kind !== '' && body.kind !== rt.kind) {
     throw badRequest(`the kind in the data (${body.kind}) does not match the expected kind (${rt.kind})`);
   }
+  const refused = rt.hooks.decodeError?.(body, version);
+  if (refused !== undefined)
+    throw badRequest(`${rt.kind} in version "${version}" cannot be handled as a ${rt.kind}: ${refused}`);
   let obj = cloneJson(body) as MutableObject;
   if (!isObject(obj.metadata)) obj.metadata = {};
   obj.apiVersion = expected;

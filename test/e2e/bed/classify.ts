@@ -27,6 +27,10 @@
  *      records those recommendations; the built-in has recommendations only at its own syncs. They
  *      differ in time (at a stabilization window's edge) or in value (a periodic reconcile right
  *      after the built-in rescaled reads the new scale with the old pods and metrics).
+ *  shadow-written-status  (found at 1.37 with scale to zero) shadow mode decided on the status the
+ *      built-in had just written, not on the one it read: at a target at 0 replicas that status no
+ *      longer carries ScaledToZero=True, so hpa-ts reported ScalingDisabled where the built-in
+ *      autoscaled the target from its metrics (R3.10.4).
  *  bed-timing  the bed changed pods or metrics between kube-controller-manager's read and
  *      hpa-ts's comparison (a lock-step failure of the bed, not of hpa-ts).
  */
@@ -42,6 +46,7 @@ export type Cause =
   | 'resource-metrics-cache'
   | 'initial-recommendation-time'
   | 'shadow-periodic-history'
+  | 'shadow-written-status'
   | 'bed-timing'
   | 'unexplained';
 
@@ -205,6 +210,17 @@ function longestWindowMs(behavior: ClassifyContext['behavior'], defaultDownSecon
   return s * 1000;
 }
 
+/** At 0 replicas hpa-ts saw autoscaling disabled where the built-in, reading ScaledToZero=True, autoscaled. */
+function writtenStatusAtZero(rec: ComparisonRecord): boolean {
+  const active = (cs: readonly { type: string; status: string; reason?: string }[]): string | undefined =>
+    cs.find((c) => c.type === 'ScalingActive')?.reason;
+  return (
+    rec.builtin.currentReplicas === 0 &&
+    active(rec.ours.conditions) === 'ScalingDisabled' &&
+    active(rec.builtin.conditions) !== 'ScalingDisabled'
+  );
+}
+
 export function classify(rec: ComparisonRecord, ctx: ClassifyContext): Cause[] {
   if (rec.agree) return [];
   const sync = syncOf(rec, ctx);
@@ -215,6 +231,7 @@ export function classify(rec: ComparisonRecord, ctx: ClassifyContext): Cause[] {
   const window = longestWindowMs(ctx.behavior, ctx.downscaleStabilizationSeconds) + 1000;
   const stale = ctx.all.some((r) => r.at <= rec.at && r.at >= rec.at - window && staleResourceAnswer(r, ctx));
   const causes = new Set<Cause>();
+  if (writtenStatusAtZero(rec)) return ['shadow-written-status'];
   if (!rec.metricsAgree)
     causes.add(memoryOnly(rec) ? 'memory-averagevalue-format' : stale ? 'resource-metrics-cache' : 'unexplained');
   if (!rec.desiredAgree || !rec.conditionsAgree) {

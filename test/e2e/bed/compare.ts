@@ -7,6 +7,7 @@ import type { HorizontalPodAutoscalerStatus } from '../../../algorithms/index.js
 import { decisionRecord, type DecisionRecord } from '../../../controller/decision-log.js';
 import type { ReconcileOutcome } from '../../../controller/reconciler.js';
 import type { ShadowComparator, ShadowComparison } from '../../../controller/shadow.js';
+import type { Feature } from './features.js';
 
 export interface ComparisonRecord {
   readonly namespace: string;
@@ -24,7 +25,15 @@ export interface ComparisonRecord {
   /** hpa-ts's decision with its inputs and steps (kept for disagreements) */
   readonly decision?: DecisionRecord;
   readonly history?: unknown;
+  /** the behaviours this decision exercised (features.ts) */
+  readonly features?: readonly Feature[];
 }
+
+/** Tags a compared decision with the features it exercised (the bed knows the pods and the release). */
+export type FeatureTagger = (
+  outcome: ReconcileOutcome & { readonly decision: NonNullable<ReconcileOutcome['decision']> },
+  builtinConditions: readonly { type: string; status: string }[],
+) => readonly Feature[];
 
 /** JSON with sorted keys and without null/undefined members: equal means semantically equal as written. */
 export function canonical(v: unknown): string {
@@ -51,6 +60,7 @@ export class ComparisonRecorder {
     private readonly shadow: () => ShadowComparator | undefined,
     private readonly epochOf: (namespace: string) => number,
     private readonly historyOf?: (key: string) => unknown,
+    private readonly featuresOf?: FeatureTagger,
   ) {}
 
   /** hpa-ts was restarted: its ShadowComparator counts from zero again. */
@@ -83,6 +93,8 @@ export class ComparisonRecorder {
     const desiredAgree = !cmp.differences.some((d) => d.startsWith('desiredReplicas'));
     const conditionsAgree = !cmp.differences.some((d) => d.startsWith('conditions'));
     const agree = differences.length === 0;
+    const decision = outcome.decision;
+    const features = this.featuresOf?.({ ...outcome, decision }, cmp.builtin.conditions) ?? [];
     this.records.push({
       namespace: ns,
       hpa: outcome.key,
@@ -99,7 +111,8 @@ export class ComparisonRecorder {
         ...(theirStatus.lastScaleTime ? { lastScaleTime: String(theirStatus.lastScaleTime) } : {}),
       },
       ours: { ...cmp.ours, currentMetrics: mine },
-      ...(agree ? {} : { decision: decisionRecord(outcome.decision), history: this.historyOf?.(outcome.key) }),
+      features,
+      ...(agree ? {} : { decision: decisionRecord(decision), history: this.historyOf?.(outcome.key) }),
     });
   }
 

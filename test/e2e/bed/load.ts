@@ -39,14 +39,15 @@ export type Signal =
       /** group-qualified plural and name of the described object (deployments.apps/web, namespaces/ns) */
       readonly resource: string;
       readonly name: string;
-      readonly values: readonly number[];
+      /** per epoch; null: the metric is absent (the metrics API answers 404) */
+      readonly values: readonly (number | null)[];
       readonly labels: Readonly<Record<string, string>>;
     }
   | {
       readonly kind: 'external';
       readonly metric: string;
-      /** per epoch, one value per series */
-      readonly values: readonly (readonly number[])[];
+      /** per epoch, one value per series; null: the metric is absent (the metrics API answers 404) */
+      readonly values: readonly (readonly number[] | null)[];
       readonly labels: readonly Readonly<Record<string, string>>[];
     };
 
@@ -147,12 +148,17 @@ export function epochValues(
   const external = new Map<string, { labels: Readonly<Record<string, string>>; milli: number }[]>();
   for (const s of signals) {
     if (s.kind === 'pods') custom.set(s.metric, perPod(at(s.total, epoch), s.idle));
-    else if (s.kind === 'object') objects.set(`${s.resource}/${s.name}/${s.metric}`, at(s.values, epoch));
-    else if (s.kind === 'external')
-      external.set(
-        s.metric,
-        at(s.values, epoch).map((milli, i) => ({ labels: s.labels[i] ?? {}, milli })),
-      );
+    else if (s.kind === 'object') {
+      const v = at(s.values, epoch);
+      if (v !== null) objects.set(`${s.resource}/${s.name}/${s.metric}`, v);
+    } else if (s.kind === 'external') {
+      const series = at(s.values, epoch);
+      if (series !== null)
+        external.set(
+          s.metric,
+          series.map((milli, i) => ({ labels: s.labels[i] ?? {}, milli })),
+        );
+    }
   }
   const podValues = new Map<string, PodValues>();
   for (const p of withMetrics) {

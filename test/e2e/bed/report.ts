@@ -2,11 +2,11 @@
  * The side-by-side report: every disagreement classified (classify.ts), and the JSON file with
  * the inputs of each one and a timeline of the scenarios that had any.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseGoDurationSeconds } from '../../../algorithms/index.js';
 import { classify, type ClassifyContext } from './classify.js';
-import { REPO_ROOT } from './hpa-ts.js';
+import { reportDir } from './suite.js';
 import type { ClassifiedDisagreement, SideBySideBed } from './side-by-side.js';
 
 export function classifyAll(bed: SideBySideBed): ClassifiedDisagreement[] {
@@ -39,9 +39,7 @@ function goSeconds(text: string): number {
 }
 
 export function writeReport(bed: SideBySideBed, file: string, extra: Record<string, unknown>): string {
-  const dir = join(REPO_ROOT, 'tmp', 'e2e');
-  mkdirSync(dir, { recursive: true });
-  const path = join(dir, file);
+  const path = join(reportDir(), file);
   const disagreements = bed.disagreements().map(({ record, causes, result: r }) => ({
     causes,
     ...record,
@@ -50,6 +48,8 @@ export function writeReport(bed: SideBySideBed, file: string, extra: Record<stri
       metrics: r.scenario.metrics,
       patterns: r.scenario.lockstep.patterns,
       containers: r.scenario.lockstep.containers,
+      // the scenario file entry that replays it (HPA_TS_E2E_SCENARIO_FILE)
+      choice: r.scenario.choice,
     },
   }));
   writeFileSync(

@@ -7,46 +7,38 @@
  * Time-based fields are chosen so that no boundary falls on a sync: with sync period P, every
  * stabilizationWindowSeconds and policy periodSeconds is an odd multiple of P/2 (P = 4 s: 2, 6,
  * 10, 14 s) — a window edge then lies half a period away from any sync of either controller.
+ *
+ * With `extended` (the metrics-APIs suite) it also draws what differs between releases or is
+ * rare (features.ts counts the decisions that reach each): minReplicas 0 with an Object or
+ * External metric and traces that fall to 0, a third, flaky External metric that is absent at
+ * some epochs (several metrics with one failing), and External selectors that pick a subset of
+ * the series. Per-HPA tolerance, selectPolicy Disabled/Min, ContainerResource, unready and missing
+ * pods with old and new start times are drawn in every suite.
  */
 import fc from 'fast-check';
-import type { ContainerSpec, PodPattern, Signal } from './load.js';
-import type { LockstepScenario } from './lockstep.js';
+import type { PodPattern } from './load.js';
+import {
+  buildScenario,
+  MIB,
+  type GeneratedScenario,
+  type MetricChoice,
+  type MetricKindName,
+  type ScenarioChoice,
+} from './scenario-build.js';
 
-export type MetricKindName =
-  | 'cpu-utilization'
-  | 'cpu-average-value'
-  | 'memory-utilization'
-  | 'memory-average-value'
-  | 'container-cpu-utilization'
-  | 'pods'
-  | 'object-value'
-  | 'object-average-value'
-  | 'external-value'
-  | 'external-average-value';
-
-export interface MetricChoice {
-  readonly kind: MetricKindName;
-  /** target per pod (or total for Value) in the metric's unit; utilization in percent */
-  readonly target: number;
-  /** load trace as multiples of one pod's target (per-pod metrics) or of the target (Value) */
-  readonly levels: readonly number[];
-}
-
-export interface GeneratedScenario {
-  readonly id: number;
-  readonly lockstep: LockstepScenario;
-  readonly hpa: Record<string, unknown>;
-  readonly metrics: readonly MetricChoice[];
-}
+export { ALL_KINDS, type GeneratedScenario, type MetricChoice, type MetricKindName } from './scenario-build.js';
 
 export interface GeneratorOptions {
   readonly periodMs: number;
   readonly epochs: number;
   /** metric kinds to draw from (the Prometheus suite restricts them to what its rules serve) */
   readonly kinds: readonly MetricKindName[];
+  /** also draw scale to zero, a flaky third metric and External selector subsets (see above) */
+  readonly extended?: boolean;
 }
 
-const MIB = 1024 * 1024;
+/** Name of the third, flaky External metric (absent at some epochs). */
+export const FLAKY_METRIC = 'flaky_queue_cnt';
 
 /** Odd multiples of P/2, in whole seconds (P = 4 s: 2, 6, 10, 14). */
 function halfPeriodOffsets(periodMs: number, count: number): number[] {
@@ -70,12 +62,16 @@ const arbPattern: fc.Arbitrary<PodPattern> = fc.record({
   weight: fc.integer({ min: 1, max: 3 }),
 });
 
-/** Piecewise-constant levels over the epochs, sometimes exactly on a replica boundary (tolerance edges). */
-function arbLevels(epochs: number, max: number): fc.Arbitrary<number[]> {
+/**
+ * Piecewise-constant levels over the epochs, sometimes exactly on a replica boundary (tolerance
+ * edges); `zeroWeight` > 0 adds runs of 0 (a workload that could scale to zero).
+ */
+function arbLevels(epochs: number, max: number, zeroWeight = 0): fc.Arbitrary<number[]> {
   const level = fc.oneof(
-    fc.integer({ min: 0, max: Math.round(max * 10) }).map((n) => n / 10),
-    fc.integer({ min: 1, max: Math.max(1, Math.round(max)) }).map((n) => n * 1.1),
-    fc.integer({ min: 0, max: Math.round(max) }),
+    { weight: 1, arbitrary: fc.integer({ min: 0, max: Math.round(max * 10) }).map((n) => n / 10) },
+    { weight: 1, arbitrary: fc.integer({ min: 1, max: Math.max(1, Math.round(max)) }).map((n) => n * 1.1) },
+    { weight: 1, arbitrary: fc.integer({ min: 0, max: Math.round(max) }) },
+    ...(zeroWeight > 0 ? [{ weight: zeroWeight, arbitrary: fc.constant(0) }] : []),
   );
   return fc.array(fc.tuple(level, fc.integer({ min: 1, max: 4 })), { minLength: 2, maxLength: 8 }).map((steps) => {
     const out: number[] = [];
@@ -85,15 +81,44 @@ function arbLevels(epochs: number, max: number): fc.Arbitrary<number[]> {
   });
 }
 
-function arbMetric(kind: MetricKindName, epochs: number, maxReplicas: number): fc.Arbitrary<MetricChoice> {
-  const target = kind.endsWith('utilization')
-    ? fc.integer({ min: 20, max: 120 })
-    : kind === 'cpu-average-value'
-      ? fc.integer({ min: 50, max: 400 })
-      : kind === 'memory-average-value'
-        ? fc.integer({ min: 64, max: 512 }).map((m) => m * MIB)
-        : fc.integer({ min: 1, max: 200 }).map((n) => n * 500);
-  return fc.record({ kind: fc.constant(kind), target, levels: arbLevels(epochs, maxReplicas * 1.3) });
+function arbTarget(kind: MetricKindName): fc.Arbitrary<number> {
+  if (kind.endsWith('utilization')) return fc.integer({ min: 20, max: 120 });
+  if (kind === 'cpu-average-value') return fc.integer({ min: 50, max: 400 });
+  if (kind === 'memory-average-value') return fc.integer({ min: 64, max: 512 }).map((m) => m * MIB);
+  return fc.integer({ min: 1, max: 200 }).map((n) => n * 500);
+}
+
+interface MetricDraw {
+  readonly epochs: number;
+  readonly maxReplicas: number;
+  /** runs of 0 in Object/External traces (scale-to-zero scenarios) */
+  readonly zeroWeight: number;
+  readonly extended: boolean;
+}
+
+function arbMetric(kind: MetricKindName, d: MetricDraw): fc.Arbitrary<MetricChoice> {
+  const zeroable = kind.startsWith('object-') || kind.startsWith('external-');
+  const base = fc.record({
+    kind: fc.constant(kind),
+    target: arbTarget(kind),
+    levels: arbLevels(d.epochs, d.maxReplicas * 1.3, zeroable ? d.zeroWeight : 0),
+  });
+  if (!d.extended || !kind.startsWith('external-')) return base;
+  return fc
+    .tuple(base, fc.oneof({ weight: 2, arbitrary: fc.constant('labels' as const) }, fc.constant('subset' as const)))
+    .map(([m, selector]) => (selector === 'labels' ? m : { ...m, selector }));
+}
+
+/** The third metric of a "one failing" scenario: an External metric absent at some epochs (at least one). */
+function arbFlaky(d: MetricDraw): fc.Arbitrary<MetricChoice> {
+  const epochs = Array.from({ length: d.epochs + 1 }, (_, e) => e);
+  return fc.record({
+    kind: fc.constantFrom<MetricKindName>('external-value', 'external-average-value'),
+    name: fc.constant(FLAKY_METRIC),
+    target: arbTarget('external-value'),
+    levels: arbLevels(d.epochs, d.maxReplicas * 1.3),
+    failEpochs: fc.subarray(epochs, { minLength: 1 }),
+  });
 }
 
 function arbRules(periodSeconds: readonly number[], windows: readonly number[]): fc.Arbitrary<Record<string, unknown>> {
@@ -126,158 +151,62 @@ function arbRules(periodSeconds: readonly number[], windows: readonly number[]):
     .map((r) => ({ ...r }));
 }
 
-function metricSpec(m: MetricChoice, name: string, namespace: string): Record<string, unknown> {
-  const utilization = { type: 'Utilization', averageUtilization: m.target };
-  switch (m.kind) {
-    case 'cpu-utilization':
-      return { type: 'Resource', resource: { name: 'cpu', target: utilization } };
-    case 'cpu-average-value':
-      return {
-        type: 'Resource',
-        resource: { name: 'cpu', target: { type: 'AverageValue', averageValue: `${m.target}m` } },
-      };
-    case 'memory-utilization':
-      return { type: 'Resource', resource: { name: 'memory', target: utilization } };
-    case 'memory-average-value':
-      return {
-        type: 'Resource',
-        resource: { name: 'memory', target: { type: 'AverageValue', averageValue: String(m.target) } },
-      };
-    case 'container-cpu-utilization':
-      return { type: 'ContainerResource', containerResource: { name: 'cpu', container: 'app', target: utilization } };
-    case 'pods':
-      return {
-        type: 'Pods',
-        pods: { metric: { name: 'http_requests_qps' }, target: { type: 'AverageValue', averageValue: `${m.target}m` } },
-      };
-    case 'object-value':
-    case 'object-average-value':
-      return {
-        type: 'Object',
-        object: {
-          metric: { name: 'requests_per_second' },
-          describedObject: { apiVersion: 'apps/v1', kind: 'Deployment', name },
-          target:
-            m.kind === 'object-value'
-              ? { type: 'Value', value: `${m.target}m` }
-              : { type: 'AverageValue', averageValue: `${m.target}m` },
-        },
-      };
-    case 'external-value':
-    case 'external-average-value':
-      return {
-        type: 'External',
-        external: {
-          metric: { name: 'queue_messages_cnt', selector: { matchLabels: { scenario: namespace } } },
-          target:
-            m.kind === 'external-value'
-              ? { type: 'Value', value: `${m.target}m` }
-              : { type: 'AverageValue', averageValue: `${m.target}m` },
-        },
-      };
-  }
+const family = (k: MetricKindName): string => k.split('-')[0];
+
+/** Kinds of a scale-to-zero scenario: at least one Object or External metric (the API server requires one). */
+function withZeroCapableKind(kinds: readonly MetricKindName[], allowed: readonly MetricKindName[]): MetricKindName[] {
+  if (kinds.some((k) => family(k) === 'object' || family(k) === 'external')) return [...kinds];
+  const extra = allowed.find((k) => family(k) === 'external') ?? allowed.find((k) => family(k) === 'object');
+  return extra === undefined ? [...kinds] : [...kinds.slice(0, 1), extra];
 }
 
-const CPU_REQUEST = 200;
-const MEMORY_REQUEST = 256 * MIB;
-
-/** Load signals of one metric: per-pod totals are levels × (one pod's target). */
-function signalsOf(
-  m: MetricChoice,
-  containers: readonly ContainerSpec[],
-  name: string,
-  namespace: string,
-  replicasHint: number,
-): Signal[] {
-  const podCpuRequest = containers.reduce((a, c) => a + c.cpuRequestMilli, 0);
-  const podMemRequest = containers.reduce((a, c) => a + c.memoryRequestBytes, 0);
-  switch (m.kind) {
-    case 'cpu-utilization':
-      return [
-        {
-          kind: 'cpu',
-          total: m.levels.map((l) => Math.round((l * m.target * podCpuRequest) / 100)),
-          idle: Math.round(podCpuRequest * 0.05),
-        },
-      ];
-    case 'container-cpu-utilization': {
-      const app = containers[0];
-      // the app container carries `share` of the pod's cpu: scale so the levels are in app-container targets
-      return [
-        {
-          kind: 'cpu',
-          total: m.levels.map((l) => Math.round((l * m.target * app.cpuRequestMilli) / 100 / app.share)),
-          idle: Math.round(podCpuRequest * 0.05),
-        },
-      ];
-    }
-    case 'cpu-average-value':
-      return [{ kind: 'cpu', total: m.levels.map((l) => Math.round(l * m.target)), idle: 5 }];
-    case 'memory-utilization':
-      return [
-        {
-          kind: 'memory',
-          total: m.levels.map((l) => Math.round((l * m.target * podMemRequest) / 100)),
-          idle: 32 * MIB,
-        },
-      ];
-    case 'memory-average-value':
-      return [{ kind: 'memory', total: m.levels.map((l) => Math.round(l * m.target)), idle: 32 * MIB }];
-    case 'pods':
-      return [
-        {
-          kind: 'pods',
-          metric: 'http_requests_qps',
-          total: m.levels.map((l) => Math.round(l * m.target)),
-          idle: 0,
-          labels: {},
-        },
-      ];
-    case 'object-value':
-      return [
-        {
-          kind: 'object',
-          metric: 'requests_per_second',
-          resource: 'deployments.apps',
-          name,
-          values: m.levels.map((l) => Math.round((l * m.target) / Math.max(1, replicasHint))),
-          labels: {},
-        },
-      ];
-    case 'object-average-value':
-      return [
-        {
-          kind: 'object',
-          metric: 'requests_per_second',
-          resource: 'deployments.apps',
-          name,
-          values: m.levels.map((l) => Math.round(l * m.target)),
-          labels: {},
-        },
-      ];
-    case 'external-value':
-      return [
-        {
-          kind: 'external',
-          metric: 'queue_messages_cnt',
-          values: m.levels.map((l) => [Math.round((l * m.target) / Math.max(1, replicasHint))]),
-          labels: [{ scenario: namespace }],
-        },
-      ];
-    case 'external-average-value':
-      // two series: the HPA sums what the selector matches
-      return [
-        {
-          kind: 'external',
-          metric: 'queue_messages_cnt',
-          values: m.levels.map((l) => [Math.round((l * m.target) / 2), Math.round((l * m.target) / 2)]),
-          labels: [
-            { scenario: namespace, shard: 'a' },
-            { scenario: namespace, shard: 'b' },
-          ],
-        },
-      ];
-  }
+function arbChoice(o: GeneratorOptions): fc.Arbitrary<ScenarioChoice> {
+  const offsets = halfPeriodOffsets(o.periodMs, 4);
+  const windows = [0, ...offsets];
+  const extended = o.extended === true;
+  const canZero = extended && o.kinds.some((k) => family(k) === 'object' || family(k) === 'external');
+  return fc
+    .record({
+      minReplicas: canZero
+        ? fc.oneof({ weight: 1, arbitrary: fc.constant(0) }, { weight: 4, arbitrary: fc.integer({ min: 1, max: 3 }) })
+        : fc.integer({ min: 1, max: 3 }),
+      span: fc.integer({ min: 1, max: 8 }),
+      initial: fc.integer({ min: 0, max: 10 }),
+      kinds: fc.uniqueArray(fc.constantFrom(...o.kinds), { minLength: 1, maxLength: 2, selector: family }),
+      flaky: extended
+        ? fc.oneof({ weight: 3, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) })
+        : fc.constant(false),
+      twoContainers: fc.boolean(),
+      patterns: fc.array(arbPattern, { minLength: 1, maxLength: 4 }),
+      behavior: fc.option(
+        fc.record({
+          scaleUp: fc.option(arbRules(offsets, windows), { nil: undefined }),
+          scaleDown: fc.option(arbRules(offsets, windows), { nil: undefined }),
+        }),
+        { nil: undefined, freq: 3 },
+      ),
+    })
+    .chain((r) => {
+      const maxReplicas = Math.min(10, r.minReplicas + r.span);
+      const kinds = r.minReplicas === 0 ? withZeroCapableKind(r.kinds, o.kinds) : r.kinds;
+      const d: MetricDraw = { epochs: o.epochs, maxReplicas, zeroWeight: r.minReplicas === 0 ? 2 : 0, extended };
+      const metrics = fc.tuple(...kinds.map((k) => arbMetric(k, d)), ...(r.flaky ? [arbFlaky(d)] : []));
+      return metrics.map((ms): ScenarioChoice => {
+        const behavior =
+          r.behavior === undefined
+            ? undefined
+            : Object.fromEntries(Object.entries(r.behavior).filter(([, v]) => v !== undefined));
+        return {
+          minReplicas: r.minReplicas,
+          maxReplicas,
+          initialReplicas: Math.max(r.minReplicas, Math.min(maxReplicas, r.initial)),
+          twoContainers: r.twoContainers,
+          patterns: r.patterns,
+          ...(behavior !== undefined ? { behavior } : {}),
+          metrics: ms,
+        };
+      });
+    });
 }
 
 /** `count` scenarios for namespaces `${prefix}-NNN`. */
@@ -287,81 +216,7 @@ export function generateScenarios(
   prefix: string,
   o: GeneratorOptions,
 ): GeneratedScenario[] {
-  const offsets = halfPeriodOffsets(o.periodMs, 4);
-  const windows = [0, ...offsets];
-  const periods = offsets;
-  const arb = fc
-    .record({
-      minReplicas: fc.integer({ min: 1, max: 3 }),
-      span: fc.integer({ min: 1, max: 8 }),
-      initial: fc.integer({ min: 0, max: 10 }),
-      kinds: fc.uniqueArray(fc.constantFrom(...o.kinds), {
-        minLength: 1,
-        maxLength: 2,
-        selector: (k) => k.split('-')[0],
-      }),
-      twoContainers: fc.boolean(),
-      patterns: fc.array(arbPattern, { minLength: 1, maxLength: 4 }),
-      behavior: fc.option(
-        fc.record({
-          scaleUp: fc.option(arbRules(periods, windows), { nil: undefined }),
-          scaleDown: fc.option(arbRules(periods, windows), { nil: undefined }),
-        }),
-        { nil: undefined, freq: 3 },
-      ),
-      metricSeeds: fc.array(fc.integer(), { minLength: 2, maxLength: 2 }),
-    })
-    .chain((r) => {
-      const max = Math.min(10, r.minReplicas + r.span);
-      return fc.tuple(fc.constant(r), fc.tuple(...r.kinds.map((k) => arbMetric(k, o.epochs, max))));
-    });
-  return fc.sample(arb, { seed, numRuns: count }).map(([r, metrics], id) => {
-    const namespace = `${prefix}-${String(id).padStart(3, '0')}`;
-    const name = 'app';
-    const maxReplicas = Math.min(10, r.minReplicas + r.span);
-    const containers: ContainerSpec[] =
-      r.twoContainers || metrics.some((m) => m.kind === 'container-cpu-utilization')
-        ? [
-            { name: 'app', cpuRequestMilli: CPU_REQUEST, memoryRequestBytes: MEMORY_REQUEST, share: 0.75 },
-            { name: 'sidecar', cpuRequestMilli: 100, memoryRequestBytes: 64 * MIB, share: 0.25 },
-          ]
-        : [{ name: 'app', cpuRequestMilli: CPU_REQUEST, memoryRequestBytes: MEMORY_REQUEST, share: 1 }];
-    const initialReplicas = Math.max(r.minReplicas, Math.min(maxReplicas, r.initial));
-    const behavior =
-      r.behavior === undefined
-        ? undefined
-        : Object.fromEntries(Object.entries(r.behavior).filter(([, v]) => v !== undefined));
-    const hpa = {
-      apiVersion: 'autoscaling/v2',
-      kind: 'HorizontalPodAutoscaler',
-      metadata: { name, namespace },
-      spec: {
-        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
-        minReplicas: r.minReplicas,
-        maxReplicas,
-        metrics: metrics.map((m) => metricSpec(m, name, namespace)),
-        ...(behavior !== undefined ? { behavior } : {}),
-      },
-    };
-    const signals = metrics.flatMap((m) => signalsOf(m, containers, name, namespace, initialReplicas));
-    return {
-      id,
-      metrics,
-      hpa,
-      lockstep: { namespace, name, initialReplicas, containers, signals, patterns: r.patterns, epochs: o.epochs },
-    };
-  });
+  return fc
+    .sample(arbChoice(o), { seed, numRuns: count })
+    .map((choice, id) => buildScenario(choice, id, `${prefix}-${String(id).padStart(3, '0')}`, o.epochs));
 }
-
-export const ALL_KINDS: readonly MetricKindName[] = [
-  'cpu-utilization',
-  'cpu-average-value',
-  'memory-utilization',
-  'memory-average-value',
-  'container-cpu-utilization',
-  'pods',
-  'object-value',
-  'object-average-value',
-  'external-value',
-  'external-average-value',
-];

@@ -5,10 +5,13 @@
  * the one documented limitation of shadow mode (docs/differences.md, "Found side by side") — the causes of the
  * hpa-ts bugs found here are fixed, so seeing one again is a regression — or on any 403.
  */
+import { writeFileSync } from 'node:fs';
 import { expect } from '@jest/globals';
 import { forbiddenRequests } from './hpa-ts.js';
 import type { Cause } from './classify.js';
-import { generateScenarios, type MetricKindName } from './scenarios.js';
+import { countFeatures, featuresOf, type Feature } from './features.js';
+import { loadScenarioFile, scenarioFileText } from './scenario-file.js';
+import { generateScenarios, type GeneratedScenario, type MetricKindName } from './scenarios.js';
 import type { SideBySideBed } from './side-by-side.js';
 import { bench, progress } from './suite.js';
 
@@ -22,6 +25,44 @@ export interface SuiteRun {
   readonly epochs: number;
   readonly kinds: readonly MetricKindName[];
   readonly reportFile: string;
+  /** also generate the rare, release-dependent behaviours (scenarios.ts) */
+  readonly extended?: boolean;
+  /** a scenario file to replay instead of generated scenarios ($HPA_TS_E2E_SCENARIO_FILE) */
+  readonly scenarioFile?: string;
+}
+
+/**
+ * Below this many generated scenarios the per-feature counts are reported but not required: a
+ * quick run (HPA_TS_E2E_SCENARIOS=40) may miss a rare behaviour; the documented size may not.
+ */
+export const FEATURES_REQUIRED_FROM = 200;
+
+function scenariosOf(bed: SideBySideBed, o: SuiteRun): GeneratedScenario[] {
+  const prefix = o.benchPrefix === '' ? 'sbs' : o.benchPrefix.replace(/_$/, '');
+  if (o.scenarioFile !== undefined) {
+    progress(`${o.label}: scenarios from ${o.scenarioFile}`);
+    return loadScenarioFile(o.scenarioFile, prefix, o.epochs);
+  }
+  progress(
+    `${o.label}: seed ${o.seed} (replay with HPA_TS_E2E_SEED=${o.seed}), ${o.count} scenarios × ${o.epochs} epochs, ${o.concurrency} at a time`,
+  );
+  return generateScenarios(o.seed, o.count, prefix, {
+    periodMs: bed.opts.periodMs,
+    epochs: o.epochs,
+    kinds: o.kinds,
+    extended: o.extended === true,
+  });
+}
+
+/** Prints the decisions per feature; returns the features this release has that no decision reached. */
+function reportFeatures(bed: SideBySideBed, o: SuiteRun, counts: Record<Feature, number>): Feature[] {
+  const has = featuresOf(bed.stack.minor);
+  const rows = (Object.keys(counts) as Feature[]).map(
+    (f) => `${f}=${has.includes(f) ? counts[f] : `${counts[f]} (not in 1.${bed.stack.minor})`}`,
+  );
+  progress(`${o.label}: decisions per feature at ${bed.stack.env.K8S_VERSION}: ${rows.join(', ')}`);
+  for (const f of has) bench(`${o.benchPrefix}feature_${f.replace(/-/g, '_')}`, counts[f], 'decisions');
+  return has.filter((f) => counts[f] === 0);
 }
 
 /**
@@ -31,14 +72,7 @@ export interface SuiteRun {
 const TOLERATED: readonly Cause[] = ['shadow-periodic-history'];
 
 export async function runSideBySide(bed: SideBySideBed, o: SuiteRun): Promise<void> {
-  progress(
-    `${o.label}: seed ${o.seed} (replay with HPA_TS_E2E_SEED=${o.seed}), ${o.count} scenarios × ${o.epochs} epochs, ${o.concurrency} at a time`,
-  );
-  const scenarios = generateScenarios(o.seed, o.count, o.benchPrefix === '' ? 'sbs' : o.benchPrefix.replace(/_$/, ''), {
-    periodMs: bed.opts.periodMs,
-    epochs: o.epochs,
-    kinds: o.kinds,
-  });
+  const scenarios = scenariosOf(bed, o);
   const t0 = Date.now();
   await bed.runAll(scenarios, o.concurrency, (r, n) => {
     if (r.errors.length > 0) progress(`${r.scenario.lockstep.namespace}: ${r.errors.join('; ')}`);
@@ -51,12 +85,22 @@ export async function runSideBySide(bed: SideBySideBed, o: SuiteRun): Promise<vo
   });
   const s = bed.summary();
   const causes = bed.causes();
+  const features = countFeatures(bed.results.flatMap((r) => r.comparisons));
+  const featuresRequired = o.scenarioFile === undefined && o.extended === true && o.count >= FEATURES_REQUIRED_FROM;
+  const unreached = reportFeatures(bed, o, features);
   const report = bed.writeReport(o.reportFile, {
+    release: bed.stack.env.K8S_VERSION,
     seed: o.seed,
+    ...(o.scenarioFile !== undefined ? { scenarioFile: o.scenarioFile } : {}),
     epochs: o.epochs,
     periodMs: bed.opts.periodMs,
     wallSeconds: (Date.now() - t0) / 1000,
+    features,
+    featuresOfRelease: featuresOf(bed.stack.minor),
+    featuresUnreached: unreached,
+    featuresRequired,
   });
+  writeReplayFile(bed, o, report);
   progress(
     `${o.label}: ${s.scenarios} scenarios, ${s.compared} decisions compared, ${s.agreed} agreed = ${s.percent} % ` +
       `(desiredReplicas ${s.desiredAgreed}, conditions ${s.conditionsAgreed}, currentMetrics ${s.metricsAgreed}); ` +
@@ -74,8 +118,26 @@ export async function runSideBySide(bed: SideBySideBed, o: SuiteRun): Promise<vo
     .map((r) => `${r.scenario.lockstep.namespace}: ${r.errors.join('; ')}`);
   expect(failed).toEqual([]);
   expect(notTolerated).toEqual([]);
+  // a release's behaviour no decision reached is not proven (the report lists the counts)
+  if (featuresRequired) expect(unreached).toEqual([]);
   // every scenario was compared at least a few times (kcm writes a status whenever it changes)
   expect(s.compared).toBeGreaterThanOrEqual(s.scenarios * 2);
+}
+
+/** The scenarios with a disagreement, as a scenario file next to the report (HPA_TS_E2E_SCENARIO_FILE replays them). */
+function writeReplayFile(bed: SideBySideBed, o: SuiteRun, report: string): void {
+  const failing = bed.results.filter((r) => r.comparisons.some((c) => !c.agree)).map((r) => r.scenario);
+  if (failing.length === 0) return;
+  const file = report.replace(/\.json$/, '-replay.yaml');
+  writeFileSync(
+    file,
+    scenarioFileText(
+      failing,
+      o.epochs,
+      `${failing.length} scenario(s) that disagreed at ${bed.stack.env.K8S_VERSION} (seed ${o.seed}); replay: HPA_TS_E2E_SCENARIO_FILE=${file}`,
+    ),
+  );
+  progress(`${o.label}: scenarios that disagreed, to replay: ${file}`);
 }
 
 export async function expectNoForbidden(bed: SideBySideBed): Promise<void> {

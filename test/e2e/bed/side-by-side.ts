@@ -8,7 +8,14 @@
 import type { RunningController } from '../../../app/start.js';
 import type { MetricsFlags } from '../../../metrics-clients/index.js';
 import type { Cause } from './classify.js';
-import { canonical, ComparisonRecorder, summarize, type AgreementSummary, type ComparisonRecord } from './compare.js';
+import {
+  ComparisonRecorder,
+  summarize,
+  type AgreementSummary,
+  type ComparisonRecord,
+  type FeatureTagger,
+} from './compare.js';
+import { decisionFeatures } from './features.js';
 import { startHpaTsInProcess } from './hpa-ts.js';
 import type { WatchHandle } from './kube.js';
 import { LockstepRun, type EpochRecord } from './lockstep.js';
@@ -19,12 +26,12 @@ import { classifyAll, writeReport } from './report.js';
 import { startPromBed, type PromBed } from './prometheus.js';
 import { sleep } from './procs.js';
 import { installOverlayIdentity, overlayExists, type OverlayIdentity } from './rbac.js';
+import { MetricsRoundTrip } from './roundtrip.js';
 import type { GeneratedScenario } from './scenarios.js';
 import { Stack } from './stack.js';
 
 export const METRICS_SERVICE = { name: 'hpa-ts-e2e-metrics', namespace: 'kube-system' } as const;
 const PROBE_NAMESPACE = 'e2e-phase-probe';
-const ROUNDTRIP_NAMESPACE = 'e2e-roundtrip';
 
 export interface ScenarioResult {
   readonly scenario: GeneratedScenario;
@@ -72,10 +79,13 @@ export class SideBySideBed {
   /** called after every epoch is applied (the Prometheus exporter follows the values) */
   onApplied?: (run: LockstepRun) => void;
   readonly notes: string[] = [];
+  private readonly roundTrip: MetricsRoundTrip;
   private constructor(
     readonly stack: Stack,
     readonly opts: SideBySideOptions,
-  ) {}
+  ) {
+    this.roundTrip = new MetricsRoundTrip(stack);
+  }
 
   static async start(opts: SideBySideOptions): Promise<SideBySideBed> {
     const stack = await Stack.start({
@@ -226,6 +236,7 @@ export class SideBySideBed {
       () => this.hpaTs?.shadow,
       (ns) => this.provider.runs.get(ns)?.epoch ?? -1,
       (key) => this.hpaTs?.controller.state.history(key),
+      this.tagFeatures,
     );
     const recorder = this.recorder;
     this.hpaTs = await startHpaTsInProcess(
@@ -251,6 +262,20 @@ export class SideBySideBed {
     }
     return Date.now();
   }
+
+  /** The features a compared decision exercised, from the bed's pods at that epoch (features.ts). */
+  private readonly tagFeatures: FeatureTagger = (outcome, builtinConditions) => {
+    const run = this.provider.runs.get(outcome.key.split('/')[0]);
+    if (outcome.hpa === undefined || run === undefined) return [];
+    return decisionFeatures({
+      decision: outcome.decision,
+      hpa: outcome.hpa,
+      builtinConditions,
+      pods: [...run.pods.values()].map((p) => ({ oldStart: p.pattern.oldStart, ...p.phase })),
+      periodMs: this.opts.periodMs,
+      minor: this.stack.minor,
+    });
+  };
 
   /** Runs one scenario to its end; returns its comparisons. */
   async runScenario(sc: GeneratedScenario): Promise<ScenarioResult> {
@@ -286,7 +311,7 @@ export class SideBySideBed {
     await stack.kube.delete(`/apis/autoscaling/v2/namespaces/${ns}/horizontalpodautoscalers/${sc.lockstep.name}`);
     const result: ScenarioResult = {
       scenario: sc,
-      comparisons: await this.throughApiServer(this.recorder?.forNamespace(ns) ?? []),
+      comparisons: await this.roundTrip.throughApiServer(this.recorder?.forNamespace(ns) ?? []),
       kcmSyncs: run.kcmSyncs.length,
       epochs: run.epoch,
       errors: run.errors,
@@ -300,81 +325,6 @@ export class SideBySideBed {
     this.results.push(result);
     return result;
   }
-
-  /**
-   * What a reader of the API sees: the built-in's status comes back from kube-apiserver, which
-   * re-serializes every quantity in its canonical form for the format its suffix implies (kcm's
-   * `51987000`, a BinarySI amount without suffix, reads back as DecimalSI `51987k`). hpa-ts's
-   * status in shadow mode was never written, so where currentMetrics differ, hpa-ts's are written
-   * to a scratch HPA and read back before they are compared again.
-   */
-  private async throughApiServer(records: ComparisonRecord[]): Promise<ComparisonRecord[]> {
-    const out: ComparisonRecord[] = [];
-    for (const r of records) {
-      if (r.metricsAgree) {
-        out.push(r);
-        continue;
-      }
-      const mine = await this.roundTripMetrics(r.ours.currentMetrics);
-      if (canonical(mine) !== canonical(r.builtin.currentMetrics)) {
-        out.push(r);
-        continue;
-      }
-      const differences = r.differences.filter((d) => !d.startsWith('currentMetrics'));
-      out.push({
-        ...r,
-        metricsAgree: true,
-        agree: differences.length === 0,
-        differences,
-        ours: { ...r.ours, currentMetrics: mine },
-      });
-    }
-    return out;
-  }
-
-  private roundTripReady: Promise<void> | undefined;
-
-  private async roundTripMetrics(metrics: unknown): Promise<unknown> {
-    const { kube } = this.stack;
-    const base = `/apis/autoscaling/v2/namespaces/${ROUNDTRIP_NAMESPACE}/horizontalpodautoscalers`;
-    this.roundTripReady ??= (async () => {
-      await this.stack.createNamespace(ROUNDTRIP_NAMESPACE);
-      // a target that does not exist: neither controller will ever write this HPA's status
-      await kube.create(base, {
-        apiVersion: 'autoscaling/v2',
-        kind: 'HorizontalPodAutoscaler',
-        metadata: { name: 'scratch', namespace: ROUNDTRIP_NAMESPACE },
-        spec: {
-          scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'none' },
-          minReplicas: 1,
-          maxReplicas: 1,
-        },
-      });
-    })();
-    await this.roundTripReady;
-    // one at a time (scenarios end concurrently); dry-run: nothing is stored, nothing for the controllers to see
-    const run = this.roundTripLock.then(async () => {
-      for (let attempt = 1; ; attempt++) {
-        const cur = await kube.get(`${base}/scratch`);
-        const r = await kube.raw('PUT', `${base}/scratch/status?dryRun=All`, {
-          ...cur,
-          status: { currentReplicas: 1, desiredReplicas: 1, currentMetrics: metrics },
-        });
-        if (r.status === 200)
-          return ((JSON.parse(r.text) as { status?: { currentMetrics?: unknown } }).status?.currentMetrics ??
-            []) as unknown;
-        if (r.status !== 409 || attempt >= 5)
-          throw new Error(`round trip of currentMetrics: HTTP ${r.status} ${r.text.slice(0, 300)}`);
-      }
-    });
-    this.roundTripLock = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    return run;
-  }
-
-  private roundTripLock: Promise<void> = Promise.resolve();
 
   /** Runs all scenarios, `concurrency` at a time. */
   async runAll(

@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { defaultGates } from '../../../algorithms/profile.js';
 import { Kube } from './kube.js';
 import { makePki, type Pki } from './pki.js';
 import { freePorts } from './ports.js';
@@ -67,6 +68,18 @@ export function emulatedVersionOf(k8sVersion: string): string {
   return m ? `${m[1]}.${m[2]}` : '1.37';
 }
 
+/**
+ * kube-apiserver's --feature-gates: the HPA gates a release has off by default, turned on, so
+ * that minReplicas 0 and behavior.*.tolerance are stored at every release and each controller
+ * (kube-controller-manager and hpa-ts, both with the release's defaults) applies its own gates —
+ * the bed then compares both sides of each gate (features.ts).
+ */
+export function apiserverFeatureGates(minor: number): string {
+  const gates = defaultGates(minor);
+  const off = (['HPAScaleToZero', 'HPAConfigurableTolerance'] as const).filter((g) => !gates[g]);
+  return off.map((g) => `${g}=true`).join(',');
+}
+
 export interface StackOptions {
   /** names the temp dir and logs */
   readonly name: string;
@@ -80,6 +93,8 @@ export interface StackOptions {
   readonly concurrentHpaSyncs?: number;
   /** write kube-apiserver's audit log (audit.ts: every write with its user agent, leases in full) */
   readonly auditLog?: boolean;
+  /** kube-apiserver with the release's default feature gates (default: the HPA gates on, apiserverFeatureGates) */
+  readonly releaseDefaultGates?: boolean;
 }
 
 /** A control-plane component a suite may stop and start again (faults). */
@@ -123,6 +138,11 @@ export class Stack {
 
   get emulatedVersion(): string {
     return emulatedVersionOf(this.env.K8S_VERSION);
+  }
+
+  /** the minor version of the binaries (37 for v1.37.2) */
+  get minor(): number {
+    return Number(this.emulatedVersion.split('.')[1]);
   }
 
   static async start(opts: StackOptions): Promise<Stack> {
@@ -205,6 +225,7 @@ export class Stack {
 
   private async startApiserver(etcdPort: number): Promise<void> {
     const k = this.pki;
+    const gates = this.opts.releaseDefaultGates === true ? '' : apiserverFeatureGates(this.minor);
     const p = spawnProc(
       'kube-apiserver',
       this.env.KUBE_APISERVER,
@@ -230,6 +251,7 @@ export class Stack {
         '--profiling=false',
         '--max-requests-inflight', '1000', '--max-mutating-requests-inflight', '500',
         ...this.auditFlags(),
+        ...(gates !== '' ? ['--feature-gates', gates] : []),
       ],
       join(this.dir, 'kube-apiserver.log'),
     );

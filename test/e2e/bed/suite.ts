@@ -1,5 +1,17 @@
 /** Small helpers shared by the suite files: skipping on missing binaries, progress, BENCH lines. */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { loadStackEnv, missingBinaries, type StackEnv } from './stack.js';
+
+/** Where the suites write their reports: $HPA_TS_E2E_REPORT_DIR (the releases run sets one per release), else tmp/e2e. */
+export function reportDir(): string {
+  const env = process.env.HPA_TS_E2E_REPORT_DIR;
+  const dir =
+    env !== undefined && env !== '' ? env : join(fileURLToPath(new URL('../../../', import.meta.url)), 'tmp', 'e2e');
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
 
 /** '' when every binary is there, else a message naming the missing ones (the suite is skipped). */
 export function missingFor(needed: readonly (keyof StackEnv)[]): string {
@@ -52,6 +64,12 @@ export function scenarioSeed(): number {
   const env = process.env.HPA_TS_E2E_SEED;
   if (env !== undefined && env !== '') return Number(env);
   return Math.floor(Math.random() * 2 ** 31);
+}
+
+/** $HPA_TS_E2E_SCENARIO_FILE: scenarios to replay instead of generated ones (scenario-file.ts). */
+export function scenarioFile(): string | undefined {
+  const f = process.env.HPA_TS_E2E_SCENARIO_FILE;
+  return f !== undefined && f !== '' ? f : undefined;
 }
 
 export function envInt(name: string, dflt: number): number {

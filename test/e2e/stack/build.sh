@@ -35,7 +35,10 @@
 #   Without --version, the default (newest verified) version is tried first and, if its
 #   kube-apiserver does not build with the installed Go, the fallbacks in order; a version whose
 #   build failed is marked (<version>/KUBE_BUILD_FAILED) and skipped by later runs without --version.
-#   Verified with go1.26.8: v1.37.2 (default) and v1.36.3 build and pass smoke.sh; v1.35.4 untried.
+#   Verified with go1.26.8: v1.37.2 (default), v1.36.3, v1.35.4, v1.34.4 and v1.33.13 build (the
+#   release matrix, npm run test:e2e:releases, runs each). The proxy refuses some patches it does
+#   not list (v1.33.8: 403 "This module version is not available"): ask it with
+#   `go list -m -versions k8s.io/kubernetes`.
 #
 # Output: logs with UTC timestamps on stderr (per-piece build logs in <version>/logs/); the bin dir
 #   is the last line on stdout, so `BIN=$(test/e2e/stack/build.sh | tail -n1)` works. stack.env in

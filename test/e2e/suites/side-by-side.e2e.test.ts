@@ -5,13 +5,15 @@
  * bed's aggregated metrics APIs; the lock-step workload keeps every input still while both read.
  *
  * HPA_TS_E2E_SEED replays a run; HPA_TS_E2E_SCENARIOS (200), HPA_TS_E2E_CONCURRENCY (50) and
- * HPA_TS_E2E_EPOCHS (12) size it.
+ * HPA_TS_E2E_EPOCHS (12) size it; HPA_TS_E2E_SCENARIO_FILE replays the scenarios of a file
+ * (docs/e2e.md) instead. The generated scenarios include the rare and release-dependent behaviours
+ * (scenarios.ts, `extended`), and every one the release has must be reached (features.ts).
  */
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { ALL_KINDS } from '../bed/scenarios.js';
 import { SideBySideBed } from '../bed/side-by-side.js';
 import { expectNoForbidden, runSideBySide } from '../bed/side-by-side-suite.js';
-import { describeIfBinaries, envInt, progress, scenarioSeed } from '../bed/suite.js';
+import { describeIfBinaries, envInt, progress, scenarioFile, scenarioSeed } from '../bed/suite.js';
 
 const gate = describeIfBinaries(['KUBE_APISERVER', 'KUBE_CONTROLLER_MANAGER', 'ETCD']);
 const maybe = gate.run ? describe : describe.skip;
@@ -40,7 +42,9 @@ maybe('side by side with kube-controller-manager (metrics APIs)', () => {
       concurrency: envInt('HPA_TS_E2E_CONCURRENCY', 50),
       epochs: envInt('HPA_TS_E2E_EPOCHS', 12),
       kinds: ALL_KINDS,
+      extended: true,
       reportFile: 'side-by-side-report.json',
+      ...(scenarioFile() !== undefined ? { scenarioFile: scenarioFile() } : {}),
     });
   });
 

@@ -68,10 +68,24 @@ describeKubectl('real kubectl against the simulated API server', () => {
     await c.close();
   });
 
-  it('reports v1.31 so the dispatcher runs a JSON-only kubectl 1.31', async () => {
+  it('reports minor 31 so the dispatcher runs a JSON-only kubectl 1.31, and the emulated release as the version', async () => {
     const r = await c.kubectl('version');
     expect(r.stdout).toMatch(/Client Version: v1\.31\./);
-    expect(r.stdout).toMatch(/Server Version: v1\.31\.4/);
+    expect(r.stdout).toMatch(/Server Version: v1\.37\.0/);
+    const at34 = await Cluster.start({ release: 34 });
+    try {
+      const r34 = await at34.kubectl('version');
+      expect(r34.stdout).toMatch(/Client Version: v1\.31\./);
+      expect(r34.stdout).toMatch(/Server Version: v1\.34\.0/);
+    } finally {
+      await at34.close();
+    }
+    const pinned = await Cluster.start({ version: 'v1.31.4' });
+    try {
+      expect((await pinned.kubectl('version')).stdout).toMatch(/Server Version: v1\.31\.4/);
+    } finally {
+      await pinned.close();
+    }
   });
 
   it('applies the seed Deployment and HPA (autoscaling/v2beta2) unmodified, then re-applies', async () => {

@@ -117,7 +117,8 @@ describe('in-process store: writes', () => {
       ...hpa('web'),
       status: { desiredReplicas: 9 },
     });
-    expect(h.status).toBeUndefined();
+    // kube-apiserver's fresh status: desiredReplicas and currentMetrics are never omitted
+    expect(h.status).toEqual({ currentMetrics: null, desiredReplicas: 0 });
     const s = store.updateStatus(Resources.horizontalPodAutoscalers, 'default', 'web', {
       ...hpa('web'),
       spec: { maxReplicas: 99 },
@@ -168,8 +169,8 @@ describe('in-process store: writes', () => {
     );
   });
 
-  it('drops a tolerance unless HPAConfigurableTolerance is on', () => {
-    const { store } = cluster();
+  it('drops a tolerance unless HPAConfigurableTolerance is on (off by default before 1.35)', () => {
+    const store = createClusterStore({ release: 34 });
     const h = store.create(
       Resources.horizontalPodAutoscalers,
       'default',
@@ -183,6 +184,13 @@ describe('in-process store: writes', () => {
       hpa('web', { behavior: { scaleUp: { tolerance: 0.05 } } }),
     );
     expect((h2.spec as { behavior: { scaleUp: Record<string, unknown> } }).behavior.scaleUp.tolerance).toBe('50m');
+    const at35 = createClusterStore({ release: 35 });
+    const h3 = at35.create(
+      Resources.horizontalPodAutoscalers,
+      'default',
+      hpa('web', { behavior: { scaleUp: { tolerance: 0.05 } } }),
+    );
+    expect((h3.spec as { behavior: { scaleUp: Record<string, unknown> } }).behavior.scaleUp.tolerance).toBe('50m');
   });
 
   it('converts autoscaling/v1 targetCPUUtilizationPercentage to a v2 cpu Utilization metric and back', () => {

@@ -23,12 +23,13 @@ const lastReplicas = (r: ScenarioResult): number => Number(r.timeline[r.timeline
 const metricOf = (d: TimedDecision, i = 0): string | undefined => d.metrics[i]?.value;
 
 describe('examples/', () => {
-  it('has a scenario for every seed setup', () => {
+  it('has a scenario for every seed setup, and one for scale to zero', () => {
     expect(
       readdirSync(DIR)
         .filter((f) => f.endsWith('.yaml'))
         .sort(),
     ).toEqual([
+      'scale-to-zero.yaml',
       'seed-000-demo.yaml',
       'seed-001-pods-avg.yaml',
       'seed-002-cpu-memory.yaml',
@@ -94,5 +95,15 @@ describe('examples/', () => {
     const r = await run('seed-004-pods-selector.yaml');
     expect(r.timeline.some((e) => /^\d+m\/500m$/.test(String(e.cells[2])))).toBe(true);
     expect(maxReplicas(r)).toBeGreaterThanOrEqual(6);
+  });
+
+  it('scale to zero at 1.37: up with the queue, down to 0 once it is empty, up again from 0', async () => {
+    const r = await run('scale-to-zero.yaml');
+    const seq = replicaSequence(r.timeline);
+    expect(seq[0]).toBe(1);
+    expect(seq).toContain(10);
+    const zero = seq.indexOf(0);
+    expect(zero).toBeGreaterThan(0);
+    expect(seq.slice(zero).some((n) => n > 0)).toBe(true);
   });
 });

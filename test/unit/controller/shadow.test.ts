@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import type { HorizontalPodAutoscaler } from '../../../algorithms/index.js';
-import { builtinSyncOf } from '../../../controller/shadow.js';
+import type { HorizontalPodAutoscaler, HpaHistory } from '../../../algorithms/index.js';
+import { builtinSyncOf, ShadowRounds } from '../../../controller/shadow.js';
 
 type Status = NonNullable<HorizontalPodAutoscaler['status']>;
 
@@ -76,5 +76,35 @@ describe('builtinSyncOf (shadow mode: what the built-in controller did)', () => 
       conditions: able('ScaleDownStabilized'),
     });
     expect(builtinSyncOf(held, next)).toMatchObject({ rescaled: false });
+  });
+});
+
+describe('ShadowRounds: one recommendation per built-in sync', () => {
+  const P = 4000;
+  const history = (times: readonly number[]): HpaHistory => ({
+    recommendations: times.map((time, i) => ({ replicas: i + 1, time })),
+    scaleUpEvents: [],
+    scaleDownEvents: [],
+  });
+  const fresh: HpaHistory = { recommendations: null, scaleUpEvents: [], scaleDownEvents: [] };
+
+  it('a comparison decides on the history from before the periodic reconcile of its round (within half a period)', () => {
+    const rounds = new ShadowRounds(P);
+    // the first reconcile of a new HPA: its initial recommendation is the comparison's to record again
+    rounds.periodic('ns/web', 10_000, fresh);
+    expect(rounds.forComparison('ns/web', history([10_000, 10_000]), 10_020)).toBe(fresh);
+    // a periodic reconcile of an earlier round (a silent sync of the built-in) stays
+    expect(rounds.forComparison('ns/web', history([6_000, 10_000]), 12_000).recommendations).toHaveLength(2);
+    expect(rounds.forComparison('ns/other', history([10_000]), 10_020).recommendations).toHaveLength(1);
+  });
+
+  it('a periodic reconcile in the round of a comparison records nothing; one in a later round does', () => {
+    const rounds = new ShadowRounds(P);
+    rounds.compared('ns/web', 10_000);
+    expect(rounds.periodicRecords('ns/web', 10_030)).toBe(false);
+    expect(rounds.periodicRecords('ns/web', 14_000)).toBe(true);
+    expect(rounds.periodicRecords('ns/other', 10_030)).toBe(true);
+    rounds.forget('ns/web');
+    expect(rounds.periodicRecords('ns/web', 10_030)).toBe(true);
   });
 });
