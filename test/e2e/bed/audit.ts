@@ -20,12 +20,15 @@ interface AuditEvent {
   readonly responseStatus?: { readonly code?: number };
   readonly responseObject?: { readonly spec?: { readonly holderIdentity?: string } };
   readonly stageTimestamp: string;
+  readonly requestReceivedTimestamp?: string;
 }
 
 /** A write the API server accepted. */
 export interface AuditedWrite {
   /** ms since the epoch, when the server answered */
   readonly at: number;
+  /** ms since the epoch, when the server received the request (a write in flight when a fault hits) */
+  readonly received: number;
   /** the hpa-ts identity in the user agent ('' for anything else) */
   readonly by: string;
   /** `update deployments/scale ns/name` */
@@ -74,7 +77,12 @@ export function controllerWrites(file: string): AuditedWrite[] {
       const r = e.objectRef ?? {};
       return kinds.has(r.subresource ? `${r.resource}/${r.subresource}` : (r.resource ?? ''));
     })
-    .map((e) => ({ at: Date.parse(e.stageTimestamp), by: writerOf(e), what: describe(e) }))
+    .map((e) => ({
+      at: Date.parse(e.stageTimestamp),
+      received: Date.parse(e.requestReceivedTimestamp ?? e.stageTimestamp),
+      by: writerOf(e),
+      what: describe(e),
+    }))
     .sort((a, b) => a.at - b.at);
 }
 
