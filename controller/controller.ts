@@ -255,7 +255,9 @@ export class HpaController {
       this.requeue(key, true);
       return;
     }
-    if (outcome.deleted) {
+    // Deleted while its reconcile was in flight (or by a relist after the API server lost its
+    // state): nothing of it may come back, neither its series on /metrics nor a requeue.
+    if (outcome.deleted || this.hpas.get(key) === undefined) {
       this.failures.delete(key);
       return;
     }

@@ -3,6 +3,7 @@
  * in-memory cluster (whose watch deliveries a test can hold back), a fake metrics client whose
  * answers, failures and delays each test sets per metric, and a VirtualClock. No real time passes.
  */
+import { ControllerMetrics } from '../../../../controller/monitor.js';
 import {
   DEFAULT_CONTROLLER_CONFIG,
   Quantity,
@@ -121,6 +122,7 @@ export class Loop {
   readonly clusterWrites: string[] = [];
   readonly events: string[] = [];
   readonly shadow = new ShadowComparator({ log: silentLogger() });
+  readonly monitor = new ControllerMetrics({ defaultMetrics: false });
   readonly controller: HpaController;
   private held: (() => void)[] | undefined;
 
@@ -148,6 +150,7 @@ export class Loop {
         events,
         clock: this.clock,
         log: silentLogger(),
+        monitor: this.monitor,
         onOutcome: (outcome) => this.outcomes.push({ at: this.clock.now() - T0, outcome }),
         ...(mode === 'shadow' ? { shadow: this.shadow } : {}),
       },
