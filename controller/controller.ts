@@ -255,10 +255,17 @@ export class HpaController {
       this.requeue(key, true);
       return;
     }
-    // Deleted while its reconcile was in flight (or by a relist after the API server lost its
-    // state): nothing of it may come back, neither its series on /metrics nor a requeue.
-    if (outcome.deleted || this.hpas.get(key) === undefined) {
+    if (outcome.deleted) {
       this.failures.delete(key);
+      return;
+    }
+    if (this.hpas.get(key) === undefined) {
+      // Deleted while its reconcile was in flight (or by a relist after the API server lost its
+      // state): what it did is still reported and logged, but nothing of it may come back,
+      // neither its series on /metrics nor a requeue.
+      this.failures.delete(key);
+      this.logDecision(outcome);
+      this.deps.onOutcome?.(outcome, {});
       return;
     }
     if (
