@@ -39,3 +39,12 @@ export function floatToInt64(x: number): bigint {
   if (x < -9223372036854775808) return MIN_INT64;
   return BigInt(Math.trunc(x));
 }
+
+/**
+ * int64(x) as a plain Go conversion on amd64 (no saturation): NaN, ±Inf and values outside the
+ * range give MinInt64, the instruction's "integer indefinite" value.
+ */
+export function floatToInt64Amd64(x: number): bigint {
+  if (Number.isNaN(x) || x >= 9223372036854775808 || x < -9223372036854775808) return MIN_INT64;
+  return BigInt(Math.trunc(x));
+}

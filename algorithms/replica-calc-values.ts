@@ -9,7 +9,7 @@ import {
   type MetricsResult,
   type ObjectMetricValue,
 } from './metric-samples.js';
-import { MAX_INT64, ceilToInt32, floatToInt64, toFloat, wrapInt64 } from './numeric.js';
+import { MAX_INT64, ceilToInt32, floatToInt64, floatToInt64Amd64, toFloat, wrapInt64 } from './numeric.js';
 import { countReadyPods } from './pods.js';
 import type { CalcContext, CalcOutcome } from './replica-calc.js';
 import { err, ok, type Result } from './result.js';
@@ -81,9 +81,21 @@ export function getObjectMetricReplicas(
   });
 }
 
-/** ceil(usage / statusReplicas) as upstream reports a per-pod value (getPerPodUsage, R1.9.2). */
-export function perPodUsage(usage: bigint, statusReplicas: number): bigint {
-  if (toFloat(usage) >= 9223372036854775808) return MAX_INT64;
+/**
+ * Which guards getPerPodUsage has (R1.9.2): the newest checks for MaxInt64 and then for 0
+ * replicas; up to 1.34 External checks MaxInt64 only and Object nothing.
+ */
+export type PerPodUsageChecks = 'newest' | 'maxOnly' | 'none';
+
+/**
+ * ceil(usage / statusReplicas) as upstream reports a per-pod value (getPerPodUsage, R1.9.2).
+ * Without the zero check a target at 0 replicas divides by zero, and Go's plain conversion of
+ * ±Inf/NaN gives MinInt64 on amd64 — kube-controller-manager 1.33/1.34 report
+ * "-9223372036854775808m" there, so the emulated release does too.
+ */
+export function perPodUsage(usage: bigint, statusReplicas: number, checks: PerPodUsageChecks = 'newest'): bigint {
+  if (checks !== 'none' && toFloat(usage) >= 9223372036854775808) return MAX_INT64;
+  if (checks !== 'newest') return floatToInt64Amd64(Math.ceil(toFloat(usage) / statusReplicas));
   if (statusReplicas === 0) return 0n;
   return floatToInt64(Math.ceil(toFloat(usage) / statusReplicas));
 }
@@ -117,7 +129,7 @@ export function getObjectPerPodMetricReplicas(
   const { replicas, ratio, within } = perPodReplicas(ctx, statusReplicas, usage, targetMilli);
   return ok({
     replicas,
-    rawValue: perPodUsage(usage, statusReplicas),
+    rawValue: perPodUsage(usage, statusReplicas, ctx.profile.saturate ? 'newest' : 'none'),
     timestamp: value.value.timestamp,
     detail: { ratio, withinTolerance: within },
   });
@@ -186,7 +198,7 @@ export function getExternalPerPodMetricReplicas(
   const { replicas, ratio, within } = perPodReplicas(ctx, statusReplicas, total, targetMilli);
   return ok({
     replicas,
-    rawValue: perPodUsage(total, statusReplicas),
+    rawValue: perPodUsage(total, statusReplicas, ctx.profile.saturate ? 'newest' : 'maxOnly'),
     timestamp: values.value[0].timestamp,
     detail: { ratio, withinTolerance: within },
   });
