@@ -51,6 +51,13 @@ export interface Profile {
   readonly noReadyMetricsWording: 'old' | 'new';
   /** R1.9.2 / R1.10.2 / R1.11.1: saturate replica counts at MaxInt32 and sums at MaxInt64 (newest). */
   readonly saturate: boolean;
+  /**
+   * R1.9.2: the guards of the per-pod value of Object/External AverageValue metrics. Every release
+   * to 1.37 divides by statusReplicas unguarded for Object; External checks MaxInt64 from 1.34;
+   * only the newest source (the corpus) also returns 0 at 0 replicas. Measured side by side:
+   * kcm 1.33.13–1.35.4 report "-9223372036854775808m" for a target at 0 replicas.
+   */
+  readonly perPodUsageGuards: 'none' | 'externalMax' | 'newest';
   readonly gates: FeatureGates;
 }
 
@@ -140,6 +147,7 @@ export function profileForVersion(minor: number, gates: FeatureGates = defaultGa
     objectFetchErrorWording: minor >= 37 ? 'newest' : 'v1.34',
     noReadyMetricsWording: 'new',
     saturate: minor >= 35,
+    perPodUsageGuards: minor >= 34 ? 'externalMax' : 'none',
     gates,
   };
 }
@@ -160,6 +168,7 @@ export function corpusProfile(gates: Partial<FeatureGates> = {}): Profile {
     errorWrapping: 'v',
     ambiguousSelectorMessage: 'multiple',
     saturate: true,
+    perPodUsageGuards: 'newest',
     gates: {
       HPAConfigurableTolerance: false,
       HPAScaleToZero: false,

@@ -11,6 +11,7 @@ import {
 } from './metric-samples.js';
 import { MAX_INT64, ceilToInt32, floatToInt64, floatToInt64Amd64, toFloat, wrapInt64 } from './numeric.js';
 import { countReadyPods } from './pods.js';
+import type { Profile } from './profile.js';
 import type { CalcContext, CalcOutcome } from './replica-calc.js';
 import { err, ok, type Result } from './result.js';
 import { GO_ZERO_TIME } from './time.js';
@@ -83,15 +84,21 @@ export function getObjectMetricReplicas(
 
 /**
  * Which guards getPerPodUsage has (R1.9.2): the newest checks for MaxInt64 and then for 0
- * replicas; up to 1.34 External checks MaxInt64 only and Object nothing.
+ * replicas; released versions check MaxInt64 only (External, from 1.34) or nothing.
  */
 export type PerPodUsageChecks = 'newest' | 'maxOnly' | 'none';
+
+const externalChecks: Readonly<Record<Profile['perPodUsageGuards'], PerPodUsageChecks>> = {
+  none: 'none',
+  externalMax: 'maxOnly',
+  newest: 'newest',
+};
 
 /**
  * ceil(usage / statusReplicas) as upstream reports a per-pod value (getPerPodUsage, R1.9.2).
  * Without the zero check a target at 0 replicas divides by zero, and Go's plain conversion of
- * ±Inf/NaN gives MinInt64 on amd64 — kube-controller-manager 1.33/1.34 report
- * "-9223372036854775808m" there, so the emulated release does too.
+ * ±Inf/NaN gives MinInt64 on amd64 — kube-controller-manager 1.33 to 1.35 report
+ * "-9223372036854775808m" there (measured), so the emulated release does too.
  */
 export function perPodUsage(usage: bigint, statusReplicas: number, checks: PerPodUsageChecks = 'newest'): bigint {
   if (checks !== 'none' && toFloat(usage) >= 9223372036854775808) return MAX_INT64;
@@ -129,7 +136,7 @@ export function getObjectPerPodMetricReplicas(
   const { replicas, ratio, within } = perPodReplicas(ctx, statusReplicas, usage, targetMilli);
   return ok({
     replicas,
-    rawValue: perPodUsage(usage, statusReplicas, ctx.profile.saturate ? 'newest' : 'none'),
+    rawValue: perPodUsage(usage, statusReplicas, ctx.profile.perPodUsageGuards === 'newest' ? 'newest' : 'none'),
     timestamp: value.value.timestamp,
     detail: { ratio, withinTolerance: within },
   });
@@ -198,7 +205,7 @@ export function getExternalPerPodMetricReplicas(
   const { replicas, ratio, within } = perPodReplicas(ctx, statusReplicas, total, targetMilli);
   return ok({
     replicas,
-    rawValue: perPodUsage(total, statusReplicas, ctx.profile.saturate ? 'newest' : 'maxOnly'),
+    rawValue: perPodUsage(total, statusReplicas, externalChecks[ctx.profile.perPodUsageGuards]),
     timestamp: values.value[0].timestamp,
     detail: { ratio, withinTolerance: within },
   });

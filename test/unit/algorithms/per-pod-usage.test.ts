@@ -1,8 +1,9 @@
 /**
  * The per-pod value Object and External AverageValue metrics report (R1.9.2): the newest
- * upstream guards against MaxInt64 and 0 replicas; up to 1.34 External guards MaxInt64 only and
- * Object nothing, so a target at 0 replicas divides by zero. Found by the release matrix:
- * kube-controller-manager 1.33.13 and 1.34.4 report averageValue "-9223372036854775808m" there.
+ * upstream source guards against MaxInt64 and 0 replicas; released versions up to 1.37 guard
+ * External against MaxInt64 only (from 1.34) and Object not at all, so a target at 0 replicas
+ * divides by zero. Found by the release matrix: kube-controller-manager 1.33.13, 1.34.4 and
+ * 1.35.4 report averageValue "-9223372036854775808m" there.
  */
 import { describe, expect, it } from '@jest/globals';
 import { MAX_INT64, MIN_INT64, floatToInt64Amd64 } from '../../../algorithms/numeric.js';
@@ -57,11 +58,14 @@ describe('perPodUsage', () => {
   });
 
   it('follows the emulated release for Object and External at 0 replicas', () => {
-    expect(objectAt(34, 0, '5')).toBe(MIN_INT64);
-    expect(externalAt(33, 0, '5')).toBe(MIN_INT64);
-    expect(objectAt(35, 0, '5')).toBe(0n);
-    expect(externalAt(37, 0, '5')).toBe(0n);
-    expect(objectAt(34, 2, '5')).toBe(2500n);
+    for (const minor of [33, 34, 35, 36, 37]) {
+      expect(objectAt(minor, 0, '5')).toBe(MIN_INT64);
+      expect(externalAt(minor, 0, '5')).toBe(MIN_INT64);
+      expect(objectAt(minor, 2, '5')).toBe(2500n);
+    }
+    // MaxInt64 is kept by External's guard from 1.34; 1.33 converts 2^63 as Go does on amd64
+    expect(externalAt(34, 1, '9223372036854775807m')).toBe(MAX_INT64);
+    expect(externalAt(33, 1, '9223372036854775807m')).toBe(MIN_INT64);
   });
 });
 
