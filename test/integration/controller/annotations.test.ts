@@ -4,12 +4,15 @@
  * the same server, honours it — on autoscaling/v2 and on autoscaling.hpa-ts.io (CRD mode) alike.
  */
 import { afterEach, describe, expect, it } from '@jest/globals';
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import type { RunningController } from '../../../app/start.js';
 import type { ReconcileOutcome } from '../../../controller/reconciler.js';
 import { Resources } from '../../../simulator/apiserver/index.js';
+import { HAVE_KUBECTL } from '../../deploy/support/manifests.js';
 import {
   DEPLOYMENTS,
   condition,
@@ -29,6 +32,7 @@ import {
 const CRD_FILE = fileURLToPath(
   new URL('../../../manifests/crd/horizontalpodautoscalers.autoscaling.hpa-ts.io.yaml', import.meta.url),
 );
+const EXAMPLE = fileURLToPath(new URL('../../../manifests/examples/annotations/paused-replicas.yaml', import.meta.url));
 const CRD_HPAS = { group: 'autoscaling.hpa-ts.io', version: 'v1', resource: 'horizontalpodautoscalers' } as const;
 
 let sim: Sim | undefined;
@@ -138,5 +142,28 @@ describe('annotated autoscaling.hpa-ts.io HPAs (CRD mode) over HTTP', () => {
       reason: 'InvalidAnnotation',
       message: 'hpa-ts.io/sync-period: "90m" is out of range: must be between 1s and 1h; ignored',
     });
+  });
+});
+
+(HAVE_KUBECTL ? describe : describe.skip)('kubectl apply of the example manifest', () => {
+  it('manifests/examples/annotations/paused-replicas.yaml: the Deployment of 5 is scaled to 2 once and held', async () => {
+    sim = await startSim();
+    const s = sim;
+    const outcomes: ReconcileOutcome[] = [];
+    ctl = await startCtl(s, {}, (o) => outcomes.push(o));
+    // async: the API server answering kubectl runs in this process
+    const applied = await promisify(execFile)('kubectl', ['--kubeconfig', s.kubeconfigPath, 'apply', '-f', EXAMPLE], {
+      timeout: 60_000,
+    });
+    expect(applied.stdout).toContain('horizontalpodautoscaler.autoscaling/maintenance-web created');
+    await waitFor('scaled to 2', () => replicasOf(s, 'maintenance-web') === 2);
+    // no pods run in this server, so the CPU metric fails: the pause writes its count all the same
+    await waitFor(
+      'three more reconciles',
+      () => outcomes.filter((o) => o.key === 'default/maintenance-web').length >= 4,
+    );
+    expect(replicasOf(s, 'maintenance-web')).toBe(2);
+    expect(scaleWrites(s, 'maintenance-web')).toBe(1);
+    expect(condition(s, 'maintenance-web', 'Paused')?.status).toBe('True');
   });
 });
