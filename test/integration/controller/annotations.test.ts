@@ -54,6 +54,12 @@ function busyWorkload(s: Sim, name: string, replicas: number): void {
   }
 }
 
+/** An autoscaling/v2 HPA on 50% CPU, 1 … 10 replicas, with these annotations. */
+function annotatedHpa(name: string, annotations: Record<string, string>): Record<string, unknown> {
+  const body = hpa(name, { maxReplicas: 10, metrics: [cpuMetric(50)] });
+  return { ...body, metadata: { ...(body.metadata as Record<string, unknown>), annotations } };
+}
+
 /** POST as kubectl create does; returns the HTTP status. */
 async function create(s: Sim, path: string, body: Record<string, unknown>): Promise<number> {
   const res = await fetch(`${s.server.url}${path}`, {
@@ -76,9 +82,7 @@ describe('annotated autoscaling/v2 HPAs over HTTP', () => {
     sim = await startSim();
     const s = sim;
     busyWorkload(s, 'web', 4);
-    const body = hpa('web', { maxReplicas: 10, metrics: [cpuMetric(50)] });
-    const meta = body.metadata as Record<string, unknown>;
-    meta.annotations = { 'hpa-ts.io/paused-replicas': '2' };
+    const body = annotatedHpa('web', { 'hpa-ts.io/paused-replicas': '2' });
     expect(await create(s, '/apis/autoscaling/v2/namespaces/default/horizontalpodautoscalers', body)).toBe(201);
     const outcomes: ReconcileOutcome[] = [];
     ctl = await startCtl(s, {}, (o) => outcomes.push(o));
@@ -111,12 +115,8 @@ describe('annotated autoscaling.hpa-ts.io HPAs (CRD mode) over HTTP', () => {
     s.server.store.create(Resources.customResourceDefinitions, undefined, parse(readFileSync(CRD_FILE, 'utf8')));
     busyWorkload(s, 'api', 3);
     const body = {
-      ...hpa('api', { maxReplicas: 10, metrics: [cpuMetric(50)] }),
+      ...annotatedHpa('api', { 'hpa-ts.io/paused': 'true', 'hpa-ts.io/sync-period': '90m' }),
       apiVersion: 'autoscaling.hpa-ts.io/v1',
-    };
-    (body.metadata as Record<string, unknown>).annotations = {
-      'hpa-ts.io/paused': 'true',
-      'hpa-ts.io/sync-period': '90m',
     };
     expect(await create(s, '/apis/autoscaling.hpa-ts.io/v1/namespaces/default/horizontalpodautoscalers', body)).toBe(
       201,

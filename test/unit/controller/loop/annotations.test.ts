@@ -128,6 +128,18 @@ describe('hpa-ts.io/paused-replicas', () => {
     );
   });
 
+  it('sets the count back when something else changes it while paused', async () => {
+    loop = new Loop({ syncPeriodMs: 15_000 });
+    loop.addWorkload('web', { replicas: 5, annotations: { 'hpa-ts.io/paused-replicas': '3' } });
+    await loop.start();
+    await loop.runUntil(20);
+    const d = loop.store.get(Resources.deployments, NS, 'web');
+    loop.store.update(Resources.deployments, NS, 'web', { ...d, spec: { ...(d.spec as object), replicas: 7 } });
+    await loop.runUntil(50);
+    expect(replicasOf('web')).toBe(3);
+    expect(loop.clusterWrites.filter((w) => w === 'updateScale')).toHaveLength(2);
+  });
+
   it('keeps the count within [minReplicas, maxReplicas]', async () => {
     loop = new Loop({ syncPeriodMs: 15_000 });
     loop.addWorkload('web', { replicas: 5, annotations: { 'hpa-ts.io/paused-replicas': '0' } });
