@@ -3,6 +3,7 @@
  * the I/O, as a sequence of named steps in the spec's order. The metrics path (§3.1 step 7) is in
  * metrics-path.ts, the scale write's outcome (§3.8) in rescale.ts.
  */
+import { withAnnotations } from './annotated-decision.js';
 import type { Scale } from './api-types.js';
 import { ConditionMessage, findCondition, removeCondition } from './conditions.js';
 import {
@@ -32,6 +33,11 @@ import { invalidSpec } from './validation-decision.js';
  */
 export function decide(input: DecideInput): Decision {
   const r = beginReconcile(input); // §3.1 step 1
+  // hpa-ts's annotations act on upstream's whole decision, before any write
+  return withAnnotations(r, upstreamDecision(r, input));
+}
+
+function upstreamDecision(r: Reconcile, input: DecideInput): Decision {
   if (input.specErrors !== undefined && input.specErrors.length > 0) return invalidSpec(r, input.specErrors); // §8.2
   if (!input.scale.ok) return scaleUnavailable(r, input.scale.error); // step 2
   const scale = input.scale.value;

@@ -90,6 +90,7 @@ class DecisionValue implements Decision {
   readonly selector: Decision['selector'];
   readonly error: Decision['error'];
   readonly monitor: Decision['monitor'];
+  readonly annotations: Decision['annotations'];
   private lines: readonly string[] | undefined;
   private why: string | undefined;
   private changed: boolean | undefined;
@@ -116,6 +117,7 @@ class DecisionValue implements Decision {
     this.selector = o.selector;
     this.error = o.error;
     this.monitor = o.monitor;
+    this.annotations = o.annotations;
   }
 
   get statusChanged(): boolean {
@@ -169,7 +171,7 @@ export function stoppedEarly(
 /** The decision `d` with a new write outcome (§3.8): the rest of what it found stays. */
 export function reviseDecision(
   d: Decision,
-  change: Pick<DecisionOutcome, 'rescale' | 'status' | 'events' | 'error' | 'monitor'>,
+  change: Pick<DecisionOutcome, 'rescale' | 'status' | 'events' | 'error' | 'monitor' | 'annotations'>,
 ): Decision {
   return new DecisionValue(d, {
     branch: d.branch,
@@ -185,6 +187,7 @@ export function reviseDecision(
     selector: d.selector,
     error: change.error,
     monitor: change.monitor,
+    annotations: change.annotations ?? d.annotations,
   });
 }
 

@@ -4,6 +4,7 @@ import type {
   HorizontalPodAutoscalerStatus,
   Scale,
 } from './api-types.js';
+import type { AnnotationError, HpaAnnotation, HpaAnnotations } from './annotations.js';
 import type { ConditionUpdate } from './conditions.js';
 import type { HpaHistory } from './history.js';
 import type { Selector } from './labels.js';
@@ -47,6 +48,29 @@ export interface DecideInput {
    * there are any, the decision is InvalidSpec and nothing is read or written but it
    */
   readonly specErrors?: readonly FieldError[];
+  /**
+   * hpa-ts's own annotations of `hpa` (parseHpaAnnotations, docs/annotations.md); absent or
+   * without any, the decision is upstream's
+   */
+  readonly annotations?: HpaAnnotations;
+}
+
+/** A pause asked for by `hpa-ts.io/paused` or `hpa-ts.io/paused-replicas` (docs/annotations.md). */
+export interface PauseOutcome {
+  readonly annotation: HpaAnnotation;
+  /** the paused-replicas value as written; null for hpa-ts.io/paused */
+  readonly requested: number | null;
+  /** where the scale is held: the current count, or `requested` within [minReplicas, maxReplicas]; null when the scale is unknown */
+  readonly holdAt: number | null;
+  /** the count upstream would have written (its planned rescale); null when it would not rescale */
+  readonly wouldScaleTo: number | null;
+}
+
+/** What hpa-ts's annotations did to a decision. */
+export interface AnnotationOutcome {
+  /** rejected annotations: each is treated as absent */
+  readonly errors: readonly AnnotationError[];
+  readonly pause: PauseOutcome | null;
 }
 
 export interface DecisionEvent {
@@ -136,6 +160,8 @@ export interface Decision {
   /** the error the reconcile returns */
   readonly error: ReconcileError | null;
   readonly monitor: MonitorRecord;
+  /** what hpa-ts's annotations changed (annotated-decision.ts); absent when there were none */
+  readonly annotations?: AnnotationOutcome;
   /** the computation step by step, for explain and dry-run (derived from the fields above) */
   readonly explanation: readonly string[];
   /** one sentence saying why (derived from the fields above) */

@@ -60,6 +60,33 @@ export function explainNormalization(
  * the order of §3.1: the scale or the branch, then each metric, the normalization and the write.
  */
 export function explainDecision(d: Decision): string[] {
+  const lines = explainUpstream(d);
+  if (d.annotations === undefined) return lines;
+  return [
+    ...lines,
+    ...d.annotations.errors.map((e) => `invalid annotation, ignored: ${e.message}`),
+    ...explainPause(d),
+  ];
+}
+
+/** What the pause did to upstream's decision (annotated-decision.ts). */
+function explainPause(d: Decision): string[] {
+  const p = d.annotations?.pause;
+  if (p == null) return [];
+  const would =
+    p.wouldScaleTo === null
+      ? 'upstream would not rescale'
+      : `upstream would scale from ${d.currentReplicas ?? '?'} to ${p.wouldScaleTo}`;
+  const value = p.requested === null ? 'true' : String(p.requested);
+  if (p.holdAt === null) return [`the HPA is paused by ${p.annotation}=${value}; ${would}`];
+  const action =
+    d.rescale === null
+      ? `nothing is written to the scale (held at ${p.holdAt})`
+      : `the scale is set to ${p.holdAt} once${p.requested !== p.holdAt ? ` (${value} clamped to [${d.minReplicas}, ${d.maxReplicas}])` : ''}, then held`;
+  return [`the HPA is paused by ${p.annotation}=${value}: ${would}, but ${action}`];
+}
+
+function explainUpstream(d: Decision): string[] {
   const cur = d.currentReplicas;
   switch (d.branch) {
     case 'invalidSpec':
@@ -111,6 +138,15 @@ function explainWrite(d: Decision): string[] {
 export function describeDecision(d: Decision): string {
   if (d.branch === 'invalidSpec') return `no scaling: the HPA spec is invalid: ${d.error?.cause ?? ''}`;
   if (d.branch === 'scaleUnavailable') return `cannot read the scale of ${d.reference}: ${d.error?.cause ?? ''}`;
+  const pause = d.annotations?.pause;
+  if (pause != null && d.rescale?.write !== 'failed') {
+    const would = pause.wouldScaleTo === null ? '' : ` (unpaused it would scale to ${pause.wouldScaleTo})`;
+    const action =
+      d.rescale === null
+        ? `keep ${d.currentReplicas ?? '?'} replicas`
+        : `scale ${d.reference} from ${d.rescale.from} to ${d.rescale.to}`;
+    return `paused by ${pause.annotation}: ${action}${would}`;
+  }
   if (d.branch === 'metricsFailed') return `no scaling: ${d.error?.cause ?? ''}`;
   if (d.rescale?.write === 'failed')
     return `wanted ${d.rescale.to} replicas but could not update the scale: ${d.error?.cause ?? ''}`;

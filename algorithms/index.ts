@@ -33,3 +33,6 @@ export * from './explain.js';
 export * from './numeric.js';
 export * from './go-duration.js';
 export * from './go-quote.js';
+export * from './strict-bool.js';
+export * from './annotations.js';
+export { AnnotationCondition, pausedMessage } from './annotated-decision.js';

@@ -1,4 +1,10 @@
-import type { ControllerConfig, HorizontalPodAutoscaler, PodSnapshot, Profile } from '../algorithms/index.js';
+import {
+  parseHpaAnnotations,
+  type ControllerConfig,
+  type HorizontalPodAutoscaler,
+  type PodSnapshot,
+  type Profile,
+} from '../algorithms/index.js';
 import type { MetricsClient } from '../metrics-clients/port.js';
 import { HpaCache, PodCache, hpaKey } from './caches.js';
 import type { Clock } from './clock.js';
@@ -193,7 +199,7 @@ export class HpaController {
       if (this.state.register(namespace, key)) this.deps.monitor?.numHpas.set(this.state.registeredCount);
     }
     if (immediate) this.queue.add(key);
-    else this.queue.addAfter(key, this.opts.syncPeriodMs);
+    else this.queue.addAfter(key, this.periodOf(key));
   }
 
   private onPod(type: 'ADDED' | 'MODIFIED' | 'DELETED', pod: PodSnapshot): void {
@@ -209,7 +215,7 @@ export class HpaController {
       // Upstream: informer resync and discovery invalidation every sync period.
       this.deps.cluster.invalidateDiscovery?.();
       this.deps.metrics.invalidate?.();
-      for (const key of this.hpas.keys()) this.queue.addAfter(key, this.opts.syncPeriodMs);
+      for (const key of this.hpas.keys()) this.queue.addAfter(key, this.periodOf(key));
       this.deps.monitor?.queueDepth.set(this.queue.length);
       this.resyncTimer = this.deps.clock.setTimer(this.opts.syncPeriodMs, tick);
     };
@@ -317,9 +323,18 @@ export class HpaController {
     }
   }
 
+  /**
+   * The HPA's own sync period (`hpa-ts.io/sync-period`, docs/annotations.md) as its cached copy
+   * says, else the global one; an invalid value is the global one (its reconcile reports it).
+   * Read from the object each time, so an edit of the annotation applies from the next requeue.
+   */
+  private periodOf(key: string): number {
+    return parseHpaAnnotations(this.hpas.get(key)?.metadata.annotations).syncPeriodMs ?? this.opts.syncPeriodMs;
+  }
+
   private requeue(key: string, failed: boolean): void {
     if (!this.hpas.get(key)) return;
-    const period = this.opts.syncPeriodMs;
+    const period = this.periodOf(key);
     if (!failed || this.opts.errorBackoffBaseMs <= 0) {
       this.failures.delete(key);
       this.queue.addAfter(key, period);

@@ -2,6 +2,7 @@ import {
   decide,
   failedUpdateStatus,
   historyAfter,
+  parseHpaAnnotations,
   planReconcile,
   settleRescale,
   specErrorsOf,
@@ -138,6 +139,8 @@ export class Reconciler {
     }
     const namespace = hpa.metadata.namespace ?? '';
     const specErrors = this.specErrors(hpa);
+    // read once per reconcile for the decision (the loop reads the sync period to requeue)
+    const annotations = parseHpaAnnotations(hpa.metadata.annotations);
     // shadow mode: decide on the status the built-in read, not on the one it has just written
     const decidedOn = builtin?.readStatus !== undefined ? { ...hpa, status: builtin.readStatus } : hpa;
     // An invalid HPA is not acted on (§8.2): no scale read, no metrics, no scale write.
@@ -184,6 +187,7 @@ export class Reconciler {
       profile: deps.profile,
       now,
       ...(specErrors.length > 0 ? { specErrors } : {}),
+      annotations,
     };
     let decision = decide(input);
     if (decision.selector !== null) deps.state.updateSelector(namespace, key, decision.selector);

@@ -3,7 +3,7 @@
  * command line, from HPA_TS_<FLAG> or from a scenario file's `controller:` section, goes through
  * `parseFlagValue`; an error is a value naming the flag (and the variable), never a stack trace.
  */
-import { parseGoDurationMs, type Result, err, ok } from '../../algorithms/index.js';
+import { parseGoDurationMs, parseStrictBool, type Result, err, ok } from '../../algorithms/index.js';
 
 export type FlagKind =
   | { readonly type: 'string' }
@@ -55,19 +55,18 @@ interface Problem {
   readonly detail: string;
 }
 
-const BOOL = /^(?:true|false|1|0)$/i;
 const INTEGER = /^[+-]?[0-9]+$/;
 const DECIMAL = /^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;
 
 /** The strict boolean of every boolean flag and variable: true/false/1/0, any case. */
 export function parseBool(raw: string): Result<boolean, Problem> {
-  if (!BOOL.test(raw))
+  const b = parseStrictBool(raw);
+  if (b === null)
     return err({
       code: FlagErrorCode.InvalidBool,
       detail: `${JSON.stringify(raw)} is not a boolean (expected true, false, 1 or 0)`,
     });
-  const v = raw.toLowerCase();
-  return ok(v === 'true' || v === '1');
+  return ok(b);
 }
 
 function inRange(raw: string, n: number, min: number, max: number): Result<number, Problem> {

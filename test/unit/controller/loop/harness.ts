@@ -226,6 +226,8 @@ export interface WorkloadOptions {
   readonly replicas?: number;
   readonly target?: string;
   readonly targetType?: 'Value' | 'AverageValue';
+  /** annotations of the HPA (hpa-ts.io/…) */
+  readonly annotations?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -249,7 +251,7 @@ export function addWorkload(store: ObjectStore, name: string, opts: WorkloadOpti
   store.create(Resources.horizontalPodAutoscalers, NS, {
     apiVersion: 'autoscaling/v2',
     kind: 'HorizontalPodAutoscaler',
-    metadata: { name, namespace: NS },
+    metadata: { name, namespace: NS, ...(opts.annotations !== undefined ? { annotations: opts.annotations } : {}) },
     spec: {
       scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
       minReplicas: 1,
