@@ -1,10 +1,11 @@
-import type { HorizontalPodAutoscaler, MetricSpec, Scale } from './api-types.js';
+import type { HorizontalPodAutoscaler, LabelSelector, MetricSpec, Scale } from './api-types.js';
 import { chooseBranch } from './decide.js';
 import type { DecideInput } from './decision.js';
-import { selectorFromLabelSelector, type Selector } from './labels.js';
+import { Selector, selectorFromLabelSelector, type SelectorError } from './labels.js';
 import type { MetricQuery } from './metric-samples.js';
 import type { PodSnapshot } from './pods.js';
 import type { Profile } from './profile.js';
+import { ok, type Result } from './result.js';
 import { validateAndParseSelector, type SelectorCheck, type SelectorRegistryEntry } from './selector-check.js';
 
 export interface ReconcilePlan {
@@ -37,6 +38,17 @@ export function planReconcile(
   return { queries, selectorCheck: check };
 }
 
+/**
+ * A metric's `metric.selector` as the metrics APIs apply it. Upstream converts it with
+ * LabelSelectorAsSelector, so an absent one is labels.Nothing(); but the metrics client only sends
+ * its String(), "", which the custom and external metrics APIs read as no labelSelector: every
+ * series. Adapters that match series themselves (static, in-process) get that meaning here, the
+ * one place run, explain and simulate build their queries, instead of "match nothing".
+ */
+function metricSelector(ls: LabelSelector | null | undefined): Result<Selector, SelectorError> {
+  return ls === null || ls === undefined ? ok(Selector.everything()) : selectorFromLabelSelector(ls);
+}
+
 export function queryFor(spec: MetricSpec, namespace: string, podSelector: Selector): MetricQuery {
   switch (spec.type) {
     case 'Resource':
@@ -53,13 +65,13 @@ export function queryFor(spec: MetricSpec, namespace: string, podSelector: Selec
       };
     case 'Pods': {
       if (spec.pods === undefined) return { kind: 'none' };
-      const sel = selectorFromLabelSelector(spec.pods.metric.selector);
+      const sel = metricSelector(spec.pods.metric.selector);
       if (!sel.ok) return { kind: 'none' };
       return { kind: 'pods', namespace, metricName: spec.pods.metric.name, podSelector, metricSelector: sel.value };
     }
     case 'Object': {
       if (spec.object === undefined) return { kind: 'none' };
-      const sel = selectorFromLabelSelector(spec.object.metric.selector);
+      const sel = metricSelector(spec.object.metric.selector);
       if (!sel.ok) return { kind: 'none' };
       const t = spec.object.target;
       const valid = (t.type === 'Value' && t.value != null) || (t.type === 'AverageValue' && t.averageValue != null);
@@ -74,7 +86,7 @@ export function queryFor(spec: MetricSpec, namespace: string, podSelector: Selec
     }
     case 'External': {
       if (spec.external === undefined) return { kind: 'none' };
-      const sel = selectorFromLabelSelector(spec.external.metric.selector);
+      const sel = metricSelector(spec.external.metric.selector);
       if (!sel.ok) return { kind: 'none' };
       return { kind: 'external', namespace, metricName: spec.external.metric.name, metricSelector: sel.value };
     }

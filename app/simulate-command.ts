@@ -17,6 +17,9 @@ import { exitWithError } from './exit.js';
 /** `simulate`'s flags as text, as a user or a test gives them (checked against the flag table). */
 export type SimulateFlags = RawFlags;
 
+/** How long `simulate --serve` waits for its servers to close after SIGTERM/SIGINT (it exits within 5 s). */
+const CLOSE_MS = 1_500;
+
 function simulateValues(o: SimulateFlags): Result<FlagValues, FlagError> {
   return parseFlags('simulate', o);
 }
@@ -137,6 +140,7 @@ export async function serveSimulator(
     clock,
     port: v.port ?? 0,
     prometheusPort: v.prometheusPort ?? 0,
+    ...(v.maxPods !== undefined ? { maxPods: v.maxPods } : {}),
     release: release.value,
     ...(s !== undefined
       ? {
@@ -204,7 +208,8 @@ export function registerSimulateCommand(program: Command): void {
       process.once('SIGINT', () => resolveStop());
       process.once('SIGTERM', () => resolveStop());
     });
-    await handle.close();
+    // open watches and keep-alive clients must not hold the exit: at most CLOSE_MS, then go
+    await Promise.race([handle.close(), new Promise((r) => setTimeout(r, CLOSE_MS).unref())]);
     process.exit(0);
   });
 }

@@ -44,6 +44,7 @@ export interface PodsMetricQuery {
   readonly namespace: string;
   readonly metricName: string;
   readonly podSelector: Selector;
+  /** the metric's `metric.selector`; absent in the HPA, it is the everything selector (as the APIs read no labelSelector) */
   readonly metricSelector: Selector;
 }
 

@@ -12,7 +12,7 @@ import { customMetricsGroup, externalMetricsGroup, resourceMetricsGroup } from '
 import { startPrometheusServer, type PrometheusServerHandle } from './metrics/prometheus-http.js';
 import type { ScrapeOptions } from './metrics/scrape.js';
 import type { ObjectMetricSpec } from './metrics/service.js';
-import { Simulation } from './simulation.js';
+import { DEFAULT_MAX_PODS, Simulation } from './simulation.js';
 
 export interface SimulatorServerOptions {
   readonly clock: Clock;
@@ -32,6 +32,8 @@ export interface SimulatorServerOptions {
   readonly scrape?: Omit<ScrapeOptions, 'onScrape'>;
   readonly podDefaults?: { readonly startupSeconds?: number; readonly readinessSeconds?: number };
   readonly bookmarkIntervalMs?: number;
+  /** pods the cluster holds at most (default DEFAULT_MAX_PODS); more are refused as by a quota */
+  readonly maxPods?: number;
 }
 
 export interface SimulatorServer {
@@ -62,6 +64,7 @@ export async function startSimulatorServer(opts: SimulatorServerOptions): Promis
     now: () => clock.now(),
     ...(opts.host !== undefined ? { host: opts.host } : {}),
     port: opts.port ?? 0,
+    maxPods: opts.maxPods ?? DEFAULT_MAX_PODS,
     ...(opts.version !== undefined ? { version: opts.version } : {}),
     ...(opts.release !== undefined ? { release: opts.release } : {}),
     ...(opts.bookmarkIntervalMs !== undefined ? { bookmarkIntervalMs: opts.bookmarkIntervalMs } : {}),

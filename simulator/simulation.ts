@@ -41,6 +41,13 @@ export interface SimulationOptions {
   readonly onScrape?: () => void;
 }
 
+/**
+ * Pods a simulated cluster holds at most unless told otherwise (`simulate --serve --max-pods`):
+ * about 250 MB of them; a Deployment of 100,000 replicas is accepted as on a real cluster, its
+ * pods are created in bursts of 500 until the limit refuses more (ReplicaFailure FailedCreate).
+ */
+export const DEFAULT_MAX_PODS = 10_000;
+
 export function defaultAdapterConfig(): AdapterConfig {
   const r = parseAdapterConfig(DEFAULT_ADAPTER_RULES, '<simulator default rules>');
   if (!r.ok) throw new Error(`built-in adapter rules: ${formatConfigError(r.error)}`);

@@ -216,6 +216,16 @@ export const TOOL_FLAGS = [
     commands: ['simulate'],
   },
   {
+    name: 'max-pods',
+    value: 'n',
+    kind: int(1, 1_000_000),
+    description:
+      'with --serve: pods the simulated cluster holds at most; more are refused as by a quota (403 exceeded quota: simulator-max-pods)',
+    default: '10000',
+    commands: ['simulate'],
+    why: 'each simulated pod costs about 25 KB; a Deployment of 100000 replicas would otherwise take gigabytes',
+  },
+  {
     name: 'prometheus-port',
     value: 'n',
     kind: int(0, 65535),

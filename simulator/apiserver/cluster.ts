@@ -24,6 +24,8 @@ export interface ClusterStoreOptions {
   /** Watch events kept per resource; older resourceVersions get 410 Gone. Default 1000. */
   readonly historyLimit?: number;
   readonly newUid?: () => string;
+  /** Pods held at most; more are refused with 403 `exceeded quota: simulator-max-pods, …` (default: no limit). */
+  readonly maxPods?: number;
 }
 
 export const NAMESPACES: GroupVersionResource = { group: '', version: 'v1', resource: 'namespaces' };
@@ -59,6 +61,7 @@ export function createClusterStore(opts: ClusterStoreOptions = {}): ObjectStore 
     features: { ...releaseFeatures(release), ...opts.features },
     historyLimit: opts.historyLimit,
     newUid: opts.newUid,
+    maxPods: opts.maxPods,
   });
   serveCustomResources(store);
   // The serviceaccount controller: every namespace gets a `default` ServiceAccount.

@@ -18,7 +18,7 @@ import {
 import type { KubeObject } from '../apiserver/types.js';
 import { VirtualClock } from '../clock.js';
 import { createInMemoryCluster, type InMemoryCluster } from '../in-memory-cluster.js';
-import { Simulation } from '../simulation.js';
+import { DEFAULT_MAX_PODS, Simulation } from '../simulation.js';
 import { controllerUid } from '../workload/index.js';
 import { ChartRecorder, type ChartSeries } from './chart-data.js';
 import { HpaTimeline, type TimelineEntry } from './timeline.js';
@@ -105,7 +105,7 @@ function simulationFor(s: Scenario, store: ObjectStore, clock: VirtualClock): Si
 export async function openVirtualWorld(s: Scenario, opts: WorldOptions = {}): Promise<Result<VirtualWorld, string>> {
   const clock = new VirtualClock(s.start);
   const release = opts.release ?? DEFAULT_RELEASE_MINOR;
-  const store = createClusterStore({ now: () => clock.now(), release });
+  const store = createClusterStore({ now: () => clock.now(), release, maxPods: DEFAULT_MAX_PODS });
   const sim = simulationFor(s, store, clock);
   try {
     // the adapter rules are compiled by the metrics client's engine before anything is served

@@ -11,7 +11,20 @@ export interface WorkloadContext {
   readonly hashes: TemplateHashes;
   /** live objects whose controller owner has this uid (pods of a ReplicaSet, ReplicaSets of a Deployment) */
   owned(ownerUid: string | undefined, resource: 'pods' | 'replicasets'): readonly KubeObject[];
+  /**
+   * Pods this pass may still create (upstream's burstReplicas, 500, shared by every workload):
+   * a scale-up to 100,000 proceeds in bursts, the event loop (HTTP, signals) running between them.
+   */
+  readonly budget: { left: number };
+  /** Reconcile `obj` again after `delayMs` of the clock (0: the next turn): its work is not done. */
+  retryLater(obj: KubeObject, delayMs: number): void;
 }
+
+/** kube-controller-manager's burstReplicas: pods a workload controller creates or deletes per sync. */
+export const BURST_REPLICAS = 500;
+
+/** How long a workload whose pod creates were refused waits before trying again (a requeue with back-off upstream). */
+export const CREATE_RETRY_MS = 10_000;
 
 /** Writes `status` unless it is already the object's status; a vanished object is not an error. */
 export function writeStatus(

@@ -9,7 +9,7 @@ import { Resources, type ObjectStore, type WatchEvent, type WatchHandle } from '
 import { jsonEqual } from '../apiserver/json.js';
 import type { GroupVersionResource, KubeObject } from '../apiserver/types.js';
 import { seededRandom } from '../clock.js';
-import type { WorkloadContext } from './context.js';
+import { BURST_REPLICAS, type WorkloadContext } from './context.js';
 import { reconcileDeployment } from './deployment.js';
 import { Kubelet, storeStatusWriter } from './kubelet.js';
 import { TemplateHashes } from './names.js';
@@ -98,6 +98,13 @@ export class WorkloadController {
   private watches: WatchHandle[] = [];
   private scheduled = false;
   private stopped = false;
+  /** pods the workload controllers may still create in this turn (see refillLater) */
+  private readonly budget = { left: BURST_REPLICAS };
+  private refillPending = false;
+  /** a flush is due in the next turn (markOwner of a pod status) */
+  private turnPending = false;
+  /** pending retryLater timers by object uid */
+  private readonly retries = new Map<string, () => void>();
 
   constructor(private readonly opts: WorkloadControllerOptions) {
     this.random = opts.random ?? seededRandom(0x5eed);
@@ -131,6 +138,8 @@ export class WorkloadController {
 
   stop(): void {
     this.stopped = true;
+    for (const cancel of this.retries.values()) cancel();
+    this.retries.clear();
     for (const w of this.watches) w.stop();
     this.watches = [];
     this.kubelet.stop();
@@ -164,16 +173,25 @@ export class WorkloadController {
       this.pods.put(ev.object);
       if (ev.type === 'ADDED') this.newPods.set(keyOf(ev.object), ev.object);
     }
-    this.markOwner(ev.object);
+    // A pod's status (the kubelet's timers, many firing in one turn) is told to its owner once per
+    // turn: a ReplicaSet's status costs O(its pods), so once per pod would be O(pods²).
+    this.markOwner(ev.object, ev.type === 'MODIFIED');
   }
 
   /** The controller owner of `obj` has to look again (its pods or ReplicaSets changed). */
-  private markOwner(obj: KubeObject): void {
+  private markOwner(obj: KubeObject, nextTurn = false): void {
     const owner = controllerUid(obj);
     const entry = owner === undefined ? undefined : this.byUid.get(owner);
     if (entry === undefined) return;
     this.dirty[entry.kind].set(keyOf(entry.obj), entry.obj);
-    this.schedule();
+    if (!nextTurn) this.schedule();
+    else if (!this.turnPending) {
+      this.turnPending = true;
+      this.opts.clock.setTimer(0, () => {
+        this.turnPending = false;
+        this.schedule();
+      });
+    }
   }
 
   private schedule(): void {
@@ -192,6 +210,8 @@ export class WorkloadController {
       random: this.random,
       hashes: this.hashes,
       owned: (uid, resource) => (resource === 'pods' ? this.pods : this.replicaSets).of(uid),
+      budget: this.budget,
+      retryLater: (obj, delayMs) => this.retryLater(obj, delayMs),
     };
     for (let pass = 0; pass < 20; pass++) {
       const pods = [...this.newPods.values()];
@@ -202,7 +222,10 @@ export class WorkloadController {
         this.dirty[kind].clear();
         return items;
       });
-      if (work.length === 0 && pods.length === 0) return;
+      if (work.length === 0 && pods.length === 0) {
+        this.refillLater();
+        return;
+      }
       for (const { kind, obj } of work) {
         const current = obj.metadata.uid === undefined ? undefined : this.byUid.get(obj.metadata.uid)?.obj;
         if (current === undefined) continue;
@@ -211,7 +234,37 @@ export class WorkloadController {
         else reconcileStatefulSet(ctx, current);
       }
     }
-    this.schedule(); // still dirty after many passes: carry on in the next turn rather than spin
+    // still dirty after many passes: carry on in the next turn (a timer, so I/O and signals run)
+    this.refillLater();
+    this.opts.clock.setTimer(0, () => this.schedule());
+  }
+
+  /**
+   * The burst is per turn of the event loop, not per flush: flushes chain as microtasks, so a
+   * budget per flush would let one turn create every pod. A timer refills it.
+   */
+  private refillLater(): void {
+    if (this.refillPending || this.budget.left === BURST_REPLICAS) return;
+    this.refillPending = true;
+    this.opts.clock.setTimer(0, () => {
+      this.refillPending = false;
+      this.budget.left = BURST_REPLICAS;
+    });
+  }
+
+  /** Marks `obj` dirty again after `delayMs` (once per object however often asked). */
+  private retryLater(obj: KubeObject, delayMs: number): void {
+    const uid = obj.metadata.uid;
+    if (uid === undefined || this.retries.has(uid)) return;
+    const cancel = this.opts.clock.setTimer(delayMs, () => {
+      this.retries.delete(uid);
+      this.budget.left = BURST_REPLICAS; // a new turn
+      const entry = this.byUid.get(uid);
+      if (entry === undefined) return;
+      this.dirty[entry.kind].set(keyOf(entry.obj), entry.obj);
+      this.schedule();
+    });
+    this.retries.set(uid, cancel);
   }
 
   private latest(pod: KubeObject): KubeObject {

@@ -16,6 +16,8 @@ export const POD_TEMPLATE_HASH = 'pod-template-hash';
 const REVISION = 'deployment.kubernetes.io/revision';
 const DESIRED = 'deployment.kubernetes.io/desired-replicas';
 const MAX = 'deployment.kubernetes.io/max-replicas';
+/** deploymentutil.FailedRSCreateReason */
+const FAILED_RS_CREATE = 'ReplicaSetCreateError';
 /** Annotations the deployment controller does not copy to ReplicaSets (skipCopyAnnotation). */
 const NOT_COPIED = new Set([
   'kubectl.kubernetes.io/last-applied-configuration',
@@ -111,8 +113,27 @@ function syncReplicaSet(ctx: WorkloadContext, d: KubeObject, rs: KubeObject, rep
   try {
     ctx.store.update(Resources.replicaSets, rs.metadata.namespace, rs.metadata.name ?? '', next);
   } catch (e) {
-    if (!isStoreError(e) || (e.code !== 404 && e.code !== 409)) throw e;
+    // gone or changed meanwhile: the next pass sees it; refused: upstream logs and requeues
+    if (!isStoreError(e)) throw e;
   }
+}
+
+/**
+ * getNewReplicaSet when the create is refused (e.g. a Deployment name of 244+ characters makes
+ * `<name>-<hash>` longer than 253; upstream does not shorten it): the Progressing condition goes
+ * False with reason ReplicaSetCreateError and the API server's message, nothing else changes.
+ */
+function replicaSetCreateFailed(ctx: WorkloadContext, d: KubeObject, rsName: string, error: string): void {
+  const old = asObject(d.status) ?? {};
+  const message = `Failed to create new replica set "${rsName}": ${error}`;
+  const now = formatInstant(ctx.now);
+  const others = asArray(old.conditions).filter((c) => asObject(c)?.type !== 'Progressing');
+  const progressing = condition(asArray(old.conditions), 'Progressing', false, FAILED_RS_CREATE, message, now);
+  writeStatus(ctx.store, Resources.deployments, d, {
+    ...old,
+    ...(d.metadata.generation !== undefined ? { observedGeneration: d.metadata.generation } : {}),
+    conditions: [...others, progressing],
+  });
 }
 
 function condition(
@@ -155,7 +176,9 @@ export function reconcileDeployment(ctx: WorkloadContext, d: KubeObject): void {
         newReplicaSetBody(d, hash, desired, revision, surge),
       );
     } catch (e) {
-      if (!isStoreError(e) || (e.code !== 409 && e.code !== 404)) throw e;
+      if (!isStoreError(e)) throw e;
+      if (e.code !== 409 && e.code !== 404)
+        replicaSetCreateFailed(ctx, d, `${d.metadata.name ?? ''}-${hash}`, e.message);
       return;
     }
   } else {

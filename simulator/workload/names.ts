@@ -1,7 +1,8 @@
 /**
  * Names the way kube-controller-manager makes them: `<deployment>-<pod-template-hash>` for
  * ReplicaSets (controller.ComputeHash + rand.SafeEncodeString), `<replicaset>-<5 chars>` for their
- * pods (names.SimpleNameGenerator), `<statefulset>-<ordinal>` for StatefulSet pods.
+ * pods (names.SimpleNameGenerator: the base cut to 58 characters), `<statefulset>-<ordinal>` for
+ * StatefulSet pods.
  */
 
 /** k8s.io/apimachinery/pkg/util/rand alphanums: no vowels (no words), no 0/1/3 (no look-alikes). */
@@ -71,4 +72,15 @@ export function randomSuffix(random: () => number, n = 5): string {
   let s = '';
   for (let i = 0; i < n; i++) s += SAFE_ALPHANUMS[Math.floor(random() * SAFE_ALPHANUMS.length)];
   return s;
+}
+
+/** names.SimpleNameGenerator's maxNameLength − randomLength: longer bases are cut to this. */
+export const MAX_GENERATED_NAME_LENGTH = 63 - 5;
+
+/**
+ * A name as the API server makes it from `metadata.generateName` (SimpleNameGenerator): the base
+ * cut to 58 characters, then 5 random ones; e.g. the pods of a ReplicaSet (`<rs>-` as the base).
+ */
+export function generatedName(base: string, random: () => number): string {
+  return base.slice(0, MAX_GENERATED_NAME_LENGTH) + randomSuffix(random);
 }

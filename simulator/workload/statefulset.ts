@@ -6,7 +6,7 @@
 import { Resources, isStoreError } from '../apiserver/index.js';
 import { asNumber, asObject, asString } from '../apiserver/json.js';
 import type { KubeObject } from '../apiserver/types.js';
-import { deleteIfPresent, writeStatus, type WorkloadContext } from './context.js';
+import { CREATE_RETRY_MS, deleteIfPresent, writeStatus, type WorkloadContext } from './context.js';
 import { ownerRef, podActive, podFromTemplate, podPhase, podReady } from './pods.js';
 
 function ordinalOf(setName: string, pod: KubeObject): number | undefined {
@@ -33,6 +33,11 @@ export function reconcileStatefulSet(ctx: WorkloadContext, sts: KubeObject): voi
   for (let i = 0; i < desired; i++) {
     const pod = byOrdinal.get(i);
     if (pod === undefined) {
+      if (ctx.budget.left <= 0) {
+        ctx.retryLater(sts, 0); // the rest of a Parallel scale-up in the next burst
+        break;
+      }
+      ctx.budget.left--;
       const podName = `${name}-${i}`;
       const body = podFromTemplate(spec.template, podName, ns, owner, {
         'controller-revision-hash': revision,
@@ -46,7 +51,11 @@ export function reconcileStatefulSet(ctx: WorkloadContext, sts: KubeObject): voi
       try {
         ctx.store.create(Resources.pods, ns, body);
       } catch (e) {
-        if (!isStoreError(e) || (e.code !== 409 && e.code !== 404)) throw e;
+        if (!isStoreError(e)) throw e;
+        if (e.code !== 409 && e.code !== 404) {
+          ctx.retryLater(sts, CREATE_RETRY_MS); // refused (e.g. --max-pods): try again later
+          break;
+        }
       }
       if (!parallel) break;
     } else if (!parallel && !(podPhase(pod) === 'Running' && podReady(pod))) {

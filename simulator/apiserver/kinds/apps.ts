@@ -6,6 +6,31 @@ import type { KubeObject } from '../types.js';
 import type { KindHooks, MutableObject, ResourceType, ScaleSubresource } from '../registry.js';
 import { deploymentPrinter, replicaSetPrinter, statefulSetPrinter } from '../printers/workloads.js';
 import { canonicalizePodSpec, defaultPodSpec, defineKind, validatePodSpec } from './common.js';
+import { intDecodeError, type IntType, type Struct } from './int-decode.js';
+
+const STATUS_INTS: Readonly<Record<string, IntType>> = {
+  observedGeneration: 'int64',
+  replicas: 'int32',
+  updatedReplicas: 'int32',
+  readyReplicas: 'int32',
+  availableReplicas: 'int32',
+  unavailableReplicas: 'int32',
+  fullyLabeledReplicas: 'int32',
+  currentReplicas: 'int32',
+  terminatingReplicas: 'int32',
+  collisionCount: 'int32',
+};
+
+/** The Go structs of a workload kind, for the decoder's int32 errors (`spec.replicas: 2.5`). */
+function workloadStruct(kind: string, specInts: Readonly<Record<string, IntType>>): Struct {
+  return {
+    name: kind,
+    fields: {
+      spec: { name: `${kind}Spec`, ints: { replicas: 'int32', minReadySeconds: 'int32', ...specInts } },
+      status: { name: `${kind}Status`, ints: STATUS_INTS },
+    },
+  };
+}
 
 /** Scale of a built-in workload: spec.replicas / status.replicas, selector from spec.selector. */
 const workloadScale: ScaleSubresource = {
@@ -67,8 +92,11 @@ function workloadHooks(
   kind: string,
   defaults: (spec: Record<string, unknown>) => void,
   annotationsBumpGeneration: boolean,
+  specInts: Readonly<Record<string, IntType>> = {},
 ): KindHooks {
+  const struct = workloadStruct(kind, specInts);
   return {
+    decodeError: (body) => intDecodeError(body, struct),
     default(obj) {
       const spec = specOf(obj);
       spec.replicas ??= 1;
@@ -111,6 +139,7 @@ export const deployments: ResourceType = defineKind({
       spec.progressDeadlineSeconds ??= 600;
     },
     true,
+    { revisionHistoryLimit: 'int32', progressDeadlineSeconds: 'int32' },
   ),
 });
 
@@ -146,6 +175,7 @@ export const statefulSets: ResourceType = defineKind({
       spec.persistentVolumeClaimRetentionPolicy ??= { whenDeleted: 'Retain', whenScaled: 'Retain' };
     },
     false,
+    { revisionHistoryLimit: 'int32' },
   ),
 });
 

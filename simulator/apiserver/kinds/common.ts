@@ -10,7 +10,7 @@ import {
   labelValueErrors,
   pathSegmentNameErrors,
 } from '../../../algorithms/labels-syntax.js';
-import { badRequest, fieldErr, type FieldError } from '../errors.js';
+import { badRequest, fieldErr, FieldErrorType, type FieldError } from '../errors.js';
 import { asArray, asObject, isObject } from '../json.js';
 import type { HookContext, KindHooks, MutableObject, ResourceType, VersionConversion } from '../registry.js';
 import { defaultPrinter, type TablePrinter } from '../printers/table.js';
@@ -56,10 +56,28 @@ export function validateObjectMeta(obj: KubeObject, rule: NameRule): FieldError[
     if (typeof v !== 'string') errs.push(fieldErr.invalid('metadata.labels', v, 'must be a string'));
     else for (const m of labelValueErrors(v)) errs.push(fieldErr.invalid('metadata.labels', v, m));
   }
-  for (const k of Object.keys(obj.metadata.annotations ?? {})) {
+  const annotations = obj.metadata.annotations ?? {};
+  for (const k of Object.keys(annotations)) {
     for (const m of labelKeyErrors(k.toLowerCase())) errs.push(fieldErr.invalid('metadata.annotations', k, m));
   }
+  if (annotationsSize(annotations) > TOTAL_ANNOTATION_SIZE_LIMIT_B)
+    errs.push({
+      type: FieldErrorType.TooLong,
+      field: 'metadata.annotations',
+      detail: `must have at most ${TOTAL_ANNOTATION_SIZE_LIMIT_B} bytes`,
+    });
   return errs;
+}
+
+/** apimachinery's TotalAnnotationSizeLimitB: 256 KiB of keys and values together, in bytes. */
+export const TOTAL_ANNOTATION_SIZE_LIMIT_B = 256 * 1024;
+
+/** ValidateAnnotationsSize's sum: len(k) + len(v) in UTF-8 bytes, as Go's len of a string. */
+function annotationsSize(annotations: Readonly<Record<string, unknown>>): number {
+  let total = 0;
+  for (const [k, v] of Object.entries(annotations))
+    total += Buffer.byteLength(k) + (typeof v === 'string' ? Buffer.byteLength(v) : 0);
+  return total;
 }
 
 const QUANTITY_RE = '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$';

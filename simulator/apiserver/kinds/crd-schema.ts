@@ -1,7 +1,8 @@
 /**
  * Structural-schema checks for custom resources (apiextensions-apiserver validation through
  * kube-openapi): type, required, enum, minimum/maximum, lengths, pattern, items, and `default`.
- * `x-kubernetes-validations` (CEL) and pruning of unknown fields are not implemented.
+ * Nulls in non-nullable fields are pruned; `x-kubernetes-validations` (CEL) and pruning of unknown
+ * fields are not implemented.
  */
 import { fieldErr, FieldErrorType, type FieldError } from '../errors.js';
 import { asArray, asNumber, asObject, cloneJson, isObject } from '../json.js';
@@ -140,7 +141,28 @@ export function validateSchema(value: unknown, schema: unknown, path: string): F
   return errs;
 }
 
-/** Applies `default` values of the schema to missing properties (structural defaulting), in place. */
+/**
+ * PruneNonNullableNullsWithoutDefaults, in place: a null where the schema is neither `nullable`
+ * nor has a `default` is dropped before defaulting and validation, as kube-apiserver does for
+ * custom resources since 1.20 (`status: {currentMetrics: null}` is stored without the field).
+ */
+export function pruneNonNullableNulls(value: unknown, schema: unknown): void {
+  const s = asObject(schema);
+  if (s === undefined) return;
+  if (isObject(value)) {
+    const props = asObject(s.properties) ?? {};
+    const additional = asObject(s.additionalProperties);
+    for (const [k, v] of Object.entries(value)) {
+      const ps = asObject(props[k]) ?? additional;
+      if (v === null && ps !== undefined && ps.nullable !== true && ps.default === undefined) delete value[k];
+      else pruneNonNullableNulls(v, ps);
+    }
+  } else if (Array.isArray(value)) {
+    for (const item of value) pruneNonNullableNulls(item, s.items);
+  }
+}
+
+/** Applies `default` values of the schema to missing (or non-nullable null) properties (structural defaulting), in place. */
 export function applySchemaDefaults(value: unknown, schema: unknown): void {
   const s = asObject(schema);
   if (s === undefined) return;
@@ -148,7 +170,8 @@ export function applySchemaDefaults(value: unknown, schema: unknown): void {
     const props = asObject(s.properties) ?? {};
     for (const [k, ps] of Object.entries(props)) {
       const p = asObject(ps);
-      if (value[k] === undefined && p !== undefined && p.default !== undefined) value[k] = cloneJson(p.default);
+      const absent = value[k] === undefined || (value[k] === null && p?.nullable !== true);
+      if (absent && p !== undefined && p.default !== undefined) value[k] = cloneJson(p.default);
       if (value[k] !== undefined) applySchemaDefaults(value[k], ps);
     }
     if (isObject(s.additionalProperties))

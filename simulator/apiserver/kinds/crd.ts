@@ -18,7 +18,7 @@ import { translateTimestampSince } from '../printers/duration.js';
 import { col, type TableCell, type TableColumnDefinition, type TablePrinter } from '../printers/table.js';
 import type { KubeObject } from '../types.js';
 import { defineKind } from './common.js';
-import { applySchemaDefaults, validateSchema } from './crd-schema.js';
+import { applySchemaDefaults, pruneNonNullableNulls, validateSchema } from './crd-schema.js';
 import { evalJsonPath, fieldPath, parseJsonPath } from './jsonpath.js';
 
 type Obj = Record<string, unknown>;
@@ -147,9 +147,15 @@ export function customResourceType(crd: KubeObject): ResourceType | undefined {
             },
           },
     hooks: {
-      default(obj, ctx) {
+      // canonicalize, not default: status writes run it too, as decoding a custom resource does
+      canonicalize(obj, ctx) {
         const schema = asObject(schemaFor(ctx.version));
-        if (schema !== undefined) applySchemaDefaults(obj, schema);
+        if (schema === undefined) return;
+        const { metadata, ...rest } = obj;
+        pruneNonNullableNulls(rest, schema);
+        applySchemaDefaults(rest, schema);
+        for (const k of Object.keys(obj)) if (k !== 'metadata' && !(k in rest)) delete obj[k];
+        Object.assign(obj, rest, { metadata });
       },
       validate(obj, _old, ctx) {
         const schema = asObject(schemaFor(ctx.version));

@@ -5,21 +5,7 @@
  * struct and the field path as encoding/json does:
  * `json: cannot unmarshal number 2.5 into Go struct field HorizontalPodAutoscalerSpec.spec.maxReplicas of type int32`.
  */
-import { isObject } from '../json.js';
-
-type IntType = 'int32' | 'int64';
-
-/** A Go struct: its integer fields and the structs below it (`list`: a slice of them). */
-interface Struct {
-  readonly name: string;
-  readonly ints?: Readonly<Record<string, IntType>>;
-  readonly fields?: Readonly<Record<string, Struct | { readonly list: Struct }>>;
-}
-
-const RANGE: Readonly<Record<IntType, readonly [number, number]>> = {
-  int32: [-(2 ** 31), 2 ** 31 - 1],
-  int64: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
-};
+import { intDecodeError, type Struct } from './int-decode.js';
 
 const target: Struct = { name: 'MetricTarget', ints: { averageUtilization: 'int32' } };
 const current: Struct = { name: 'MetricValueStatus', ints: { averageUtilization: 'int32' } };
@@ -127,41 +113,8 @@ const v2beta1: Struct = {
 
 const BY_VERSION: Readonly<Record<string, Struct>> = { v2, v2beta2: v2, v1, v2beta1 };
 
-/** encoding/json's name for what it found: `number 2.5`, `string`, `bool`, `object`, `array`. */
-function found(v: unknown): string {
-  if (typeof v === 'number') return `number ${String(v)}`;
-  if (typeof v === 'boolean') return 'bool';
-  if (Array.isArray(v)) return 'array';
-  return typeof v === 'string' ? 'string' : 'object';
-}
-
-function intError(v: unknown, type: IntType): boolean {
-  if (v === null || v === undefined) return false;
-  if (typeof v !== 'number' || !Number.isInteger(v)) return true;
-  const [min, max] = RANGE[type];
-  return v < min || v > max;
-}
-
-function walk(v: unknown, s: Struct, path: readonly string[]): string | undefined {
-  if (!isObject(v)) return undefined;
-  for (const [key, value] of Object.entries(v)) {
-    const int = s.ints?.[key];
-    if (int !== undefined && intError(value, int))
-      return `json: cannot unmarshal ${found(value)} into Go struct field ${s.name}.${[...path, key].join('.')} of type ${int}`;
-    const child = s.fields?.[key];
-    if (child === undefined) continue;
-    const items = 'list' in child ? (Array.isArray(value) ? value : []) : [value];
-    const struct = 'list' in child ? child.list : child;
-    for (const item of items) {
-      const e = walk(item, struct, [...path, key]);
-      if (e !== undefined) return e;
-    }
-  }
-  return undefined;
-}
-
 /** The decoder's error for a HorizontalPodAutoscaler body of API `version`, or undefined when it decodes. */
 export function hpaDecodeError(body: Readonly<Record<string, unknown>>, version: string): string | undefined {
   const s = BY_VERSION[version];
-  return s === undefined ? undefined : walk(body, s, []);
+  return s === undefined ? undefined : intDecodeError(body, s);
 }

@@ -38,6 +38,8 @@ export interface StoreOptions {
   readonly historyLimit?: number;
   readonly newUid?: () => string;
   readonly features?: Partial<ServerFeatures>;
+  /** Pods the store holds at most, as a cluster-wide quota would refuse more (undefined: no limit). */
+  readonly maxPods?: number;
 }
 
 export interface ListOptions {
@@ -111,6 +113,7 @@ export class StoreCore {
   private readonly historyLimit: number;
   protected readonly newUid: () => string;
   protected readonly features: ServerFeatures;
+  protected readonly maxPods: number | undefined;
   private nextClusterIp = 10;
   private nextNodePort = 30000;
 
@@ -122,6 +125,7 @@ export class StoreCore {
     this.historyLimit = opts.historyLimit ?? 1000;
     this.newUid = opts.newUid ?? randomUUID;
     this.features = { ...DEFAULT_FEATURES, ...opts.features };
+    this.maxPods = opts.maxPods;
   }
 
   // ------------------------------------------------------------------ plumbing

@@ -2,7 +2,8 @@
  * The /scale subresource: an autoscaling/v1 Scale view of any scalable object (built-in
  * workloads, custom resources with subresources.scale), and writing spec.replicas back.
  */
-import { fieldErr, invalid } from '../errors.js';
+import { badRequest, fieldErr, invalid } from '../errors.js';
+import { intDecodeError, type Struct } from '../kinds/int-decode.js';
 import { asNumber, getPath, isObject, setPath } from '../json.js';
 import type { MutableObject, ResourceType, ScaleSubresource } from '../registry.js';
 import type { KubeObject, ScaleObject } from '../types.js';
@@ -29,8 +30,21 @@ export function scaleOf(obj: KubeObject, scale: ScaleSubresource): ScaleObject {
   };
 }
 
-/** Validates a Scale body (ValidateScale) and returns the requested replicas. */
+const SCALE: Struct = {
+  name: 'Scale',
+  fields: {
+    spec: { name: 'ScaleSpec', ints: { replicas: 'int32' } },
+    status: { name: 'ScaleStatus', ints: { replicas: 'int32' } },
+  },
+};
+
+/**
+ * Decodes a Scale body (autoscaling/v1: an int32 that is not one is the decoder's 400), validates
+ * it (ValidateScale) and returns the requested replicas.
+ */
 export function requestedReplicas(body: unknown, name: string): number {
+  const refused = intDecodeError(body, SCALE);
+  if (refused !== undefined) throw badRequest(`Scale in version "v1" cannot be handled as a Scale: ${refused}`);
   const spec = isObject(body) && isObject(body.spec) ? body.spec : {};
   const replicas = spec.replicas ?? 0;
   if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) {

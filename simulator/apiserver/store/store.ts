@@ -24,6 +24,9 @@ import { requestedReplicas, scaleOf, withReplicas } from './scale.js';
 
 export * from './core.js';
 
+/** The name the `--max-pods` refusal gives its quota. */
+export const SIMULATOR_POD_QUOTA = 'simulator-max-pods';
+
 export class ObjectStore extends StoreCore {
   // ------------------------------------------------------------------ writes
 
@@ -61,8 +64,25 @@ export class ObjectStore extends StoreCore {
     if (coll.get(rt.namespaced ? (namespace ?? '') : '', name) !== undefined) {
       throw alreadyExists(rt, name);
     }
+    // admission sees the object before its name is generated: a generateName pod is named by its prefix
+    const generate = typeof meta.generateName === 'string' ? meta.generateName : '';
+    this.admitPod(rt, coll.size, generate !== '' ? generate : name);
     if (opts.dryRun === true) return new Entry(coll, deepFreeze(obj) as KubeObject, this.rv);
     return this.commit(coll, 'ADDED', obj, undefined);
+  }
+
+  /**
+   * The simulator's pod limit (`--max-pods`), refused as kube-apiserver's ResourceQuota admission
+   * refuses a pod over a quota, so the workload controllers report it as on a real cluster.
+   */
+  private admitPod(rt: ResourceType, used: number, name: string): void {
+    if (this.maxPods === undefined || rt.group !== '' || rt.resource !== 'pods' || used < this.maxPods) return;
+    const n = this.maxPods;
+    throw forbidden(
+      rt,
+      name,
+      `exceeded quota: ${SIMULATOR_POD_QUOTA}, requested: pods=1, used: pods=${used}, limited: pods=${n}`,
+    );
   }
 
   update(

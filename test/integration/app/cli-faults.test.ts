@@ -7,17 +7,15 @@
  * printed; what bounds them is app/start.ts's SHUTDOWN_MS.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Resources } from '../../../simulator/apiserver/index.js';
 import { startTcpProxy, type TcpProxy } from '../../fixtures/tcp-proxy.js';
+import { cli, type Cli, type Exit } from './cli-process.js';
 import { HPAS, cpuMetric, createReadyPod, deployment, hpa, startSim, type Sim } from '../controller/harness.js';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 let dir: string;
 
 beforeAll(() => {
@@ -27,36 +25,6 @@ beforeAll(() => {
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
-
-interface Exit {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-  /** Date.now() when the process exited */
-  readonly at: number;
-}
-
-interface Cli {
-  readonly child: ChildProcess;
-  output(): string;
-  readonly exited: Promise<Exit>;
-}
-
-function cli(args: readonly string[], env: NodeJS.ProcessEnv = {}): Cli {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'app/main.ts', ...args], {
-    cwd: ROOT,
-    env: { ...process.env, NODE_OPTIONS: '', KUBECONFIG: '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<Exit>((resolve) =>
-    child.on('exit', (code) => resolve({ code, stdout, stderr, at: Date.now() })),
-  );
-  return { child, output: () => stdout + stderr, exited };
-}
 
 function kubeconfig(name: string, server: string, extra = ''): string {
   const path = join(dir, `${name}.kubeconfig`);

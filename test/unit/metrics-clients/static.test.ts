@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { parse as parseYaml } from 'yaml';
-import { Selector, parseSelector } from '../../../algorithms/index.js';
+import { Selector, parseSelector, queryFor, type MetricSpec } from '../../../algorithms/index.js';
 import { StaticMetricsClient } from '../../../metrics-clients/static/client.js';
 import {
   loadStaticMetrics,
@@ -210,5 +210,63 @@ describe('static metrics client', () => {
       ok: false,
       error: expect.stringContaining('podz: unknown field') as unknown as string,
     });
+  });
+});
+
+// Issue 13 item 7: `run` and `explain` build their queries with queryFor (through planReconcile),
+// where an absent metric.selector used to become "match nothing" and hide every series; `metrics
+// get` parses "" (everything), so it worked with the same file.
+describe('static metrics client, queried as run and explain query it', () => {
+  const c = new StaticMetricsClient(data(), () => EPOCH);
+  const target = { type: 'Value', value: '1' } as const;
+  const ask = async (spec: MetricSpec): Promise<unknown> => {
+    const q = queryFor(spec, 'default', sel('app=web'));
+    const r =
+      q.kind === 'pods'
+        ? await c.getPodsMetric(q)
+        : q.kind === 'object'
+          ? await c.getObjectMetric(q)
+          : q.kind === 'external'
+            ? await c.getExternalMetric(q)
+            : undefined;
+    return r?.ok === true ? r.value.map((v) => v.value.toString()) : r;
+  };
+
+  it('a Pods metric without metric.selector gets every series of the selected pods', async () => {
+    const spec: MetricSpec = {
+      type: 'Pods',
+      pods: { metric: { name: 'http_requests_qps' }, target: { type: 'AverageValue', averageValue: '1' } },
+    };
+    expect(await ask(spec)).toEqual(['66m']);
+  });
+
+  it('an Object metric without metric.selector gets its series', async () => {
+    const spec: MetricSpec = {
+      type: 'Object',
+      object: {
+        metric: { name: 'requests-per-second' },
+        describedObject: { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', name: 'main-route' },
+        target,
+      },
+    };
+    expect(await ask(spec)).toEqual(['2k']);
+  });
+
+  it('an External metric without metric.selector (absent or null) gets every series', async () => {
+    for (const selector of [undefined, null]) {
+      const spec: MetricSpec = {
+        type: 'External',
+        external: { metric: { name: 'queue_messages_cnt', ...(selector === null ? { selector } : {}) }, target },
+      };
+      expect(await ask(spec)).toEqual(['30']);
+    }
+  });
+
+  it('a metric.selector that is given still filters', async () => {
+    const spec: MetricSpec = {
+      type: 'External',
+      external: { metric: { name: 'queue_messages_cnt', selector: { matchLabels: { app: 'other' } } }, target },
+    };
+    expect(await ask(spec)).toEqual([]);
   });
 });
