@@ -31,6 +31,7 @@ export class ControllerMetrics {
   readonly leader: Gauge;
   readonly apiRequests: Counter<'verb' | 'resource' | 'code'>;
   readonly apiRequestDuration: Histogram<'verb' | 'resource'>;
+  readonly apiClientThrottled: Histogram<'client'>;
   readonly reconcileLag: Histogram;
   readonly queueDepth: Gauge;
   readonly shadowDecisions: Counter<'namespace' | 'hpa_name' | 'result'>;
@@ -110,6 +111,13 @@ export class ControllerMetrics {
       name: 'hpa_ts_api_request_duration_seconds',
       help: 'Latency of Kubernetes API requests.',
       labelNames: ['verb', 'resource'] as const,
+      buckets: UPSTREAM_BUCKETS,
+      registers: [r],
+    });
+    this.apiClientThrottled = new Histogram({
+      name: 'hpa_ts_api_client_throttled_seconds',
+      help: 'Time API requests waited for a token of their client (--kube-api-qps, --kube-api-burst); only requests that waited are counted.',
+      labelNames: ['client'] as const,
       buckets: UPSTREAM_BUCKETS,
       registers: [r],
     });
