@@ -288,10 +288,7 @@ export class ApiServerConnection {
     const limits = this.opts.rateLimits;
     if (limits === undefined) return { ok: true, value: undefined };
     try {
-      await limits.wait(
-        rawPath,
-        signal === undefined ? this.closing.signal : AbortSignal.any([signal, this.closing.signal]),
-      );
+      await limits.wait(rawPath, signal, this.closing.signal);
       return { ok: true, value: undefined };
     } catch {
       // client-go's words (tryThrottle returns it as it is, not as a url.Error)
