@@ -50,5 +50,7 @@ COPY bin ./bin
 # (readOnlyRootFilesystem in the Deployment). 1000 is the node user of the base image.
 USER 1000:1000
 EXPOSE 8080
-ENTRYPOINT ["/usr/bin/tini", "--", "node", "/app/dist/app/main.js"]
+# bin/container-entrypoint.sh derives --max-old-space-size from the container's memory limit
+# (max(64, min(limit × 3/4, limit − 128)) MiB; docs/deploy.md), then execs node on the CLI.
+ENTRYPOINT ["/usr/bin/tini", "--", "/app/bin/container-entrypoint.sh"]
 CMD ["run"]

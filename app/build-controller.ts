@@ -24,7 +24,7 @@ import {
   type MetricsClient,
   type MetricsFlags,
 } from '../metrics-clients/index.js';
-import { ApiServerConnection } from '../transport/index.js';
+import { ApiRateLimits, ApiServerConnection } from '../transport/index.js';
 import type { RunSettings } from './settings.js';
 
 /** run: the process `hpa-ts run` is; demo: the same against the simulator; explain: one dry decision; simulate: virtual time. */
@@ -99,19 +99,22 @@ function writeMode(mode: ControllerMode, s: RunSettings): 'write' | 'dry-run' | 
 
 /**
  * One API-server connection per process (one keep-alive pool, one auth cache), shared by the
- * cluster adapter and the metrics client; closed by BuiltController.close().
+ * cluster adapter and the metrics client; closed by BuiltController.close(). Its requests wait
+ * for a token of their client's bucket (--kube-api-qps, --kube-api-burst; transport/rate-limit.ts).
  */
 function connectionFor(
   mode: ControllerMode,
   kubeConfig: KubeConfig,
   o: BuildOptions,
   identity: string,
+  rateLimits: ApiRateLimits,
 ): ApiServerConnection {
   return ApiServerConnection.fromKubeConfig(kubeConfig, {
     userAgent: mode === 'explain' ? 'hpa-ts-explain' : `hpa-ts/${o.settings.emulatedVersion} (${identity})`,
     requestTimeoutMs: o.settings.requestTimeoutMs,
     now: () => o.clock.now(),
     setTimer: (ms, fn) => o.clock.setTimer(ms, fn),
+    rateLimits,
   });
 }
 
@@ -153,7 +156,13 @@ export async function buildController(
   let cluster: ClusterHandle;
   if ('access' in o.cluster) cluster = o.cluster.access;
   else {
-    connection = connectionFor(mode, o.cluster.kubeConfig, o, identity);
+    const rateLimits = new ApiRateLimits({
+      qps: settings.kubeApiQps,
+      burst: settings.kubeApiBurst,
+      clock,
+      onThrottled: (client, waitedMs) => monitor.apiClientThrottled.observe({ client }, waitedMs / 1000),
+    });
+    connection = connectionFor(mode, o.cluster.kubeConfig, o, identity, rateLimits);
     // a kubeconfig that cannot work (no cluster, unreadable certificates) is reported now, not per request
     const usable = await connection.check(o.cluster.source);
     if (!usable.ok) {

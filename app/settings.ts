@@ -46,6 +46,9 @@ export interface RunSettings {
   readonly errorBackoffBaseMs: number;
   /** one API-server request (--request-timeout) */
   readonly requestTimeoutMs: number;
+  /** client-side rate limit per API client (--kube-api-qps, --kube-api-burst) */
+  readonly kubeApiQps: number;
+  readonly kubeApiBurst: number;
   /** share one namespace-wide metrics.k8s.io answer per sync period (off in shadow mode) */
   readonly resourceMetricsCache: boolean;
   readonly logLevel: string;
@@ -135,6 +138,8 @@ export function runSettings(given: FlagValues): Result<RunSettings, FlagError> {
     eventComponent: v.eventComponent ?? 'horizontal-pod-autoscaler',
     errorBackoffBaseMs: v.errorBackoffBase ?? 0,
     requestTimeoutMs: v.requestTimeout ?? 30_000,
+    kubeApiQps: v.kubeApiQps ?? 200,
+    kubeApiBurst: v.kubeApiBurst ?? 400,
     // Shadow mode must read what the built-in controller reads at the same moment: no sharing.
     resourceMetricsCache: v.resourceMetricsCache !== false && !shadow,
     logLevel: v.logLevel ?? 'info',

@@ -10,6 +10,7 @@ import { realClock, type Clock } from '../controller/clock.js';
 import type { HpaController } from '../controller/controller.js';
 import { LeaderElector, LeaseGuard } from '../controller/leader/index.js';
 import { createLogger, type Logger } from '../controller/logging.js';
+import { HEAP_SAMPLE_MS, HeapWatch } from '../controller/heap-watch.js';
 import type { ControllerMetrics } from '../controller/monitor.js';
 import type { ReconcileOutcome } from '../controller/reconciler.js';
 import type { ShadowComparator } from '../controller/shadow.js';
@@ -134,6 +135,11 @@ async function start(b: BuiltController, election: Election | undefined): Promis
   monitor.leader.set(leader ? 1 : 0);
   const statsTimer = setInterval(() => exportMetricsClientStats(metrics, monitor), 5000);
   statsTimer.unref();
+  // the process's own heap, on real time whatever the controller's clock
+  const heap = new HeapWatch({ gauge: monitor.heapUsedRatio, log });
+  heap.sample();
+  const heapTimer = setInterval(() => heap.sample(), HEAP_SAMPLE_MS);
+  heapTimer.unref();
   const serving = startServing({
     bindAddress: settings.bindAddress,
     secure: settings.secureServing,
@@ -150,6 +156,7 @@ async function start(b: BuiltController, election: Election | undefined): Promis
   // a port in use or a review kubeconfig that does not work: nothing may stay open behind the error
   const http = await serving.catch(async (e: unknown) => {
     clearInterval(statsTimer);
+    clearInterval(heapTimer);
     await b.close();
     throw e;
   });
@@ -235,6 +242,7 @@ async function start(b: BuiltController, election: Election | undefined): Promis
       };
       await atMost(clock, SHUTDOWN_MS.release, released());
       clearInterval(statsTimer);
+      clearInterval(heapTimer);
       // closing the connection cancels any request still waiting on the API server
       await atMost(clock, SHUTDOWN_MS.close, Promise.all([b.close(), http.close()]));
     },

@@ -31,6 +31,8 @@ export class ControllerMetrics {
   readonly leader: Gauge;
   readonly apiRequests: Counter<'verb' | 'resource' | 'code'>;
   readonly apiRequestDuration: Histogram<'verb' | 'resource'>;
+  readonly apiClientThrottled: Histogram<'client'>;
+  readonly heapUsedRatio: Gauge;
   readonly reconcileLag: Histogram;
   readonly queueDepth: Gauge;
   readonly shadowDecisions: Counter<'namespace' | 'hpa_name' | 'result'>;
@@ -111,6 +113,18 @@ export class ControllerMetrics {
       help: 'Latency of Kubernetes API requests.',
       labelNames: ['verb', 'resource'] as const,
       buckets: UPSTREAM_BUCKETS,
+      registers: [r],
+    });
+    this.apiClientThrottled = new Histogram({
+      name: 'hpa_ts_api_client_throttled_seconds',
+      help: 'Time API requests waited for a token of their client (--kube-api-qps, --kube-api-burst); only requests that waited are counted.',
+      labelNames: ['client'] as const,
+      buckets: UPSTREAM_BUCKETS,
+      registers: [r],
+    });
+    this.heapUsedRatio = new Gauge({
+      name: 'hpa_ts_heap_used_ratio',
+      help: 'V8 heap used / heap limit (--max-old-space-size and the young generation), sampled every 10 s.',
       registers: [r],
     });
     this.reconcileLag = new Histogram({

@@ -21,6 +21,7 @@ import {
 import { goUrlError } from './go-url-error.js';
 import { type QueryParams, withQuery } from './go-url.js';
 import { type HttpFailure, HttpClient, type SetTimer, createAgent } from './http.js';
+import type { ApiRateLimits } from './rate-limit.js';
 
 export type KubeVerb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete';
 
@@ -86,6 +87,8 @@ export interface ApiServerConnectionOptions {
   readonly now?: () => number;
   /** request deadlines on the caller's clock; default real timers */
   readonly setTimer?: SetTimer;
+  /** client-side rate limits (--kube-api-qps, --kube-api-burst): a token per request, per client; default none */
+  readonly rateLimits?: ApiRateLimits;
 }
 
 /** client-node's https options → plain headers (Authorization, impersonation, basic auth). */
@@ -126,6 +129,8 @@ export class ApiServerConnection {
   private client: Promise<HttpClient> | undefined;
   private auth: { at: number; headers: Promise<Record<string, string>> } | undefined;
   private closed = false;
+  /** aborts requests still waiting for a rate-limit token when the connection closes */
+  private readonly closing = new AbortController();
   private readonly now: () => number;
 
   private constructor(
@@ -164,9 +169,11 @@ export class ApiServerConnection {
 
   /** One request; any 2xx answer with its body, anything else as an ApiError. */
   async request(req: ApiRequest, observe?: RequestObserver): Promise<ApiResult<ApiResponse>> {
-    const started = this.now();
     const method = METHOD[req.verb];
     const path = withQuery(req.path, req.query);
+    const throttled = await this.throttle(req.path, method, path, req.signal);
+    if (!throttled.ok) return throttled;
+    const started = this.now();
     const report = (status: number): void =>
       observe?.({ verb: req.verb, resource: req.resource, method, path, status, durationMs: this.now() - started });
     const prepared = await this.prepare(req, method, path);
@@ -212,9 +219,11 @@ export class ApiServerConnection {
     onObject: (obj: unknown) => void,
     observe?: RequestObserver,
   ): Promise<ApiResult<void>> {
-    const started = this.now();
     const method = METHOD[req.verb];
     const path = withQuery(req.path, req.query);
+    const throttled = await this.throttle(req.path, method, path, signal);
+    if (!throttled.ok) return signal.aborted ? { ok: true, value: undefined } : throttled;
+    const started = this.now();
     const report = (status: number): void =>
       observe?.({ verb: req.verb, resource: req.resource, method, path, status, durationMs: this.now() - started });
     const prepared = await this.prepare({ ...req, signal }, method, path);
@@ -260,9 +269,32 @@ export class ApiServerConnection {
   /** Drops pooled connections; requests after close fail. */
   close(): void {
     this.closed = true;
+    this.closing.abort();
     const p = this.client;
     this.client = undefined;
     void p?.then((c) => c.close()).catch(() => undefined);
+  }
+
+  /**
+   * Waits for the request's rate-limit token (client-go's tryThrottle); a request cancelled or a
+   * connection closed meanwhile fails as Cancelled without being sent. Request durations start after it.
+   */
+  private async throttle(
+    rawPath: string,
+    method: string,
+    path: string,
+    signal: AbortSignal | undefined,
+  ): Promise<ApiResult<void>> {
+    const limits = this.opts.rateLimits;
+    if (limits === undefined) return { ok: true, value: undefined };
+    try {
+      await limits.wait(rawPath, signal, this.closing.signal);
+      return { ok: true, value: undefined };
+    } catch {
+      // client-go's words (tryThrottle returns it as it is, not as a url.Error)
+      const message = 'client rate limiter Wait returned an error: context canceled';
+      return { ok: false, error: failureError(ApiFailure.Cancelled, method, path, message) };
+    }
   }
 
   private failed(f: HttpFailure, method: string, path: string): { ok: false; error: ApiError } {

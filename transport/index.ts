@@ -52,6 +52,15 @@ export {
   type RequestObserver,
 } from './connection.js';
 export {
+  ApiClientName,
+  ApiRateLimits,
+  TokenBucket,
+  apiClientOf,
+  effectiveLimit,
+  type ApiRateLimitsOptions,
+  type RateLimitSettings,
+} from './rate-limit.js';
+export {
   ApiDiscovery,
   groupVersionPath,
   type DiscoveredGroup,

@@ -47,6 +47,25 @@ export const CONTROLLER_FLAGS = [
     commands: CONTROLLER,
     why: 'below a second a busy API server fails every list; above 10 minutes a hung server blocks start-up and shutdown for as long',
   },
+  {
+    name: 'kube-api-qps',
+    value: 'qps',
+    kind: num(-1, 100_000),
+    description:
+      "requests per second to the API server, per client (the controller, leader election, each metrics API; client-go's token bucket); 0: client-go's 5; negative: no limit",
+    default: '200',
+    commands: CONTROLLER,
+    why: 'negative turns limiting off (client-go: QPS < 0); past 100,000 a second the limit no longer limits anything',
+  },
+  {
+    name: 'kube-api-burst',
+    value: 'n',
+    kind: int(0, 100_000),
+    description: "requests each client may send at once before --kube-api-qps spaces them; 0: client-go's 10",
+    default: '400',
+    commands: CONTROLLER,
+    why: "a burst of 0 would never let a request through, so 0 means client-go's default (10), as it does upstream",
+  },
   // ---- the decision (kube-controller-manager's HPA flags) --------------------------------
   {
     name: 'horizontal-pod-autoscaler-sync-period',

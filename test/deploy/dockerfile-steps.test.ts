@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { isAbsolute, join, relative } from 'node:path';
+import { dirname, isAbsolute, join, relative } from 'node:path';
 import { dockerfileStages, dockerignore, ignoredBy, type Instruction } from './support/dockerfile.js';
 import { ROOT } from './support/manifests.js';
 
@@ -98,6 +98,9 @@ function step(stage: Stage, ins: Instruction, stages: ReadonlyMap<string, Stage>
   else if (ins.op === 'RUN') run(stage, ins.args, npmCache);
 }
 
+/** the entrypoint execs `node`: this one */
+const nodeFirstOnPath = `${dirname(process.execPath)}:${process.env.PATH ?? ''}`;
+
 describe('the Dockerfile, step by step in a clean folder', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hpa-ts-image-'));
   let stages = new Map<string, Stage>();
@@ -134,14 +137,19 @@ describe('the Dockerfile, step by step in a clean folder', () => {
   });
 
   it('starts: the entrypoint runs a scenario with the production dependencies only', () => {
-    expect(entry.slice(0, 3)).toEqual(['/usr/bin/tini', '--', 'node']);
-    const main = join(runtime.root, entry[3]);
+    expect(entry.slice(0, 2)).toEqual(['/usr/bin/tini', '--']);
     const r = spawnSync(
-      process.execPath,
-      [main, 'simulate', join(ROOT, 'examples', 'seed-000-demo.yaml'), '--svg', join(dir, 'chart.svg')],
+      'sh',
+      [
+        join(runtime.root, entry[2]),
+        'simulate',
+        join(ROOT, 'examples', 'seed-000-demo.yaml'),
+        '--svg',
+        join(dir, 'chart.svg'),
+      ],
       {
         cwd: join(runtime.root, 'app'),
-        env: { ...process.env, ...runtime.env, NODE_OPTIONS: '' },
+        env: { ...process.env, ...runtime.env, NODE_OPTIONS: '', PATH: nodeFirstOnPath },
         encoding: 'utf8',
         timeout: 60_000,
       },
@@ -152,11 +160,11 @@ describe('the Dockerfile, step by step in a clean folder', () => {
 
   it("starts `run` (the image's CMD) and refuses a missing kubeconfig with a one-line error", () => {
     const r = spawnSync(
-      process.execPath,
-      [join(runtime.root, entry[3]), 'run', '--kubeconfig', join(dir, 'missing'), '--log-format', 'text'],
+      'sh',
+      [join(runtime.root, entry[2]), 'run', '--kubeconfig', join(dir, 'missing'), '--log-format', 'text'],
       {
         cwd: join(runtime.root, 'app'),
-        env: { ...process.env, ...runtime.env, NODE_OPTIONS: '' },
+        env: { ...process.env, ...runtime.env, NODE_OPTIONS: '', PATH: nodeFirstOnPath },
         encoding: 'utf8',
         timeout: 60_000,
       },

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join } from 'node:path';
 import { dockerfileStages, dockerignore, ignoredBy } from './support/dockerfile.js';
@@ -68,11 +68,16 @@ describe('the Dockerfile', () => {
     expect(runtime.slice(runtime.indexOf(users[0])).filter((i) => i.op === 'RUN')).toEqual([]);
   });
 
-  it('starts node under tini, exec form, with `run` as the default command, and has no HEALTHCHECK', () => {
+  it('starts the entrypoint (which execs node) under tini, exec form, with `run` as the default command, and has no HEALTHCHECK', () => {
     const entry = runtime.filter((i) => i.op === 'ENTRYPOINT');
     expect(entry.map((i) => JSON.parse(i.args) as unknown)).toEqual([
-      ['/usr/bin/tini', '--', 'node', '/app/dist/app/main.js'],
+      ['/usr/bin/tini', '--', '/app/bin/container-entrypoint.sh'],
     ]);
+    expect(readFileSync(join(ROOT, 'bin', 'container-entrypoint.sh'), 'utf8')).toContain(
+      'exec node "$here/../dist/app/main.js" "$@"',
+    );
+    // COPY keeps the mode: the entrypoint must be executable in the checkout
+    expect(statSync(join(ROOT, 'bin', 'container-entrypoint.sh')).mode & 0o111).toBe(0o111);
     expect(runtime.filter((i) => i.op === 'CMD').map((i) => JSON.parse(i.args) as unknown)).toEqual([['run']]);
     expect(runtime.some((i) => i.op === 'RUN' && /apt-get install .*\btini\b/.test(i.args))).toBe(true);
     expect(all.filter((i) => i.op === 'HEALTHCHECK')).toEqual([]);
@@ -134,7 +139,13 @@ describe('the .dockerignore, read as the builders read it', () => {
       '.git/HEAD',
     ])
       expect([path, ignoredBy(p, path)]).toEqual([path, true]);
-    for (const path of ['app/main.ts', 'controller/serving/secure-server.ts', 'package.json', 'bin/hpa-ts.js'])
+    for (const path of [
+      'app/main.ts',
+      'controller/serving/secure-server.ts',
+      'package.json',
+      'bin/hpa-ts.js',
+      'bin/container-entrypoint.sh',
+    ])
       expect([path, ignoredBy(p, path)]).toEqual([path, false]);
   });
 });

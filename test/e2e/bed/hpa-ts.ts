@@ -59,6 +59,9 @@ function flagsFor(stack: Stack, o: HpaTsOptions) {
     eventComponent: 'horizontal-pod-autoscaler',
     // upstream retries a failed HPA one sync period later
     errorBackoffBase: '0',
+    // a generous client-side budget: the bed measures the controller, not its rate limit
+    kubeApiQps: '1000',
+    kubeApiBurst: '2000',
     logLevel: o.logLevel ?? 'info',
     logFormat: 'json',
   } satisfies RunFlags;
@@ -104,6 +107,8 @@ function cliArgs(stack: Stack, o: HpaTsOptions, port: number): string[] {
     '--hpa-source', f.hpaSource,
     '--bind-address', `127.0.0.1:${port}`,
     '--error-backoff-base', '0',
+    '--kube-api-qps', f.kubeApiQps,
+    '--kube-api-burst', f.kubeApiBurst,
     '--log-level', f.logLevel,
     '--log-format', 'json',
   ];

@@ -8,7 +8,8 @@ import { realClock } from '../../../controller/clock.js';
 import { createClientNodeCluster } from '../../../controller/kube/index.js';
 import { createMetricsClient } from '../../../metrics-clients/index.js';
 import { startApiServer, type ApiServerHandle } from '../../../simulator/apiserver/index.js';
-import { ApiServerConnection } from '../../../transport/index.js';
+import { VirtualClock } from '../../../simulator/clock.js';
+import { ApiRateLimits, ApiServerConnection } from '../../../transport/index.js';
 import { connectionCounter, kubeConfigFor } from '../controller/kube/helpers.js';
 
 let server: ApiServerHandle;
@@ -75,6 +76,59 @@ describe('a shared API-server connection', () => {
       expect(r.error.message).toMatch(
         /^kubeconfig: cluster ".*" \(http:\/\/127\.0\.0\.1:\d+\): HTTP protocol is not allowed/,
       );
+    }
+  });
+});
+
+describe('client-side rate limits on a connection', () => {
+  const NAMESPACES = { verb: 'get', resource: 'namespaces', path: '/api/v1/namespaces' } as const;
+  const LEASE = {
+    verb: 'get',
+    resource: 'leases',
+    path: '/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/hpa-ts',
+  } as const;
+
+  it("hold a request until its client's bucket has a token; other clients' requests go on", async () => {
+    // the buckets' clock never moves: a request that has to wait waits until the connection closes
+    const clock = new VirtualClock(Date.UTC(2026, 0, 1));
+    const waited: string[] = [];
+    const rateLimits = new ApiRateLimits({ qps: 1, burst: 1, clock, onThrottled: (c) => waited.push(c) });
+    const connection = ApiServerConnection.fromKubeConfig(kubeConfigFor(server), { rateLimits });
+    try {
+      expect((await connection.request(NAMESPACES)).ok).toBe(true);
+      let held: Awaited<ReturnType<ApiServerConnection['request']>> | undefined;
+      const second = connection.request(NAMESPACES).then((r) => (held = r));
+      // leader election has its own bucket: its request is not behind the controller's
+      expect(await connection.request(LEASE)).toMatchObject({ ok: false, error: { status: 404 } });
+      expect(held).toBeUndefined();
+      connection.close();
+      await second;
+      expect(held).toEqual({
+        ok: false,
+        error: expect.objectContaining({
+          failure: 'Cancelled',
+          message: 'client rate limiter Wait returned an error: context canceled',
+        }),
+      });
+      expect(waited).toEqual([]);
+    } finally {
+      connection.close();
+    }
+  });
+
+  it('count the time a request waited, once it is let through', async () => {
+    const clock = new VirtualClock(Date.UTC(2026, 0, 1));
+    const waited: Array<[string, number]> = [];
+    const rateLimits = new ApiRateLimits({ qps: 2, burst: 1, clock, onThrottled: (c, ms) => waited.push([c, ms]) });
+    const connection = ApiServerConnection.fromKubeConfig(kubeConfigFor(server), { rateLimits });
+    try {
+      await connection.request(NAMESPACES);
+      const second = connection.request(NAMESPACES);
+      await clock.advance(500);
+      expect((await second).ok).toBe(true);
+      expect(waited).toEqual([['controller', 500]]);
+    } finally {
+      connection.close();
     }
   });
 });

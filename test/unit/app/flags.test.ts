@@ -24,6 +24,16 @@ describe('the flag table', () => {
     });
   });
 
+  it('takes --kube-api-qps and --kube-api-burst with client-go’s ranges: 200/400 by default, a negative qps for no limit', () => {
+    expect(runSettingsFromFlags(EMBEDDED_RUN_FLAGS)).toMatchObject({ kubeApiQps: 200, kubeApiBurst: 400 });
+    expect(runSettingsFromFlags({ ...EMBEDDED_RUN_FLAGS, kubeApiQps: '-1', kubeApiBurst: '0' })).toMatchObject({
+      kubeApiQps: -1,
+      kubeApiBurst: 0,
+    });
+    const bad = parseFlags('run', { kubeApiBurst: '2.5' });
+    expect(bad.ok ? '' : bad.error.message).toBe('--kube-api-burst: "2.5" is not an integer (expected 0 … 100000)');
+  });
+
   it('names every variable HPA_TS_<FLAG>', () => {
     expect(envName('--horizontal-pod-autoscaler-sync-period')).toBe('HPA_TS_HORIZONTAL_POD_AUTOSCALER_SYNC_PERIOD');
     for (const f of flagsOf('run')) expect(envName(f.name)).toMatch(/^HPA_TS_[A-Z0-9_]+$/);
