@@ -5,6 +5,7 @@ import {
   planReconcile,
   settleRescale,
   specErrorsOf,
+  statusEqual,
   type ControllerConfig,
   type DecideInput,
   type Decision,
@@ -270,6 +271,9 @@ export class Reconciler {
       const fresh = await this.deps.cluster.getHpa(hpa.metadata.namespace ?? '', hpa.metadata.name);
       if (!fresh.ok) return fresh.error.status === 404 ? res : fresh;
       target = fresh.value;
+      // the copy we missed may already say what we would write (our own earlier write, which
+      // the informer has not delivered): writing it again would change nothing, and it is in place
+      if (statusEqual(target.status, status)) return fresh;
       res = await this.deps.cluster.updateHpaStatus(target, status);
     }
     return res;
