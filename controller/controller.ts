@@ -63,9 +63,11 @@ export class HpaController {
    * Stale-cache guard (gate StaleControllerConsistencyHPA, V15): the resourceVersion of our last
    * status write per HPA, until the informer has delivered it. Reconciling from an older cached
    * copy would decide on a status we already replaced (and its write would conflict). Waited for
-   * two sync periods at most (awaitingWrite).
+   * two sync periods at most (cacheUsable).
    */
   private readonly awaitedWrites = new Map<string, { readonly resourceVersion: string; readonly since: number }>();
+  /** the HPA watch failed and has delivered nothing since: it cannot bring an awaited write */
+  private hpaWatchBroken = false;
   /** shadow mode: built-in syncs waiting for our comparison reconcile */
   private readonly pendingCompare = new Map<string, BuiltinSync>();
 
@@ -99,9 +101,13 @@ export class HpaController {
     const { cluster, log } = this.deps;
     this.watches.push(
       cluster.watchHpas(this.opts.namespace, {
-        onEvent: (type, hpa) => this.onHpa(type, hpa),
+        onEvent: (type, hpa) => {
+          this.hpaWatchBroken = false;
+          this.onHpa(type, hpa);
+        },
         onSynced: () => {
           this.hpasSynced = true;
+          this.hpaWatchBroken = false;
           // A (re)list is the server's state now: a write it lacks was lost with the server's
           // state (etcd restored) or superseded; waiting for its resourceVersion would wait for
           // ever (found by test/faults).
@@ -109,6 +115,7 @@ export class HpaController {
           this.checkSynced();
         },
         onError: (e) => {
+          this.hpaWatchBroken = true;
           log.warn(
             { reason: 'WatchError', resource: 'horizontalpodautoscalers', status: e.status, err: e.message },
             'HPA watch failed; re-watching',
@@ -241,7 +248,7 @@ export class HpaController {
 
   private async processKey(key: string, readyAt: number | undefined): Promise<void> {
     const { log, monitor, clock } = this.deps;
-    const awaited = this.opts.profile.gates.StaleControllerConsistencyHPA ? await this.awaitingWrite(key) : 'go';
+    const awaited = await this.cacheUsable(key);
     if (awaited !== 'go') {
       // Upstream skips with an error and requeues normally; we retry sooner (the write is in flight).
       this.deps.monitor?.staleSkips.inc();
@@ -296,23 +303,28 @@ export class HpaController {
   }
 
   /**
-   * Whether `key`'s last status write is still awaited. After two sync periods the informer is
-   * not trusted to deliver it (its watch may be in back-off, or the write was lost with the
-   * server's state): the HPA is read fresh instead, so the reconcile does not decide from a copy
-   * older than its own write (it would find its status "unchanged" and leave ours in place).
-   * While that read fails, the key keeps waiting, retried as after an error.
+   * Whether the cached copy of `key` can be reconciled from. Not while the HPA watch is broken
+   * (in back-off after an error, nothing arrives: the server may even have lost its state), nor
+   * with the stale-cache guard while our last status write is awaited for longer than two sync
+   * periods (it may have been lost with the server's state): the HPA is then read fresh, so the
+   * reconcile does not decide from a copy older than what is stored (it would find its status
+   * "unchanged" and leave a wrong one in place). While our write is awaited and the watch works,
+   * the key waits; while a fresh read fails, it is retried as after an error.
    */
-  private async awaitingWrite(key: string): Promise<'wait' | 'go' | 'retry'> {
-    const w = this.awaitedWrites.get(key);
-    if (w === undefined) return 'go';
-    if (monotonicNow(this.deps.clock) - w.since < 2 * this.opts.syncPeriodMs) return 'wait';
+  private async cacheUsable(key: string): Promise<'wait' | 'go' | 'retry'> {
+    const w = this.opts.profile.gates.StaleControllerConsistencyHPA ? this.awaitedWrites.get(key) : undefined;
+    if (!this.hpaWatchBroken) {
+      if (w === undefined) return 'go';
+      if (monotonicNow(this.deps.clock) - w.since < 2 * this.opts.syncPeriodMs) return 'wait';
+    }
     const [namespace, name] = key.split('/');
     const fresh = await this.deps.cluster.getHpa(namespace, name);
-    if (!fresh.ok) return fresh.error.status === 404 ? 'go' : 'retry';
-    this.deps.log.info(
-      { hpa: key, reason: 'StaleCache', resourceVersion: w.resourceVersion },
-      'the informer has not delivered our last status write; reconciling from a fresh read',
-    );
+    if (!fresh.ok) return fresh.error.status === 404 || w === undefined ? 'go' : 'retry';
+    if (w !== undefined)
+      this.deps.log.info(
+        { hpa: key, reason: 'StaleCache', resourceVersion: w.resourceVersion },
+        'the informer has not delivered our last status write; reconciling from a fresh read',
+      );
     this.awaitedWrites.delete(key);
     if (this.hpas.get(key) !== undefined) this.hpas.set(fresh.value);
     return 'go';

@@ -327,6 +327,8 @@ export class Reconciler {
       await this.deps.clock.sleep(10);
       const fresh = await this.deps.cluster.getScale(target, namespace, scale.metadata.name);
       if (fresh.ok) current = fresh.value;
+      // whoever we conflicted with already set the replicas we want: writing them would change nothing
+      if (fresh.ok && fresh.value.spec.replicas === replicas) return { kind: 'written' };
     }
     return { kind: 'failed', message: lastError };
   }

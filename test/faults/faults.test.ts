@@ -12,7 +12,7 @@ describe('the fault suite, seeded and small', () => {
     const r = await runRounds({ seed: 20261207, rounds: 6, hpas: 6 });
     expect(r.checker.violations).toEqual([]);
     expect(r.faultsInjected).toBeGreaterThan(100);
-    expect(r.byKind.size).toBe(20);
+    expect(r.byKind.size).toBe(21);
     expect(r.checker.checks).toBeGreaterThan(1000);
   });
 

@@ -57,6 +57,7 @@ export class FaultyCluster implements ClusterAccess {
   private latencyCalls = 0;
   private unreachableCalls = 0;
   private expireWatches = 0;
+  private watchOutageCalls = 0;
   private readonly open = new Set<OpenWatch>();
   private readonly informers = new Set<Stoppable>();
   /**
@@ -91,6 +92,11 @@ export class FaultyCluster implements ClusterAccess {
   /** The next `calls` calls get no answer (connection refused). */
   unreachableFor(calls: number): void {
     this.unreachableCalls += calls;
+  }
+
+  /** The next `calls` list and watch calls get no answer, while every other call works. */
+  breakWatches(calls: number): void {
+    this.watchOutageCalls += calls;
   }
 
   /** Ends every open watch: abruptly (an error) or cleanly (EOF); returns how many were open. */
@@ -129,6 +135,7 @@ export class FaultyCluster implements ClusterAccess {
     this.latencyCalls = 0;
     this.unreachableCalls = 0;
     this.expireWatches = 0;
+    this.watchOutageCalls = 0;
   }
 
   close(): void {
@@ -162,6 +169,14 @@ export class FaultyCluster implements ClusterAccess {
     return rule.error(verb, path);
   }
 
+  /** gate() for list and watch calls, which may also be failing on their own */
+  private async watchGate(path: string, signal: AbortSignal): Promise<ClusterError | undefined> {
+    const e = await this.gate('list', path, signal);
+    if (e !== undefined || this.watchOutageCalls <= 0) return e;
+    this.watchOutageCalls--;
+    return noAnswer('watch', path);
+  }
+
   private async guarded<T>(verb: string, path: string, fn: () => Promise<ClusterResult<T>>, signal?: AbortSignal) {
     const e = await this.gate(verb, path, signal);
     return e !== undefined ? ({ ok: false, error: e } as const) : fn();
@@ -173,25 +188,18 @@ export class FaultyCluster implements ClusterAccess {
     const opts = namespace === undefined ? {} : { namespace };
     const path = `/${gvr.group === '' ? 'api' : `apis/${gvr.group}`}/${gvr.version}/${gvr.resource}`;
     return {
-      list: (signal) =>
-        this.guarded(
-          'list',
-          path,
-          () => {
-            const l = this.store.list(gvr, opts);
-            return Promise.resolve({ ok: true, value: { items: l.items, resourceVersion: l.resourceVersion } });
-          },
-          signal,
-        ),
-      currentResourceVersion: (signal) =>
-        this.guarded(
-          'list',
-          path,
-          () => Promise.resolve({ ok: true, value: this.store.currentResourceVersion() }),
-          signal,
-        ),
+      list: async (signal) => {
+        const e = await this.watchGate(path, signal);
+        if (e !== undefined) return { ok: false, error: e };
+        const l = this.store.list(gvr, opts);
+        return { ok: true, value: { items: l.items, resourceVersion: l.resourceVersion } };
+      },
+      currentResourceVersion: async (signal) => {
+        const e = await this.watchGate(path, signal);
+        return e !== undefined ? { ok: false, error: e } : { ok: true, value: this.store.currentResourceVersion() };
+      },
       watch: async (resourceVersion, signal, onEvent) => {
-        const e = await this.gate('watch', path, signal);
+        const e = await this.watchGate(path, signal);
         if (e !== undefined) return { ok: false, error: e };
         if (this.expireWatches > 0) {
           this.expireWatches--;
@@ -301,7 +309,10 @@ export class FaultyCluster implements ClusterAccess {
       () => {
         const now = this.inner.getScale(target, namespace, scale.metadata.name);
         return now.then((cur) => {
-          if (cur.ok) this.hooks.onScaleWrite(key, cur.value.spec.replicas ?? 0, scale.spec.replicas ?? 0);
+          // judged against what the controller read: a write from an older read (the server
+          // restored meanwhile) conflicts, or replaces what the controller could not know of
+          if (cur.ok && cur.value.metadata.resourceVersion === scale.metadata.resourceVersion)
+            this.hooks.onScaleWrite(key, cur.value.spec.replicas ?? 0, scale.spec.replicas ?? 0);
           return this.inner.updateScale(target, namespace, scale, opts);
         });
       },
@@ -327,7 +338,11 @@ export class FaultyCluster implements ClusterAccess {
           );
           // a no-op only when the controller read the HPA as stored: a copy older than the
           // stored one (say, after a restore) may well differ from what it replaces
-          const current = stored !== undefined && stored.metadata.resourceVersion === hpa.metadata.resourceVersion;
+          // (resourceVersions are reused after a restore: the content must match too)
+          const current =
+            stored !== undefined &&
+            stored.metadata.resourceVersion === hpa.metadata.resourceVersion &&
+            canonical(stored.status) === canonical(hpa.status);
           this.hooks.onStatusWrite(key, current && canonical(stored.status) === canonical(status));
         } catch (e) {
           if (!isStoreError(e)) throw e;

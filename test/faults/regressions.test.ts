@@ -3,6 +3,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { selectorFromLabelSelector, specErrorsOf, type LabelSelector } from '../../algorithms/index.js';
+import { Resources } from '../../simulator/apiserver/index.js';
 import { hpaFromApi } from '../../transport/index.js';
 import { decideOn } from './fuzz.js';
 import { VALID_HPA } from './fuzz-inputs.js';
@@ -29,7 +30,8 @@ describe('found by the fault suite', () => {
   it('an HPA whose status write was lost with the API server state (etcd restored) is reconciled again', async () => {
     const checker = new InvariantChecker();
     const w = new FaultWorld({ seed: 7, hpas: 1, checker });
-    await w.start(); // the backup: taken before the first status write
+    await w.start();
+    w.takeSnapshot(); // the backup: taken before the first status write
     // the first status write is applied, then the server restarts on the backup before the
     // informer sees it: the stale-cache guard waited for a resourceVersion that no longer exists
     w.cluster.afterStatusWrite = () => {
@@ -40,6 +42,51 @@ describe('found by the fault suite', () => {
     await w.quiet();
     await w.close();
     expect(checker.violations).toEqual([]);
+  });
+});
+
+describe('found by the fault suite: a write awaited while the HPA watch is broken', () => {
+  it('while the HPA watch is broken, an HPA waiting for its own status write is read fresh at the next sync', async () => {
+    const checker = new InvariantChecker();
+    const w = new FaultWorld({ seed: 7, hpas: 1, checker });
+    await w.start();
+    // right after the first status write, the HPA watch breaks (every list and watch call fails)
+    // before delivering it; the other calls work
+    w.cluster.afterStatusWrite = () => {
+      w.cluster.afterStatusWrite = undefined;
+      w.cluster.breakWatches(1_000);
+      w.cluster.dropWatches(true);
+    };
+    await w.step();
+    const first = w.lastHealthyAt('default/h0');
+    for (let i = 0; i < 4; i++) await w.step(); // 20 s: past the sync at 15 s, before 30 s
+    await w.close();
+    // waiting two sync periods for a watch that cannot deliver would skip the sync at 15 s
+    expect(first).toBeDefined();
+    expect(w.lastHealthyAt('default/h0')).toBeGreaterThanOrEqual(15_000);
+    expect(checker.violations).toEqual([]);
+  });
+});
+
+describe('found by the fault suite: a cache that cannot be trusted', () => {
+  it('while the HPA watch is broken, an HPA is reconciled from a fresh read, not from the cache', async () => {
+    const checker = new InvariantChecker();
+    const w = new FaultWorld({ seed: 7, hpas: 1, checker });
+    await w.start();
+    w.takeSnapshot(); // before the first status write
+    await w.step();
+    await w.step(); // 10 s: the status is written and cached
+    // etcd is restored to the backup (no status) and the HPA watch cannot come back to tell
+    w.cluster.breakWatches(1_000);
+    w.restoreSnapshot();
+    await w.step();
+    await w.step(); // 20 s: past the sync at 15 s
+    const stored = w.cluster.currentStore.get(Resources.horizontalPodAutoscalers, 'default', 'h0') as {
+      status?: { conditions?: { type: string; status: string }[] };
+    };
+    await w.close();
+    // from the cache, the status looked unchanged and the restored (empty) one stayed
+    expect(stored.status?.conditions?.find((c) => c.type === 'ScalingActive')?.status).toBe('True');
   });
 });
 
