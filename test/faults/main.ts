@@ -20,7 +20,7 @@ function envInt(name: string, fallback: number): number {
 }
 
 const seed = envInt('HPA_TS_FAULTS_SEED', Math.floor(Math.random() * 2 ** 31));
-const rounds = envInt('HPA_TS_FAULTS_ROUNDS', 140);
+const rounds = envInt('HPA_TS_FAULTS_ROUNDS', 150);
 const hpas = envInt('HPA_TS_FAULTS_HPAS', 16);
 const fuzzRuns = envInt('HPA_TS_FUZZ_RUNS', 100_000);
 console.log(`seed ${seed}`);
