@@ -66,7 +66,7 @@ export class HpaController {
    * two sync periods at most (cacheUsable).
    */
   private readonly awaitedWrites = new Map<string, { readonly resourceVersion: string; readonly since: number }>();
-  /** the HPA watch failed and has delivered nothing since: it cannot bring an awaited write */
+  /** the HPA watch failed and has delivered nothing since: the cache cannot learn of any change */
   private hpaWatchBroken = false;
   /** shadow mode: built-in syncs waiting for our comparison reconcile */
   private readonly pendingCompare = new Map<string, BuiltinSync>();
