@@ -24,6 +24,7 @@ import { effectiveBehavior } from './normalize.js';
 import { failedGetScale } from './reconcile-errors.js';
 import { hasObjectOrExternalMetric, plannedRescale } from './rescale.js';
 import { invalidSpec } from './validation-decision.js';
+import { formatGoValue } from './validation-errors.js';
 
 /**
  * One whole reconcile up to the scale write. Without a rescale the decision is final; with one,
@@ -72,7 +73,8 @@ function beginReconcile(input: DecideInput): Reconcile {
     key: `${namespace}/${hpa.metadata.name}`,
     namespace,
     name: hpa.metadata.name,
-    reference: `${ref.kind}/${namespace}/${ref.name}`,
+    // an invalid spec is decided on too (InvalidSpec): its fields may be of any type
+    reference: `${textOf(ref.kind)}/${namespace}/${textOf(ref.name)}`,
     minReplicas: hpa.spec.minReplicas ?? 1,
     maxReplicas: hpa.spec.maxReplicas,
     originalStatus: original,
@@ -232,4 +234,8 @@ function conclude(r: Reconcile, t: RescaleTarget): Decision {
       desiredReplicas: rescale === null ? desiredReplicas : null,
     },
   });
+}
+
+function textOf(v: unknown): string {
+  return typeof v === 'string' ? v : formatGoValue(v);
 }

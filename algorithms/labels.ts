@@ -200,6 +200,8 @@ const EXPRESSION_OPERATORS: Readonly<Record<string, Operator>> = {
  */
 export function selectorFromLabelSelector(ls: LabelSelector | null | undefined): Result<Selector, SelectorError> {
   if (ls === null || ls === undefined) return ok(Selector.nothing());
+  const shape = labelSelectorShapeError(ls);
+  if (shape !== undefined) return err({ text: JSON.stringify(ls) ?? '', message: shape });
   const matchLabels = ls.matchLabels ?? {};
   const expressions = ls.matchExpressions ?? [];
   const keys = Object.keys(matchLabels).sort(compareGoStrings);
@@ -251,4 +253,36 @@ export function formatLabelSelectorGo(ls: LabelSelector | null | undefined): str
 export function labelSelectorToString(ls: LabelSelector | null | undefined): string {
   const selector = selectorFromLabelSelector(ls);
   return selector.ok ? selector.value.toString() : '';
+}
+
+/**
+ * What a typed decoder would refuse in a LabelSelector read as plain JSON (a server without a
+ * schema may store anything): the message of Go's encoding/json, naming the field.
+ */
+function labelSelectorShapeError(ls: unknown): string | undefined {
+  const isObject = (v: unknown): v is Readonly<Record<string, unknown>> =>
+    typeof v === 'object' && v !== null && !Array.isArray(v);
+  const cannot = (v: unknown, field: string, type: string): string =>
+    `json: cannot unmarshal ${Array.isArray(v) ? 'array' : v === null ? 'null' : typeof v} into Go struct field ${field} of type ${type}`;
+  if (!isObject(ls)) return cannot(ls, 'LabelSelector', 'v1.LabelSelector');
+  const { matchLabels, matchExpressions } = ls;
+  if (matchLabels !== undefined && matchLabels !== null) {
+    if (!isObject(matchLabels)) return cannot(matchLabels, 'LabelSelector.matchLabels', 'map[string]string');
+    for (const v of Object.values(matchLabels))
+      if (typeof v !== 'string') return cannot(v, 'LabelSelector.matchLabels', 'string');
+  }
+  if (matchExpressions === undefined || matchExpressions === null) return undefined;
+  if (!Array.isArray(matchExpressions))
+    return cannot(matchExpressions, 'LabelSelector.matchExpressions', '[]v1.LabelSelectorRequirement');
+  for (const e of matchExpressions as readonly unknown[]) {
+    if (!isObject(e)) return cannot(e, 'LabelSelector.matchExpressions', 'v1.LabelSelectorRequirement');
+    for (const f of ['key', 'operator'] as const)
+      if (typeof e[f] !== 'string') return cannot(e[f], `LabelSelector.matchExpressions.${f}`, 'string');
+    const values = e.values;
+    if (values === undefined || values === null) continue;
+    if (!Array.isArray(values)) return cannot(values, 'LabelSelector.matchExpressions.values', '[]string');
+    for (const v of values as readonly unknown[])
+      if (typeof v !== 'string') return cannot(v, 'LabelSelector.matchExpressions.values', 'string');
+  }
+  return undefined;
 }

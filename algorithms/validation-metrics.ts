@@ -5,7 +5,7 @@
  */
 import { dns1123LabelErrors, labelKeyErrors, pathSegmentNameErrors } from './labels-syntax.js';
 import { Quantity } from './quantity.js';
-import type { FieldErrors } from './validation-errors.js';
+import { formatGoValue, type FieldErrors } from './validation-errors.js';
 
 type Loose = Readonly<Record<string, unknown>>;
 
@@ -48,7 +48,8 @@ export function validateCrossVersionObjectReference(errs: FieldErrors, ref: unkn
  * integer) but no known suffix, ErrFormatWrong otherwise ("12Q", "1KiB").
  */
 function quantityDecodeError(value: unknown, reason: string): string {
-  const text = typeof value === 'string' ? value.trim() : String(value);
+  // formatGoValue, not String(): an object whose `toString` is not a function cannot be String()ed
+  const text = typeof value === 'string' ? value.trim() : formatGoValue(value);
   const shaped = /^[+-]?[0-9]*(?:\.[0-9]*)?[eEinumkKMGTP]*[+-]?[0-9]*$/.test(text);
   return reason !== 'format' && shaped
     ? "unable to parse quantity's suffix"

@@ -75,6 +75,11 @@ export function validateHorizontalPodAutoscaler(
   const lowerBound = opts.scaleToZero ? 0 : 1;
   const minReplicas = typeof spec.minReplicas === 'number' ? spec.minReplicas : undefined;
   const maxReplicas = int(spec.maxReplicas);
+  // what a typed decoder refuses, from a server without a schema
+  if (present(spec.minReplicas) && !Number.isInteger(spec.minReplicas))
+    errs.invalid('spec.minReplicas', spec.minReplicas, 'must be an integer');
+  if (present(spec.maxReplicas) && !Number.isInteger(spec.maxReplicas))
+    errs.invalid('spec.maxReplicas', spec.maxReplicas, 'must be an integer');
   if (minReplicas !== undefined && minReplicas < lowerBound) {
     errs.invalid('spec.minReplicas', minReplicas, `must be greater than or equal to ${lowerBound}`);
   }
@@ -85,6 +90,9 @@ export function validateHorizontalPodAutoscaler(
   validateCrossVersionObjectReference(errs, spec.scaleTargetRef, 'spec.scaleTargetRef');
 
   const metrics: readonly unknown[] = Array.isArray(spec.metrics) ? spec.metrics : [];
+  // a server that decodes into Go types refuses this at decode time; one without a schema stores it
+  if (present(spec.metrics) && !Array.isArray(spec.metrics))
+    errs.invalid('spec.metrics', spec.metrics, 'must be a list of metric specs');
   metrics.forEach((metric, i) => validateMetricSpec(errs, metric, `spec.metrics[${i}]`));
   if (minReplicas === 0) {
     const types = metrics.map((m) => loose(m)?.type);
@@ -196,9 +204,10 @@ export function generateScaleDownRules(rules: HPAScalingRules | null | undefined
  */
 export function defaultHorizontalPodAutoscaler(hpa: HorizontalPodAutoscaler): HorizontalPodAutoscaler {
   const spec = hpa.spec;
+  const given: unknown = spec.metrics;
   const metrics: readonly MetricSpec[] =
-    spec.metrics !== null && spec.metrics !== undefined && spec.metrics.length > 0
-      ? spec.metrics
+    given !== null && given !== undefined && (!Array.isArray(given) || given.length > 0)
+      ? (given as readonly MetricSpec[]) // not a list: left for validation to report
       : [
           {
             type: 'Resource',

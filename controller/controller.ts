@@ -7,11 +7,12 @@ import {
 } from '../algorithms/index.js';
 import type { MetricsClient } from '../metrics-clients/port.js';
 import { HpaCache, PodCache, hpaKey } from './caches.js';
-import type { Clock } from './clock.js';
+import { monotonicNow, type Clock } from './clock.js';
 import { decisionRecord } from './decision-log.js';
 import type { Logger } from './logging.js';
 import type { ControllerMetrics } from './monitor.js';
 import type { ClusterAccess, ClusterError, Stoppable } from './ports.js';
+import { olderResourceVersion } from './kube/informer.js';
 import { WorkQueue } from './queue.js';
 import { Reconciler, type EventSink, type ReconcileOutcome, type WriteMode } from './reconciler.js';
 import { builtinSyncOf, ShadowRounds, type BuiltinSync, type ShadowComparator } from './shadow.js';
@@ -67,9 +68,12 @@ export class HpaController {
   /**
    * Stale-cache guard (gate StaleControllerConsistencyHPA, V15): the resourceVersion of our last
    * status write per HPA, until the informer has delivered it. Reconciling from an older cached
-   * copy would decide on a status we already replaced (and its write would conflict).
+   * copy would decide on a status we already replaced (and its write would conflict). Waited for
+   * two sync periods at most (cacheUsable).
    */
-  private readonly awaitedWrites = new Map<string, string>();
+  private readonly awaitedWrites = new Map<string, { readonly resourceVersion: string; readonly since: number }>();
+  /** the HPA watch failed and has delivered nothing since: the cache cannot learn of any change */
+  private hpaWatchBroken = false;
   /** shadow mode: built-in syncs waiting for our comparison reconcile */
   private readonly pendingCompare = new Map<string, BuiltinSync>();
 
@@ -103,12 +107,21 @@ export class HpaController {
     const { cluster, log } = this.deps;
     this.watches.push(
       cluster.watchHpas(this.opts.namespace, {
-        onEvent: (type, hpa) => this.onHpa(type, hpa),
+        onEvent: (type, hpa) => {
+          this.hpaWatchBroken = false;
+          this.onHpa(type, hpa);
+        },
         onSynced: () => {
           this.hpasSynced = true;
+          this.hpaWatchBroken = false;
+          // A (re)list is the server's state now: a write it lacks was lost with the server's
+          // state (etcd restored) or superseded; waiting for its resourceVersion would wait for
+          // ever (found by test/faults).
+          this.awaitedWrites.clear();
           this.checkSynced();
         },
         onError: (e) => {
+          this.hpaWatchBroken = true;
           log.warn(
             { reason: 'WatchError', resource: 'horizontalpodautoscalers', status: e.status, err: e.message },
             'HPA watch failed; re-watching',
@@ -180,7 +193,8 @@ export class HpaController {
     }
     const previous = this.hpas.get(key);
     this.hpas.set(hpa);
-    if (this.awaitedWrites.get(key) === hpa.metadata.resourceVersion) this.awaitedWrites.delete(key);
+    if (seenWrite(hpa.metadata.resourceVersion, this.awaitedWrites.get(key)?.resourceVersion))
+      this.awaitedWrites.delete(key);
     if (this.deps.shadow !== undefined && type === 'MODIFIED') {
       const sync = builtinSyncOf(previous, hpa);
       if (sync !== undefined) {
@@ -240,11 +254,13 @@ export class HpaController {
 
   private async processKey(key: string, readyAt: number | undefined): Promise<void> {
     const { log, monitor, clock } = this.deps;
-    if (this.opts.profile.gates.StaleControllerConsistencyHPA && this.awaitedWrites.has(key)) {
+    const awaited = await this.cacheUsable(key);
+    if (awaited !== 'go') {
       // Upstream skips with an error and requeues normally; we retry sooner (the write is in flight).
       this.deps.monitor?.staleSkips.inc();
       log.debug({ hpa: key, reason: 'StaleCache' }, 'informer has not yet seen our last status write; skipping');
-      this.queue.addAfter(key, Math.min(this.opts.syncPeriodMs, 100));
+      if (awaited === 'retry') this.requeue(key, true);
+      else this.queue.addAfter(key, Math.min(this.opts.syncPeriodMs, 100));
       return;
     }
     let outcome: ReconcileOutcome;
@@ -278,7 +294,7 @@ export class HpaController {
       outcome.writtenResourceVersion !== undefined &&
       this.hpas.get(key)?.metadata.resourceVersion !== outcome.writtenResourceVersion
     ) {
-      this.awaitedWrites.set(key, outcome.writtenResourceVersion);
+      this.awaitedWrites.set(key, { resourceVersion: outcome.writtenResourceVersion, since: monotonicNow(clock) });
     }
     const d = outcome.decision;
     const lagMs = readyAt === undefined ? undefined : clock.now() - readyAt;
@@ -290,6 +306,34 @@ export class HpaController {
     if (compare !== undefined) this.deps.shadow?.compare(outcome, compare);
     this.deps.onOutcome?.(outcome, lagMs === undefined ? {} : { lagMs });
     this.requeue(key, outcome.error !== undefined);
+  }
+
+  /**
+   * Whether the cached copy of `key` can be reconciled from. Not while the HPA watch is broken
+   * (in back-off after an error, nothing arrives: the server may even have lost its state), nor
+   * with the stale-cache guard while our last status write is awaited for longer than two sync
+   * periods (it may have been lost with the server's state): the HPA is then read fresh, so the
+   * reconcile does not decide from a copy older than what is stored (it would find its status
+   * "unchanged" and leave a wrong one in place). While our write is awaited and the watch works,
+   * the key waits; while a fresh read fails, it is retried as after an error.
+   */
+  private async cacheUsable(key: string): Promise<'wait' | 'go' | 'retry'> {
+    const w = this.opts.profile.gates.StaleControllerConsistencyHPA ? this.awaitedWrites.get(key) : undefined;
+    if (!this.hpaWatchBroken) {
+      if (w === undefined) return 'go';
+      if (monotonicNow(this.deps.clock) - w.since < 2 * this.opts.syncPeriodMs) return 'wait';
+    }
+    const [namespace, name] = key.split('/');
+    const fresh = await this.deps.cluster.getHpa(namespace, name);
+    if (!fresh.ok) return fresh.error.status === 404 || w === undefined ? 'go' : 'retry';
+    if (w !== undefined)
+      this.deps.log.info(
+        { hpa: key, reason: 'StaleCache', resourceVersion: w.resourceVersion },
+        'the informer has not delivered our last status write; reconciling from a fresh read',
+      );
+    this.awaitedWrites.delete(key);
+    if (this.hpas.get(key) !== undefined) this.hpas.set(fresh.value);
+    return 'go';
   }
 
   private logDecision(outcome: ReconcileOutcome): void {
@@ -363,4 +407,16 @@ export class HpaController {
   reconcileNow(key: string): Promise<ReconcileOutcome> {
     return this.reconciler.reconcile(key);
   }
+}
+
+/**
+ * Whether the cache now holds our status write `awaited` or something newer: the same
+ * resourceVersion, or (etcd revisions, comparable) a later one — after a relist the informer
+ * delivers only the newest version, and a later edit by someone else hides ours.
+ */
+function seenWrite(cached: string | undefined, awaited: string | undefined): boolean {
+  if (awaited === undefined || cached === undefined) return false;
+  return (
+    cached === awaited || (/^\d+$/.test(cached) && /^\d+$/.test(awaited) && !olderResourceVersion(cached, awaited))
+  );
 }

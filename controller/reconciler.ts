@@ -6,6 +6,7 @@ import {
   planReconcile,
   settleRescale,
   specErrorsOf,
+  statusEqual,
   type ControllerConfig,
   type DecideInput,
   type Decision,
@@ -274,6 +275,9 @@ export class Reconciler {
       const fresh = await this.deps.cluster.getHpa(hpa.metadata.namespace ?? '', hpa.metadata.name);
       if (!fresh.ok) return fresh.error.status === 404 ? res : fresh;
       target = fresh.value;
+      // the copy we missed may already say what we would write (our own earlier write, which
+      // the informer has not delivered): writing it again would change nothing, and it is in place
+      if (statusEqual(target.status, status)) return fresh;
       res = await this.deps.cluster.updateHpaStatus(target, status);
     }
     return res;
@@ -327,6 +331,8 @@ export class Reconciler {
       await this.deps.clock.sleep(10);
       const fresh = await this.deps.cluster.getScale(target, namespace, scale.metadata.name);
       if (fresh.ok) current = fresh.value;
+      // whoever we conflicted with already set the replicas we want: writing them would change nothing
+      if (fresh.ok && fresh.value.spec.replicas === replicas) return { kind: 'written' };
     }
     return { kind: 'failed', message: lastError };
   }

@@ -63,6 +63,8 @@ export class VirtualClock implements Clock {
   private current: number;
   private seq = 0;
   private timers: { at: number; seq: number; fn: () => void }[] = [];
+  /** the sum of every wall-clock step (`jump`) so far */
+  private jumped = 0;
 
   constructor(start: number) {
     this.current = start;
@@ -70,6 +72,11 @@ export class VirtualClock implements Clock {
 
   now(): number {
     return this.current;
+  }
+
+  /** Time that only moves forward with `advance`: `now()` less every `jump`. */
+  monotonicNow(): number {
+    return this.current - this.jumped;
   }
 
   setTimer(ms: number, fn: () => void): () => void {
@@ -110,6 +117,17 @@ export class VirtualClock implements Clock {
 
   async advance(ms: number): Promise<void> {
     await this.advanceTo(this.current + ms);
+  }
+
+  /**
+   * Steps the wall clock by `ms` (either way) as NTP or an operator would: `now()` jumps, while
+   * pending timers keep the delay they were set with (Node's timers run on a monotonic clock, so
+   * a wall-clock step neither fires nor delays them). For fault injection (test/faults).
+   */
+  jump(ms: number): void {
+    this.current += ms;
+    this.jumped += ms;
+    for (const t of this.timers) t.at += ms;
   }
 }
 

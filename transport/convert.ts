@@ -142,13 +142,38 @@ export function hpaFromApi(
     report?.(`${typeMeta.kind} ${str(md.namespace) ?? ''}/${name} without spec.scaleTargetRef skipped`);
     return undefined;
   }
-  const { managedFields: _managed, ...metadata } = md;
+  const { managedFields: _managed, ...rest } = md;
+  // the key is built from the namespace: a string or nothing
+  const { namespace, ...others } = rest;
+  const metadata = typeof namespace === 'string' ? rest : others;
+  const status = hpaStatus(o.status, `${typeMeta.kind} ${str(md.namespace) ?? ''}/${name}`, report);
   return {
     ...o,
     apiVersion: str(o.apiVersion) ?? typeMeta.apiVersion,
     kind: str(o.kind) ?? typeMeta.kind,
     metadata: metadata as unknown as ObjectMeta,
+    ...(status === undefined ? {} : { status }),
   } as unknown as HorizontalPodAutoscaler;
+}
+
+/**
+ * The status as the controller reads it back: spec is left to validation (an invalid one is
+ * reported as InvalidSpec), but a status is only ever the controller's own output, so what cannot
+ * be one (conditions that are not a list of typed objects, a status that is not an object) is
+ * dropped, as if unset, and told to `report`. A server with a schema never stores such a thing.
+ */
+function hpaStatus(v: unknown, what: string, report: MalformedReporter | undefined): Obj | undefined {
+  if (v === undefined || v === null) return undefined;
+  const status = obj(v);
+  if (status === undefined) {
+    report?.(`${what}: status is not an object; read as empty`);
+    return {};
+  }
+  if (status.conditions === undefined || status.conditions === null) return status;
+  const conditions = arr(status.conditions).filter((c) => str(obj(c)?.type) !== undefined);
+  if (!Array.isArray(status.conditions) || conditions.length !== status.conditions.length)
+    report?.(`${what}: status.conditions holds entries that are not conditions; they are ignored`);
+  return { ...status, conditions };
 }
 
 function objectMeta(md: Obj): ObjectMeta {

@@ -108,6 +108,63 @@ function sample(v: unknown, at: string, labels: Readonly<Record<string, string>>
 }
 
 /**
+ * A Prometheus API answer (status code and body text) → its `data`, or the failure it reports.
+ * Never throws: any body, any code, is a value or a PromFailure (test/faults fuzzes it).
+ */
+export function decodePromBody(code: number, text: string): Result<unknown, PromFailure> {
+  // codes other than 2xx, 400, 422 and 503 carry no API body
+  if (Math.floor(code / 100) !== 2 && code !== 400 && code !== 422 && code !== 503) {
+    return err({ kind: kindForStatus(code), status: code, message: `bad_response: unknown response code ${code}` });
+  }
+  let body: d.Json;
+  try {
+    body = d.object(d.parseJson(text), '');
+  } catch (e) {
+    return err({
+      kind: code === 503 ? 'Unavailable' : 'Malformed',
+      status: code,
+      message: `bad_response: ${(e as Error).message}`,
+    });
+  }
+  if (body.status === 'error') {
+    const type = typeof body.errorType === 'string' ? body.errorType : 'error';
+    const text = typeof body.error === 'string' ? body.error : '';
+    return err({
+      kind: ERROR_KINDS[type] ?? (code === 503 ? 'Unavailable' : 'Internal'),
+      status: code,
+      message: `${type}: ${text}`,
+    });
+  }
+  if (body.status !== 'success')
+    return err({
+      kind: 'Malformed',
+      status: code,
+      message: `bad_response: unexpected status ${JSON.stringify(body.status)}`,
+    });
+  return ok(body.data);
+}
+
+/** The `data` of a /api/v1/query answer → an instant vector or scalar; anything else is Malformed. */
+export function decodePromQueryData(data: unknown): Result<PromQueryResult, PromFailure> {
+  try {
+    const o = d.object(data, 'data');
+    const type = o.resultType;
+    if (type === 'vector') {
+      const samples = d.array(o.result, 'data.result').map((r, i) => {
+        const item = d.object(r, `data.result[${i}]`);
+        return sample(item.value, `data.result[${i}].value`, d.stringMap(item.metric, `data.result[${i}].metric`));
+      });
+      return ok({ resultType: 'vector', samples });
+    }
+    if (type === 'scalar') return ok({ resultType: 'scalar', sample: sample(o.result, 'data.result', {}) });
+    if (type === 'matrix' || type === 'string') return ok({ resultType: type });
+    return err({ kind: 'Malformed', message: `bad_response: unknown resultType ${JSON.stringify(type)}` });
+  } catch (e) {
+    return err({ kind: 'Malformed', message: `bad_response: ${(e as Error).message}` });
+  }
+}
+
+/**
  * What the adapter engine asks of Prometheus: series discovery and instant queries. PrometheusApi
  * answers over HTTP; the simulator answers from its Tsdb in process.
  */
@@ -229,37 +286,7 @@ export class PrometheusApi implements PrometheusQueryApi {
       durationMs: this.now() - started,
     });
     if (!out.ok) return err({ kind: FAILURE_KINDS[out.failure], message: out.message });
-    const code = out.status;
-    // codes other than 2xx, 400, 422 and 503 carry no API body
-    if (Math.floor(code / 100) !== 2 && code !== 400 && code !== 422 && code !== 503) {
-      return err({ kind: kindForStatus(code), status: code, message: `bad_response: unknown response code ${code}` });
-    }
-    let body: d.Json;
-    try {
-      body = d.object(d.parseJson(out.text), '');
-    } catch (e) {
-      return err({
-        kind: code === 503 ? 'Unavailable' : 'Malformed',
-        status: code,
-        message: `bad_response: ${(e as Error).message}`,
-      });
-    }
-    if (body.status === 'error') {
-      const type = typeof body.errorType === 'string' ? body.errorType : 'error';
-      const text = typeof body.error === 'string' ? body.error : '';
-      return err({
-        kind: ERROR_KINDS[type] ?? (code === 503 ? 'Unavailable' : 'Internal'),
-        status: code,
-        message: `${type}: ${text}`,
-      });
-    }
-    if (body.status !== 'success')
-      return err({
-        kind: 'Malformed',
-        status: code,
-        message: `bad_response: unexpected status ${JSON.stringify(body.status)}`,
-      });
-    return ok(body.data);
+    return decodePromBody(out.status, out.text);
   }
 
   /** GET /api/v1/series?match[]=…&start=…: each series' name and label names. */
@@ -297,22 +324,6 @@ export class PrometheusApi implements PrometheusQueryApi {
       promql,
       signal,
     );
-    if (!data.ok) return data;
-    try {
-      const o = d.object(data.value, 'data');
-      const type = o.resultType;
-      if (type === 'vector') {
-        const samples = d.array(o.result, 'data.result').map((r, i) => {
-          const item = d.object(r, `data.result[${i}]`);
-          return sample(item.value, `data.result[${i}].value`, d.stringMap(item.metric, `data.result[${i}].metric`));
-        });
-        return ok({ resultType: 'vector', samples });
-      }
-      if (type === 'scalar') return ok({ resultType: 'scalar', sample: sample(o.result, 'data.result', {}) });
-      if (type === 'matrix' || type === 'string') return ok({ resultType: type });
-      return err({ kind: 'Malformed', message: `bad_response: unknown resultType ${JSON.stringify(type)}` });
-    } catch (e) {
-      return err({ kind: 'Malformed', message: `bad_response: ${(e as Error).message}` });
-    }
+    return data.ok ? decodePromQueryData(data.value) : data;
   }
 }

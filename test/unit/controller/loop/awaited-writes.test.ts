@@ -4,7 +4,8 @@
  * for the informer to deliver the write. Without the gate it reconciles from the stale copy.
  */
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { Loop } from './harness.js';
+import { Resources } from '../../../../simulator/apiserver/index.js';
+import { Loop, NS } from './harness.js';
 
 let loop: Loop;
 afterEach(async () => {
@@ -50,3 +51,33 @@ describe('awaited status writes', () => {
     expect(Number(stale)).toBeLessThan(Number(written));
   });
 });
+
+describe('a status write the informer never delivers', () => {
+  it('is waited for two sync periods, then the HPA is read fresh and its status put right', async () => {
+    loop = new Loop({ syncPeriodMs: 15_000 });
+    loop.addWorkload('web', { targetType: 'Value', target: '10' });
+    loop.metrics.behaviour.set('web', { value: '10' });
+    await loop.start();
+    await loop.runUntil(1);
+    // the metric fails at 15 s: ScalingActive False is written, and the informer stops delivering
+    loop.metrics.behaviour.set('web', { fail: 'Unavailable' });
+    loop.holdWatchEvents();
+    await loop.runUntil(16);
+    expect(activeOf(loop)).toBe('False');
+    loop.metrics.behaviour.set('web', { value: '10' });
+    await loop.runUntil(44);
+    expect(loop.reconcileTimes('web')).toEqual([0, 15]);
+    // at 45 s: a fresh read, not the cached copy from before the failure (which already says
+    // True, so the status would look unchanged and the False written at 15 s would stay)
+    await loop.runUntil(46);
+    expect(loop.reconcileTimes('web')).toHaveLength(3);
+    expect(activeOf(loop)).toBe('True');
+  });
+});
+
+function activeOf(l: Loop): string | undefined {
+  const hpa = l.store.get(Resources.horizontalPodAutoscalers, NS, 'web') as {
+    status?: { conditions?: { type: string; status: string }[] };
+  };
+  return hpa.status?.conditions?.find((c) => c.type === 'ScalingActive')?.status;
+}
