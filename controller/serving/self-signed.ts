@@ -64,6 +64,18 @@ function ipBytes(ip: string): Buffer {
   return Buffer.from(words.flatMap((w) => [w >> 8, w & 0xff]));
 }
 
+/**
+ * A DER INTEGER for unsigned big-endian `bytes`: minimal (no leading 0x00 unless the next byte has
+ * its high bit set, which would make it negative). A random serial starting with 0x00 0x0… once
+ * made OpenSSL refuse the certificate ("illegal padding") about one time in 256.
+ */
+export function derPositiveInteger(bytes: Buffer): Buffer {
+  let start = 0;
+  while (start < bytes.length - 1 && bytes[start] === 0) start++;
+  const body = bytes.subarray(start);
+  return tlv(0x02, body[0] >= 0x80 ? Buffer.concat([Buffer.from([0]), body]) : body);
+}
+
 function extension(id: string, critical: boolean, value: Buffer): Buffer {
   return seq(oid(id), ...(critical ? [tlv(0x01, Buffer.from([0xff]))] : []), tlv(0x04, value));
 }
@@ -71,14 +83,13 @@ function extension(id: string, critical: boolean, value: Buffer): Buffer {
 /** A certificate for `names` (DNS names and IP addresses), its subject CN the first of them. */
 export function selfSignedCertificate(names: readonly string[], now: number): SelfSigned {
   const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
-  const serial = randomBytes(16);
-  serial[0] &= 0x7f; // a positive INTEGER
+  const serial = derPositiveInteger(randomBytes(16));
   const ecdsaSha256 = seq(oid('1.2.840.10045.4.3.2'));
   const subject = seq(tlv(0x31, seq(oid('2.5.4.3'), tlv(0x0c, Buffer.from(`${names[0] ?? 'hpa-ts'}@${now}`)))));
   const altNames = seq(...names.map((n) => (isIP(n) !== 0 ? tlv(0x87, ipBytes(n)) : tlv(0x82, Buffer.from(n)))));
   const tbs = seq(
     tlv(0xa0, tlv(0x02, Buffer.from([2]))), // v3
-    tlv(0x02, serial),
+    serial,
     ecdsaSha256,
     subject, // issuer: itself
     seq(time(now - BACKDATE_MS), time(now + YEAR_MS)),

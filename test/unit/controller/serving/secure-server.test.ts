@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import { DelegatedAuth, parseAlwaysAllowPaths } from '../../../../controller/serving/delegated-auth.js';
 import { startSecureServer, type SecureListening } from '../../../../controller/serving/secure-server.js';
-import { selfSignedCertificate } from '../../../../controller/serving/self-signed.js';
+import { derPositiveInteger, selfSignedCertificate } from '../../../../controller/serving/self-signed.js';
 
 const T0 = Date.UTC(2026, 11, 7, 5, 0, 0);
 const paths = parseAlwaysAllowPaths('/healthz');
@@ -61,6 +61,15 @@ describe('the self-signed certificate', () => {
     const b = new X509Certificate(selfSignedCertificate(['localhost'], T0).certPem);
     expect(a.serialNumber).not.toBe(b.serialNumber);
     expect(a.fingerprint256).not.toBe(b.fingerprint256);
+  });
+
+  it('encodes its serial as a minimal positive DER INTEGER (a leading 0x00 0x0… made OpenSSL refuse one in 256)', () => {
+    const hex = (b: Buffer): string => b.toString('hex');
+    expect(hex(derPositiveInteger(Buffer.from([0x00, 0x05, 0xff])))).toBe('020205ff');
+    expect(hex(derPositiveInteger(Buffer.from([0x00, 0x00, 0x85])))).toBe('02020085');
+    expect(hex(derPositiveInteger(Buffer.from([0x85, 0x01])))).toBe('0203008501');
+    expect(hex(derPositiveInteger(Buffer.from([0x00, 0x00])))).toBe('020100');
+    expect(hex(derPositiveInteger(Buffer.from([0x7f])))).toBe('02017f');
   });
 });
 
