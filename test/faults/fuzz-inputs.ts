@@ -67,7 +67,9 @@ function apply(valid: unknown, muts: readonly Mutation[]): unknown {
     // a deleted array element is spliced out: JSON has no holes
     if (m.op === 'delete' && Array.isArray(cur)) cur.splice(Number(last), 1);
     else if (m.op === 'delete') delete cur[last];
-    else cur[last] = m.value;
+    // a copy: NASTY's shared `{}` and `[]` set at two paths would otherwise let a later mutation
+    // write through one into the other and make a circle JSON cannot encode
+    else cur[last] = structuredClone(m.value);
   }
   return copy;
 }
