@@ -76,10 +76,8 @@ export function validateHorizontalPodAutoscaler(
   const minReplicas = typeof spec.minReplicas === 'number' ? spec.minReplicas : undefined;
   const maxReplicas = int(spec.maxReplicas);
   // what a typed decoder refuses, from a server without a schema
-  if (present(spec.minReplicas) && !Number.isInteger(spec.minReplicas))
-    errs.invalid('spec.minReplicas', spec.minReplicas, 'must be an integer');
-  if (present(spec.maxReplicas) && !Number.isInteger(spec.maxReplicas))
-    errs.invalid('spec.maxReplicas', spec.maxReplicas, 'must be an integer');
+  integerIfPresent(errs, spec.minReplicas, 'spec.minReplicas');
+  integerIfPresent(errs, spec.maxReplicas, 'spec.maxReplicas');
   if (minReplicas !== undefined && minReplicas < lowerBound) {
     errs.invalid('spec.minReplicas', minReplicas, `must be greater than or equal to ${lowerBound}`);
   }
@@ -116,6 +114,7 @@ function validateScalingRules(errs: FieldErrors, value: unknown, path: string, o
   const rules = loose(value);
   if (rules === undefined) return;
   const window = rules.stabilizationWindowSeconds;
+  integerIfPresent(errs, window, `${path}.stabilizationWindowSeconds`);
   if (typeof window === 'number') {
     if (window < 0) errs.invalid(`${path}.stabilizationWindowSeconds`, window, 'must be greater than or equal to zero');
     if (window > MAX_STABILIZATION_WINDOW_SECONDS) {
@@ -139,9 +138,16 @@ function validateScalingRules(errs: FieldErrors, value: unknown, path: string, o
   }
 }
 
+/** What a typed decoder refuses, from a server without a schema: an int32 field holding anything else. */
+function integerIfPresent(errs: FieldErrors, value: unknown, path: string): void {
+  if (present(value) && !Number.isInteger(value)) errs.invalid(path, value, 'must be an integer');
+}
+
 function validateScalingPolicy(errs: FieldErrors, policy: Loose, path: string): void {
   const type = typeof policy.type === 'string' ? policy.type : '';
   if (type !== 'Pods' && type !== 'Percent') errs.notSupported(`${path}.type`, type, POLICY_TYPES);
+  integerIfPresent(errs, policy.value, `${path}.value`);
+  integerIfPresent(errs, policy.periodSeconds, `${path}.periodSeconds`);
   const value = int(policy.value);
   // No upper bound: a Percent policy may exceed 100.
   if (value <= 0) errs.invalid(`${path}.value`, value, 'must be greater than zero');

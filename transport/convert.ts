@@ -169,11 +169,30 @@ function hpaStatus(v: unknown, what: string, report: MalformedReporter | undefin
     report?.(`${what}: status is not an object; read as empty`);
     return {};
   }
-  if (status.conditions === undefined || status.conditions === null) return status;
-  const conditions = arr(status.conditions).filter((c) => str(obj(c)?.type) !== undefined);
-  if (!Array.isArray(status.conditions) || conditions.length !== status.conditions.length)
+  const typed = typedStatusFields(status, what, report);
+  if (typed.conditions === undefined || typed.conditions === null) return typed;
+  const conditions = arr(typed.conditions).filter((c) => str(obj(c)?.type) !== undefined);
+  if (!Array.isArray(typed.conditions) || conditions.length !== typed.conditions.length)
     report?.(`${what}: status.conditions holds entries that are not conditions; they are ignored`);
-  return { ...status, conditions };
+  return { ...typed, conditions };
+}
+
+/** The status's counts and time: a value of the wrong type is dropped (desiredReplicas reads as 0, Go's zero). */
+function typedStatusFields(status: Obj, what: string, report: MalformedReporter | undefined): Obj {
+  const out: Record<string, unknown> = { ...status };
+  for (const field of ['currentReplicas', 'desiredReplicas', 'observedGeneration'] as const) {
+    const v = out[field];
+    if (v === undefined || v === null || Number.isSafeInteger(v)) continue;
+    report?.(`${what}: status.${field} is not an integer; read as unset`);
+    if (field === 'desiredReplicas') out[field] = 0;
+    else delete out[field];
+  }
+  const t = out.lastScaleTime;
+  if (t !== undefined && t !== null && typeof t !== 'string') {
+    report?.(`${what}: status.lastScaleTime is not a time; read as unset`);
+    delete out.lastScaleTime;
+  }
+  return out;
 }
 
 function objectMeta(md: Obj): ObjectMeta {

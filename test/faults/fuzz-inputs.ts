@@ -54,6 +54,16 @@ function paths(v: unknown, p: readonly string[] = [], out: string[][] = []): str
 
 type Mutation = { readonly path: readonly string[]; readonly op: 'set' | 'delete'; readonly value: unknown };
 
+/**
+ * A fresh copy of a mutation's value: NASTY's shared `{}` and `[]` set at two paths would let a
+ * later mutation write through one into the other (a circle JSON cannot encode). Copied through
+ * JSON, as a decoded body would be: structuredClone would turn an own `__proto__` key into a
+ * prototype, which no JSON or YAML decoder does.
+ */
+function copied(value: unknown): unknown {
+  return typeof value === 'object' && value !== null ? (JSON.parse(JSON.stringify(value)) as unknown) : value;
+}
+
 function apply(valid: unknown, muts: readonly Mutation[]): unknown {
   const copy = structuredClone(valid) as Record<string, unknown>;
   for (const m of muts) {
@@ -67,9 +77,7 @@ function apply(valid: unknown, muts: readonly Mutation[]): unknown {
     // a deleted array element is spliced out: JSON has no holes
     if (m.op === 'delete' && Array.isArray(cur)) cur.splice(Number(last), 1);
     else if (m.op === 'delete') delete cur[last];
-    // a copy: NASTY's shared `{}` and `[]` set at two paths would otherwise let a later mutation
-    // write through one into the other and make a circle JSON cannot encode
-    else cur[last] = structuredClone(m.value);
+    else cur[last] = copied(m.value);
   }
   return copy;
 }

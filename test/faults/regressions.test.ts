@@ -125,6 +125,27 @@ describe('found by the fuzzers: an HPA from a server without a schema is Invalid
     }
   });
 
+  it('status counts and time of the wrong type are read as unset', () => {
+    const raw = hpaWith({}, { currentReplicas: NOT_STRINGABLE, desiredReplicas: '3', lastScaleTime: 5 });
+    const status = hpaFromApi(raw, { apiVersion: V2, kind: 'HorizontalPodAutoscaler' })?.status;
+    expect(status).toEqual({ desiredReplicas: 0 });
+    expect(decideOn(raw, V2, 3, ['1'])).toBeUndefined();
+  });
+
+  it('behavior windows and policy numbers that are not integers are invalid, never decided on', () => {
+    const scaleUp = {
+      stabilizationWindowSeconds: NOT_STRINGABLE,
+      policies: [{ type: 'Pods', value: 1.5, periodSeconds: 15 }],
+    };
+    // a scaleDown that is not an object is defaulted over (defaultHorizontalPodAutoscaler), as upstream's
+    const behavior = { scaleUp, scaleDown: 'fast' };
+    expect(fieldsOf(hpaWith({ behavior }))).toEqual([
+      'spec.behavior.scaleUp.stabilizationWindowSeconds',
+      'spec.behavior.scaleUp.policies[0].value',
+    ]);
+    expect(decideOn(hpaWith({ behavior }), V2, 3, ['1'])).toBeUndefined();
+  });
+
   it('a metric selector with values that are not strings is a selector error', () => {
     for (const ls of [{ matchLabels: { a: 5 } }, { matchExpressions: [{ key: 'a', operator: 'In', values: [1] }] }]) {
       const r = selectorFromLabelSelector(ls as unknown as LabelSelector);
