@@ -32,6 +32,7 @@ export * from './plan.js';
 export * from './explain.js';
 export * from './numeric.js';
 export * from './go-duration.js';
+export * from './go-json.js';
 export * from './go-quote.js';
 export * from './strict-bool.js';
 export * from './annotations.js';

@@ -4,6 +4,7 @@
  * (`LabelSelectorAsSelector`) — its canonical `String()`, its matching, and Go's `%+v` of a
  * `*LabelSelector` used in metric descriptions.
  */
+import { cannotUnmarshal } from './go-json.js';
 import type { LabelSelector } from './api-types.js';
 import { parseRequirements } from './labels-parse.js';
 import { goQuote } from './go-quote.js';
@@ -262,8 +263,7 @@ export function labelSelectorToString(ls: LabelSelector | null | undefined): str
 function labelSelectorShapeError(ls: unknown): string | undefined {
   const isObject = (v: unknown): v is Readonly<Record<string, unknown>> =>
     typeof v === 'object' && v !== null && !Array.isArray(v);
-  const cannot = (v: unknown, field: string, type: string): string =>
-    `json: cannot unmarshal ${Array.isArray(v) ? 'array' : v === null ? 'null' : typeof v} into Go struct field ${field} of type ${type}`;
+  const cannot = (v: unknown, field: string, type: string): string => cannotUnmarshal(v, field, type);
   if (!isObject(ls)) return cannot(ls, 'LabelSelector', 'v1.LabelSelector');
   const { matchLabels, matchExpressions } = ls;
   if (matchLabels !== undefined && matchLabels !== null) {

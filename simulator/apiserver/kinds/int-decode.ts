@@ -5,6 +5,7 @@
  * `json: cannot unmarshal number 2.5 into Go struct field DeploymentSpec.spec.replicas of type int32`;
  * the store wraps it in the 400 `<Kind> in version "<v>" cannot be handled as a <Kind>: …`.
  */
+import { cannotUnmarshal } from '../../../algorithms/index.js';
 import { isObject } from '../json.js';
 
 export type IntType = 'int32' | 'int64';
@@ -21,14 +22,6 @@ const RANGE: Readonly<Record<IntType, readonly [number, number]>> = {
   int64: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
 };
 
-/** encoding/json's name for what it found: `number 2.5`, `string`, `bool`, `object`, `array`. */
-function found(v: unknown): string {
-  if (typeof v === 'number') return `number ${String(v)}`;
-  if (typeof v === 'boolean') return 'bool';
-  if (Array.isArray(v)) return 'array';
-  return typeof v === 'string' ? 'string' : 'object';
-}
-
 function intError(v: unknown, type: IntType): boolean {
   if (v === null || v === undefined) return false;
   if (typeof v !== 'number' || !Number.isInteger(v)) return true;
@@ -41,7 +34,7 @@ function walk(v: unknown, s: Struct, path: readonly string[]): string | undefine
   for (const [key, value] of Object.entries(v)) {
     const int = s.ints?.[key];
     if (int !== undefined && intError(value, int))
-      return `json: cannot unmarshal ${found(value)} into Go struct field ${s.name}.${[...path, key].join('.')} of type ${int}`;
+      return cannotUnmarshal(value, `${s.name}.${[...path, key].join('.')}`, int, true);
     const child = s.fields?.[key];
     if (child === undefined) continue;
     const items = 'list' in child ? (Array.isArray(value) ? value : []) : [value];
