@@ -11,7 +11,7 @@ import { forbiddenRequests, REPO_ROOT, startHpaTsProcess, type HpaTsProcess } fr
 import type { KubeObject, WatchHandle } from './kube.js';
 import { Kubelet } from './kubelet.js';
 import { LoadProvider } from './load-provider.js';
-import { GROUPS, startMetricsApi, type MetricsApiServer } from './metrics-api.js';
+import { GROUPS, startMetricsApi, type MetricsApiServer, type MetricsProvider } from './metrics-api.js';
 import { servingCert } from './pki.js';
 import { installOverlayIdentity, type OverlayIdentity } from './rbac.js';
 import { METRICS_SERVICE } from './side-by-side.js';
@@ -36,18 +36,7 @@ export class SoloBed {
       bed.kubelet = new Kubelet(stack.kube, { startDelayMs: 300, readyDelayMs: 700 });
       await bed.kubelet.start();
       bed.provider = new LoadProvider(bed.kubelet);
-      const cert = servingCert(stack.pki, 'metrics-api', [`${METRICS_SERVICE.name}.${METRICS_SERVICE.namespace}.svc`]);
-      bed.metricsApi = await startMetricsApi({
-        ...cert,
-        frontProxyCa: stack.pki.frontProxyCaCert,
-        provider: bed.provider,
-      });
-      const svc = { ...METRICS_SERVICE, port: bed.metricsApi.port };
-      for (const g of Object.values(GROUPS))
-        for (const [i, v] of g.versions.entries())
-          await stack.registerApiService(g.group, v, svc, stack.pki.caCert, 200 - i * 50);
-      for (const g of Object.values(GROUPS))
-        for (const v of g.versions) await stack.waitApiServiceAvailable(`${v}.${g.group}`);
+      bed.metricsApi = await serveMetricsApis(stack, bed.provider);
       bed.depWatch = stack.kube.watch('/apis/apps/v1/deployments', (type, d) => {
         if (type === 'DELETED') return;
         const key = `${d.metadata.namespace}/${d.metadata.name}`;
@@ -91,6 +80,19 @@ export class SoloBed {
     await this.metricsApi?.close();
     await this.stack.stop();
   }
+}
+
+/** The metrics APIs (resource, custom, external) served from `provider`, registered as APIServices and available. */
+export async function serveMetricsApis(stack: Stack, provider: MetricsProvider): Promise<MetricsApiServer> {
+  const cert = servingCert(stack.pki, 'metrics-api', [`${METRICS_SERVICE.name}.${METRICS_SERVICE.namespace}.svc`]);
+  const api = await startMetricsApi({ ...cert, frontProxyCa: stack.pki.frontProxyCaCert, provider });
+  const svc = { ...METRICS_SERVICE, port: api.port };
+  for (const g of Object.values(GROUPS))
+    for (const [i, v] of g.versions.entries())
+      await stack.registerApiService(g.group, v, svc, stack.pki.caCert, 200 - i * 50);
+  for (const g of Object.values(GROUPS))
+    for (const v of g.versions) await stack.waitApiServiceAvailable(`${v}.${g.group}`);
+  return api;
 }
 
 /** A manifest from manifests/examples, with its namespace set (and its apiVersion, optionally). */

@@ -91,10 +91,21 @@ export interface StackOptions {
   readonly syncPeriod: string;
   readonly downscaleStabilization?: string;
   readonly concurrentHpaSyncs?: number;
-  /** write kube-apiserver's audit log (audit.ts: every write with its user agent, leases in full) */
-  readonly auditLog?: boolean;
+  /**
+   * write kube-apiserver's audit log (audit.ts: every write with its user agent, leases in full);
+   * 'all-requests': every request, reads included, at Metadata level (the request budget bench)
+   */
+  readonly auditLog?: boolean | 'all-requests';
   /** kube-apiserver with the release's default feature gates (default: the HPA gates on, apiserverFeatureGates) */
   readonly releaseDefaultGates?: boolean;
+}
+
+/** What restartKcm changes; unset: as the stack's options say (client limits 300/600). */
+export interface KcmOverrides {
+  readonly hpaController?: boolean;
+  /** no other controller (garbage collector, service accounts, workloads): the process is the HPA controller's alone */
+  readonly hpaControllerOnly?: boolean;
+  readonly apiLimits?: { readonly qps: number; readonly burst: number } | 'defaults';
 }
 
 /** A control-plane component a suite may stop and start again (faults). */
@@ -115,6 +126,7 @@ export class Stack {
   private stopped = false;
   forgetDir: () => void = () => undefined;
   private ports = { etcd: 0, etcdPeer: 0, kcm: 0 };
+  private kcmOverrides: KcmOverrides = {};
   /** etcd data dirs used so far (a fresh one per wipe) */
   private etcdDataDirs = 0;
 
@@ -189,6 +201,19 @@ export class Stack {
     if (p === undefined) return;
     await p.stop(name === 'etcd' ? 10_000 : 5000);
     this.procs.splice(this.procs.indexOf(p), 1);
+  }
+
+  /**
+   * kube-controller-manager again with its HPA controller on or off, and its client limits
+   * ('defaults': no --kube-api-qps/--kube-api-burst, upstream's 20 and 30 per controller client).
+   */
+  async restartKcm(overrides: KcmOverrides): Promise<Proc> {
+    await this.stopComponent('kube-controller-manager');
+    this.kcmOverrides = overrides;
+    await this.startKcm(this.ports.kcm);
+    const p = this.procs.find((x) => x.name === 'kube-controller-manager' && !x.exitedYet());
+    if (p === undefined) throw new Error('kube-controller-manager did not start');
+    return p;
   }
 
   /** Starts a stopped component on its ports; etcd with `freshData` starts on a new, empty data dir (state lost). */
@@ -273,9 +298,9 @@ export class Stack {
   }
 
   private auditFlags(): string[] {
-    if (this.opts.auditLog !== true) return [];
+    if (this.opts.auditLog === undefined || this.opts.auditLog === false) return [];
     const policy = join(this.dir, 'audit-policy.yaml');
-    writeFileSync(policy, AUDIT_POLICY);
+    writeFileSync(policy, this.opts.auditLog === 'all-requests' ? AUDIT_EVERY_REQUEST : AUDIT_POLICY);
     // prettier-ignore
     return ['--audit-policy-file', policy, '--audit-log-path', this.auditLogFile, '--audit-log-format', 'json', '--audit-log-maxsize', '0'];
   }
@@ -288,7 +313,10 @@ export class Stack {
       'serviceaccount-token-controller',
     ];
     if (o.workloadControllers) controllers.push('deployment-controller', 'replicaset-controller');
-    if (o.hpaController) controllers.push('horizontal-pod-autoscaler-controller');
+    const hpaController = this.kcmOverrides.hpaController ?? o.hpaController;
+    if (this.kcmOverrides.hpaControllerOnly === true) controllers.length = 0;
+    if (hpaController) controllers.push('horizontal-pod-autoscaler-controller');
+    const limits = this.kcmOverrides.apiLimits === undefined ? { qps: 300, burst: 600 } : this.kcmOverrides.apiLimits;
     const f = this.kcmFlags;
     const p = spawnProc(
       'kube-controller-manager',
@@ -304,7 +332,7 @@ export class Stack {
         // APIs arrive as system:serviceaccount:kube-system:horizontal-pod-autoscaler
         '--use-service-account-credentials',
         '--service-account-private-key-file', this.pki.saKey, '--root-ca-file', this.pki.caCert,
-        '--kube-api-qps', '300', '--kube-api-burst', '600',
+        ...(limits === 'defaults' ? [] : ['--kube-api-qps', String(limits.qps), '--kube-api-burst', String(limits.burst)]),
         '--horizontal-pod-autoscaler-sync-period', f.syncPeriod,
         '--horizontal-pod-autoscaler-downscale-stabilization', f.downscaleStabilization,
         '--horizontal-pod-autoscaler-tolerance', f.tolerance,
@@ -440,6 +468,14 @@ rules:
 - level: Metadata
   verbs: [create, update, patch, delete]
 - level: None
+`;
+
+/** Every request at Metadata level (verb, object, user, user agent, times): requests per reconcile by client. */
+const AUDIT_EVERY_REQUEST = `apiVersion: audit.k8s.io/v1
+kind: Policy
+omitStages: [RequestReceived]
+rules:
+- level: Metadata
 `;
 
 export function kubeconfigYaml(server: string, caFile: string, user: string, token: string): string {
