@@ -58,14 +58,25 @@ export async function simulateScenario(
   const text = values.value.output !== 'json';
   if (text) out(fmt.header());
   const wallStart = realClock.now();
+  const recordTo = values.value.record;
+  const { startRecording } = await import('./record.js');
+  const recorder = recordTo === undefined ? undefined : startRecording(s.value.start);
   const r = await runScenario(s.value, {
     ...(text ? { onEntry: (e) => out(fmt.line(e)) } : {}),
-    keepDecisions: !text,
+    keepDecisions: !text || recorder !== undefined,
     keepTimeline: !text,
+    ...(recorder !== undefined ? { metrics: recorder.metrics } : {}),
   });
   if (!r.ok) {
     err(`error: ${r.error}`);
     return 1;
+  }
+  if (recordTo !== undefined && recorder !== undefined) {
+    writeFileSync(
+      resolve(recordTo),
+      recorder.write(recordTo, r.value.decisions, `${s.value.name}: hpa-ts simulate ${file} --record ${recordTo}`),
+    );
+    err(`recorded: ${resolve(recordTo)}`);
   }
   const wall = (realClock.now() - wallStart) / 1000;
   const svgPath = resolve(values.value.svg ?? `${basename(file, extname(file))}.svg`);

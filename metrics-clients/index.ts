@@ -72,3 +72,4 @@ export {
 export { silentLogger, type MetricsLogger, type RequestEvent, type RequestObserver } from './shared/observe.js';
 export { parsePromDurationMs } from './shared/durations.js';
 export { apiError, describeThrown, kindForStatus } from './shared/errors.js';
+export * as recorded from './recorded/index.js';
