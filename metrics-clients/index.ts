@@ -46,7 +46,9 @@ export {
   type PromSample,
   type PrometheusConnectionOptions,
   type PrometheusQueryApi,
+  type PromRangeSeries,
 } from './prometheus/http-api.js';
+export { RangeBackedQueryApi, type QueryRange } from './prometheus/range-api.js';
 export type { Series } from './prometheus/namer.js';
 export {
   formatConfigError,
