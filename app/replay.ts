@@ -229,7 +229,8 @@ export async function replayVariant(
       listPods: (ns, sel) => Promise.resolve(podsOldestFirst(w.store, ns, sel)),
     });
   const r = await runScenario(s.value, { metrics, keepDecisions: true, keepTimeline: true });
-  if (!r.ok) return err(`${hpaFile}: ${r.error}`);
+  // the HPA is the scenario's objects[1]; the user knows it by its file
+  if (!r.ok) return err(`${hpaFile}: ${r.error.replace(/^objects\[\d+\] /, '')}`);
   return ok({
     name: basename(hpaFile).replace(/\.(ya?ml|json)$/, ''),
     file: hpaFile,
