@@ -197,7 +197,7 @@ function conditionOf(d: TimedDecision): string {
   return d.conditions.find((c) => c.type === 'AbleToScale')?.reason ?? '';
 }
 
-function stepOf(d: TimedDecision): ReplayStep {
+function stepOf(d: TimedDecision, names: readonly string[]): ReplayStep {
   const limited = d.limit !== null && d.limit.reason !== 'DesiredWithinRange' ? d.limit.reason : null;
   return {
     t: Math.round(d.t * 1000) / 1000,
@@ -206,7 +206,12 @@ function stepOf(d: TimedDecision): ReplayStep {
     recommendation: d.metricsProposal,
     limit: limited ?? d.stabilization?.applied ?? null,
     condition: conditionOf(d),
-    metrics: d.metrics.map((m) => ({ metric: m.metric ?? m.type, value: m.value ?? null, target: m.target ?? null })),
+    // a failed metric has no description: name it from the spec
+    metrics: d.metrics.map((m, i) => ({
+      metric: m.metric ?? names[i] ?? m.type,
+      value: m.value ?? null,
+      target: m.target ?? null,
+    })),
     reason: d.reason,
   };
 }
@@ -222,6 +227,8 @@ export async function replayVariant(
   if (!recordedOk.ok) return recordedOk;
   const s = replayScenario(hpa, hpaFile, rec);
   if (!s.ok) return s;
+  const keys = metricKeys(hpa);
+  const names = keys.ok ? keys.value.map((k) => describeKey(k.type, k.metric, k.selector)) : [];
   const metrics = (w: { clock: { now(): number }; store: Parameters<typeof podsOldestFirst>[0] }): MetricsClient =>
     new recorded.RecordedMetricsClient(rec, {
       start: REPLAY_START,
@@ -234,7 +241,7 @@ export async function replayVariant(
   return ok({
     name: basename(hpaFile).replace(/\.(ya?ml|json)$/, ''),
     file: hpaFile,
-    steps: r.value.decisions.map(stepOf),
+    steps: r.value.decisions.map((d) => stepOf(d, names)),
     replicaSequence: replicaSequence(r.value.timeline),
     chart: r.value.chart,
   });
