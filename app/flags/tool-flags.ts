@@ -29,7 +29,11 @@ export const TOOL_FLAGS = [
     kind: text(),
     description: 'Prometheus base URL (with --metrics-client=prometheus)',
     commands: [...METRICS, 'replay'],
-    per: { replay: { description: 'replay from this Prometheus: range queries (query_range) built by the --adapter-config rules' } },
+    per: {
+      replay: {
+        description: 'replay from this Prometheus: range queries (query_range) built by the --adapter-config rules',
+      },
+    },
   },
   {
     name: 'adapter-config',
