@@ -27,6 +27,7 @@ import {
 } from '../metrics-clients/index.js';
 import { realClock } from '../controller/clock.js';
 import type { FlagValues } from './flags/values.js';
+import { labelSelectorOf } from './replay.js';
 
 type Problem = { readonly message: string; readonly exitCode: 1 | 2 };
 type Obj = Record<string, unknown>;
@@ -51,6 +52,11 @@ type Ask =
       readonly describedObject: CrossVersionObjectReference;
     };
 
+function objectReference(o: Obj): CrossVersionObjectReference {
+  const apiVersion = typeof o.apiVersion === 'string' ? { apiVersion: o.apiVersion } : {};
+  return { kind: String(o.kind ?? ''), name: String(o.name ?? ''), ...apiVersion };
+}
+
 /** The metrics of every HPA, once each; Resource metrics are refused (resourceRules are not replayed). */
 function asks(hpas: readonly Obj[]): Result<Ask[], string> {
   const out = new Map<string, Ask>();
@@ -66,12 +72,12 @@ function asks(hpas: readonly Obj[]): Result<Ask[], string> {
         );
       const src = obj(m[type.toLowerCase()]);
       const id = obj(src.metric);
-      const sel = selectorFromLabelSelector(id.selector as never);
+      const sel = selectorFromLabelSelector(labelSelectorOf(id.selector));
       if (!sel.ok) return err(`spec.metrics[${i}].${type.toLowerCase()}.metric.selector: ${sel.error.message}`);
       const base = { namespace, metric: String(id.name), selector: sel.value };
       const ask: Ask =
         type === 'Object'
-          ? { ...base, type, describedObject: obj(src.describedObject) as unknown as CrossVersionObjectReference }
+          ? { ...base, type, describedObject: objectReference(obj(src.describedObject)) }
           : { ...base, type };
       out.set(`${type}|${base.metric}|${sel.value.toString()}`, ask);
     }

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { type Result, err, ok, selectorFromLabelSelector } from '../algorithms/index.js';
+import { type LabelSelector, type Result, err, ok, selectorFromLabelSelector } from '../algorithms/index.js';
 import { recorded, type MetricsClient } from '../metrics-clients/index.js';
 import { podsOldestFirst, replicaSequence, type ChartSeries, type Scenario } from '../simulator/index.js';
 import { runScenario, type TimedDecision } from './scenario-run.js';
@@ -69,6 +69,11 @@ export function loadHpa(file: string): Result<Obj, string> {
   return ok(hpas[0]);
 }
 
+/** A metric's `selector` as read from the file; a malformed one is the selector parser's to refuse. */
+export function labelSelectorOf(v: unknown): LabelSelector | undefined {
+  return v !== null && typeof v === 'object' ? (v as LabelSelector) : undefined;
+}
+
 /** `Pods http_requests_qps{verb=GET}`: how a recorded key and an HPA metric are named to a user. */
 function describeKey(type: string, metric: string, selector: string): string {
   return `${type} ${metric}${selector === '' ? '' : `{${selector}}`}`;
@@ -91,7 +96,7 @@ function metricKeys(
     else if (type === 'Pods' || type === 'Object' || type === 'External') {
       const id = obj(src.metric);
       if (id.name === undefined) continue; // autoscaling/v2beta1: the API server converts it; unchecked here
-      const sel = selectorFromLabelSelector(id.selector as never);
+      const sel = selectorFromLabelSelector(labelSelectorOf(id.selector));
       if (!sel.ok) return err(`${at}.${type.toLowerCase()}.metric.selector: ${sel.error.message}`);
       out.push({ at, type, metric: String(id.name), selector: sel.value.toString() });
     }

@@ -204,6 +204,8 @@ export function registerSimulateCommand(program: Command): void {
     const o = rawFlags(cmd, 'simulate');
     const out = (s: string): void => void process.stdout.write(`${s}\n`);
     const errOut = (s: string): void => void process.stderr.write(`${s}\n`);
+    if (values.value.serve === true && values.value.record !== undefined)
+      exitWithError({ message: '--record records a scenario run in virtual time; it does not go with --serve' });
     if (values.value.serve !== true) {
       if (file === undefined) exitWithError({ message: 'a scenario file is required (or --serve)' });
       process.exit(await simulateScenario(file, o, out, errOut));
