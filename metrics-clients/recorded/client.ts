@@ -75,12 +75,15 @@ export class RecordedMetricsClient implements port.MetricsClient {
     const samples = this.index.get(key);
     if (samples === undefined) return undefined;
     const elapsed = this.opts.now() - this.opts.start;
-    let found: Sample | undefined;
-    for (const s of samples) {
-      if (s.atMs > elapsed) break;
-      found = s;
+    // binary search: the last sample at or before elapsed (a day at 15 s steps is 5760 samples)
+    let lo = 0;
+    let hi = samples.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (samples[mid].atMs <= elapsed) lo = mid + 1;
+      else hi = mid;
     }
-    return found?.rows ?? [];
+    return lo === 0 ? [] : samples[lo - 1].rows;
   }
 
   /** The rows of `key` now: undefined when never recorded, an error when nothing was answered then. */

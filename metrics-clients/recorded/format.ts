@@ -320,5 +320,6 @@ export function parseRecordingJson(text: string, file: string): Result<Recording
 
 /** By the file's extension: `.json` is JSON, anything else CSV. */
 export function parseRecording(text: string, file: string): Result<Recording, RecordingError> {
-  return file.toLowerCase().endsWith('.json') ? parseRecordingJson(text, file) : parseRecordingCsv(text, file);
+  const body = text.replace(/^\uFEFF/, ''); // spreadsheets save CSV with a byte-order mark
+  return file.toLowerCase().endsWith('.json') ? parseRecordingJson(body, file) : parseRecordingCsv(body, file);
 }

@@ -34,6 +34,11 @@ describe('the recorded CSV format', () => {
     expect(r.value.rows[4].request?.toString()).toBe('500m');
   });
 
+  it('reads a CSV saved with a byte-order mark, and JSON by the file name', () => {
+    expect(recorded.parseRecording(`\uFEFF${HEADER}\n0,Replicas,,,,1,\n`, 'sheet.csv').ok).toBe(true);
+    expect(recorded.parseRecording('{"rows": [{"time": 0, "type": "Replicas", "value": 1}]}', 'R.JSON').ok).toBe(true);
+  });
+
   it('skips comments and blank lines', () => {
     expect(
       recorded.parseRecordingCsv(`# recorded by hand\n\n${HEADER}\n# a note\n0,Replicas,,,,1,\n`, 'f.csv').ok,
