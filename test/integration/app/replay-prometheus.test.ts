@@ -103,9 +103,7 @@ describe('replay from Prometheus', () => {
     expect(new Set(during)).toEqual(new Set(['50']));
     // after two minutes the pods report 10 each; the default 5-minute scale-down window holds 4
     expect(v.timeline[v.timeline.length - 1].metrics[0].value).toBe('5');
-  });
-
-  it('sends the adapter rule’s PromQL as query_range over the range, never an instant query', () => {
+    // the adapter rule's PromQL, sent as query_range over the range, never as an instant query
     const ranges = prom.requests.filter((q) => q.path === '/api/v1/query_range');
     expect(prom.requests.filter((q) => q.path === '/api/v1/query')).toEqual([]);
     expect(ranges.map((q) => q.query.get('query'))).toEqual(
