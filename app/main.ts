@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { registerDemoCommand } from './demo-command.js';
 import { registerExplainCommand } from './explain-command.js';
 import { registerMetricsCommand } from './metrics-command.js';
+import { registerReplayCommand } from './replay-command.js';
 import { registerRunCommand } from './run-command.js';
 import { registerSimulateCommand } from './simulate-command.js';
 import { normalizeBoolFlags } from './flags/commander.js';
@@ -37,5 +38,6 @@ registerExplainCommand(program);
 registerMetricsCommand(program);
 registerSimulateCommand(program);
 registerDemoCommand(program);
+registerReplayCommand(program);
 
 await program.parseAsync(normalizeBoolFlags(process.argv));

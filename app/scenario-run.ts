@@ -14,7 +14,9 @@ import {
   type ChartSeries,
   type Scenario,
   type TimelineEntry,
+  type VirtualWorld,
 } from '../simulator/index.js';
+import type { MetricsClient } from '../metrics-clients/index.js';
 import { buildController } from './build-controller.js';
 import { FLAG_TABLE, type FlagSpec } from './flags/table.js';
 import { attributeName, parseFlags, type FlagValues } from './flags/values.js';
@@ -48,6 +50,8 @@ export interface RunOptions {
   readonly keepDecisions?: boolean;
   /** keep every timeline entry in the result (default true; text output streams them through onEntry) */
   readonly keepTimeline?: boolean;
+  /** the metrics client the controller reads, given the world (default the world's own): replay and --record */
+  readonly metrics?: (world: VirtualWorld) => MetricsClient;
 }
 
 /** The flags a scenario's `controller:` section may set (the rest make no sense in a simulation). */
@@ -120,7 +124,7 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
   const keep = opts.keepDecisions ?? true;
   const built = await buildController('simulate', {
     cluster: { access: w.cluster },
-    metrics: { client: w.metrics },
+    metrics: { client: opts.metrics?.(w) ?? w.metrics },
     clock: w.clock,
     settings: settings.value,
     onOutcome: (o) => {

@@ -58,14 +58,25 @@ export async function simulateScenario(
   const text = values.value.output !== 'json';
   if (text) out(fmt.header());
   const wallStart = realClock.now();
+  const recordTo = values.value.record;
+  const { startRecording } = await import('./record.js');
+  const recorder = recordTo === undefined ? undefined : startRecording(s.value.start);
   const r = await runScenario(s.value, {
     ...(text ? { onEntry: (e) => out(fmt.line(e)) } : {}),
-    keepDecisions: !text,
+    keepDecisions: !text || recorder !== undefined,
     keepTimeline: !text,
+    ...(recorder !== undefined ? { metrics: recorder.metrics } : {}),
   });
   if (!r.ok) {
     err(`error: ${r.error}`);
     return 1;
+  }
+  if (recordTo !== undefined && recorder !== undefined) {
+    writeFileSync(
+      resolve(recordTo),
+      recorder.write(recordTo, r.value.decisions, `${s.value.name}: hpa-ts simulate ${file} --record ${recordTo}`),
+    );
+    err(`recorded: ${resolve(recordTo)}`);
   }
   const wall = (realClock.now() - wallStart) / 1000;
   const svgPath = resolve(values.value.svg ?? `${basename(file, extname(file))}.svg`);
@@ -193,6 +204,8 @@ export function registerSimulateCommand(program: Command): void {
     const o = rawFlags(cmd, 'simulate');
     const out = (s: string): void => void process.stdout.write(`${s}\n`);
     const errOut = (s: string): void => void process.stderr.write(`${s}\n`);
+    if (values.value.serve === true && values.value.record !== undefined)
+      exitWithError({ message: '--record records a scenario run in virtual time; it does not go with --serve' });
     if (values.value.serve !== true) {
       if (file === undefined) exitWithError({ message: 'a scenario file is required (or --serve)' });
       process.exit(await simulateScenario(file, o, out, errOut));

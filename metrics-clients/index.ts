@@ -46,7 +46,9 @@ export {
   type PromSample,
   type PrometheusConnectionOptions,
   type PrometheusQueryApi,
+  type PromRangeSeries,
 } from './prometheus/http-api.js';
+export { RangeBackedQueryApi, type QueryRange } from './prometheus/range-api.js';
 export type { Series } from './prometheus/namer.js';
 export {
   formatConfigError,
@@ -72,3 +74,4 @@ export {
 export { silentLogger, type MetricsLogger, type RequestEvent, type RequestObserver } from './shared/observe.js';
 export { parsePromDurationMs } from './shared/durations.js';
 export { apiError, describeThrown, kindForStatus } from './shared/errors.js';
+export * as recorded from './recorded/index.js';

@@ -12,6 +12,8 @@ const USAGE: Readonly<Record<CommandName, string>> = {
   'metrics get': 'hpa-ts metrics get resource|pods|object|external [METRIC] [flags]',
   simulate: 'hpa-ts simulate SCENARIO.yaml [flags]   |   hpa-ts simulate --serve [SCENARIO.yaml] [flags]',
   demo: 'hpa-ts demo [flags]   (what npm start runs)',
+  replay:
+    'hpa-ts replay --hpa HPA.yaml [--variant OTHER.yaml …] (--metrics RECORDED.csv|.json | --prometheus-url URL --adapter-config RULES.yaml --from T --to T) [flags]   (docs/replay.md)',
 };
 
 function cell(text: string): string {

@@ -1,7 +1,7 @@
 /** The shape of a flag table entry (app/flags/table.ts) and the commands that take flags. */
 import type { FlagKind } from './kinds.js';
 
-export const COMMANDS = ['run', 'explain', 'metrics get', 'simulate', 'demo'] as const;
+export const COMMANDS = ['run', 'explain', 'metrics get', 'simulate', 'demo', 'replay'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 export interface FlagSpec {

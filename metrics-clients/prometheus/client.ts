@@ -25,7 +25,13 @@ import { MetricNamer } from './namer.js';
 import { NAMESPACES } from './resource-converter.js';
 import { ResourceMetricsReader } from './resource-metrics.js';
 import { type CustomMetricInfo, type SeriesInfo, type SeriesRegistry, isRootScoped } from './series-registry.js';
-import { type CustomValues, type CustomValuesContext, type CustomValuesQuery, customValues } from './custom-metrics.js';
+import {
+  type CustomValues,
+  type CustomValuesContext,
+  type CustomValuesQuery,
+  customValues,
+  instantVector,
+} from './custom-metrics.js';
 import { externalValues } from './external-metrics.js';
 
 export interface PrometheusClientOptions {
@@ -240,6 +246,35 @@ export class PrometheusMetricsClient implements port.MetricsClient {
       );
     }
     return externalValues(found.value, this.api, q, this.deps.now(), signal);
+  }
+
+  /**
+   * The pods of `namespace` with a value of a Pods metric now, from the rule's query for every pod
+   * (`pod!=""` instead of named pods): `hpa-ts replay --prometheus-url` lists the pods of the past
+   * this way, as no cluster remembers them.
+   */
+  async podsWithMetric(
+    namespace: string,
+    metric: string,
+    metricSelector: port.PodsMetricQuery['metricSelector'],
+    signal?: AbortSignal,
+  ): Promise<Result<string[], MetricsApiError>> {
+    const found = await this.lookup({ resource: PODS, namespaced: true, metric });
+    if (!found.ok) return found;
+    if (found.value === undefined)
+      return err(
+        apiError('NotFound', 'custom', metric, `the server could not find the metric ${metric} for pods`, 404),
+      );
+    const { namer, seriesName } = found.value;
+    const query = await namer.queryForSeries(seriesName, PODS, namespace, metricSelector, 'every');
+    if (!query.ok) return err(apiError('NotFound', 'custom', metric, query.error, 404));
+    const label = await namer.converter.labelForResource(PODS);
+    if (!label.ok) return err(apiError('NotFound', 'custom', metric, label.error, 404));
+    const samples = await instantVector(this.context(signal), query.value);
+    if (!samples.ok) return samples;
+    return ok(
+      [...new Set(samples.value.flatMap((s) => (s.labels[label.value] ? [s.labels[label.value]] : [])))].sort(),
+    );
   }
 
   close(): Promise<void> {

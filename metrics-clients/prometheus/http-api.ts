@@ -168,6 +168,34 @@ export function decodePromQueryData(data: unknown): Result<PromQueryResult, Prom
  * What the adapter engine asks of Prometheus: series discovery and instant queries. PrometheusApi
  * answers over HTTP; the simulator answers from its Tsdb in process.
  */
+/** One series of a range query's matrix: its labels and its samples in time order. */
+export interface PromRangeSeries {
+  readonly labels: Readonly<Record<string, string>>;
+  readonly samples: readonly PromSample[];
+}
+
+/** The `data` of a /api/v1/query_range answer → its matrix; anything else is Malformed. */
+export function decodePromMatrixData(data: unknown): Result<readonly PromRangeSeries[], PromFailure> {
+  try {
+    const o = d.object(data, 'data');
+    if (o.resultType !== 'matrix')
+      return err({
+        kind: 'Malformed',
+        message: `bad_response: expected a matrix, got ${JSON.stringify(o.resultType)}`,
+      });
+    return ok(
+      d.array(o.result, 'data.result').map((r, i) => {
+        const item = d.object(r, `data.result[${i}]`);
+        const labels = d.stringMap(item.metric, `data.result[${i}].metric`);
+        const values = d.array(item.values, `data.result[${i}].values`);
+        return { labels, samples: values.map((v, k) => sample(v, `data.result[${i}].values[${k}]`, labels)) };
+      }),
+    );
+  } catch (e) {
+    return err({ kind: 'Malformed', message: `bad_response: ${(e as Error).message}` });
+  }
+}
+
 export interface PrometheusQueryApi {
   /** /api/v1/series?match[]=…&start=…: each series' name and label names. */
   series(match: string, startMs: number, signal?: AbortSignal): Promise<Result<Series[], PromFailure>>;
@@ -325,5 +353,25 @@ export class PrometheusApi implements PrometheusQueryApi {
       signal,
     );
     return data.ok ? decodePromQueryData(data.value) : data;
+  }
+
+  /** GET /api/v1/query_range?query=…&start=…&end=…&step=…: a matrix (`hpa-ts replay --prometheus-url`). */
+  async queryRange(
+    promql: string,
+    range: { readonly startMs: number; readonly endMs: number; readonly stepMs: number },
+    signal?: AbortSignal,
+  ): Promise<Result<readonly PromRangeSeries[], PromFailure>> {
+    const data = await this.call(
+      '/api/v1/query_range',
+      [
+        ['query', promql],
+        ['start', formatPromTime(range.startMs)],
+        ['end', formatPromTime(range.endMs)],
+        ['step', formatPromTime(range.stepMs)],
+      ],
+      promql,
+      signal,
+    );
+    return data.ok ? decodePromMatrixData(data.value) : data;
   }
 }

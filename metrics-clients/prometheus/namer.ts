@@ -89,7 +89,7 @@ export class MetricNamer {
     resource: GroupResource,
     namespace: string,
     metricSelector: Selector,
-    names: readonly string[],
+    names: readonly string[] | 'every',
     extraGroupBy: readonly string[] = [],
   ): Promise<Result<string, string>> {
     return buildQuery(this.template, this.converter, series, resource, namespace, extraGroupBy, metricSelector, names);

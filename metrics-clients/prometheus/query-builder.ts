@@ -109,7 +109,7 @@ export async function buildQuery(
   namespace: string,
   extraGroupBy: readonly string[],
   metricSelector: Selector,
-  names: readonly string[],
+  names: readonly string[] | 'every',
 ): Promise<Result<string, string>> {
   const parts = partsFromSelector(metricSelector);
   if (namespace !== '') {
@@ -121,10 +121,16 @@ export async function buildQuery(
   if (!processed.ok) return processed;
   const resLabel = await converter.labelForResource(resource);
   if (!resLabel.ok) return resLabel;
-  const target = names.join('|');
   const { exprs, byName } = processed.value;
-  exprs.push(names.length > 1 ? matches(resLabel.value, target) : eq(resLabel.value, target));
-  byName.set(resLabel.value, target);
+  if (names === 'every') {
+    // every object of the resource (hpa-ts replay finds the pods of the past this way): the label set
+    exprs.push(neq(resLabel.value, ''));
+    byName.set(resLabel.value, '');
+  } else {
+    const target = names.join('|');
+    exprs.push(names.length > 1 ? matches(resLabel.value, target) : eq(resLabel.value, target));
+    byName.set(resLabel.value, target);
+  }
   const groupBy = [resLabel.value, ...extraGroupBy];
   return render(template, series, exprs, byName, groupBy.join(','), groupBy);
 }

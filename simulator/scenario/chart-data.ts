@@ -1,7 +1,7 @@
 /**
  * What the chart shows, sampled on the shared clock every few seconds per HPA: the load offered
- * to its target, its first metric (current and target, as the HPA status reports them), and
- * replicas (desired by the HPA, ready in the workload).
+ * to its target, every metric of its spec (current and target, as the HPA status reports them),
+ * and replicas (desired by the HPA, ready in the workload).
  */
 import type { Clock } from '../../transport/clock.js';
 import { Quantity } from '../../algorithms/index.js';
@@ -10,19 +10,25 @@ import { asArray, asNumber, asObject, asString } from '../apiserver/json.js';
 import type { KubeObject } from '../apiserver/types.js';
 import { targetWorkload } from './timeline.js';
 
+export interface MetricPoint {
+  readonly current: number | null;
+  readonly target: number | null;
+}
+
 export interface ChartPoint {
   /** seconds since the start */
   readonly t: number;
   readonly load: number;
-  readonly metric: number | null;
-  readonly target: number | null;
+  /** one per spec.metrics entry, in order */
+  readonly metrics: readonly MetricPoint[];
   readonly desired: number;
   readonly ready: number;
 }
 
 export interface ChartSeries {
   readonly hpa: string;
-  readonly metricLabel: string;
+  /** one per spec.metrics entry, in order */
+  readonly metricLabels: readonly string[];
   readonly points: ChartPoint[];
 }
 
@@ -31,10 +37,10 @@ function quantity(v: unknown): number | null {
   return q.ok ? q.value.asApproximateFloat64() : null;
 }
 
-/** The first metric's name, and its current and target values in the same unit. */
-export function firstMetric(hpa: KubeObject): { label: string; current: number | null; target: number | null } {
-  const spec = asObject(asArray(asObject(hpa.spec)?.metrics)[0]) ?? {};
-  const status = asObject(asArray(asObject(hpa.status)?.currentMetrics)[0]) ?? {};
+/** The i-th metric's name, and its current and target values in the same unit. */
+export function metricAt(hpa: KubeObject, i: number): { label: string; current: number | null; target: number | null } {
+  const spec = asObject(asArray(asObject(hpa.spec)?.metrics)[i]) ?? {};
+  const status = asObject(asArray(asObject(hpa.status)?.currentMetrics)[i]) ?? {};
   const type = asString(spec.type) ?? '';
   const member = type === 'ContainerResource' ? 'containerResource' : type.toLowerCase();
   const s = asObject(spec[member]) ?? {};
@@ -56,6 +62,17 @@ export function firstMetric(hpa: KubeObject): { label: string; current: number |
     };
   }
   return { label: `${name} (value)`, current: quantity(c.value), target: quantity(target.value) };
+}
+
+/** The first metric (as metricAt); an HPA without metrics gives its type-less label and nulls. */
+export function firstMetric(hpa: KubeObject): { label: string; current: number | null; target: number | null } {
+  return metricAt(hpa, 0);
+}
+
+/** Every metric of the HPA's spec, in order (at least one entry, so a chart always has a metric plot). */
+export function allMetrics(hpa: KubeObject): { label: string; current: number | null; target: number | null }[] {
+  const count = Math.max(1, asArray(asObject(hpa.spec)?.metrics).length);
+  return Array.from({ length: count }, (_, i) => metricAt(hpa, i));
 }
 
 export interface ChartRecorderOptions {
@@ -103,15 +120,14 @@ export class ChartRecorder {
     const t = Math.round((this.opts.clock.now() - this.opts.start) / 100) / 10;
     for (const [key, hpa] of this.hpas) {
       let s = this.series.get(key);
-      const m = firstMetric(hpa);
-      if (s === undefined) this.series.set(key, (s = { hpa: key, metricLabel: m.label, points: [] }));
+      const ms = allMetrics(hpa);
+      if (s === undefined) this.series.set(key, (s = { hpa: key, metricLabels: ms.map((m) => m.label), points: [] }));
       if (s.points.length > 0 && s.points[s.points.length - 1].t === t) continue;
       const workload = targetWorkload(hpa);
       s.points.push({
         t,
         load: this.opts.loadOf(workload),
-        metric: m.current,
-        target: m.target,
+        metrics: ms.map((m) => ({ current: m.current, target: m.target })),
         desired: asNumber(asObject(hpa.status)?.desiredReplicas) ?? 0,
         ready: this.opts.readyOf(workload),
       });

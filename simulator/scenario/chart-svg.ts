@@ -1,10 +1,11 @@
 /**
  * The run as an SVG chart, written by hand (no dependency) and byte-stable for golden tests:
- * numbers rounded to 0.1, fixed order, no timestamps. One panel per HPA (the first
- * `maxPanels`), each with three plots over the same time axis: load (rps), the first metric
- * against its target, and replicas (desired by the HPA, ready in the workload).
+ * numbers rounded to 0.1, fixed order, no timestamps. Panels of plots over one time axis
+ * (renderPanelsSvg); for a run (renderChartSvg) one panel per HPA (the first `maxPanels`), with
+ * load (rps), each metric of the HPA against its target, and replicas (desired by the HPA,
+ * ready in the workload). `hpa-ts replay` draws its variants with the same panels.
  */
-import type { ChartPoint, ChartSeries } from './chart-data.js';
+import type { ChartSeries } from './chart-data.js';
 
 const WIDTH = 960;
 const LEFT = 70;
@@ -12,8 +13,35 @@ const RIGHT = 20;
 const PLOT_H = 80;
 const GAP = 36;
 const HEAD = 56;
-const PANEL_H = HEAD + 3 * (PLOT_H + GAP);
 const COLORS = { load: '#4e79a7', metric: '#f28e2b', target: '#7f7f7f', desired: '#b07aa1', ready: '#59a14f' } as const;
+/** Colours of further lines of one plot (replay's variants), after the first. */
+export const LINE_COLORS = ['#b07aa1', '#e15759', '#4e79a7', '#76b7b2', '#edc948', '#9c755f', '#ff9da7'] as const;
+
+/** One line of a plot: a value per sample time (null: a gap), drawn as steps. */
+export interface ChartLine {
+  readonly points: readonly { readonly t: number; readonly v: number | null }[];
+  readonly color: string;
+  readonly width: number;
+  readonly dash?: string;
+  /** filled down to the axis (the load) */
+  readonly area?: boolean;
+}
+
+export interface ChartPlot {
+  readonly title: string;
+  readonly lines: readonly ChartLine[];
+  /** the axis reaches at least this (replicas: 1) */
+  readonly floor: number;
+}
+
+export interface ChartPanel {
+  readonly title: string;
+  readonly plots: readonly ChartPlot[];
+}
+
+function panelHeight(p: ChartPanel): number {
+  return HEAD + p.plots.length * (PLOT_H + GAP);
+}
 
 function n(v: number): string {
   const r = Math.round(v * 10) / 10;
@@ -59,17 +87,12 @@ interface Plot {
   readonly y: (v: number) => number;
 }
 
-function polyline(
-  points: readonly ChartPoint[],
-  plot: Plot,
-  value: (p: ChartPoint) => number | null,
-  step: boolean,
-): string[] {
+function polyline(points: ChartLine['points'], plot: Plot, step: boolean): string[] {
   const paths: string[] = [];
   let cur: string[] = [];
   let prevY: number | undefined;
   for (const p of points) {
-    const v = value(p);
+    const v = p.v;
     if (v === null) {
       if (cur.length > 1) paths.push(cur.join(' '));
       cur = [];
@@ -103,59 +126,107 @@ function axes(out: string[], plot: Plot, title: string, duration: number, last: 
   out.push(`<line x1="${LEFT}" y1="${n(plot.y0)}" x2="${x1}" y2="${n(plot.y0)}" class="a"/>`);
 }
 
-function panel(out: string[], s: ChartSeries, top: number, duration: number): void {
-  const x = (t: number): number => LEFT + ((WIDTH - LEFT - RIGHT) * t) / Math.max(duration, 1e-9);
-  const plotAt = (i: number, max: number): Plot => {
-    const y0 = top + HEAD + i * (PLOT_H + GAP) + PLOT_H;
-    return { y0, max, x, y: (v: number) => y0 - (PLOT_H * v) / max };
-  };
-  out.push(`<text x="${LEFT}" y="${n(top + 18)}" class="h">HPA ${esc(s.hpa)}</text>`);
-  const pts = s.points;
-  const load = plotAt(0, niceMax(Math.max(0, ...pts.map((p) => p.load))));
-  axes(out, load, 'load (requests per second)', duration, false);
-  if (pts.length > 0) {
-    const line = polyline(pts, load, (p) => p.load, true)[0] ?? '';
+function drawLine(out: string[], line: ChartLine, plot: Plot): void {
+  const pts = line.points;
+  if (line.area === true) {
+    if (pts.length === 0) return;
+    const d = polyline(pts, plot, true)[0] ?? '';
     out.push(
-      `<polygon points="${n(x(pts[0].t))},${n(load.y0)} ${line} ${n(x(pts[pts.length - 1].t))},${n(load.y0)}" fill="${COLORS.load}" fill-opacity="0.25" stroke="${COLORS.load}" stroke-width="1.5"/>`,
+      `<polygon points="${n(plot.x(pts[0].t))},${n(plot.y0)} ${d} ${n(plot.x(pts[pts.length - 1].t))},${n(plot.y0)}" fill="${line.color}" fill-opacity="0.25" stroke="${line.color}" stroke-width="${line.width}"/>`,
     );
+    return;
   }
-  const metricMax = niceMax(Math.max(0, ...pts.map((p) => Math.max(p.metric ?? 0, p.target ?? 0))));
-  const metric = plotAt(1, metricMax);
-  axes(out, metric, `${s.metricLabel}: current (solid) vs target (dashed)`, duration, false);
-  for (const d of polyline(pts, metric, (p) => p.target, true))
-    out.push(
-      `<polyline points="${d}" fill="none" stroke="${COLORS.target}" stroke-width="1.5" stroke-dasharray="6 4"/>`,
-    );
-  for (const d of polyline(pts, metric, (p) => p.metric, true))
-    out.push(`<polyline points="${d}" fill="none" stroke="${COLORS.metric}" stroke-width="2"/>`);
-  const replicas = plotAt(2, niceMax(Math.max(1, ...pts.map((p) => Math.max(p.desired, p.ready)))));
-  axes(out, replicas, 'replicas: desired (purple) and ready (green)', duration, true);
-  for (const d of polyline(pts, replicas, (p) => p.desired, true))
-    out.push(`<polyline points="${d}" fill="none" stroke="${COLORS.desired}" stroke-width="2"/>`);
-  for (const d of polyline(pts, replicas, (p) => p.ready, true))
-    out.push(`<polyline points="${d}" fill="none" stroke="${COLORS.ready}" stroke-width="2" stroke-dasharray="3 2"/>`);
+  const dash = line.dash === undefined ? '' : ` stroke-dasharray="${line.dash}"`;
+  for (const d of polyline(pts, plot, true))
+    out.push(`<polyline points="${d}" fill="none" stroke="${line.color}" stroke-width="${line.width}"${dash}/>`);
 }
 
-/** The SVG document (UTF-8 text). */
-export function renderChartSvg(
-  series: readonly ChartSeries[],
-  opts: { title: string; durationSeconds: number; maxPanels?: number },
+function panel(out: string[], p: ChartPanel, top: number, duration: number): void {
+  const x = (t: number): number => LEFT + ((WIDTH - LEFT - RIGHT) * t) / Math.max(duration, 1e-9);
+  out.push(`<text x="${LEFT}" y="${n(top + 18)}" class="h">${esc(p.title)}</text>`);
+  p.plots.forEach((plot, i) => {
+    const values = plot.lines.flatMap((l) => l.points.flatMap((q) => (q.v === null ? [] : [q.v])));
+    const max = niceMax(Math.max(plot.floor, ...values));
+    const y0 = top + HEAD + i * (PLOT_H + GAP) + PLOT_H;
+    const at: Plot = { y0, max, x, y: (v: number) => y0 - (PLOT_H * v) / max };
+    axes(out, at, plot.title, duration, i === p.plots.length - 1);
+    for (const line of plot.lines) drawLine(out, line, at);
+  });
+}
+
+/** A run's HPA as a panel: load, each metric against its target, replicas desired and ready. */
+export function seriesPanel(s: ChartSeries): ChartPanel {
+  const pts = s.points;
+  const line = (
+    v: (p: (typeof pts)[number]) => number | null,
+    color: string,
+    width: number,
+    dash?: string,
+  ): ChartLine => ({
+    points: pts.map((p) => ({ t: p.t, v: v(p) })),
+    color,
+    width,
+    ...(dash === undefined ? {} : { dash }),
+  });
+  const load: ChartPlot = {
+    title: 'load (requests per second)',
+    floor: 0,
+    lines: [{ ...line((p) => p.load, COLORS.load, 1.5), area: true }],
+  };
+  const metrics = s.metricLabels.map((label, i): ChartPlot => ({
+    title: `${label}: current (solid) vs target (dashed)`,
+    floor: 0,
+    lines: [
+      line((p) => p.metrics[i]?.target ?? null, COLORS.target, 1.5, '6 4'),
+      line((p) => p.metrics[i]?.current ?? null, COLORS.metric, 2),
+    ],
+  }));
+  const replicas: ChartPlot = {
+    title: 'replicas: desired (purple) and ready (green)',
+    floor: 1,
+    lines: [line((p) => p.desired, COLORS.desired, 2), line((p) => p.ready, COLORS.ready, 2, '3 2')],
+  };
+  return { title: `HPA ${s.hpa}`, plots: [load, ...metrics, replicas] };
+}
+
+/** Panels as one SVG document (UTF-8 text); `more` names what did not fit in `maxPanels`. */
+export function renderPanelsSvg(
+  panels: readonly ChartPanel[],
+  opts: { title: string; durationSeconds: number; maxPanels?: number; more?: string; empty?: string },
 ): string {
-  const shown = series.slice(0, opts.maxPanels ?? 8);
-  const height = 50 + Math.max(1, shown.length) * PANEL_H + (series.length > shown.length ? 20 : 0);
+  const shown = panels.slice(0, opts.maxPanels ?? 8);
+  const heights = shown.map(panelHeight);
+  const body = shown.length === 0 ? HEAD + 3 * (PLOT_H + GAP) : heights.reduce((a, b) => a + b, 0);
+  const height = 50 + body + (panels.length > shown.length ? 20 : 0);
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="sans-serif" font-size="11">`,
     '<style>.h{font-size:14px;font-weight:bold}.t{fill:#333}.g{stroke:#e5e5e5}.a{stroke:#999}.yl{text-anchor:end;dominant-baseline:middle;fill:#666}.xl{text-anchor:middle;fill:#666}</style>',
     `<rect width="${WIDTH}" height="${height}" fill="#ffffff"/>`,
     `<text x="${LEFT}" y="24" class="h">${esc(opts.title)}</text>`,
   ];
-  shown.forEach((s, i) => panel(out, s, 40 + i * PANEL_H, opts.durationSeconds));
-  if (shown.length === 0) out.push(`<text x="${LEFT}" y="70" class="t">no HorizontalPodAutoscaler in this run</text>`);
-  if (series.length > shown.length) {
+  let top = 40;
+  shown.forEach((p, i) => {
+    panel(out, p, top, opts.durationSeconds);
+    top += heights[i];
+  });
+  if (shown.length === 0) out.push(`<text x="${LEFT}" y="70" class="t">${esc(opts.empty ?? 'nothing to draw')}</text>`);
+  if (panels.length > shown.length) {
     out.push(
-      `<text x="${LEFT}" y="${height - 8}" class="t">… and ${series.length - shown.length} more HPAs (see -o json)</text>`,
+      `<text x="${LEFT}" y="${height - 8}" class="t">… and ${panels.length - shown.length} more ${esc(opts.more ?? 'panels')}</text>`,
     );
   }
   out.push('</svg>');
   return `${out.join('\n')}\n`;
+}
+
+/** The SVG document (UTF-8 text) of a run: one panel per HPA. */
+export function renderChartSvg(
+  series: readonly ChartSeries[],
+  opts: { title: string; durationSeconds: number; maxPanels?: number },
+): string {
+  return renderPanelsSvg(series.map(seriesPanel), {
+    ...opts,
+    more: 'HPAs (see -o json)',
+    empty: 'no HorizontalPodAutoscaler in this run',
+  });
 }

@@ -12,5 +12,16 @@ export {
   type TimelineOptions,
 } from './timeline.js';
 export { ChartRecorder, firstMetric, type ChartPoint, type ChartSeries } from './chart-data.js';
-export { renderChartSvg, formatSeconds, niceMax } from './chart-svg.js';
+export {
+  renderChartSvg,
+  renderPanelsSvg,
+  seriesPanel,
+  formatSeconds,
+  niceMax,
+  LINE_COLORS,
+  type ChartLine,
+  type ChartPanel,
+  type ChartPlot,
+} from './chart-svg.js';
 export type { Scenario, Fault } from './types.js';
+export { podsOldestFirst, podRequests } from './pods.js';
