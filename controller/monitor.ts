@@ -219,7 +219,7 @@ export class ControllerMetrics {
     });
     this.recommendationUnclamped = new Gauge({
       name: 'hpa_ts_recommendation_unclamped',
-      help: 'Replicas the metrics asked for before stabilization, behavior policies and min/max (the highest metric proposal); absent when no metric was read.',
+      help: 'Replicas the metrics asked for before stabilization, behavior policies and min/max: the highest metric proposal (docs/recommendation.md).',
       labelNames: perHpa,
       registers: [r],
     });
