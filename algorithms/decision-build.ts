@@ -13,6 +13,7 @@ import type { NormalizationDetail } from './normalize.js';
 import type { ReconcileError } from './reconcile-errors.js';
 import { statusEqual } from './status.js';
 import type { Tolerances } from './tolerance.js';
+import { unclampedRecommendation, type UnclampedRecommendation } from './unclamped.js';
 
 /** What a decision says about whom: fixed when the reconcile begins (§3.1 steps 1, 5). */
 export type DecisionIdentity = Pick<
@@ -59,7 +60,10 @@ export function setReconcileCondition(r: Reconcile, update: ConditionUpdate): vo
 }
 
 /** What a decision found and decided; explanation, reason and statusChanged are derived from it. */
-export type DecisionOutcome = Omit<Decision, keyof DecisionIdentity | 'explanation' | 'reason' | 'statusChanged'>;
+export type DecisionOutcome = Omit<
+  Decision,
+  keyof DecisionIdentity | 'explanation' | 'reason' | 'statusChanged' | 'unclamped'
+>;
 
 /**
  * A class rather than an object literal with getters: the accessors live on the prototype, so a
@@ -94,6 +98,7 @@ class DecisionValue implements Decision {
   private lines: readonly string[] | undefined;
   private why: string | undefined;
   private changed: boolean | undefined;
+  private unclampedValue: UnclampedRecommendation | undefined;
 
   constructor(id: DecisionIdentity, o: DecisionOutcome) {
     this.key = id.key;
@@ -130,6 +135,10 @@ class DecisionValue implements Decision {
 
   get reason(): string {
     return (this.why ??= describeDecision(this));
+  }
+
+  get unclamped(): UnclampedRecommendation {
+    return (this.unclampedValue ??= unclampedRecommendation(this));
   }
 }
 

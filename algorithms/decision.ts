@@ -18,6 +18,7 @@ import type { Result } from './result.js';
 import type { SelectorCheck, SelectorRegistryEntry } from './selector-check.js';
 import type { Instant } from './time.js';
 import type { Tolerances } from './tolerance.js';
+import type { UnclampedRecommendation } from './unclamped.js';
 import type { FieldError } from './validation-errors.js';
 
 /** Why the scale subresource could not be read; the stage decides upstream's error text (§3.2). */
@@ -166,4 +167,6 @@ export interface Decision {
   readonly explanation: readonly string[];
   /** one sentence saying why (derived from the fields above) */
   readonly reason: string;
+  /** what the metrics asked for before any limit, and what limited it (unclamped.ts; derived, read-only) */
+  readonly unclamped: UnclampedRecommendation;
 }

@@ -30,6 +30,7 @@ export * from './decide.js';
 export * from './rescale.js';
 export * from './plan.js';
 export * from './explain.js';
+export * from './unclamped.js';
 export * from './numeric.js';
 export * from './go-duration.js';
 export * from './go-json.js';

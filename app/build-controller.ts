@@ -238,7 +238,10 @@ export async function buildController(
       ...(settings.namespace === undefined ? {} : { namespace: settings.namespace }),
       errorBackoffBaseMs: mode === 'explain' ? 0 : settings.errorBackoffBaseMs,
       ...(crd
-        ? { hpaKind: { kind: CRD_RESOURCE.kind, apiVersion: `${CRD_RESOURCE.group}/${CRD_RESOURCE.version}` } }
+        ? {
+            hpaKind: { kind: CRD_RESOURCE.kind, apiVersion: `${CRD_RESOURCE.group}/${CRD_RESOURCE.version}` },
+            unclampedReplicasInStatus: true,
+          }
         : {}),
     },
   );

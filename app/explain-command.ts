@@ -1,5 +1,5 @@
 import type { Command } from '@commander-js/extra-typings';
-import { type Decision, type Result, err, ok } from '../algorithms/index.js';
+import { type Decision, type Result, err, explainUnclamped, ok } from '../algorithms/index.js';
 import type { MetricsFlags } from '../metrics-clients/index.js';
 import type { HpaController } from '../controller/controller.js';
 import { decisionRecord } from '../controller/decision-log.js';
@@ -16,6 +16,7 @@ export function renderExplanation(d: Decision): string {
   lines.push('steps:');
   for (const s of d.explanation) lines.push(`  - ${s}`);
   lines.push(`decision: ${d.reason}`);
+  lines.push(`  unclamped recommendation: ${explainUnclamped(d.unclamped, d)}`);
   if (d.rescale !== null)
     lines.push(`  would write: scale ${d.reference} spec.replicas ${d.rescale.from} → ${d.rescale.to}`);
   else lines.push('  would write: no scale change');

@@ -29,6 +29,8 @@ export interface ControllerOptions {
   /** first retry delay of a failed key, doubling up to the sync period; 0 = upstream (one sync period) */
   readonly errorBackoffBaseMs: number;
   readonly hpaKind?: { kind: string; apiVersion: string };
+  /** CRD mode: write status.unclampedReplicas (a field of hpa-ts's own HPA kind only) */
+  readonly unclampedReplicasInStatus?: boolean;
 }
 
 export interface ControllerDeps {
@@ -94,6 +96,7 @@ export class HpaController {
       profile: opts.profile,
       mode: opts.mode,
       ...(opts.hpaKind !== undefined ? { hpaKind: opts.hpaKind } : {}),
+      ...(opts.unclampedReplicasInStatus === true ? { unclampedReplicasInStatus: true } : {}),
       ...(deps.shadow !== undefined ? { rounds: new ShadowRounds(opts.syncPeriodMs) } : {}),
     });
   }

@@ -1,4 +1,4 @@
-import type { Decision } from '../algorithms/index.js';
+import type { Decision, UnclampedRecommendation } from '../algorithms/index.js';
 
 /**
  * The decision as one JSON-able record: what dry-run logs for every decision, what normal mode
@@ -31,6 +31,11 @@ export interface DecisionRecord {
     readonly reason?: string;
   }[];
   readonly metricsProposal: number | null;
+  /**
+   * What the metrics asked for before stabilization, the policies and min/max, the count decided
+   * and each limit in order; or, replicas null, why there is none (docs/recommendation.md)
+   */
+  readonly unclamped: UnclampedRecommendation;
   readonly stabilization: null | {
     readonly path: 'legacy' | 'behavior';
     readonly recommended: number;
@@ -92,6 +97,7 @@ export function decisionRecord(d: Decision): DecisionRecord {
         : { type: m.type, error: m.eventMessage, reason: m.condition.reason },
     ),
     metricsProposal: d.metricDesiredReplicas,
+    unclamped: d.unclamped,
     stabilization:
       d.normalization === null
         ? null

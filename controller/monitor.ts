@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { Quantity, type Decision } from '../algorithms/index.js';
+import { Quantity, unclampedUpdate, type Decision } from '../algorithms/index.js';
 
 /** Upstream's buckets: 0.001 × 2^k for k = 0…14 (monitor/metrics.go). */
 const UPSTREAM_BUCKETS = Array.from({ length: 15 }, (_, k) => 0.001 * 2 ** k);
@@ -48,6 +48,7 @@ export class ControllerMetrics {
   readonly metricsUnavailable: Gauge<'namespace' | 'hpa_name'>;
   readonly reconcileErrors: Counter<'reason'>;
   readonly syncPeriod: Gauge;
+  readonly recommendationUnclamped: Gauge<'namespace' | 'hpa_name'>;
   /** the `metric` labels each HPA has series for, so a metric that goes away takes its series along */
   private readonly metricLabels = new Map<string, Set<string>>();
 
@@ -216,6 +217,12 @@ export class ControllerMetrics {
       help: '--horizontal-pod-autoscaler-sync-period: how often every HPA is due.',
       registers: [r],
     });
+    this.recommendationUnclamped = new Gauge({
+      name: 'hpa_ts_recommendation_unclamped',
+      help: 'Replicas the metrics asked for before stabilization, behavior policies and min/max: the highest metric proposal (docs/recommendation.md).',
+      labelNames: perHpa,
+      registers: [r],
+    });
   }
 
   /** Records what upstream's monitor would observe for one reconcile (§5.7). */
@@ -247,6 +254,7 @@ export class ControllerMetrics {
     this.minReplicas.set(hpa, d.minReplicas);
     this.maxReplicas.set(hpa, d.maxReplicas);
     this.metricsUnavailable.set(hpa, d.metrics.filter((m) => !m.ok).length);
+    this.observeUnclamped(d);
     for (const e of d.events) if (e.type === 'Warning') this.reconcileErrors.inc({ reason: e.reason });
     const seen = new Set<string>();
     for (const m of d.metrics) {
@@ -256,6 +264,14 @@ export class ControllerMetrics {
       this.metricTarget.set({ ...hpa, metric: m.description }, valueOf(m.target));
     }
     this.dropMetricSeries(d.namespace, d.name, seen);
+  }
+
+  /** Set with a value; kept when the reconcile stopped early (as desired_replicas); else removed. */
+  private observeUnclamped(d: Decision): void {
+    const update = unclampedUpdate(d.unclamped);
+    const hpa = { namespace: d.namespace, hpa_name: d.name };
+    if (update.kind === 'set') this.recommendationUnclamped.set(hpa, update.replicas);
+    else if (update.kind === 'remove') this.recommendationUnclamped.remove(hpa);
   }
 
   private dropMetricSeries(namespace: string, name: string, keep: ReadonlySet<string>): void {
@@ -272,7 +288,7 @@ export class ControllerMetrics {
   forgetHpa(namespace: string, name: string): void {
     this.desiredReplicas.remove({ namespace, hpa_name: name });
     this.currentReplicas.remove({ namespace, hpa_name: name });
-    for (const g of [this.minReplicas, this.maxReplicas, this.metricsUnavailable])
+    for (const g of [this.minReplicas, this.maxReplicas, this.metricsUnavailable, this.recommendationUnclamped])
       g.remove({ namespace, hpa_name: name });
     this.dropMetricSeries(namespace, name, new Set());
   }

@@ -22,6 +22,8 @@ import {
   type Scale,
   type ScaleReadError,
   type ScaleWrite,
+  unclampedUpdate,
+  withUnclampedReplicas,
 } from '../algorithms/index.js';
 import type { MetricsClient } from '../metrics-clients/port.js';
 import type { Clock } from './clock.js';
@@ -61,6 +63,11 @@ export interface ReconcilerDeps {
   readonly mode: WriteMode;
   /** kind of the objects reconciled, for events (HorizontalPodAutoscaler, or the CRD kind) */
   readonly hpaKind?: { kind: string; apiVersion: string };
+  /**
+   * CRD mode: the status also carries unclampedReplicas (docs/recommendation.md), a field of
+   * hpa-ts's own HPA kind; autoscaling/v2 HPAs are never given a field upstream lacks
+   */
+  readonly unclampedReplicasInStatus?: boolean;
   /** shadow mode: one recommendation per built-in sync (shadow.ts) */
   readonly rounds?: ShadowRounds;
 }
@@ -224,8 +231,9 @@ export class Reconciler {
         ...this.hpaKind,
       };
       for (const ev of decision.events) deps.events.record(ref, ev.type, ev.reason, ev.message);
-      if (decision.statusChanged) {
-        const res = await this.writeStatus(hpa, decision.status);
+      const status = this.statusToWrite(hpa, decision);
+      if (status !== undefined) {
+        const res = await this.writeStatus(hpa, status);
         if (res.ok) {
           statusWritten = true;
           writtenResourceVersion = res.value.metadata.resourceVersion;
@@ -248,6 +256,13 @@ export class Reconciler {
       metricDurationsMs,
     };
     return outcome;
+  }
+
+  /** The status to write, if it differs from the one read: upstream's, or in CRD mode with unclampedReplicas. */
+  private statusToWrite(hpa: HorizontalPodAutoscaler, d: Decision): HorizontalPodAutoscalerStatus | undefined {
+    if (this.deps.unclampedReplicasInStatus !== true) return d.statusChanged ? d.status : undefined;
+    const status = withUnclampedReplicas(d.status, hpa.status, unclampedUpdate(d.unclamped));
+    return statusEqual(hpa.status, status) ? undefined : status;
   }
 
   /** The API server's validation of this version of the HPA (CRD mode may store what it rejects). */

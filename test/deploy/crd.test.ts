@@ -76,10 +76,11 @@ describe('the HorizontalPodAutoscaler CRD', () => {
   });
 
   it.each([
-    ['spec', 'autoscaling/v2/HorizontalPodAutoscalerSpec'],
-    ['status', 'autoscaling/v2/HorizontalPodAutoscalerStatus'],
-  ])('mirrors autoscaling/v2 in %s: field names, required fields, types', (field, type) => {
-    expect(compareSchemaToShape(props(schema)[field], dtsShape(kubernetesModelsFile(type)), field)).toEqual([]);
+    ['spec', 'autoscaling/v2/HorizontalPodAutoscalerSpec', []],
+    // hpa-ts's one addition (docs/recommendation.md): the recommendation before any limit
+    ['status', 'autoscaling/v2/HorizontalPodAutoscalerStatus', ['status.unclampedReplicas: not in autoscaling/v2']],
+  ])('mirrors autoscaling/v2 in %s: field names, required fields, types', (field, type, extra) => {
+    expect(compareSchemaToShape(props(schema)[field], dtsShape(kubernetesModelsFile(type)), field)).toEqual(extra);
   });
 
   it('would notice a field that autoscaling/v2 does not have, or one it lacks (the comparison works)', () => {
@@ -134,6 +135,7 @@ describe('the HorizontalPodAutoscaler CRD', () => {
       status: {
         currentReplicas: 3,
         desiredReplicas: 4,
+        unclampedReplicas: 14,
         currentMetrics: [{ type: 'Pods' }, { type: 'Resource', resource: { current: { averageUtilization: 42 } } }],
       },
     };
@@ -151,7 +153,7 @@ describe('the HorizontalPodAutoscaler CRD', () => {
       cell('Replicas'),
       cell('Age'),
     ]).toEqual(['web', 42, 2, 10, 3, '2026-01-01T00:00:00Z']);
-    expect([cell('Kind'), cell('Target'), cell('Desired')]).toEqual(['Deployment', 50, 4]);
+    expect([cell('Kind'), cell('Target'), cell('Desired'), cell('Unclamped')]).toEqual(['Deployment', 50, 4, 14]);
   });
 
   it('has CEL rules that all parse, each with a message', () => {
@@ -662,6 +664,14 @@ describe('the status schema', () => {
     );
     expect(v.errors).toEqual([]);
     expect(validateCel(status, statusSchema, 'status')).toEqual([]);
+  });
+
+  it('takes status.unclampedReplicas, a non-negative integer', () => {
+    const status = (unclampedReplicas: unknown): Obj => ({ desiredReplicas: 4, unclampedReplicas });
+    expect(validateCustomResource({ ...asCr(VALID), status: status(14) }, schema).errors).toEqual([]);
+    expect(validateCustomResource({ ...asCr(VALID), status: status(-1) }, schema).errors).toEqual([
+      'status.unclampedReplicas: Invalid value: -1: status.unclampedReplicas in body should be greater than or equal to 0',
+    ]);
   });
 
   it('rejects negative replica counts, as the API server does on status updates', () => {

@@ -20,7 +20,16 @@ import { SERVICE_MONITOR_CRD } from './support/servicemonitor-schema.js';
 
 const EXAMPLES = join(MANIFESTS, 'examples');
 /** The folders a user applies, in the order a user following manifests/examples/README.md would. */
-const APPLIED = ['seed-000', 'seed-001', 'seed-002', 'seed-003', 'seed-004', 'seed-004/pods-metric', 'annotations'];
+const APPLIED = [
+  'seed-000',
+  'seed-001',
+  'seed-002',
+  'seed-003',
+  'seed-004',
+  'seed-004/pods-metric',
+  'annotations',
+  'recommendation',
+];
 /** Applied where prometheus-operator runs: they hold ServiceMonitors. */
 const WITH_PROMETHEUS_OPERATOR = ['seed-001/prometheus-operator', 'seed-003/prometheus-operator'];
 /** Folders kept for reference, never applied. */

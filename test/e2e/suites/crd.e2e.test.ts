@@ -98,6 +98,19 @@ maybe('CRD mode beside the built-in HPA controller', () => {
     expect((status.conditions as { type: string; reason: string }[]).map((c) => `${c.type}/${c.reason}`)).toContain(
       'ScalingLimited/TooManyReplicas',
     );
+    // the status field autoscaling/v2 lacks: what the metrics asked for before maxReplicas (about 20
+    // at 1000 qps against 50 a pod), kept by the API server's pruning only if the CRD schema has it
+    expect(status.unclampedReplicas).toBeGreaterThan(10);
+    const wide = await bed.stack.kubectl([
+      'get',
+      'horizontalpodautoscalers.autoscaling.hpa-ts.io',
+      'sample-httpserver',
+      '-n',
+      ns,
+      '-o',
+      'wide',
+    ]);
+    expect(wide.split('\n')[0]).toMatch(/\sUNCLAMPED(\s|$)/);
     // no autoscaling/v2 HPA in crd-000: the built-in controller has nothing there to act on
     const v2 = await bed.stack.kube.get<{ items: unknown[] }>(
       `/apis/autoscaling/v2/namespaces/${ns}/horizontalpodautoscalers`,

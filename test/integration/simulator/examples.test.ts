@@ -23,7 +23,7 @@ const lastReplicas = (r: ScenarioResult): number => Number(r.timeline[r.timeline
 const metricOf = (d: TimedDecision, i = 0): string | undefined => d.metrics[i]?.value;
 
 describe('examples/', () => {
-  it('has a scenario for every seed setup, and one for scale to zero', () => {
+  it('has a scenario for every seed setup, one for scale to zero, one for the unclamped recommendation', () => {
     expect(
       readdirSync(DIR)
         .filter((f) => f.endsWith('.yaml'))
@@ -38,6 +38,7 @@ describe('examples/', () => {
       'seed-004-external-queue.yaml',
       'seed-004-object-ingress.yaml',
       'seed-004-pods-selector.yaml',
+      'unclamped-recommendation.yaml',
     ]);
   });
 
@@ -105,5 +106,19 @@ describe('examples/', () => {
     const zero = seq.indexOf(0);
     expect(zero).toBeGreaterThan(0);
     expect(seq.slice(zero).some((n) => n > 0)).toBe(true);
+  });
+
+  it('unclamped recommendation: held at maxReplicas 4 while what the queue asks for grows', async () => {
+    const r = await run('unclamped-recommendation.yaml');
+    expect(maxReplicas(r)).toBe(4);
+    const capped = r.decisions.filter((d) => d.current === 4);
+    const asked = capped.map((d) => d.unclamped.replicas ?? 0);
+    expect(capped.length).toBeGreaterThan(5);
+    expect(asked.every((n) => n > 4)).toBe(true);
+    expect(asked.slice(1).every((n, i) => n >= asked[i])).toBe(true);
+    expect(asked[asked.length - 1]).toBeGreaterThan(asked[0]);
+    expect(capped.map((d) => d.unclamped)).toContainEqual(
+      expect.objectContaining({ decided: 4, limits: [{ by: 'maxReplicas', reason: 'TooManyReplicas', replicas: 4 }] }),
+    );
   });
 });
