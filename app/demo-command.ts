@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from '@commander-js/extra-typings';
 import { addFlags, rawFlags, readFlags } from './flags/commander.js';
 import { parseFlags, type RawFlags } from './flags/values.js';
-import { exitWithError } from './exit.js';
+import { exitAfterFlush, exitWithError } from './exit.js';
 
 /** manifests/examples/seed-000, looked up from this module (a checkout or the built dist/). */
 export function seedManifestsDir(): string {
@@ -95,6 +95,6 @@ export function registerDemoCommand(program: Command): void {
   cmd.action(async () => {
     const values = readFlags(cmd, 'demo');
     if (!values.ok) exitWithError(values.error);
-    process.exit(await demo(rawFlags(cmd, 'demo'), (line) => process.stdout.write(`${line}\n`)));
+    await exitAfterFlush(await demo(rawFlags(cmd, 'demo'), (line) => process.stdout.write(`${line}\n`)));
   });
 }

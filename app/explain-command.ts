@@ -5,7 +5,7 @@ import type { HpaController } from '../controller/controller.js';
 import { decisionRecord } from '../controller/decision-log.js';
 import { addFlags, readFlags } from './flags/commander.js';
 import { FlagErrorCode, flagError, type FlagError } from './flags/kinds.js';
-import { exitWithError } from './exit.js';
+import { exitAfterFlush, exitWithError } from './exit.js';
 import { controllerFlags, type RunSettings } from './settings.js';
 
 /** Renders a decision for a human: every input and step, then what would be written. */
@@ -144,6 +144,6 @@ export function registerExplainCommand(program: Command): void {
     const output = flags.value.values.output === 'json' ? 'json' : 'text';
     const r = await explainHpa(hpa, flags.value.settings, flags.value.metrics, output);
     (r.code === 0 ? process.stdout : process.stderr).write(`${r.text}\n`);
-    process.exit(r.code);
+    await exitAfterFlush(r.code);
   });
 }

@@ -12,7 +12,7 @@ import { type Result, err, ok } from '../algorithms/index.js';
 import { recorded } from '../metrics-clients/index.js';
 import { addFlags, rawFlags } from './flags/commander.js';
 import { parseFlags, type FlagValues, type RawFlags } from './flags/values.js';
-import { exitWithError } from './exit.js';
+import { exitAfterFlush, exitWithError } from './exit.js';
 import type { ReplayStep, VariantResult } from './replay.js';
 
 /** A usage problem (exit 2) or a failure while replaying (exit 1), one line each. */
@@ -170,6 +170,6 @@ export function registerReplayCommand(program: Command): void {
     } catch (e) {
       exitWithError({ message: `replay failed: ${(e as Error).message}` }, 1);
     }
-    process.exit(code);
+    await exitAfterFlush(code);
   });
 }

@@ -12,7 +12,7 @@ import { NEWEST_MINOR, err, type Result } from '../algorithms/index.js';
 import { addFlags, rawFlags, readFlags } from './flags/commander.js';
 import type { FlagError } from './flags/kinds.js';
 import { parseFlags, type FlagValues, type RawFlags } from './flags/values.js';
-import { exitWithError } from './exit.js';
+import { exitAfterFlush, exitWithError } from './exit.js';
 
 /** `simulate`'s flags as text, as a user or a test gives them (checked against the flag table). */
 export type SimulateFlags = RawFlags;
@@ -208,7 +208,7 @@ export function registerSimulateCommand(program: Command): void {
       exitWithError({ message: '--record records a scenario run in virtual time; it does not go with --serve' });
     if (values.value.serve !== true) {
       if (file === undefined) exitWithError({ message: 'a scenario file is required (or --serve)' });
-      process.exit(await simulateScenario(file, o, out, errOut));
+      await exitAfterFlush(await simulateScenario(file, o, out, errOut));
     }
     let handle: ServeHandle;
     try {
