@@ -91,6 +91,7 @@ class DecisionValue implements Decision {
   readonly error: Decision['error'];
   readonly monitor: Decision['monitor'];
   readonly annotations: Decision['annotations'];
+  readonly staleSamples: Decision['staleSamples'];
   private lines: readonly string[] | undefined;
   private why: string | undefined;
   private changed: boolean | undefined;
@@ -118,6 +119,7 @@ class DecisionValue implements Decision {
     this.error = o.error;
     this.monitor = o.monitor;
     this.annotations = o.annotations;
+    this.staleSamples = o.staleSamples;
   }
 
   get statusChanged(): boolean {
@@ -171,7 +173,7 @@ export function stoppedEarly(
 /** The decision `d` with a new write outcome (§3.8): the rest of what it found stays. */
 export function reviseDecision(
   d: Decision,
-  change: Pick<DecisionOutcome, 'rescale' | 'status' | 'events' | 'error' | 'monitor' | 'annotations'>,
+  change: Pick<DecisionOutcome, 'rescale' | 'status' | 'events' | 'error' | 'monitor' | 'annotations' | 'staleSamples'>,
 ): Decision {
   return new DecisionValue(d, {
     branch: d.branch,
@@ -188,6 +190,7 @@ export function reviseDecision(
     error: change.error,
     monitor: change.monitor,
     annotations: change.annotations ?? d.annotations,
+    staleSamples: change.staleSamples ?? d.staleSamples,
   });
 }
 
