@@ -5,11 +5,11 @@
  * metrics APIs' answers before upstream's decision reads them:
  *
  * - per-pod metrics (Resource, ContainerResource, Pods): the pod's sample is dropped, so the pod
- *   counts as a pod without metrics and upstream's missing-pod rules apply (§1.3: 0 % of the
- *   target on a scale-up, 100 % on a scale-down). When every sample is stale the answer becomes
- *   a failed fetch, as an empty answer is upstream (the message says why);
+ *   counts as a pod without metrics and upstream's missing-pod rules apply (R1.4.3: 0 on a
+ *   scale-up, its request on a scale-down). When every sample is stale the answer becomes a
+ *   failed fetch, as an empty answer is upstream (the message says why);
  * - Object and External: the metric's fetch fails (upstream's condition and event of a failed
- *   fetch of that type, R2.6: no scale-down on the other metrics either). An External metric with
+ *   fetch of that type, R2.5: no scale-down on the other metrics either). An External metric with
  *   several series fails when any one is stale: the sum of the fresh ones would under-count.
  *
  * The age reference is the sample's `timestamp`: in metrics.k8s.io it is the end of the window
