@@ -13,7 +13,7 @@ export const METRICS_MAX_AGE_STORIES: readonly ExtensionStory[] = [
   {
     title:
       'hpa-ts.io/metrics-max-age: 5-minute-old samples fail the metric (no scale-down), "0" turns it off, fresh ones are trusted',
-    timeoutMs: 60_000,
+    timeoutMs: 90_000,
     async run(bed) {
       const ns = 'ext-metrics-max-age';
       // 3 idle pods (5 % of their 100m request, target 50 %): on fresh samples this scales down
@@ -57,14 +57,20 @@ export const METRICS_MAX_AGE_STORIES: readonly ExtensionStory[] = [
         '--overwrite',
       ]);
       bed.provider.set(ns, { cpuMilli: 3 * 5 });
+      // upstream ignores a CPU sample taken within a window of the pod's readiness (§1.2), so the
+      // first fresh samples of pods that just became ready may not count yet
+      let last = '';
       const trusted = await eventually(
         'ScalingActive=True on fresh samples',
         async () => {
-          const d = await bed.stack.kubectl(['describe', 'hpa', 'stale-web', '-n', ns]);
-          return /ScalingActive\s+True\s+ValidMetricFound/.test(d) ? d : undefined;
+          last = await bed.stack.kubectl(['describe', 'hpa', 'stale-web', '-n', ns]);
+          return /ScalingActive\s+True\s+ValidMetricFound/.test(last) ? last : undefined;
         },
-        20_000,
-      );
+        45_000,
+      ).catch((e: unknown) => {
+        const line = last.split('\n').find((l) => /^\s*ScalingActive\s/.test(l)) ?? '(no ScalingActive condition)';
+        throw new Error(`${(e as Error).message}; last: ${line.trim()}`);
+      });
       expect(trusted).toMatch(/5% \(5m\) \/ 50%/);
       expect(bed.replicas(ns, 'stale-web').filter((n) => n !== 3)).toEqual([]);
     },
