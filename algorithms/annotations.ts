@@ -12,11 +12,15 @@ export const HpaAnnotation = {
   paused: 'hpa-ts.io/paused',
   pausedReplicas: 'hpa-ts.io/paused-replicas',
   syncPeriod: 'hpa-ts.io/sync-period',
+  metricsMaxAge: 'hpa-ts.io/metrics-max-age',
 } as const;
 export type HpaAnnotation = (typeof HpaAnnotation)[keyof typeof HpaAnnotation];
 
 /** The range of `hpa-ts.io/sync-period`, as written in messages and docs. */
 export const SYNC_PERIOD_RANGE: DurationRange = { min: '1s', max: '1h' };
+
+/** The range of `hpa-ts.io/metrics-max-age` and `--metrics-max-age` besides 0 (off). */
+export const METRICS_MAX_AGE_RANGE: DurationRange = { min: '1s', max: '1h' };
 
 const MAX_INT32 = 2_147_483_647;
 const DIGITS = /^[0-9]+$/;
@@ -45,6 +49,8 @@ export interface HpaAnnotations {
   readonly pausedReplicas: number | null;
   /** `hpa-ts.io/sync-period` in milliseconds, null when absent (the global period applies) */
   readonly syncPeriodMs: number | null;
+  /** `hpa-ts.io/metrics-max-age` in milliseconds, 0 = off for this HPA; null when absent (the flag applies) */
+  readonly metricsMaxAgeMs?: number | null;
   /** in the order of HpaAnnotation */
   readonly errors: readonly AnnotationError[];
 }
@@ -103,13 +109,41 @@ export function parseSyncPeriodAnnotation(value: string): Result<number, Annotat
       );
 }
 
+/**
+ * `hpa-ts.io/metrics-max-age`: 0 (any spelling of a zero Go duration: off for this HPA) or a Go
+ * duration within METRICS_MAX_AGE_RANGE, in milliseconds. Below a second it would call every
+ * sample stale: the metrics APIs stamp samples to the second (metav1.Time).
+ */
+export function parseMetricsMaxAgeAnnotation(value: string): Result<number, AnnotationError> {
+  const zero = parseGoDurationMs(value);
+  if (zero.ok && zero.value === 0) return ok(0);
+  const r = parseGoDurationMs(value, METRICS_MAX_AGE_RANGE);
+  if (r.ok) return r;
+  const { min, max } = METRICS_MAX_AGE_RANGE;
+  return r.error.code === 'DurationOutOfRange'
+    ? rejected(
+        'DurationOutOfRange',
+        HpaAnnotation.metricsMaxAge,
+        value,
+        `is out of range: must be 0 (off) or between ${min} and ${max}`,
+      )
+    : rejected(
+        'InvalidDuration',
+        HpaAnnotation.metricsMaxAge,
+        value,
+        `is not a Go duration (${r.error.message}; expected e.g. 2m, or 0 for off, at most ${max})`,
+      );
+}
+
 /** Every hpa-ts annotation of one HPA; other annotations are not looked at. */
 export function parseHpaAnnotations(annotations: Readonly<Record<string, string>> | null | undefined): HpaAnnotations {
   if (annotations == null) return NO_HPA_ANNOTATIONS;
   const paused = annotations[HpaAnnotation.paused];
   const replicas = annotations[HpaAnnotation.pausedReplicas];
   const period = annotations[HpaAnnotation.syncPeriod];
-  if (paused === undefined && replicas === undefined && period === undefined) return NO_HPA_ANNOTATIONS;
+  const maxAge = annotations[HpaAnnotation.metricsMaxAge];
+  if (paused === undefined && replicas === undefined && period === undefined && maxAge === undefined)
+    return NO_HPA_ANNOTATIONS;
   const errors: AnnotationError[] = [];
   const valueOf = <T>(r: Result<T, AnnotationError> | undefined): T | null => {
     if (r === undefined) return null;
@@ -120,7 +154,14 @@ export function parseHpaAnnotations(annotations: Readonly<Record<string, string>
   const p = valueOf(paused === undefined ? undefined : parsePausedAnnotation(String(paused)));
   const n = valueOf(replicas === undefined ? undefined : parsePausedReplicasAnnotation(String(replicas)));
   const s = valueOf(period === undefined ? undefined : parseSyncPeriodAnnotation(String(period)));
-  return { paused: p === true, pausedReplicas: n, syncPeriodMs: s, errors };
+  const m = valueOf(maxAge === undefined ? undefined : parseMetricsMaxAgeAnnotation(String(maxAge)));
+  return {
+    paused: p === true,
+    pausedReplicas: n,
+    syncPeriodMs: s,
+    ...(m === null ? {} : { metricsMaxAgeMs: m }),
+    errors,
+  };
 }
 
 /** Whether the HPA asks for a pause (a valid `paused-replicas` wins over `paused`). */

@@ -13,6 +13,7 @@ import {
   stoppedEarly,
   metricComputations,
   observedGenerationOf,
+  reviseDecision,
   setReconcileCondition,
   type Reconcile,
   type RescaleTarget,
@@ -23,6 +24,7 @@ import { computeReplicasForMetrics, metricsFailed, normalizeProposal } from './m
 import { effectiveBehavior } from './normalize.js';
 import { failedGetScale } from './reconcile-errors.js';
 import { hasObjectOrExternalMetric, plannedRescale } from './rescale.js';
+import { dropStaleSamples, effectiveMaxAge, type StaleSamplesOutcome } from './stale-samples.js';
 import { invalidSpec } from './validation-decision.js';
 import { formatGoValue } from './validation-errors.js';
 
@@ -33,9 +35,32 @@ import { formatGoValue } from './validation-errors.js';
  * history to keep.
  */
 export function decide(input: DecideInput): Decision {
+  // hpa-ts's stale-sample cut-off: upstream decides on the answers without the stale samples
+  const maxAge = effectiveMaxAge(input.annotations?.metricsMaxAgeMs, input.config.metricsMaxAgeMs);
+  if (maxAge !== null) return decideWithoutStaleSamples(input, maxAge);
   const r = beginReconcile(input); // §3.1 step 1
   // hpa-ts's annotations act on upstream's whole decision, before any write
   return withAnnotations(r, upstreamDecision(r, input));
+}
+
+function decideWithoutStaleSamples(
+  input: DecideInput,
+  maxAge: NonNullable<ReturnType<typeof effectiveMaxAge>>,
+): Decision {
+  const cut = dropStaleSamples(input.hpa.spec.metrics ?? [], input.metrics, maxAge.maxAgeMs, input.now);
+  const fresh: DecideInput = { ...input, metrics: cut.fetches };
+  const r = beginReconcile(fresh);
+  const d = withAnnotations(r, upstreamDecision(r, fresh));
+  const staleSamples: StaleSamplesOutcome = { ...maxAge, dropped: cut.dropped };
+  return reviseDecision(d, {
+    rescale: d.rescale,
+    status: d.status,
+    events: d.events,
+    error: d.error,
+    monitor: d.monitor,
+    annotations: d.annotations,
+    staleSamples,
+  });
 }
 
 function upstreamDecision(r: Reconcile, input: DecideInput): Decision {

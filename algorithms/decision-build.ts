@@ -95,6 +95,7 @@ class DecisionValue implements Decision {
   readonly error: Decision['error'];
   readonly monitor: Decision['monitor'];
   readonly annotations: Decision['annotations'];
+  readonly staleSamples: Decision['staleSamples'];
   private lines: readonly string[] | undefined;
   private why: string | undefined;
   private changed: boolean | undefined;
@@ -123,6 +124,7 @@ class DecisionValue implements Decision {
     this.error = o.error;
     this.monitor = o.monitor;
     this.annotations = o.annotations;
+    this.staleSamples = o.staleSamples;
   }
 
   get statusChanged(): boolean {
@@ -180,7 +182,7 @@ export function stoppedEarly(
 /** The decision `d` with a new write outcome (§3.8): the rest of what it found stays. */
 export function reviseDecision(
   d: Decision,
-  change: Pick<DecisionOutcome, 'rescale' | 'status' | 'events' | 'error' | 'monitor' | 'annotations'>,
+  change: Pick<DecisionOutcome, 'rescale' | 'status' | 'events' | 'error' | 'monitor' | 'annotations' | 'staleSamples'>,
 ): Decision {
   return new DecisionValue(d, {
     branch: d.branch,
@@ -197,6 +199,7 @@ export function reviseDecision(
     error: change.error,
     monitor: change.monitor,
     annotations: change.annotations ?? d.annotations,
+    staleSamples: change.staleSamples ?? d.staleSamples,
   });
 }
 

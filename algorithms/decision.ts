@@ -16,6 +16,7 @@ import type { ControllerConfig, Profile } from './profile.js';
 import type { ReconcileError, ScaleReadStage } from './reconcile-errors.js';
 import type { Result } from './result.js';
 import type { SelectorCheck, SelectorRegistryEntry } from './selector-check.js';
+import type { StaleSamplesOutcome } from './stale-samples.js';
 import type { Instant } from './time.js';
 import type { Tolerances } from './tolerance.js';
 import type { UnclampedRecommendation } from './unclamped.js';
@@ -163,6 +164,8 @@ export interface Decision {
   readonly monitor: MonitorRecord;
   /** what hpa-ts's annotations changed (annotated-decision.ts); absent when there were none */
   readonly annotations?: AnnotationOutcome;
+  /** the samples the stale-sample cut-off left out (stale-samples.ts); absent when it is off */
+  readonly staleSamples?: StaleSamplesOutcome;
   /** the computation step by step, for explain and dry-run (derived from the fields above) */
   readonly explanation: readonly string[];
   /** one sentence saying why (derived from the fields above) */

@@ -1,6 +1,7 @@
 import type { Decision } from './decision.js';
 import type { MetricEvaluation } from './metrics-eval.js';
 import type { NormalizationDetail } from './normalize.js';
+import { explainStaleSamples } from './stale-samples.js';
 import type { Tolerances } from './tolerance.js';
 
 function fmt(x: number): string {
@@ -60,7 +61,8 @@ export function explainNormalization(
  * the order of §3.1: the scale or the branch, then each metric, the normalization and the write.
  */
 export function explainDecision(d: Decision): string[] {
-  const lines = explainUpstream(d);
+  const upstream = explainUpstream(d);
+  const lines = d.staleSamples === undefined ? upstream : [...explainStaleSamples(d.staleSamples), ...upstream];
   if (d.annotations === undefined) return lines;
   return [
     ...lines,

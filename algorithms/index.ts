@@ -38,3 +38,4 @@ export * from './go-quote.js';
 export * from './strict-bool.js';
 export * from './annotations.js';
 export { AnnotationCondition, pausedMessage } from './annotated-decision.js';
+export * from './stale-samples.js';

@@ -60,6 +60,8 @@ export const MetricsApiErrorKind = {
   Unauthorized: 'Unauthorized',
   Unregistered: 'Unregistered',
   Internal: 'Internal',
+  /** left out by the stale-sample cut-off (stale-samples.ts): never an adapter's answer */
+  Stale: 'Stale',
 } as const;
 export type MetricsApiErrorKind = (typeof MetricsApiErrorKind)[keyof typeof MetricsApiErrorKind];
 

@@ -190,6 +190,11 @@ export interface ControllerConfig {
   /** 2.0 in production; the upstream test package uses 8. */
   readonly scaleUpLimitFactor: number;
   readonly scaleUpLimitMinimum: number;
+  /**
+   * hpa-ts's stale-sample cut-off (`--metrics-max-age`, stale-samples.ts) in milliseconds;
+   * absent or 0: off, every sample is trusted as upstream trusts it
+   */
+  readonly metricsMaxAgeMs?: number;
 }
 
 export const DEFAULT_CONTROLLER_CONFIG: ControllerConfig = {

@@ -120,6 +120,8 @@ export function runSettings(given: FlagValues): Result<RunSettings, FlagError> {
       downscaleStabilizationWindowSeconds: (v.horizontalPodAutoscalerDownscaleStabilization ?? 0) / 1000,
       cpuInitializationPeriodSeconds: (v.horizontalPodAutoscalerCpuInitializationPeriod ?? 0) / 1000,
       delayOfInitialReadinessStatusSeconds: (v.horizontalPodAutoscalerInitialReadinessDelay ?? 0) / 1000,
+      // off (absent) by default, so the config stays upstream's
+      ...((v.metricsMaxAge ?? 0) > 0 ? { metricsMaxAgeMs: v.metricsMaxAge } : {}),
     },
     profile: profileForVersion(version.minor, gates),
     emulatedVersion: `1.${version.minor}`,

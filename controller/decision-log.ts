@@ -1,4 +1,10 @@
-import type { Decision, UnclampedRecommendation } from '../algorithms/index.js';
+import {
+  formatGoDuration,
+  formatInstant,
+  type Decision,
+  type StaleSamplesOutcome,
+  type UnclampedRecommendation,
+} from '../algorithms/index.js';
 
 /**
  * The decision as one JSON-able record: what dry-run logs for every decision, what normal mode
@@ -55,6 +61,18 @@ export interface DecisionRecord {
   readonly error: string | null;
   readonly reason: string;
   readonly steps: readonly string[];
+  /** the stale-sample cut-off (`--metrics-max-age`, `hpa-ts.io/metrics-max-age`) when on */
+  readonly staleSamples?: {
+    readonly maxAge: string;
+    readonly source: 'flag' | 'annotation';
+    readonly dropped: readonly {
+      readonly metric: string;
+      readonly pod?: string;
+      readonly labels?: Readonly<Record<string, string>>;
+      readonly timestamp: string;
+      readonly age: string;
+    }[];
+  };
 }
 
 /** The scale change made (or, in dry-run, that would be made): none when the write failed. */
@@ -129,5 +147,20 @@ export function decisionRecord(d: Decision): DecisionRecord {
     error: d.error?.message ?? null,
     reason: d.reason,
     steps: d.explanation,
+    ...(d.staleSamples === undefined ? {} : { staleSamples: staleSamplesRecord(d.staleSamples) }),
+  };
+}
+
+function staleSamplesRecord(s: StaleSamplesOutcome): NonNullable<DecisionRecord['staleSamples']> {
+  return {
+    maxAge: formatGoDuration(s.maxAgeMs / 1000),
+    source: s.source,
+    dropped: s.dropped.map((x) => ({
+      metric: x.metric,
+      ...(x.pod === undefined ? {} : { pod: x.pod }),
+      ...(x.labels === undefined ? {} : { labels: x.labels }),
+      timestamp: formatInstant(x.timestamp),
+      age: formatGoDuration(x.ageMs / 1000),
+    })),
   };
 }

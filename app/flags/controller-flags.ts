@@ -1,6 +1,6 @@
 /** The flag table's entries for the controller itself: cluster, decision, writes, leader election, process. */
 import { NEWEST_MINOR } from '../../algorithms/index.js';
-import { bool, duration, int, num, oneOf, text } from './kinds.js';
+import { bool, duration, durationOrOff, int, num, oneOf, text } from './kinds.js';
 import type { CommandName, FlagSpec } from './spec.js';
 
 const CONTROLLER = ['run', 'explain'] as const satisfies readonly CommandName[];
@@ -116,6 +116,17 @@ export const CONTROLLER_FLAGS = [
     commands: CONTROLLER,
     scenario: true,
     why: 'a pod still starting after an hour is not starting up any more',
+  },
+  {
+    name: 'metrics-max-age',
+    value: 'duration',
+    kind: durationOrOff('1s', '1h'),
+    description:
+      'hpa-ts extension: a metric sample older than this is not trusted (a pod without metrics; an Object or External metric that failed); hpa-ts.io/metrics-max-age overrides it per HPA; 0: off, as upstream',
+    default: '0',
+    commands: CONTROLLER,
+    scenario: true,
+    why: 'the metrics APIs stamp samples to the second, so below 1s every sample would be stale; a sample an hour old is no longer a measurement of now',
   },
   {
     name: 'horizontal-pod-autoscaler-upscale-delay',

@@ -10,7 +10,13 @@ export type FlagKind =
   | { readonly type: 'bool' }
   | { readonly type: 'enum'; readonly choices: readonly string[] }
   /** a Go duration (time.ParseDuration) within [min, max], both written as Go durations */
-  | { readonly type: 'duration'; readonly min: string; readonly max: string }
+  | {
+      readonly type: 'duration';
+      readonly min: string;
+      readonly max: string;
+      /** 0 is also accepted (it turns the feature off), below `min` */
+      readonly orZero?: boolean;
+    }
   | { readonly type: 'int'; readonly min: number; readonly max: number }
   | { readonly type: 'number'; readonly min: number; readonly max: number };
 
@@ -18,6 +24,8 @@ export const text = () => ({ type: 'string' }) as const;
 export const bool = () => ({ type: 'bool' }) as const;
 export const oneOf = (...choices: readonly string[]) => ({ type: 'enum', choices }) as const;
 export const duration = (min: string, max: string) => ({ type: 'duration', min, max }) as const;
+/** A duration within [min, max], or 0 for off. */
+export const durationOrOff = (min: string, max: string) => ({ type: 'duration', min, max, orZero: true }) as const;
 export const int = (min: number, max: number) => ({ type: 'int', min, max }) as const;
 export const num = (min: number, max: number) => ({ type: 'number', min, max }) as const;
 
@@ -89,14 +97,16 @@ function parseKind(kind: FlagKind, raw: string): Result<FlagValue, Problem> {
             detail: `${JSON.stringify(raw)} is not one of ${kind.choices.join(', ')}`,
           });
     case 'duration': {
+      const zero = kind.orZero === true ? parseGoDurationMs(raw) : null;
+      if (zero !== null && zero.ok && zero.value === 0) return zero;
       const r = parseGoDurationMs(raw, kind);
       if (r.ok) return r;
       return err({
         code: r.error.code === 'DurationOutOfRange' ? FlagErrorCode.OutOfRange : FlagErrorCode.InvalidDuration,
         detail:
           r.error.code === 'DurationOutOfRange'
-            ? r.error.message
-            : `${r.error.message} (expected a Go duration such as 15s, 5m or 1m30s, between ${kind.min} and ${kind.max})`,
+            ? `${r.error.message}${kind.orZero === true ? ' (or 0: off)' : ''}`
+            : `${r.error.message} (expected a Go duration such as 15s, 5m or 1m30s, between ${kind.min} and ${kind.max}${kind.orZero === true ? ', or 0: off' : ''})`,
       });
     }
     case 'int':
@@ -151,6 +161,7 @@ export function describeKind(kind: FlagKind): string {
     case 'enum':
       return kind.choices.join('|');
     case 'duration':
+      return `${kind.orZero === true ? '0 or ' : ''}${kind.min} … ${kind.max}`;
     case 'int':
     case 'number':
       return `${kind.min} … ${kind.max}`;

@@ -8,7 +8,9 @@
  *   metrics the scenario defines natively (an Ingress' requests-per-second);
  * - external.metrics.k8s.io: the adapter's externalRules.
  *
- * Faults make an API answer 503 for an interval, like an aggregated API server that is down.
+ * Faults make an API answer 503 for an interval, like an aggregated API server that is down, or
+ * stamp its samples in the past for an interval (a metrics pipeline that stopped updating while
+ * its API still answers), for the stale-sample cut-off (--metrics-max-age).
  */
 import { Quantity, type Result, type Selector, err, ok } from '../../algorithms/index.js';
 import { StaticRestMapper } from '../../metrics-clients/index.js';
@@ -59,6 +61,16 @@ export interface ExternalValue {
   readonly timestamp: number;
 }
 
+/** An interval in which one API stamps its samples `ageMs` in the past (addStaleness). */
+export interface StaleStamp {
+  readonly api: MetricsApi;
+  readonly from: number;
+  readonly to: number;
+  readonly ageMs: number;
+  /** only the samples of this namespace; all when absent */
+  readonly namespace?: string;
+}
+
 export interface MetricsServiceOptions {
   readonly clock: Clock;
   readonly store: ObjectStore;
@@ -83,6 +95,7 @@ function groupOf(apiVersion: string): string {
 
 export class MetricsService {
   private readonly outages: { api: MetricsApi; from: number; to: number }[] = [];
+  private readonly staleness: StaleStamp[] = [];
 
   constructor(private readonly opts: MetricsServiceOptions) {}
 
@@ -103,17 +116,47 @@ export class MetricsService {
     return this.outages.some((o) => o.api === api && at >= o.from && at < o.to);
   }
 
+  /**
+   * Stamps the samples `api` serves from `from` until `to` (epoch ms of the shared clock) `ageMs`
+   * in the past, for one namespace or all; the values stay what they are.
+   */
+  addStaleness(s: StaleStamp): void {
+    this.staleness.push(s);
+  }
+
+  /** How far in the past `api` stamps the samples of `namespace` now (0: as measured). */
+  private ageOf(api: MetricsApi, namespace: string | undefined, at = this.opts.clock.now()): number {
+    let age = 0;
+    for (const s of this.staleness) {
+      const ns = s.namespace === undefined || s.namespace === namespace;
+      if (s.api === api && ns && at >= s.from && at < s.to) age = Math.max(age, s.ageMs);
+    }
+    return age;
+  }
+
+  private aged<T extends { readonly timestamp: number }>(
+    api: MetricsApi,
+    namespace: string | undefined,
+    items: T[],
+  ): T[] {
+    if (this.staleness.length === 0) return items;
+    const age = this.ageOf(api, namespace);
+    return age === 0 ? items : items.map((v) => ({ ...v, timestamp: v.timestamp - age }));
+  }
+
   /** metrics.k8s.io PodMetrics of the pods matching `selector` (all namespaces when undefined). */
   podMetrics(namespace: string | undefined, selector: Selector): Result<PodResourceSample[], MetricsFailure> {
     if (this.isDown('resource')) return err(UNAVAILABLE);
-    if (namespace === undefined)
-      return ok(this.opts.collectors.podMetrics(undefined).filter((p) => selector.matches(p.labels)));
+    if (namespace === undefined) {
+      const all = this.opts.collectors.podMetrics(undefined).filter((p) => selector.matches(p.labels));
+      return ok(this.staleness.length === 0 ? all : all.map((p) => this.aged('resource', p.namespace, [p])[0] ?? p));
+    }
     const out: PodResourceSample[] = [];
     for (const p of this.opts.load.podsMatching(namespace, selector)) {
       const s = this.opts.collectors.podSample(namespace, p.name);
       if (s !== undefined) out.push(s);
     }
-    return ok(out);
+    return ok(this.aged('resource', namespace, out));
   }
 
   /** The pods an adapter would list through the API for a selector (sorted by name). */
@@ -153,7 +196,7 @@ export class MetricsService {
     if (this.isDown('custom')) return err(UNAVAILABLE);
     const now = this.opts.clock.now();
     const native = this.native(namespace, metric, resource, names, now);
-    if (native !== undefined) return native;
+    if (native !== undefined) return native.ok ? ok(this.aged('custom', namespace, native.value)) : native;
     const r = await this.opts.adapter.queryObjects(metric, resource, namespace, names, metricSelector);
     if (!r.ok) return r;
     const info = await mapper.resourceFor(resource);
@@ -168,7 +211,7 @@ export class MetricsService {
         ...v,
       });
     }
-    return ok(out);
+    return ok(this.aged('custom', namespace, out));
   }
 
   private native(
@@ -211,7 +254,8 @@ export class MetricsService {
     selector: Selector,
   ): Promise<Result<ExternalValue[], MetricsFailure>> {
     if (this.isDown('external')) return err(UNAVAILABLE);
-    return this.opts.adapter.queryExternal(metric, namespace, selector);
+    const r = await this.opts.adapter.queryExternal(metric, namespace, selector);
+    return r.ok ? ok(this.aged('external', namespace, r.value)) : r;
   }
 
   /** The custom metrics discovery lists (`pods/http_requests_qps`, `namespaces/…`, `ingresses.networking.k8s.io/…`). */

@@ -237,9 +237,38 @@ function parseFaults(v: unknown, namespace: string): Result<Fault[], string> {
         toSeconds: to.value,
         ...(typeof o.workload === 'string' ? { workload: workloadName(o.workload, namespace) } : {}),
       });
-    } else return err(`${at}.type: expected metrics-unavailable or slow-start`);
+    } else if (o.type === 'stale-metrics') {
+      const stale = parseStaleFault(o, at, from.value, to.value);
+      if (!stale.ok) return stale;
+      out.push(stale.value);
+    } else return err(`${at}.type: expected metrics-unavailable, slow-start or stale-metrics`);
   }
   return ok(out);
+}
+
+/** `{type: stale-metrics, api, age, from, to, namespace}`: samples stamped `age` in the past. */
+function parseStaleFault(
+  o: Record<string, unknown>,
+  at: string,
+  fromSeconds: number,
+  toSeconds: number,
+): Result<Fault, string> {
+  const api = o.api ?? 'all';
+  if (!['resource', 'custom', 'external', 'all'].includes(String(api)))
+    return err(`${at}.api: expected resource, custom, external or all`);
+  if (o.age === undefined) return err(`${at}.age: required (how old the samples are, e.g. 5m)`);
+  const age = parseSeconds(o.age, `${at}.age`);
+  if (!age.ok) return age;
+  if (age.value < 0) return err(`${at}.age: must not be negative`);
+  if (o.namespace !== undefined && typeof o.namespace !== 'string') return err(`${at}.namespace: expected a string`);
+  return ok({
+    type: 'stale-metrics',
+    api: api as MetricsApi | 'all',
+    ageSeconds: age.value,
+    fromSeconds,
+    toSeconds,
+    ...(typeof o.namespace === 'string' ? { namespace: o.namespace } : {}),
+  });
 }
 
 /**

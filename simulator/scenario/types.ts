@@ -19,6 +19,16 @@ export type Fault =
       readonly toSeconds: number;
       /** only pods of this workload (`namespace/name`); all when absent */
       readonly workload?: string;
+    }
+  | {
+      /** the metrics API stamps its samples `ageSeconds` in the past (a pipeline that stopped updating) */
+      readonly type: 'stale-metrics';
+      readonly api: MetricsApi | 'all';
+      readonly ageSeconds: number;
+      readonly fromSeconds: number;
+      readonly toSeconds: number;
+      /** only the samples of this namespace; all when absent */
+      readonly namespace?: string;
     };
 
 export interface Scenario {

@@ -93,6 +93,18 @@ function simulationFor(s: Scenario, store: ObjectStore, clock: VirtualClock): Si
       : {}),
   });
   for (const f of s.faults) {
+    if (f.type === 'stale-metrics') {
+      for (const api of f.api === 'all' ? (['resource', 'custom', 'external'] as const) : [f.api]) {
+        const ns = f.namespace === undefined ? {} : { namespace: f.namespace };
+        sim.metrics.addStaleness({
+          api,
+          from: at(f.fromSeconds),
+          to: at(f.toSeconds),
+          ageMs: f.ageSeconds * 1000,
+          ...ns,
+        });
+      }
+    }
     if (f.type !== 'metrics-unavailable') continue;
     for (const api of f.api === 'all' ? (['resource', 'custom', 'external'] as const) : [f.api]) {
       sim.metrics.addOutage(api, at(f.fromSeconds), at(f.toSeconds));

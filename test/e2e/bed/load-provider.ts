@@ -20,6 +20,8 @@ export interface NamespaceLoad {
   objects?: Record<string, number>;
   /** external metrics: name → series */
   external?: Record<string, { labels: Record<string, string>; milli: number }[]>;
+  /** stamp every sample of the namespace this many seconds in the past (a stuck pipeline); 0 when absent */
+  sampleAgeSeconds?: number;
 }
 
 export class LoadProvider implements MetricsProvider {
@@ -49,8 +51,9 @@ export class LoadProvider implements MetricsProvider {
     return pods.length === 0 ? 0 : Math.floor(total / pods.length);
   }
 
-  private sample(): { timestamp: string; windowSeconds: number } {
-    return { timestamp: formatInstant(Date.now()), windowSeconds: 30 };
+  private sample(namespace: string): { timestamp: string; windowSeconds: number } {
+    const age = this.load.get(namespace)?.sampleAgeSeconds ?? 0;
+    return { timestamp: formatInstant(Date.now() - age * 1000), windowSeconds: 30 };
   }
 
   podUsage(namespace: string, pod: string): ReturnType<MetricsProvider['podUsage']> {
@@ -63,7 +66,7 @@ export class LoadProvider implements MetricsProvider {
     const reqs = me.containers.map((c) => parseQuantityMilli(c.requests.cpu ?? '0'));
     const sum = reqs.reduce((a, b) => a + b, 0) || me.containers.length;
     return {
-      ...this.sample(),
+      ...this.sample(namespace),
       containers: me.containers.map((c, i) => ({
         name: c.name,
         cpuMilli: Math.floor((cpu * (reqs[i] || 1)) / sum),
@@ -80,7 +83,7 @@ export class LoadProvider implements MetricsProvider {
   ): ReturnType<MetricsProvider['podMetric']> {
     const total = this.load.get(namespace)?.pods?.[metric];
     const v = this.share(this.kubelet.list(namespace), pod, total, true);
-    return v === undefined ? undefined : { ...this.sample(), milli: v };
+    return v === undefined ? undefined : { ...this.sample(namespace), milli: v };
   }
 
   objectMetric(
@@ -91,11 +94,11 @@ export class LoadProvider implements MetricsProvider {
     _sel: LabelMatcher,
   ): ReturnType<MetricsProvider['objectMetric']> {
     const v = this.load.get(namespace)?.objects?.[`${resource}/${name}/${metric}`];
-    return v === undefined ? undefined : { ...this.sample(), milli: v };
+    return v === undefined ? undefined : { ...this.sample(namespace), milli: v };
   }
 
   externalMetric(namespace: string, metric: string, sel: LabelMatcher): ReturnType<MetricsProvider['externalMetric']> {
     const items = this.load.get(namespace)?.external?.[metric];
-    return items === undefined ? undefined : { ...this.sample(), items: items.filter((it) => sel(it.labels)) };
+    return items === undefined ? undefined : { ...this.sample(namespace), items: items.filter((it) => sel(it.labels)) };
   }
 }

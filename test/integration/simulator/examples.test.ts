@@ -29,6 +29,7 @@ describe('examples/', () => {
         .filter((f) => f.endsWith('.yaml'))
         .sort(),
     ).toEqual([
+      'metrics-max-age.yaml',
       'scale-to-zero.yaml',
       'seed-000-demo.yaml',
       'seed-001-pods-avg.yaml',

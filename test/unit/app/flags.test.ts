@@ -34,6 +34,23 @@ describe('the flag table', () => {
     expect(bad.ok ? '' : bad.error.message).toBe('--kube-api-burst: "2.5" is not an integer (expected 0 … 100000)');
   });
 
+  it('takes --metrics-max-age as 0 (off, the default: no max age in the config) or 1s … 1h', () => {
+    expect(runSettingsFromFlags(EMBEDDED_RUN_FLAGS).config).not.toHaveProperty('metricsMaxAgeMs');
+    expect(runSettingsFromFlags({ ...EMBEDDED_RUN_FLAGS, metricsMaxAge: '0s' }).config).not.toHaveProperty(
+      'metricsMaxAgeMs',
+    );
+    expect(runSettingsFromFlags({ ...EMBEDDED_RUN_FLAGS, metricsMaxAge: '2m' }).config.metricsMaxAgeMs).toBe(120_000);
+    const low = parseFlags('run', { metricsMaxAge: '500ms' });
+    expect(low.ok ? '' : low.error.message).toBe(
+      '--metrics-max-age: 500ms is out of range: must be between 1s and 1h (or 0: off)',
+    );
+    const text = parseFlags('explain', { metricsMaxAge: '2' });
+    expect(text.ok ? '' : text.error.message).toMatch(
+      /^--metrics-max-age: time: missing unit in duration "2" .*, or 0: off\)$/,
+    );
+    expect(parseFlags('run', { metricsMaxAge: '2h' }).ok).toBe(false);
+  });
+
   it('names every variable HPA_TS_<FLAG>', () => {
     expect(envName('--horizontal-pod-autoscaler-sync-period')).toBe('HPA_TS_HORIZONTAL_POD_AUTOSCALER_SYNC_PERIOD');
     for (const f of flagsOf('run')) expect(envName(f.name)).toMatch(/^HPA_TS_[A-Z0-9_]+$/);

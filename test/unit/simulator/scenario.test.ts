@@ -37,7 +37,16 @@ describe('scenario files', () => {
       /^controller\.horizontal-pod-autoscaler-sync-periods: unknown flag/,
     );
     expect(bad('objects: [{ file: nope.yaml }]')).toMatch(/^objects\[0\]\.file: cannot read \/tmp\/nope\.yaml/);
-    expect(bad('faults: [{ type: meteor }]')).toBe('faults[0].type: expected metrics-unavailable or slow-start');
+    expect(bad('faults: [{ type: meteor }]')).toBe(
+      'faults[0].type: expected metrics-unavailable, slow-start or stale-metrics',
+    );
+    expect(bad('faults: [{ type: stale-metrics, api: resource }]')).toBe(
+      'faults[0].age: required (how old the samples are, e.g. 5m)',
+    );
+    expect(bad('faults: [{ type: stale-metrics, api: pods, age: 5m }]')).toBe(
+      'faults[0].api: expected resource, custom, external or all',
+    );
+    expect(bad('faults: [{ type: stale-metrics, age: -5 }]')).toBe('faults[0].age: must not be negative');
     expect(bad('load: { web: { type: zigzag } }')).toBe(
       'load.web.type: expected constant, step, ramp, spike, sine or csv, got "zigzag"',
     );
