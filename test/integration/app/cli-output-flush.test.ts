@@ -3,6 +3,8 @@
  * reader had not taken yet (`hpa-ts simulate FILE -o json | jq` got the first 64 KiB).
  */
 import { spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { ROOT } from './cli-process.js';
 
@@ -22,7 +24,14 @@ function throughPipe(args: readonly string[]): Promise<{ code: number | null; st
 
 describe('the CLI through a pipe', () => {
   it('simulate -o json writes all of a document larger than a pipe buffer', async () => {
-    const r = await throughPipe(['simulate', 'examples/seed-002-cpu-memory.yaml', '-o', 'json']);
+    const r = await throughPipe([
+      'simulate',
+      'examples/seed-002-cpu-memory.yaml',
+      '-o',
+      'json',
+      '--svg',
+      join(tmpdir(), 'hpa-ts-flush.svg'),
+    ]);
     expect(r.code).toBe(0);
     expect(r.stdout.length).toBeGreaterThan(3 * 65_536);
     expect(() => JSON.parse(r.stdout) as unknown).not.toThrow();
