@@ -4,7 +4,15 @@
  */
 import type { HorizontalPodAutoscalerCondition, HorizontalPodAutoscalerStatus, MetricStatus } from './api-types.js';
 import { setCondition, type ConditionUpdate } from './conditions.js';
-import type { ActionLabel, DecideInput, Decision, DecisionEvent, ErrorLabel, MonitorRecord } from './decision.js';
+import type {
+  ActionLabel,
+  DecideInput,
+  Decision,
+  DecisionEvent,
+  ErrorLabel,
+  FallbackOutcome,
+  MonitorRecord,
+} from './decision.js';
 import { describeDecision, explainDecision } from './explain.js';
 import type { HpaHistory } from './history.js';
 import type { Selector } from './labels.js';
@@ -30,6 +38,8 @@ export interface Reconcile extends DecisionIdentity {
   readonly input: DecideInput;
   conditions: HorizontalPodAutoscalerCondition[];
   readonly events: DecisionEvent[];
+  /** set by the metrics path when hpa-ts.io/fallback-replicas is on (fallback.ts) */
+  fallback?: FallbackOutcome;
 }
 
 /** What the metrics path contributes to a decision (§3.1 step 7). */
@@ -91,6 +101,7 @@ class DecisionValue implements Decision {
   readonly error: Decision['error'];
   readonly monitor: Decision['monitor'];
   readonly annotations: Decision['annotations'];
+  readonly fallback: Decision['fallback'];
   private lines: readonly string[] | undefined;
   private why: string | undefined;
   private changed: boolean | undefined;
@@ -118,6 +129,7 @@ class DecisionValue implements Decision {
     this.error = o.error;
     this.monitor = o.monitor;
     this.annotations = o.annotations;
+    this.fallback = o.fallback;
   }
 
   get statusChanged(): boolean {
@@ -171,7 +183,8 @@ export function stoppedEarly(
 /** The decision `d` with a new write outcome (§3.8): the rest of what it found stays. */
 export function reviseDecision(
   d: Decision,
-  change: Pick<DecisionOutcome, 'rescale' | 'status' | 'events' | 'error' | 'monitor' | 'annotations'>,
+  change: Pick<DecisionOutcome, 'rescale' | 'status' | 'events' | 'error' | 'monitor' | 'annotations'> &
+    Partial<Pick<DecisionOutcome, 'history' | 'fallback'>>,
 ): Decision {
   return new DecisionValue(d, {
     branch: d.branch,
@@ -183,11 +196,12 @@ export function reviseDecision(
     rescale: change.rescale,
     status: change.status,
     events: change.events,
-    history: d.history,
+    history: change.history ?? d.history,
     selector: d.selector,
     error: change.error,
     monitor: change.monitor,
     annotations: change.annotations ?? d.annotations,
+    fallback: 'fallback' in change ? change.fallback : d.fallback,
   });
 }
 

@@ -36,3 +36,4 @@ export * from './go-quote.js';
 export * from './strict-bool.js';
 export * from './annotations.js';
 export { AnnotationCondition, pausedMessage } from './annotated-decision.js';
+export { FALLBACK_CONDITION, FallbackReason, fallbackCondition, fallbackReplicas } from './fallback.js';

@@ -48,6 +48,8 @@ export class ControllerMetrics {
   readonly metricsUnavailable: Gauge<'namespace' | 'hpa_name'>;
   readonly reconcileErrors: Counter<'reason'>;
   readonly syncPeriod: Gauge;
+  readonly fallbackActive: Gauge<'namespace' | 'hpa_name'>;
+  readonly fallbackActivations: Counter<'namespace' | 'hpa_name'>;
   /** the `metric` labels each HPA has series for, so a metric that goes away takes its series along */
   private readonly metricLabels = new Map<string, Set<string>>();
 
@@ -216,6 +218,18 @@ export class ControllerMetrics {
       help: '--horizontal-pod-autoscaler-sync-period: how often every HPA is due.',
       registers: [r],
     });
+    this.fallbackActive = new Gauge({
+      name: 'hpa_ts_fallback_active',
+      help: '1 while the HPA is scaled by hpa-ts.io/fallback-replicas (its metrics failing past the threshold), 0 while not; only HPAs with the annotation.',
+      labelNames: perHpa,
+      registers: [r],
+    });
+    this.fallbackActivations = new Counter({
+      name: 'hpa_ts_fallback_activations_total',
+      help: 'Times the HPA went into fallback (hpa-ts.io/fallback-replicas): a FallbackStarted event each.',
+      labelNames: perHpa,
+      registers: [r],
+    });
   }
 
   /** Records what upstream's monitor would observe for one reconcile (§5.7). */
@@ -247,6 +261,7 @@ export class ControllerMetrics {
     this.minReplicas.set(hpa, d.minReplicas);
     this.maxReplicas.set(hpa, d.maxReplicas);
     this.metricsUnavailable.set(hpa, d.metrics.filter((m) => !m.ok).length);
+    this.observeFallback(d, hpa);
     for (const e of d.events) if (e.type === 'Warning') this.reconcileErrors.inc({ reason: e.reason });
     const seen = new Set<string>();
     for (const m of d.metrics) {
@@ -256,6 +271,14 @@ export class ControllerMetrics {
       this.metricTarget.set({ ...hpa, metric: m.description }, valueOf(m.target));
     }
     this.dropMetricSeries(d.namespace, d.name, seen);
+  }
+
+  /** The fallback state kept for the HPA; no series without hpa-ts.io/fallback-replicas. */
+  private observeFallback(d: Decision, hpa: { readonly namespace: string; readonly hpa_name: string }): void {
+    const state = d.history.fallback;
+    if (state === undefined) this.fallbackActive.remove(hpa);
+    else this.fallbackActive.set(hpa, state.active ? 1 : 0);
+    if (d.fallback?.started === true) this.fallbackActivations.inc(hpa);
   }
 
   private dropMetricSeries(namespace: string, name: string, keep: ReadonlySet<string>): void {
@@ -272,8 +295,9 @@ export class ControllerMetrics {
   forgetHpa(namespace: string, name: string): void {
     this.desiredReplicas.remove({ namespace, hpa_name: name });
     this.currentReplicas.remove({ namespace, hpa_name: name });
-    for (const g of [this.minReplicas, this.maxReplicas, this.metricsUnavailable])
+    for (const g of [this.minReplicas, this.maxReplicas, this.metricsUnavailable, this.fallbackActive])
       g.remove({ namespace, hpa_name: name });
+    this.fallbackActivations.remove({ namespace, hpa_name: name });
     this.dropMetricSeries(namespace, name, new Set());
   }
 }
