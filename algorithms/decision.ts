@@ -53,6 +53,12 @@ export interface DecideInput {
    * without any, the decision is upstream's
    */
   readonly annotations?: HpaAnnotations;
+  /**
+   * The HPA's sync period (hpa-ts.io/sync-period, else the global one), for hpa-ts.io/fallback-*:
+   * a failing reconcile sooner than half a period after the last one counted (an error back-off
+   * retry) is not counted again. Absent, every failing reconcile counts.
+   */
+  readonly syncPeriodMs?: number;
 }
 
 /** A pause asked for by `hpa-ts.io/paused` or `hpa-ts.io/paused-replicas` (docs/annotations.md). */

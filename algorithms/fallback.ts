@@ -62,6 +62,26 @@ function priorState(r: Reconcile, config: FallbackAnnotations, history: HpaHisto
 }
 
 /**
+ * The count after this reconcile: reset by a reconcile whose metrics were all computed; one more
+ * for a failing one, unless it comes within half a sync period of the last failure counted (a
+ * retry of hpa-ts's error back-off, docs/differences.md), so the threshold counts sync periods
+ * as KEDA's counts polling intervals.
+ */
+function nextState(
+  prior: FallbackHistory,
+  failed: boolean,
+  input: { readonly now: number; readonly syncPeriodMs?: number },
+): Omit<FallbackHistory, 'active'> {
+  if (!failed) return { consecutiveFailures: 0 };
+  const { now, syncPeriodMs } = input;
+  const last = prior.lastCountedAt;
+  // a clock set back (now < last) makes no retry
+  const retry = last !== undefined && syncPeriodMs !== undefined && now >= last && now - last < syncPeriodMs / 2;
+  if (retry) return { consecutiveFailures: prior.consecutiveFailures, lastCountedAt: last };
+  return { consecutiveFailures: prior.consecutiveFailures + 1, lastCountedAt: now };
+}
+
+/**
  * Between §2 and normalization (§3.1 step 7): counts the reconcile as failed when a metric could
  * not be computed (all of them, or some: the partial-failure case) and, past the threshold,
  * replaces §2's result by the higher of the fallback count and the metrics that worked. A
@@ -79,10 +99,11 @@ export function fallbackStep(
   if (computed.evaluations.length === 0 && !computed.ok) return unchanged;
   const prior = priorState(r, config, history);
   const failed = computed.evaluations.some((ev) => !ev.ok);
-  const consecutiveFailures = failed ? prior.consecutiveFailures + 1 : 0;
+  const counted = nextState(prior, failed, r.input);
+  const { consecutiveFailures } = counted;
   const active = failed && consecutiveFailures > config.failureThreshold;
+  const state: FallbackHistory = { ...counted, active };
   const replicas = fallbackReplicas(config, currentReplicas, r);
-  const state: FallbackHistory = { consecutiveFailures, active };
   r.fallback = { config, state, replicas, started: active && !prior.active, ended: !active && prior.active };
   const kept = { ...history, fallback: state };
   if (!active) return { computed, history: kept, reason: null };

@@ -36,6 +36,8 @@ export interface FallbackHistory {
   readonly consecutiveFailures: number;
   /** whether the last of them scaled to the fallback count */
   readonly active: boolean;
+  /** when the last failure was counted: retries within half a sync period are not counted again */
+  readonly lastCountedAt?: Instant;
 }
 
 export const EMPTY_HISTORY: HpaHistory = { recommendations: null, scaleUpEvents: [], scaleDownEvents: [] };

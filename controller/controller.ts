@@ -95,6 +95,7 @@ export class HpaController {
       mode: opts.mode,
       ...(opts.hpaKind !== undefined ? { hpaKind: opts.hpaKind } : {}),
       ...(deps.shadow !== undefined ? { rounds: new ShadowRounds(opts.syncPeriodMs) } : {}),
+      syncPeriodMs: opts.syncPeriodMs,
     });
   }
 

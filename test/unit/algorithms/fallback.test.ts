@@ -119,7 +119,7 @@ describe('hpa-ts.io/fallback-replicas: counting failures (KEDA: fallback once fa
     for (const [i, s] of steps.slice(0, 3).entries()) {
       expect(s.decision.branch).toBe('metricsFailed');
       expect(s.decision.rescale).toBeNull();
-      expect(s.history.fallback).toEqual({ consecutiveFailures: i + 1, active: false });
+      expect(s.history.fallback).toMatchObject({ consecutiveFailures: i + 1, active: false });
       expect(fallbackCondition(s.decision)).toMatchObject({ status: 'False', reason: 'BelowFailureThreshold' });
     }
     expect(fallbackCondition(steps[1].decision)?.message).toBe(
@@ -142,7 +142,7 @@ describe('hpa-ts.io/fallback-replicas: counting failures (KEDA: fallback once fa
     ]);
     expect(d.error?.code).toBe('FailedComputeMetricsReplicas');
     expect(d.fallback?.started).toBe(true);
-    expect(steps[3].history.fallback).toEqual({ consecutiveFailures: 4, active: true });
+    expect(steps[3].history.fallback).toMatchObject({ consecutiveFailures: 4, active: true });
   });
 
   it('stays in fallback without announcing it again', () => {
@@ -175,6 +175,24 @@ describe('hpa-ts.io/fallback-replicas: counting failures (KEDA: fallback once fa
     );
     expect(s.map((x) => x.history.fallback?.consecutiveFailures)).toEqual([1, 2, 3, 0, 1, 2, 3]);
     expect(s.every((x) => x.decision.rescale === null)).toBe(true);
+  });
+
+  it('does not count a retry of the error back-off (within half a sync period of the last failure counted)', () => {
+    const input = (at: number, history: HpaHistory): DecideInput => ({
+      ...decideInput(queueHpa({ current: 2 }), podsOf(2), [externalFailure], 2, { history, now: NOW + at }),
+      annotations: parseHpaAnnotations(annotations),
+      syncPeriodMs: 15_000,
+    });
+    let history: HpaHistory = EMPTY_HISTORY;
+    const counts: number[] = [];
+    // the back-off's retries after 1, 2, 4 and 8 s, then one per sync period
+    for (const at of [0, 1_000, 3_000, 7_000, 15_000, 30_000, 45_000]) {
+      const d = decide(input(at, history));
+      history = historyAfter(d, { now: NOW + at });
+      counts.push(d.fallback?.state.consecutiveFailures ?? -1);
+    }
+    expect(counts).toEqual([1, 1, 1, 1, 2, 3, 4]);
+    expect(history.fallback).toMatchObject({ active: true, lastCountedAt: NOW + 45_000 });
   });
 
   it('hpa-ts.io/fallback-failure-threshold sets the count tolerated', () => {
@@ -263,7 +281,7 @@ describe('fallback with some metrics working (the partial-failure case)', () => 
 
   it('counts a reconcile in which one metric of two failed', () => {
     const s = run({ hpa: twoMetrics(3), current: 3 }, [cpuAt(500)], annotations);
-    expect(s[0].history.fallback).toEqual({ consecutiveFailures: 1, active: false });
+    expect(s[0].history.fallback).toMatchObject({ consecutiveFailures: 1, active: false });
   });
 
   it('recommends the higher of the fallback count and the metrics that worked (KEDA: the HPA takes the highest)', () => {
@@ -333,7 +351,7 @@ describe('a fresh process (restart, hpa-ts explain)', () => {
     const a = { 'hpa-ts.io/fallback-replicas': '6' };
     const s = run({ hpa: queueHpa({ current: 2 }), current: 2 }, [failing, failing, failing, failing], a);
     const restarted = reconcile({ ...s[3], history: EMPTY_HISTORY }, failing, a, 4);
-    expect(restarted.decision.fallback?.state).toEqual({ consecutiveFailures: 4, active: true });
+    expect(restarted.decision.fallback?.state).toMatchObject({ consecutiveFailures: 4, active: true });
     expect(restarted.decision.events.map((e) => e.reason)).not.toContain('FallbackStarted');
   });
 
