@@ -197,13 +197,13 @@ export function fallbackCondition(o: FallbackOutcome): ConditionUpdate {
       type: FALLBACK_CONDITION,
       status: 'False',
       reason: FallbackReason.BelowFailureThreshold,
-      message: `${n} consecutive ${n === 1 ? 'reconcile' : 'reconciles'} with a failed metric; fallback to ${describeCount(o)} starts after ${o.config.failureThreshold}`,
+      message: `${n} consecutive ${n === 1 ? 'reconcile' : 'reconciles'} with a failed metric; fallback to ${describeCount(o)} starts when more than ${o.config.failureThreshold} in a row fail`,
     };
   return {
     type: FALLBACK_CONDITION,
     status: 'False',
     reason: FallbackReason.MetricsAvailable,
-    message: `every metric was computed; fallback to ${describeCount(o)} would start after ${o.config.failureThreshold} consecutive reconciles with a failed metric`,
+    message: `every metric was computed; fallback to ${describeCount(o)} would start when more than ${o.config.failureThreshold} reconciles in a row fail`,
   };
 }
 

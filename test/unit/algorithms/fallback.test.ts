@@ -123,7 +123,7 @@ describe('hpa-ts.io/fallback-replicas: counting failures (KEDA: fallback once fa
       expect(fallbackCondition(s.decision)).toMatchObject({ status: 'False', reason: 'BelowFailureThreshold' });
     }
     expect(fallbackCondition(steps[1].decision)?.message).toBe(
-      '2 consecutive reconciles with a failed metric; fallback to 6 replicas (hpa-ts.io/fallback-replicas "6", behavior static) starts after 3',
+      '2 consecutive reconciles with a failed metric; fallback to 6 replicas (hpa-ts.io/fallback-replicas "6", behavior static) starts when more than 3 in a row fail',
     );
   });
 
