@@ -4,7 +4,6 @@
  * it; the Deployment's replicas watched, the Fallback condition and events read back with
  * `kubectl describe`.
  */
-import { writeFileSync } from 'node:fs';
 import { expect } from '@jest/globals';
 import { eventually } from '../../bed/suite.js';
 import { applyExample, type ExtensionStory } from './story.js';
@@ -27,7 +26,6 @@ export const FALLBACK_STORIES: readonly ExtensionStory[] = [
         },
         40_000,
       );
-      writeFileSync('/tmp/fallback-active.txt', active);
       expect(active).toMatch(
         /\d+ consecutive reconciles with a failed metric \(threshold 2\): recommending 4 replicas \(hpa-ts.io\/fallback-replicas "4", behavior currentReplicasIfHigher\)/,
       );
@@ -45,7 +43,6 @@ export const FALLBACK_STORIES: readonly ExtensionStory[] = [
         },
         30_000,
       );
-      writeFileSync('/tmp/fallback-ended.txt', ended);
       expect(ended).toMatch(/every metric was computed again: fallback to 4 replicas ended/);
       expect(bed.replicas(ns, name).at(-1)).toBe(4);
     },
