@@ -111,7 +111,12 @@ export function parsePausedReplicasAnnotation(value: string): Result<number, Ann
 /** Decimal digits, `min` … 2147483647. */
 function parseInt32(annotation: HpaAnnotation, value: string, min: 0 | 1): Result<number, AnnotationError> {
   if (!DIGITS.test(value))
-    return rejected('InvalidInt', annotation, value, min === 0 ? 'is not a non-negative integer' : 'is not an integer');
+    return rejected(
+      'InvalidInt',
+      annotation,
+      value,
+      min === 0 ? 'is not a non-negative integer' : 'is not a positive integer',
+    );
   const n = Number(value);
   if (n < min || n > MAX_INT32)
     return rejected('IntOutOfRange', annotation, value, `is out of range: must be ${min} … ${MAX_INT32}`);
