@@ -13,6 +13,9 @@ export const HpaAnnotation = {
   pausedReplicas: 'hpa-ts.io/paused-replicas',
   syncPeriod: 'hpa-ts.io/sync-period',
   metricsMaxAge: 'hpa-ts.io/metrics-max-age',
+  fallbackReplicas: 'hpa-ts.io/fallback-replicas',
+  fallbackFailureThreshold: 'hpa-ts.io/fallback-failure-threshold',
+  fallbackBehavior: 'hpa-ts.io/fallback-behavior',
 } as const;
 export type HpaAnnotation = (typeof HpaAnnotation)[keyof typeof HpaAnnotation];
 
@@ -31,6 +34,7 @@ export const AnnotationErrorCode = {
   IntOutOfRange: 'IntOutOfRange',
   InvalidDuration: 'InvalidDuration',
   DurationOutOfRange: 'DurationOutOfRange',
+  InvalidEnum: 'InvalidEnum',
 } as const;
 export type AnnotationErrorCode = (typeof AnnotationErrorCode)[keyof typeof AnnotationErrorCode];
 
@@ -51,14 +55,40 @@ export interface HpaAnnotations {
   readonly syncPeriodMs: number | null;
   /** `hpa-ts.io/metrics-max-age` in milliseconds, 0 = off for this HPA; null when absent (the flag applies) */
   readonly metricsMaxAgeMs?: number | null;
+  /** the `hpa-ts.io/fallback-*` annotations; null when fallback-replicas is absent (fallback off) */
+  readonly fallback: FallbackAnnotations | null;
   /** in the order of HpaAnnotation */
   readonly errors: readonly AnnotationError[];
+}
+
+/**
+ * What the count asked for in fallback is, given the current one (KEDA's ScaledObject
+ * fallback.behavior): the fallback count; the higher of both; the lower of both.
+ */
+export const FallbackBehavior = {
+  static: 'static',
+  currentReplicasIfHigher: 'currentReplicasIfHigher',
+  currentReplicasIfLower: 'currentReplicasIfLower',
+} as const;
+export type FallbackBehavior = (typeof FallbackBehavior)[keyof typeof FallbackBehavior];
+
+/** The default of `hpa-ts.io/fallback-failure-threshold` (KEDA's usual failureThreshold). */
+export const DEFAULT_FALLBACK_FAILURE_THRESHOLD = 3;
+
+/** `hpa-ts.io/fallback-*` as the controller applies them (docs/annotations.md, fallback). */
+export interface FallbackAnnotations {
+  /** `hpa-ts.io/fallback-replicas`: a non-negative int32 */
+  readonly replicas: number;
+  /** consecutive failing reconciles tolerated; fallback starts at the next one (KEDA: failures > threshold) */
+  readonly failureThreshold: number;
+  readonly behavior: FallbackBehavior;
 }
 
 export const NO_HPA_ANNOTATIONS: HpaAnnotations = {
   paused: false,
   pausedReplicas: null,
   syncPeriodMs: null,
+  fallback: null,
   errors: [],
 };
 
@@ -81,12 +111,45 @@ export function parsePausedAnnotation(value: string): Result<boolean, Annotation
 
 /** `hpa-ts.io/paused-replicas`: decimal digits, 0 … 2147483647 (a replica count is an int32). */
 export function parsePausedReplicasAnnotation(value: string): Result<number, AnnotationError> {
+  return parseInt32(HpaAnnotation.pausedReplicas, value, 0);
+}
+
+/** Decimal digits, `min` … 2147483647. */
+function parseInt32(annotation: HpaAnnotation, value: string, min: 0 | 1): Result<number, AnnotationError> {
   if (!DIGITS.test(value))
-    return rejected('InvalidInt', HpaAnnotation.pausedReplicas, value, 'is not a non-negative integer');
+    return rejected(
+      'InvalidInt',
+      annotation,
+      value,
+      min === 0 ? 'is not a non-negative integer' : 'is not a positive integer',
+    );
   const n = Number(value);
-  if (n > MAX_INT32)
-    return rejected('IntOutOfRange', HpaAnnotation.pausedReplicas, value, `is out of range: must be 0 … ${MAX_INT32}`);
+  if (n < min || n > MAX_INT32)
+    return rejected('IntOutOfRange', annotation, value, `is out of range: must be ${min} … ${MAX_INT32}`);
   return ok(n);
+}
+
+/** `hpa-ts.io/fallback-replicas`: the count to fall back to, 0 … 2147483647. */
+export function parseFallbackReplicasAnnotation(value: string): Result<number, AnnotationError> {
+  return parseInt32(HpaAnnotation.fallbackReplicas, value, 0);
+}
+
+/** `hpa-ts.io/fallback-failure-threshold`: consecutive failing reconciles tolerated, 1 … 2147483647. */
+export function parseFallbackFailureThresholdAnnotation(value: string): Result<number, AnnotationError> {
+  return parseInt32(HpaAnnotation.fallbackFailureThreshold, value, 1);
+}
+
+/** `hpa-ts.io/fallback-behavior`: one of FallbackBehavior, spelled exactly as KEDA spells it. */
+export function parseFallbackBehaviorAnnotation(value: string): Result<FallbackBehavior, AnnotationError> {
+  const known = Object.values(FallbackBehavior).find((b) => b === value);
+  return known === undefined
+    ? rejected(
+        'InvalidEnum',
+        HpaAnnotation.fallbackBehavior,
+        value,
+        `is not one of ${Object.values(FallbackBehavior).join(', ')}, so fallback is off`,
+      )
+    : ok(known);
 }
 
 /** `hpa-ts.io/sync-period`: a Go duration within SYNC_PERIOD_RANGE, in milliseconds. */
@@ -142,8 +205,10 @@ export function parseHpaAnnotations(annotations: Readonly<Record<string, string>
   const replicas = annotations[HpaAnnotation.pausedReplicas];
   const period = annotations[HpaAnnotation.syncPeriod];
   const maxAge = annotations[HpaAnnotation.metricsMaxAge];
-  if (paused === undefined && replicas === undefined && period === undefined && maxAge === undefined)
-    return NO_HPA_ANNOTATIONS;
+  const fallbackReplicas = annotations[HpaAnnotation.fallbackReplicas];
+  const threshold = annotations[HpaAnnotation.fallbackFailureThreshold];
+  const behavior = annotations[HpaAnnotation.fallbackBehavior];
+  if (Object.values(HpaAnnotation).every((a) => annotations[a] === undefined)) return NO_HPA_ANNOTATIONS;
   const errors: AnnotationError[] = [];
   const valueOf = <T>(r: Result<T, AnnotationError> | undefined): T | null => {
     if (r === undefined) return null;
@@ -155,11 +220,26 @@ export function parseHpaAnnotations(annotations: Readonly<Record<string, string>
   const n = valueOf(replicas === undefined ? undefined : parsePausedReplicasAnnotation(String(replicas)));
   const s = valueOf(period === undefined ? undefined : parseSyncPeriodAnnotation(String(period)));
   const m = valueOf(maxAge === undefined ? undefined : parseMetricsMaxAgeAnnotation(String(maxAge)));
+  const fr = valueOf(
+    fallbackReplicas === undefined ? undefined : parseFallbackReplicasAnnotation(String(fallbackReplicas)),
+  );
+  const ft = valueOf(threshold === undefined ? undefined : parseFallbackFailureThresholdAnnotation(String(threshold)));
+  const fb = valueOf(behavior === undefined ? undefined : parseFallbackBehaviorAnnotation(String(behavior)));
+  // an invalid behavior turns fallback off rather than defaulting to static, which may scale down
+  const fallback =
+    fr === null || (behavior !== undefined && fb === null)
+      ? null
+      : {
+          replicas: fr,
+          failureThreshold: ft ?? DEFAULT_FALLBACK_FAILURE_THRESHOLD,
+          behavior: fb ?? FallbackBehavior.static,
+        };
   return {
     paused: p === true,
     pausedReplicas: n,
     syncPeriodMs: s,
     ...(m === null ? {} : { metricsMaxAgeMs: m }),
+    fallback,
     errors,
   };
 }

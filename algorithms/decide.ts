@@ -19,6 +19,7 @@ import {
   type RescaleTarget,
 } from './decision-build.js';
 import type { Branch, DecideInput, Decision, ScaleReadError } from './decision.js';
+import { fallbackStep, withFallback } from './fallback.js';
 import type { HpaHistory } from './history.js';
 import { computeReplicasForMetrics, metricsFailed, normalizeProposal } from './metrics-path.js';
 import { effectiveBehavior } from './normalize.js';
@@ -40,7 +41,7 @@ export function decide(input: DecideInput): Decision {
   if (maxAge !== null) return decideWithoutStaleSamples(input, maxAge);
   const r = beginReconcile(input); // §3.1 step 1
   // hpa-ts's annotations act on upstream's whole decision, before any write
-  return withAnnotations(r, upstreamDecision(r, input));
+  return withAnnotations(r, withFallback(r, upstreamDecision(r, input)));
 }
 
 function decideWithoutStaleSamples(
@@ -76,9 +77,12 @@ function upstreamDecision(r: Reconcile, input: DecideInput): Decision {
     case 'belowMin':
       return conclude(r, boundTarget(r, branch, currentReplicas, history)); // steps 8–9
     case 'metrics': {
-      const computed = computeReplicasForMetrics(r, scale, currentReplicas); // step 7.1: §3.3, §2
-      if (!computed.ok) return metricsFailed(r, computed, currentReplicas, history); // step 7.2
-      return conclude(r, normalizeProposal(r, computed, currentReplicas, history)); // steps 7.3–7.7, 8–9
+      const measured = computeReplicasForMetrics(r, scale, currentReplicas); // step 7.1: §3.3, §2
+      // hpa-ts.io/fallback-replicas: without it, `measured` and `history` go on unchanged
+      const { computed, history: kept, reason } = fallbackStep(r, measured, currentReplicas, history);
+      if (!computed.ok) return metricsFailed(r, computed, currentReplicas, kept); // step 7.2
+      const target = normalizeProposal(r, computed, currentReplicas, kept); // steps 7.3–7.7
+      return conclude(r, reason === null ? target : { ...target, reason }); // steps 8–9
     }
   }
 }

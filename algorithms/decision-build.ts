@@ -4,7 +4,15 @@
  */
 import type { HorizontalPodAutoscalerCondition, HorizontalPodAutoscalerStatus, MetricStatus } from './api-types.js';
 import { setCondition, type ConditionUpdate } from './conditions.js';
-import type { ActionLabel, DecideInput, Decision, DecisionEvent, ErrorLabel, MonitorRecord } from './decision.js';
+import type {
+  ActionLabel,
+  DecideInput,
+  Decision,
+  DecisionEvent,
+  ErrorLabel,
+  FallbackOutcome,
+  MonitorRecord,
+} from './decision.js';
 import { describeDecision, explainDecision } from './explain.js';
 import type { HpaHistory } from './history.js';
 import type { Selector } from './labels.js';
@@ -31,6 +39,8 @@ export interface Reconcile extends DecisionIdentity {
   readonly input: DecideInput;
   conditions: HorizontalPodAutoscalerCondition[];
   readonly events: DecisionEvent[];
+  /** set by the metrics path when hpa-ts.io/fallback-replicas is on (fallback.ts) */
+  fallback?: FallbackOutcome;
 }
 
 /** What the metrics path contributes to a decision (§3.1 step 7). */
@@ -96,6 +106,7 @@ class DecisionValue implements Decision {
   readonly monitor: Decision['monitor'];
   readonly annotations: Decision['annotations'];
   readonly staleSamples: Decision['staleSamples'];
+  readonly fallback: Decision['fallback'];
   private lines: readonly string[] | undefined;
   private why: string | undefined;
   private changed: boolean | undefined;
@@ -125,6 +136,7 @@ class DecisionValue implements Decision {
     this.monitor = o.monitor;
     this.annotations = o.annotations;
     this.staleSamples = o.staleSamples;
+    this.fallback = o.fallback;
   }
 
   get statusChanged(): boolean {
@@ -182,7 +194,11 @@ export function stoppedEarly(
 /** The decision `d` with a new write outcome (§3.8): the rest of what it found stays. */
 export function reviseDecision(
   d: Decision,
-  change: Pick<DecisionOutcome, 'rescale' | 'status' | 'events' | 'error' | 'monitor' | 'annotations' | 'staleSamples'>,
+  change: Pick<
+    DecisionOutcome,
+    'rescale' | 'status' | 'events' | 'error' | 'monitor' | 'annotations' | 'staleSamples'
+  > &
+    Partial<Pick<DecisionOutcome, 'history' | 'fallback'>>,
 ): Decision {
   return new DecisionValue(d, {
     branch: d.branch,
@@ -194,12 +210,13 @@ export function reviseDecision(
     rescale: change.rescale,
     status: change.status,
     events: change.events,
-    history: d.history,
+    history: change.history ?? d.history,
     selector: d.selector,
     error: change.error,
     monitor: change.monitor,
     annotations: change.annotations ?? d.annotations,
     staleSamples: change.staleSamples ?? d.staleSamples,
+    fallback: 'fallback' in change ? change.fallback : d.fallback,
   });
 }
 

@@ -4,9 +4,9 @@ import type {
   HorizontalPodAutoscalerStatus,
   Scale,
 } from './api-types.js';
-import type { AnnotationError, HpaAnnotation, HpaAnnotations } from './annotations.js';
+import type { AnnotationError, FallbackAnnotations, HpaAnnotation, HpaAnnotations } from './annotations.js';
 import type { ConditionUpdate } from './conditions.js';
-import type { HpaHistory } from './history.js';
+import type { FallbackHistory, HpaHistory } from './history.js';
 import type { Selector } from './labels.js';
 import type { MetricFetch } from './metric-samples.js';
 import type { MetricEvaluation } from './metrics-eval.js';
@@ -55,6 +55,12 @@ export interface DecideInput {
    * without any, the decision is upstream's
    */
   readonly annotations?: HpaAnnotations;
+  /**
+   * The HPA's sync period (hpa-ts.io/sync-period, else the global one), for hpa-ts.io/fallback-*:
+   * a failing reconcile sooner than half a period after the last one counted (an error back-off
+   * retry) is not counted again. Absent, every failing reconcile counts.
+   */
+  readonly syncPeriodMs?: number;
 }
 
 /** A pause asked for by `hpa-ts.io/paused` or `hpa-ts.io/paused-replicas` (docs/annotations.md). */
@@ -73,6 +79,18 @@ export interface AnnotationOutcome {
   /** rejected annotations: each is treated as absent */
   readonly errors: readonly AnnotationError[];
   readonly pause: PauseOutcome | null;
+}
+
+/** What `hpa-ts.io/fallback-*` did in a reconcile that computed metrics (fallback.ts). */
+export interface FallbackOutcome {
+  readonly config: FallbackAnnotations;
+  /** the state kept for the next reconcile: consecutive failures, and whether fallback applied */
+  readonly state: FallbackHistory;
+  /** the count fallback asks for: the behavior applied to the current count, within [minReplicas, maxReplicas] */
+  readonly replicas: number;
+  /** whether fallback went from off to on (started) or on to off (ended) in this reconcile */
+  readonly started: boolean;
+  readonly ended: boolean;
 }
 
 export interface DecisionEvent {
@@ -166,6 +184,8 @@ export interface Decision {
   readonly annotations?: AnnotationOutcome;
   /** the samples the stale-sample cut-off left out (stale-samples.ts); absent when it is off */
   readonly staleSamples?: StaleSamplesOutcome;
+  /** what hpa-ts.io/fallback-* did (fallback.ts); absent without it or when no metric was computed */
+  readonly fallback?: FallbackOutcome;
   /** the computation step by step, for explain and dry-run (derived from the fields above) */
   readonly explanation: readonly string[];
   /** one sentence saying why (derived from the fields above) */

@@ -1,4 +1,4 @@
-import type { Decision } from './decision.js';
+import type { Decision, FallbackOutcome } from './decision.js';
 import type { MetricEvaluation } from './metrics-eval.js';
 import type { NormalizationDetail } from './normalize.js';
 import { explainStaleSamples } from './stale-samples.js';
@@ -63,12 +63,27 @@ export function explainNormalization(
 export function explainDecision(d: Decision): string[] {
   const upstream = explainUpstream(d);
   const lines = d.staleSamples === undefined ? upstream : [...explainStaleSamples(d.staleSamples), ...upstream];
-  if (d.annotations === undefined) return lines;
+  const fallback = d.fallback === undefined ? [] : [explainFallback(d.fallback, d)];
+  if (d.annotations === undefined) return fallback.length === 0 ? lines : [...lines, ...fallback];
   return [
     ...lines,
     ...d.annotations.errors.map((e) => `invalid annotation, ignored: ${e.message}`),
+    ...fallback,
     ...explainPause(d),
   ];
+}
+
+/** Whether hpa-ts.io/fallback-replicas is, or would be, what the HPA is scaled by (fallback.ts). */
+export function explainFallback(f: FallbackOutcome, d: Pick<Decision, 'minReplicas' | 'maxReplicas'>): string {
+  const { consecutiveFailures: n, active } = f.state;
+  const t = f.config.failureThreshold;
+  const count = `${f.replicas} replicas (${f.config.replicas}, behavior ${f.config.behavior}, within [${d.minReplicas}, ${d.maxReplicas}])`;
+  const runs = `${n} consecutive ${n === 1 ? 'reconcile' : 'reconciles'} with a failed metric`;
+  if (active)
+    return `fallback is active: ${runs}, more than the threshold ${t}: the failed metrics propose ${count}${f.started ? ' (fallback started)' : ''}`;
+  const ended = f.ended ? ' (fallback ended)' : '';
+  if (n > 0) return `fallback is not active yet: ${runs}; after more than ${t} it would recommend ${count}${ended}`;
+  return `fallback is not active: every metric was computed; after more than ${t} consecutive reconciles with a failed metric it would recommend ${count}${ended}`;
 }
 
 /** What the pause did to upstream's decision (annotated-decision.ts). */
@@ -119,7 +134,7 @@ function explainMetrics(d: Decision): string[] {
     return [`scale selector rejected: ${d.error?.cause ?? ''}`];
   const tolerances = d.tolerances;
   const lines = tolerances === null ? [] : d.metrics.map((ev) => explainMetric(ev, tolerances));
-  if (code === 'FailedComputeMetricsReplicas') {
+  if (code === 'FailedComputeMetricsReplicas' && d.fallback?.state.active !== true) {
     lines.push(
       d.metrics.every((ev) => !ev.ok)
         ? 'no metric could be computed'
@@ -167,6 +182,8 @@ export function describeDecision(d: Decision): string {
     }
     if (n.limited.reason !== 'DesiredWithinRange') return `keep ${d.currentReplicas} replicas: ${n.limited.message}`;
   }
+  if (d.fallback?.state.active === true)
+    return `keep ${d.currentReplicas ?? '?'} replicas: in fallback, ${d.fallback.state.consecutiveFailures} consecutive reconciles with a failed metric`;
   if (d.error !== null) return `keep ${d.currentReplicas ?? '?'} replicas: ${d.error.message}`;
   return `keep ${d.currentReplicas ?? '?'} replicas: every metric is within tolerance of its target`;
 }

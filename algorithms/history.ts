@@ -23,6 +23,21 @@ export interface HpaHistory {
   readonly recommendations: readonly Recommendation[] | null;
   readonly scaleUpEvents: readonly ScaleEvent[];
   readonly scaleDownEvents: readonly ScaleEvent[];
+  /**
+   * hpa-ts.io/fallback-* (fallback.ts): consecutive reconciles with a failed metric; absent
+   * without the annotation, so an HPA without it keeps upstream's history to the byte
+   */
+  readonly fallback?: FallbackHistory;
+}
+
+/** What the fallback remembers of one HPA between reconciles (docs/annotations.md, fallback). */
+export interface FallbackHistory {
+  /** reconciles in a row in which at least one metric could not be computed */
+  readonly consecutiveFailures: number;
+  /** whether the last of them scaled to the fallback count */
+  readonly active: boolean;
+  /** when the last failure was counted: retries within half a sync period are not counted again */
+  readonly lastCountedAt?: Instant;
 }
 
 export const EMPTY_HISTORY: HpaHistory = { recommendations: null, scaleUpEvents: [], scaleDownEvents: [] };

@@ -39,3 +39,4 @@ export * from './strict-bool.js';
 export * from './annotations.js';
 export { AnnotationCondition, pausedMessage } from './annotated-decision.js';
 export * from './stale-samples.js';
+export { FALLBACK_CONDITION, FallbackReason, fallbackCondition, fallbackReplicas } from './fallback.js';

@@ -121,9 +121,13 @@ export async function explainHpa(
     const d = outcome.decision;
     if (d === undefined) return { code: 1, text: `error: horizontalpodautoscaler ${key} not found` };
     if (output === 'json') return { code: 0, text: JSON.stringify(decisionRecord(d), null, 2) };
+    const fallbackNote =
+      d.fallback === undefined
+        ? ''
+        : '; failing reconciles are counted from this one, or from the threshold when the Fallback condition is True';
     return {
       code: 0,
-      text: `${renderExplanation(d)}\n(explained by a fresh process: no recommendation history, so stabilization only sees this decision)`,
+      text: `${renderExplanation(d)}\n(explained by a fresh process: no recommendation history, so stabilization only sees this decision${fallbackNote})`,
     };
   } finally {
     await built.value.close();

@@ -98,6 +98,7 @@ export class HpaController {
       ...(opts.hpaKind !== undefined ? { hpaKind: opts.hpaKind } : {}),
       ...(opts.unclampedReplicasInStatus === true ? { unclampedReplicasInStatus: true } : {}),
       ...(deps.shadow !== undefined ? { rounds: new ShadowRounds(opts.syncPeriodMs) } : {}),
+      syncPeriodMs: opts.syncPeriodMs,
     });
   }
 

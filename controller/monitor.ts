@@ -49,6 +49,8 @@ export class ControllerMetrics {
   readonly reconcileErrors: Counter<'reason'>;
   readonly syncPeriod: Gauge;
   readonly recommendationUnclamped: Gauge<'namespace' | 'hpa_name'>;
+  readonly fallbackActive: Gauge<'namespace' | 'hpa_name'>;
+  readonly fallbackActivations: Counter<'namespace' | 'hpa_name'>;
   /** the `metric` labels each HPA has series for, so a metric that goes away takes its series along */
   private readonly metricLabels = new Map<string, Set<string>>();
 
@@ -223,6 +225,18 @@ export class ControllerMetrics {
       labelNames: perHpa,
       registers: [r],
     });
+    this.fallbackActive = new Gauge({
+      name: 'hpa_ts_fallback_active',
+      help: '1 while the HPA is scaled by hpa-ts.io/fallback-replicas (its metrics failing past the threshold), 0 while not; only HPAs with the annotation.',
+      labelNames: perHpa,
+      registers: [r],
+    });
+    this.fallbackActivations = new Counter({
+      name: 'hpa_ts_fallback_activations_total',
+      help: 'Times the HPA went into fallback (hpa-ts.io/fallback-replicas): a FallbackStarted event each.',
+      labelNames: perHpa,
+      registers: [r],
+    });
   }
 
   /** Records what upstream's monitor would observe for one reconcile (§5.7). */
@@ -255,6 +269,7 @@ export class ControllerMetrics {
     this.maxReplicas.set(hpa, d.maxReplicas);
     this.metricsUnavailable.set(hpa, d.metrics.filter((m) => !m.ok).length);
     this.observeUnclamped(d);
+    this.observeFallback(d, hpa);
     for (const e of d.events) if (e.type === 'Warning') this.reconcileErrors.inc({ reason: e.reason });
     const seen = new Set<string>();
     for (const m of d.metrics) {
@@ -274,6 +289,14 @@ export class ControllerMetrics {
     else if (update.kind === 'remove') this.recommendationUnclamped.remove(hpa);
   }
 
+  /** The fallback state kept for the HPA; no series without hpa-ts.io/fallback-replicas. */
+  private observeFallback(d: Decision, hpa: { readonly namespace: string; readonly hpa_name: string }): void {
+    const state = d.history.fallback;
+    if (state === undefined) this.fallbackActive.remove(hpa);
+    else this.fallbackActive.set(hpa, state.active ? 1 : 0);
+    if (d.fallback?.started === true) this.fallbackActivations.inc(hpa);
+  }
+
   private dropMetricSeries(namespace: string, name: string, keep: ReadonlySet<string>): void {
     const key = `${namespace}/${name}`;
     for (const metric of this.metricLabels.get(key) ?? []) {
@@ -288,8 +311,15 @@ export class ControllerMetrics {
   forgetHpa(namespace: string, name: string): void {
     this.desiredReplicas.remove({ namespace, hpa_name: name });
     this.currentReplicas.remove({ namespace, hpa_name: name });
-    for (const g of [this.minReplicas, this.maxReplicas, this.metricsUnavailable, this.recommendationUnclamped])
-      g.remove({ namespace, hpa_name: name });
+    const perHpaGauges = [
+      this.minReplicas,
+      this.maxReplicas,
+      this.metricsUnavailable,
+      this.recommendationUnclamped,
+      this.fallbackActive,
+    ];
+    for (const g of perHpaGauges) g.remove({ namespace, hpa_name: name });
+    this.fallbackActivations.remove({ namespace, hpa_name: name });
     this.dropMetricSeries(namespace, name, new Set());
   }
 }

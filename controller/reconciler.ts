@@ -13,6 +13,7 @@ import {
   type FieldError,
   type HorizontalPodAutoscaler,
   type HorizontalPodAutoscalerStatus,
+  type HpaAnnotations,
   type HpaHistory,
   type MetricFetch,
   type MetricQuery,
@@ -70,6 +71,8 @@ export interface ReconcilerDeps {
   readonly unclampedReplicasInStatus?: boolean;
   /** shadow mode: one recommendation per built-in sync (shadow.ts) */
   readonly rounds?: ShadowRounds;
+  /** --horizontal-pod-autoscaler-sync-period: hpa-ts.io/fallback-* counts a failure once per half period */
+  readonly syncPeriodMs?: number;
 }
 
 export interface ReconcileOutcome {
@@ -107,6 +110,12 @@ export class Reconciler {
   }
 
   /** Shadow mode: notes the round, and whether this reconcile's recommendation is kept (ShadowRounds). */
+  /** The HPA's own sync period for hpa-ts.io/fallback-* (fallback.ts); nothing without it. */
+  private fallbackPeriod(a: HpaAnnotations): { syncPeriodMs?: number } {
+    const period = a.syncPeriodMs ?? this.deps.syncPeriodMs;
+    return a.fallback === null || period === undefined ? {} : { syncPeriodMs: period };
+  }
+
   private records(key: string, comparison: boolean, now: number, before: HpaHistory): boolean {
     const rounds = this.deps.rounds;
     if (rounds === undefined) return true;
@@ -196,6 +205,7 @@ export class Reconciler {
       now,
       ...(specErrors.length > 0 ? { specErrors } : {}),
       annotations,
+      ...this.fallbackPeriod(annotations),
     };
     let decision = decide(input);
     if (decision.selector !== null) deps.state.updateSelector(namespace, key, decision.selector);

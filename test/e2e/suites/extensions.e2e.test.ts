@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { SoloBed } from '../bed/solo.js';
 import { describeIfBinaries, progress } from '../bed/suite.js';
+import { FALLBACK_STORIES } from './extensions/fallback.js';
 import { METRICS_MAX_AGE_STORIES } from './extensions/metrics-max-age.js';
 import { PAUSE_STORIES } from './extensions/pause.js';
 import type { ExtensionStory } from './extensions/story.js';
@@ -15,7 +16,12 @@ import { UNCLAMPED_STORIES } from './extensions/unclamped.js';
 const gate = describeIfBinaries(['KUBE_APISERVER', 'KUBE_CONTROLLER_MANAGER', 'ETCD']);
 const maybe = gate.run ? describe : describe.skip;
 
-const STORIES: readonly ExtensionStory[] = [...PAUSE_STORIES, ...UNCLAMPED_STORIES, ...METRICS_MAX_AGE_STORIES];
+const STORIES: readonly ExtensionStory[] = [
+  ...PAUSE_STORIES,
+  ...UNCLAMPED_STORIES,
+  ...METRICS_MAX_AGE_STORIES,
+  ...FALLBACK_STORIES,
+];
 
 maybe('hpa-ts extensions on the real API server', () => {
   let bed: SoloBed;

@@ -29,6 +29,7 @@ describe('examples/', () => {
         .filter((f) => f.endsWith('.yaml'))
         .sort(),
     ).toEqual([
+      'fallback.yaml',
       'metrics-max-age.yaml',
       'scale-to-zero.yaml',
       'seed-000-demo.yaml',
@@ -121,5 +122,22 @@ describe('examples/', () => {
     expect(capped.map((d) => d.unclamped)).toContainEqual(
       expect.objectContaining({ decided: 4, limits: [{ by: 'maxReplicas', reason: 'TooManyReplicas', replicas: 4 }] }),
     );
+  });
+
+  it('fallback: the External metric down for 2 minutes; the 4th failing sync scales 1 → 4, the metric back ends it', async () => {
+    const r = await run('fallback.yaml');
+    const fallbackOf = (d: TimedDecision) => d.conditions.find((c) => c.type === 'Fallback');
+    const started = r.decisions.find((d) => d.events.some((e) => e.reason === 'FallbackStarted'));
+    expect(started).toMatchObject({ t: 75, current: 1, desired: 4, action: 'scale_up' });
+    expect(started?.metrics[0].error).toBeDefined();
+    expect(fallbackOf(started as TimedDecision)).toMatchObject({ status: 'True', reason: 'FallbackActive' });
+    // failures at 30 s, 45 s and 60 s (the back-off's retries in between are not counted)
+    expect(r.decisions.filter((d) => d.t < 75).every((d) => fallbackOf(d)?.status === 'False')).toBe(true);
+    const ended = r.decisions.find((d) => d.events.some((e) => e.reason === 'FallbackEnded'));
+    expect(ended).toMatchObject({ t: 150, current: 4 });
+    expect(fallbackOf(ended as TimedDecision)).toMatchObject({ status: 'False', reason: 'MetricsAvailable' });
+    const seq = replicaSequence(r.timeline);
+    expect(seq.slice(0, 2)).toEqual([1, 4]);
+    expect(Math.max(...seq)).toBeGreaterThan(4);
   });
 });

@@ -129,6 +129,21 @@ export function externalFetch(valuesMilli: readonly number[]): MetricFetch {
   };
 }
 
+/** The external metrics API does not serve queue_depth. */
+export const externalFailure: MetricFetch = {
+  kind: 'external',
+  result: {
+    ok: false,
+    error: {
+      kind: 'NotFound',
+      api: 'external',
+      path: '/apis/external.metrics.k8s.io/v1beta1/namespaces/default/queue_depth',
+      status: 404,
+      message: 'the server could not find the metric queue_depth for external metrics',
+    },
+  },
+};
+
 export function decideInput(
   hpa: HorizontalPodAutoscaler,
   pods: readonly PodSnapshot[],
