@@ -5,6 +5,7 @@
  * annotation counts as absent; parsing never throws.
  */
 import { parseGoDurationMs, type DurationRange } from './go-duration.js';
+import { PodSelection } from './pod-selection.js';
 import { type Result, err, ok } from './result.js';
 import { parseStrictBool } from './strict-bool.js';
 
@@ -12,6 +13,7 @@ export const HpaAnnotation = {
   paused: 'hpa-ts.io/paused',
   pausedReplicas: 'hpa-ts.io/paused-replicas',
   syncPeriod: 'hpa-ts.io/sync-period',
+  podSelection: 'hpa-ts.io/pod-selection',
 } as const;
 export type HpaAnnotation = (typeof HpaAnnotation)[keyof typeof HpaAnnotation];
 
@@ -27,6 +29,7 @@ export const AnnotationErrorCode = {
   IntOutOfRange: 'IntOutOfRange',
   InvalidDuration: 'InvalidDuration',
   DurationOutOfRange: 'DurationOutOfRange',
+  InvalidChoice: 'InvalidChoice',
 } as const;
 export type AnnotationErrorCode = (typeof AnnotationErrorCode)[keyof typeof AnnotationErrorCode];
 
@@ -45,6 +48,8 @@ export interface HpaAnnotations {
   readonly pausedReplicas: number | null;
   /** `hpa-ts.io/sync-period` in milliseconds, null when absent (the global period applies) */
   readonly syncPeriodMs: number | null;
+  /** `hpa-ts.io/pod-selection`: which pods count; label-selector (upstream) when absent */
+  readonly podSelection: PodSelection;
   /** in the order of HpaAnnotation */
   readonly errors: readonly AnnotationError[];
 }
@@ -53,6 +58,7 @@ export const NO_HPA_ANNOTATIONS: HpaAnnotations = {
   paused: false,
   pausedReplicas: null,
   syncPeriodMs: null,
+  podSelection: PodSelection.LabelSelector,
   errors: [],
 };
 
@@ -103,13 +109,24 @@ export function parseSyncPeriodAnnotation(value: string): Result<number, Annotat
       );
 }
 
+const POD_SELECTIONS: readonly string[] = Object.values(PodSelection);
+
+/** `hpa-ts.io/pod-selection`: label-selector or owner-references, exactly (Kubernetes enums are case-sensitive). */
+export function parsePodSelectionAnnotation(value: string): Result<PodSelection, AnnotationError> {
+  return POD_SELECTIONS.includes(value)
+    ? ok(value as PodSelection)
+    : rejected('InvalidChoice', HpaAnnotation.podSelection, value, `is not one of ${POD_SELECTIONS.join(', ')}`);
+}
+
 /** Every hpa-ts annotation of one HPA; other annotations are not looked at. */
 export function parseHpaAnnotations(annotations: Readonly<Record<string, string>> | null | undefined): HpaAnnotations {
   if (annotations == null) return NO_HPA_ANNOTATIONS;
   const paused = annotations[HpaAnnotation.paused];
   const replicas = annotations[HpaAnnotation.pausedReplicas];
   const period = annotations[HpaAnnotation.syncPeriod];
-  if (paused === undefined && replicas === undefined && period === undefined) return NO_HPA_ANNOTATIONS;
+  const selection = annotations[HpaAnnotation.podSelection];
+  if (paused === undefined && replicas === undefined && period === undefined && selection === undefined)
+    return NO_HPA_ANNOTATIONS;
   const errors: AnnotationError[] = [];
   const valueOf = <T>(r: Result<T, AnnotationError> | undefined): T | null => {
     if (r === undefined) return null;
@@ -120,7 +137,14 @@ export function parseHpaAnnotations(annotations: Readonly<Record<string, string>
   const p = valueOf(paused === undefined ? undefined : parsePausedAnnotation(String(paused)));
   const n = valueOf(replicas === undefined ? undefined : parsePausedReplicasAnnotation(String(replicas)));
   const s = valueOf(period === undefined ? undefined : parseSyncPeriodAnnotation(String(period)));
-  return { paused: p === true, pausedReplicas: n, syncPeriodMs: s, errors };
+  const pods = valueOf(selection === undefined ? undefined : parsePodSelectionAnnotation(String(selection)));
+  return {
+    paused: p === true,
+    pausedReplicas: n,
+    syncPeriodMs: s,
+    podSelection: pods ?? PodSelection.LabelSelector,
+    errors,
+  };
 }
 
 /** Whether the HPA asks for a pause (a valid `paused-replicas` wins over `paused`). */

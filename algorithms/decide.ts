@@ -23,6 +23,7 @@ import { computeReplicasForMetrics, metricsFailed, normalizeProposal } from './m
 import { effectiveBehavior } from './normalize.js';
 import { failedGetScale } from './reconcile-errors.js';
 import { hasObjectOrExternalMetric, plannedRescale } from './rescale.js';
+import { dropStalePodSelection } from './pod-selection-decision.js';
 import { invalidSpec } from './validation-decision.js';
 import { formatGoValue } from './validation-errors.js';
 
@@ -34,6 +35,7 @@ import { formatGoValue } from './validation-errors.js';
  */
 export function decide(input: DecideInput): Decision {
   const r = beginReconcile(input); // §3.1 step 1
+  dropStalePodSelection(r); // hpa-ts.io/pod-selection removed: its condition goes
   // hpa-ts's annotations act on upstream's whole decision, before any write
   return withAnnotations(r, upstreamDecision(r, input));
 }

@@ -1,6 +1,9 @@
+import { HpaAnnotation } from './annotations.js';
+import { findCondition } from './conditions.js';
 import type { Decision } from './decision.js';
 import type { MetricEvaluation } from './metrics-eval.js';
 import type { NormalizationDetail } from './normalize.js';
+import { PodSelectionCondition } from './pod-selection-decision.js';
 import type { Tolerances } from './tolerance.js';
 
 function fmt(x: number): string {
@@ -60,13 +63,19 @@ export function explainNormalization(
  * the order of §3.1: the scale or the branch, then each metric, the normalization and the write.
  */
 export function explainDecision(d: Decision): string[] {
-  const lines = explainUpstream(d);
+  const lines = [...explainUpstream(d), ...explainPodSelection(d)];
   if (d.annotations === undefined) return lines;
   return [
     ...lines,
     ...d.annotations.errors.map((e) => `invalid annotation, ignored: ${e.message}`),
     ...explainPause(d),
   ];
+}
+
+/** Which pods were counted with hpa-ts.io/pod-selection: owner-references (pod-selection-decision.ts). */
+function explainPodSelection(d: Decision): string[] {
+  const c = findCondition(d.status.conditions, PodSelectionCondition.type);
+  return c === undefined ? [] : [`pods by owner (${HpaAnnotation.podSelection}): ${c.message ?? ''}`];
 }
 
 /** What the pause did to upstream's decision (annotated-decision.ts). */
@@ -113,7 +122,12 @@ function explainUpstream(d: Decision): string[] {
 
 function explainMetrics(d: Decision): string[] {
   const code = d.error?.code;
-  if (code === 'SelectorRequired' || code === 'InvalidSelector' || code === 'AmbiguousSelector')
+  if (
+    code === 'SelectorRequired' ||
+    code === 'InvalidSelector' ||
+    code === 'AmbiguousSelector' ||
+    code === 'FailedGetPodOwners'
+  )
     return [`scale selector rejected: ${d.error?.cause ?? ''}`];
   const tolerances = d.tolerances;
   const lines = tolerances === null ? [] : d.metrics.map((ev) => explainMetric(ev, tolerances));

@@ -2,7 +2,9 @@ import {
   decide,
   failedUpdateStatus,
   historyAfter,
+  ownsThroughReplicaSets,
   parseHpaAnnotations,
+  PodSelection,
   planReconcile,
   settleRescale,
   specErrorsOf,
@@ -13,15 +15,18 @@ import {
   type FieldError,
   type HorizontalPodAutoscaler,
   type HorizontalPodAutoscalerStatus,
+  type HpaAnnotations,
   type HpaHistory,
   type MetricFetch,
   type MetricQuery,
+  type PodOwners,
   type PodSnapshot,
   type Profile,
   type ReconcileError,
   type Scale,
   type ScaleReadError,
   type ScaleWrite,
+  type SelectorCheck,
 } from '../algorithms/index.js';
 import type { MetricsClient } from '../metrics-clients/port.js';
 import type { Clock } from './clock.js';
@@ -84,6 +89,13 @@ export interface ReconcileOutcome {
 
 function clusterMessage(e: ClusterError): string {
   return e.message;
+}
+
+/** With owner-references, the pods the HPA counts and so claims (selector-check.ts); else undefined: all its selector matches. */
+function countedPods(check: SelectorCheck | null): ReadonlySet<string> | undefined {
+  if (check === null) return undefined;
+  const pods = check.ok ? (check.notOwned === undefined ? undefined : check.pods) : check.counted;
+  return pods === undefined ? undefined : new Set(pods.map((p) => p.name));
 }
 
 /**
@@ -158,8 +170,10 @@ export class Reconciler {
         : read;
     const pods = deps.pods.inNamespace(namespace);
     const selectors = deps.state.selectorEntries(namespace);
+    const podOwners = scale.result.ok ? await this.podOwners(hpa, annotations, scale.result.value) : undefined;
+    const selection = { annotations, ...(podOwners === undefined ? {} : { podOwners }) };
     const plan = scale.result.ok
-      ? planReconcile(decidedOn, scale.result.value, pods, selectors, deps.profile)
+      ? planReconcile(decidedOn, scale.result.value, pods, selectors, deps.profile, selection)
       : undefined;
     const queries = plan?.queries ?? [];
     const metricDurationsMs = new Map<number, number>();
@@ -188,10 +202,11 @@ export class Reconciler {
       profile: deps.profile,
       now,
       ...(specErrors.length > 0 ? { specErrors } : {}),
-      annotations,
+      ...selection,
     };
     let decision = decide(input);
-    if (decision.selector !== null) deps.state.updateSelector(namespace, key, decision.selector);
+    if (decision.selector !== null)
+      deps.state.updateSelector(namespace, key, decision.selector, countedPods(plan?.selectorCheck ?? null));
 
     let scaled: number | undefined;
     if (decision.rescale !== null) {
@@ -248,6 +263,28 @@ export class Reconciler {
       metricDurationsMs,
     };
     return outcome;
+  }
+
+  /**
+   * With `hpa-ts.io/pod-selection: owner-references` on a Deployment: its pods' owners are
+   * ReplicaSets, listed fresh (narrowed by the scale's selector, which every ReplicaSet the
+   * Deployment controls matches) once per reconcile of such an HPA only. Any other HPA or kind
+   * reads nothing more.
+   */
+  private async podOwners(
+    hpa: HorizontalPodAutoscaler,
+    annotations: HpaAnnotations,
+    scale: Scale,
+  ): Promise<PodOwners | undefined> {
+    if (annotations.podSelection !== PodSelection.OwnerReferences) return undefined;
+    const ref = hpa.spec.scaleTargetRef;
+    const selector = scale.status.selector ?? '';
+    if (!ownsThroughReplicaSets({ apiVersion: ref.apiVersion ?? '', kind: ref.kind }) || selector === '')
+      return undefined;
+    const listed = await this.deps.cluster.listReplicaSets(hpa.metadata.namespace ?? '', selector);
+    return listed.ok
+      ? { ok: true, value: { replicaSets: listed.value } }
+      : { ok: false, error: { message: `listing replicasets: ${clusterMessage(listed.error)}` } };
   }
 
   /** The API server's validation of this version of the HPA (CRD mode may store what it rejects). */

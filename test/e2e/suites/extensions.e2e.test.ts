@@ -8,12 +8,13 @@ import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { SoloBed } from '../bed/solo.js';
 import { describeIfBinaries, progress } from '../bed/suite.js';
 import { PAUSE_STORIES } from './extensions/pause.js';
+import { POD_SELECTION_STORIES } from './extensions/pod-selection.js';
 import type { ExtensionStory } from './extensions/story.js';
 
 const gate = describeIfBinaries(['KUBE_APISERVER', 'KUBE_CONTROLLER_MANAGER', 'ETCD']);
 const maybe = gate.run ? describe : describe.skip;
 
-const STORIES: readonly ExtensionStory[] = [...PAUSE_STORIES];
+const STORIES: readonly ExtensionStory[] = [...PAUSE_STORIES, ...POD_SELECTION_STORIES];
 
 maybe('hpa-ts extensions on the real API server', () => {
   let bed: SoloBed;
