@@ -185,7 +185,7 @@ describe('hpa-ts.io/pod-selection over HTTP', () => {
     expect(eventsOf(s, 'InvalidAnnotation').length).toBeGreaterThan(0);
   });
 
-  it("two HPAs on the two Deployments: upstream refuses both (AmbiguousSelector); with owner-references on both, neither claims the other's pods", async () => {
+  it('two HPAs on the two Deployments: upstream refuses both (AmbiguousSelector); owner-references on the wider one, then on both: neither is refused', async () => {
     sim = await startSim();
     const s = sim;
     twoDeploymentsSharingLabels(s);
@@ -202,20 +202,27 @@ describe('hpa-ts.io/pod-selection over HTTP', () => {
     );
     expect(replicasOf(s, 'web')).toBe(2);
 
-    for (const name of ['web', 'web-canary']) {
+    const byOwner = (name: string): void => {
       const stored = s.server.store.get(Resources.horizontalPodAutoscalers, 'default', name);
       s.server.store.update(Resources.horizontalPodAutoscalers, 'default', name, {
         ...stored,
         metadata: { ...stored.metadata, annotations: { 'hpa-ts.io/pod-selection': 'owner-references' } },
       });
-    }
+    };
+    // on web (the wider selector) only: web no longer claims the canary's pods, so neither is ambiguous
+    byOwner('web');
     await waitFor('web scaled to 4 on its own pods', () => replicasOf(s, 'web') === 4);
     await waitFor(
-      'web-canary active',
+      'web-canary active without the annotation',
       () => condition(s, 'web-canary', 'ScalingActive')?.reason === 'ValidMetricFound',
     );
-    expect(condition(s, 'web', 'ScalingActive')?.reason).toBe('ValidMetricFound');
+    expect(condition(s, 'web-canary', 'PodSelection')).toBeUndefined();
+    // on both: still neither
+    byOwner('web-canary');
+    await waitFor('web-canary counts by owner', () => condition(s, 'web-canary', 'PodSelection'));
     expect(condition(s, 'web-canary', 'PodSelection')).toMatchObject({ reason: 'AllPodsOwned' });
+    expect(condition(s, 'web-canary', 'ScalingActive')?.reason).toBe('ValidMetricFound');
+    expect(condition(s, 'web', 'ScalingActive')?.reason).toBe('ValidMetricFound');
     // web-canary's pods at 10 % would scale it down to 1; the 5 min scale-down window holds it at 2
     expect(replicasOf(s, 'web-canary')).toBe(2);
   });
