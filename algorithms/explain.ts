@@ -122,13 +122,9 @@ function explainUpstream(d: Decision): string[] {
 
 function explainMetrics(d: Decision): string[] {
   const code = d.error?.code;
-  if (
-    code === 'SelectorRequired' ||
-    code === 'InvalidSelector' ||
-    code === 'AmbiguousSelector' ||
-    code === 'FailedGetPodOwners'
-  )
+  if (code === 'SelectorRequired' || code === 'InvalidSelector' || code === 'AmbiguousSelector')
     return [`scale selector rejected: ${d.error?.cause ?? ''}`];
+  if (code === 'FailedGetPodOwners') return [`pods by owner not known, nothing decided: ${d.error?.cause ?? ''}`];
   const tolerances = d.tolerances;
   const lines = tolerances === null ? [] : d.metrics.map((ev) => explainMetric(ev, tolerances));
   if (code === 'FailedComputeMetricsReplicas') {

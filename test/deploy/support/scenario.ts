@@ -32,6 +32,7 @@ import { startController, CRD_RESOURCE, type RunningController } from '../../../
 import { silentLogger } from '../../../controller/logging.js';
 import type { MetricsFlags } from '../../../metrics-clients/index.js';
 import { MANIFESTS, overlayFlags, readYaml, type OverlayName } from './manifests.js';
+import { ownedThroughReplicaSet } from './owners.js';
 import { SCRAPER_TOKEN, scrape, serveReviews } from './reviews.js';
 import { freePorts } from '../../e2e/bed/ports.js';
 
@@ -118,36 +119,6 @@ const externalMetric = {
 
 const BY_OWNER = { 'hpa-ts.io/pod-selection': 'owner-references' };
 
-/** ReplicaSet `${app}-1` controlled by Deployment `app`; returns the metadata that makes a pod its own. */
-function ownedThroughReplicaSet(server: ApiServerHandle, app: string): { ownerReferences: unknown[] } {
-  const controller = (kind: string, name: string, uid: string | undefined): unknown => ({
-    apiVersion: 'apps/v1',
-    kind,
-    name,
-    uid,
-    controller: true,
-  });
-  const deployment = server.store.get(Resources.deployments, NS, app);
-  const rs = `${app}-1`;
-  server.store.create(Resources.replicaSets, NS, {
-    apiVersion: 'apps/v1',
-    kind: 'ReplicaSet',
-    metadata: {
-      name: rs,
-      namespace: NS,
-      labels: { app },
-      ownerReferences: [controller('Deployment', app, deployment.metadata.uid)],
-    },
-    spec: {
-      replicas: 2,
-      selector: { matchLabels: { app } },
-      template: (deployment.spec as { template: unknown }).template,
-    },
-  });
-  const uid = server.store.get(Resources.replicaSets, NS, rs).metadata.uid;
-  return { ownerReferences: [controller('ReplicaSet', rs, uid)] };
-}
-
 function populate(server: ApiServerHandle, mode: Mode): void {
   const store = server.store;
   for (const ns of ['hpa-ts', NS]) store.create(Resources.namespaces, undefined, { metadata: { name: ns } });
@@ -166,7 +137,7 @@ function populate(server: ApiServerHandle, mode: Mode): void {
         },
       },
     });
-    const owners = app === 'api' ? ownedThroughReplicaSet(server, app) : {};
+    const owners = app === 'api' ? ownedThroughReplicaSet(store, NS, app) : {};
     for (const i of [0, 1]) {
       const name = `${app}-${i}`;
       store.create(Resources.pods, NS, {

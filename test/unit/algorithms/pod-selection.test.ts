@@ -278,6 +278,24 @@ describe('the decision with owner-references', () => {
     expect(decide(base).rescale).toBeNull();
   });
 
+  it('does not decide when the ReplicaSets could not be listed: ScalingActive=False, a Warning, explained', () => {
+    const d = decide({ ...input, podOwners: { ok: false, error: { message: 'listing replicasets: forbidden' } } });
+    expect(d.rescale).toBeNull();
+    expect(d.error?.code).toBe('FailedGetPodOwners');
+    expect(findCondition(d.status.conditions, 'ScalingActive')).toMatchObject({
+      status: 'False',
+      reason: 'FailedGetPodOwners',
+    });
+    expect(d.events).toContainEqual({
+      type: 'Warning',
+      reason: 'FailedGetPodOwners',
+      message: 'the owners of the pods by selector app=web are not known: listing replicasets: forbidden',
+    });
+    expect(d.explanation).toContain(
+      'pods by owner not known, nothing decided: the owners of the pods by selector app=web are not known: listing replicasets: forbidden',
+    );
+  });
+
   it('removes its condition once the annotation is gone', () => {
     const d = decide(input);
     const next = decide({ ...base, hpa: { ...hpa, status: d.status } });
