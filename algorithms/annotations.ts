@@ -5,6 +5,7 @@
  * annotation counts as absent; parsing never throws.
  */
 import { parseGoDurationMs, type DurationRange } from './go-duration.js';
+import { PodSelection } from './pod-selection.js';
 import { type Result, err, ok } from './result.js';
 import { parseStrictBool } from './strict-bool.js';
 
@@ -16,6 +17,7 @@ export const HpaAnnotation = {
   fallbackReplicas: 'hpa-ts.io/fallback-replicas',
   fallbackFailureThreshold: 'hpa-ts.io/fallback-failure-threshold',
   fallbackBehavior: 'hpa-ts.io/fallback-behavior',
+  podSelection: 'hpa-ts.io/pod-selection',
 } as const;
 export type HpaAnnotation = (typeof HpaAnnotation)[keyof typeof HpaAnnotation];
 
@@ -57,6 +59,8 @@ export interface HpaAnnotations {
   readonly metricsMaxAgeMs?: number | null;
   /** the `hpa-ts.io/fallback-*` annotations; null when fallback-replicas is absent (fallback off) */
   readonly fallback: FallbackAnnotations | null;
+  /** `hpa-ts.io/pod-selection`: which pods count; label-selector (upstream) when absent */
+  readonly podSelection: PodSelection;
   /** in the order of HpaAnnotation */
   readonly errors: readonly AnnotationError[];
 }
@@ -89,6 +93,7 @@ export const NO_HPA_ANNOTATIONS: HpaAnnotations = {
   pausedReplicas: null,
   syncPeriodMs: null,
   fallback: null,
+  podSelection: PodSelection.LabelSelector,
   errors: [],
 };
 
@@ -198,6 +203,15 @@ export function parseMetricsMaxAgeAnnotation(value: string): Result<number, Anno
       );
 }
 
+const POD_SELECTIONS: readonly string[] = Object.values(PodSelection);
+
+/** `hpa-ts.io/pod-selection`: label-selector or owner-references, exactly (Kubernetes enums are case-sensitive). */
+export function parsePodSelectionAnnotation(value: string): Result<PodSelection, AnnotationError> {
+  return POD_SELECTIONS.includes(value)
+    ? ok(value as PodSelection)
+    : rejected('InvalidEnum', HpaAnnotation.podSelection, value, `is not one of ${POD_SELECTIONS.join(', ')}`);
+}
+
 /** Every hpa-ts annotation of one HPA; other annotations are not looked at. */
 export function parseHpaAnnotations(annotations: Readonly<Record<string, string>> | null | undefined): HpaAnnotations {
   if (annotations == null) return NO_HPA_ANNOTATIONS;
@@ -208,6 +222,7 @@ export function parseHpaAnnotations(annotations: Readonly<Record<string, string>
   const fallbackReplicas = annotations[HpaAnnotation.fallbackReplicas];
   const threshold = annotations[HpaAnnotation.fallbackFailureThreshold];
   const behavior = annotations[HpaAnnotation.fallbackBehavior];
+  const selection = annotations[HpaAnnotation.podSelection];
   if (Object.values(HpaAnnotation).every((a) => annotations[a] === undefined)) return NO_HPA_ANNOTATIONS;
   const errors: AnnotationError[] = [];
   const valueOf = <T>(r: Result<T, AnnotationError> | undefined): T | null => {
@@ -234,12 +249,14 @@ export function parseHpaAnnotations(annotations: Readonly<Record<string, string>
           failureThreshold: ft ?? DEFAULT_FALLBACK_FAILURE_THRESHOLD,
           behavior: fb ?? FallbackBehavior.static,
         };
+  const pods = valueOf(selection === undefined ? undefined : parsePodSelectionAnnotation(String(selection)));
   return {
     paused: p === true,
     pausedReplicas: n,
     syncPeriodMs: s,
     ...(m === null ? {} : { metricsMaxAgeMs: m }),
     fallback,
+    podSelection: pods ?? PodSelection.LabelSelector,
     errors,
   };
 }

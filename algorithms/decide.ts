@@ -26,6 +26,7 @@ import { effectiveBehavior } from './normalize.js';
 import { failedGetScale } from './reconcile-errors.js';
 import { hasObjectOrExternalMetric, plannedRescale } from './rescale.js';
 import { dropStaleSamples, effectiveMaxAge, type StaleSamplesOutcome } from './stale-samples.js';
+import { dropStalePodSelection } from './pod-selection-decision.js';
 import { invalidSpec } from './validation-decision.js';
 import { formatGoValue } from './validation-errors.js';
 
@@ -40,6 +41,7 @@ export function decide(input: DecideInput): Decision {
   const maxAge = effectiveMaxAge(input.annotations?.metricsMaxAgeMs, input.config.metricsMaxAgeMs);
   if (maxAge !== null) return decideWithoutStaleSamples(input, maxAge);
   const r = beginReconcile(input); // §3.1 step 1
+  dropStalePodSelection(r); // hpa-ts.io/pod-selection removed: its condition goes
   // hpa-ts's annotations act on upstream's whole decision, before any write
   return withAnnotations(r, withFallback(r, upstreamDecision(r, input)));
 }

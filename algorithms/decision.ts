@@ -11,6 +11,7 @@ import type { Selector } from './labels.js';
 import type { MetricFetch } from './metric-samples.js';
 import type { MetricEvaluation } from './metrics-eval.js';
 import type { NormalizationDetail } from './normalize.js';
+import type { PodOwners } from './pod-selection.js';
 import type { PodSnapshot } from './pods.js';
 import type { ControllerConfig, Profile } from './profile.js';
 import type { ReconcileError, ScaleReadStage } from './reconcile-errors.js';
@@ -61,6 +62,11 @@ export interface DecideInput {
    * retry) is not counted again. Absent, every failing reconcile counts.
    */
   readonly syncPeriodMs?: number;
+  /**
+   * With `hpa-ts.io/pod-selection: owner-references`: the ReplicaSets the reconciler listed for a
+   * Deployment target (pod-selection.ts); absent for other kinds (no ReplicaSets are needed)
+   */
+  readonly podOwners?: PodOwners;
 }
 
 /** A pause asked for by `hpa-ts.io/paused` or `hpa-ts.io/paused-replicas` (docs/annotations.md). */

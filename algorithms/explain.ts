@@ -1,6 +1,9 @@
+import { HpaAnnotation } from './annotations.js';
+import { findCondition } from './conditions.js';
 import type { Decision, FallbackOutcome } from './decision.js';
 import type { MetricEvaluation } from './metrics-eval.js';
 import type { NormalizationDetail } from './normalize.js';
+import { PodSelectionCondition } from './pod-selection-decision.js';
 import { explainStaleSamples } from './stale-samples.js';
 import type { Tolerances } from './tolerance.js';
 
@@ -61,7 +64,7 @@ export function explainNormalization(
  * the order of §3.1: the scale or the branch, then each metric, the normalization and the write.
  */
 export function explainDecision(d: Decision): string[] {
-  const upstream = explainUpstream(d);
+  const upstream = [...explainUpstream(d), ...explainPodSelection(d)];
   const lines = d.staleSamples === undefined ? upstream : [...explainStaleSamples(d.staleSamples), ...upstream];
   const fallback = d.fallback === undefined ? [] : [explainFallback(d.fallback, d)];
   if (d.annotations === undefined) return fallback.length === 0 ? lines : [...lines, ...fallback];
@@ -84,6 +87,12 @@ export function explainFallback(f: FallbackOutcome, d: Pick<Decision, 'minReplic
   const ended = f.ended ? ' (fallback ended)' : '';
   if (n > 0) return `fallback is not active yet: ${runs}; after more than ${t} it would recommend ${count}${ended}`;
   return `fallback is not active: every metric was computed; after more than ${t} consecutive reconciles with a failed metric it would recommend ${count}${ended}`;
+}
+
+/** Which pods were counted with hpa-ts.io/pod-selection: owner-references (pod-selection-decision.ts). */
+function explainPodSelection(d: Decision): string[] {
+  const c = findCondition(d.status.conditions, PodSelectionCondition.type);
+  return c === undefined ? [] : [`pods by owner (${HpaAnnotation.podSelection}): ${c.message ?? ''}`];
 }
 
 /** What the pause did to upstream's decision (annotated-decision.ts). */
@@ -132,6 +141,7 @@ function explainMetrics(d: Decision): string[] {
   const code = d.error?.code;
   if (code === 'SelectorRequired' || code === 'InvalidSelector' || code === 'AmbiguousSelector')
     return [`scale selector rejected: ${d.error?.cause ?? ''}`];
+  if (code === 'FailedGetPodOwners') return [`pods by owner not known, nothing decided: ${d.error?.cause ?? ''}`];
   const tolerances = d.tolerances;
   const lines = tolerances === null ? [] : d.metrics.map((ev) => explainMetric(ev, tolerances));
   if (code === 'FailedComputeMetricsReplicas' && d.fallback?.state.active !== true) {

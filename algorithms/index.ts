@@ -8,6 +8,7 @@ export * from './validation.js';
 export { INVALID_SPEC_REASON, formatFieldErrors, specErrorsOf } from './validation-decision.js';
 export * from './profile.js';
 export * from './pods.js';
+export * from './pod-selection.js';
 export * from './metric-samples.js';
 export * from './samples.js';
 export * from './requests.js';

@@ -19,6 +19,8 @@ import type { HpaHistory } from './history.js';
 import type { Selector } from './labels.js';
 import { evaluateMetric, type MetricEvaluation } from './metrics-eval.js';
 import { normalizeLegacy, normalizeWithBehavior, type NormalizeInput, type Normalized } from './normalize.js';
+import type { MetricFetch } from './metric-samples.js';
+import { countedFetches, notePodSelection, podOwnershipFor } from './pod-selection-decision.js';
 import type { PodSnapshot } from './pods.js';
 import { failedComputeMetricsReplicas, invalidMetrics, type ReconcileError } from './reconcile-errors.js';
 import { validateAndParseSelector, type SelectorCheck } from './selector-check.js';
@@ -52,9 +54,11 @@ export type MetricsComputed =
 export function computeReplicasForMetrics(r: Reconcile, scale: Scale, currentReplicas: number): MetricsComputed {
   const check = checkSelector(r, scale);
   if (!check.ok) return selectorRejected(r, check);
+  notePodSelection(r, check);
   const { hpa, config, profile } = r.input;
   const tolerances = tolerancesForHpa(hpa.spec.behavior, config.tolerance, profile);
-  const evaluations = evaluateMetrics(r, { scale, currentReplicas, pods: check.pods, tolerances });
+  const fetches = countedFetches(r.input, check);
+  const evaluations = evaluateMetrics(r, { scale, currentReplicas, pods: check.pods, fetches, tolerances });
   return aggregateProposals(r, { selector: check.selector, tolerances, evaluations, currentReplicas });
 }
 
@@ -66,7 +70,14 @@ function checkSelector(r: Reconcile, scale: Scale): SelectorCheck {
   const { input } = r;
   return (
     input.selectorCheck ??
-    validateAndParseSelector(r.key, scale.status.selector ?? '', input.pods, input.selectors, input.profile)
+    validateAndParseSelector(
+      r.key,
+      scale.status.selector ?? '',
+      input.pods,
+      input.selectors,
+      input.profile,
+      podOwnershipFor(input, scale),
+    )
   );
 }
 
@@ -90,6 +101,8 @@ function evaluateMetrics(
     readonly scale: Scale;
     readonly currentReplicas: number;
     readonly pods: readonly PodSnapshot[];
+    /** the answers to spec.metrics, in order, of the counted pods only */
+    readonly fetches: readonly MetricFetch[];
     readonly tolerances: Tolerances;
   },
 ): MetricEvaluation[] {
@@ -109,7 +122,7 @@ function evaluateMetrics(
     const ev = evaluateMetric({
       hpa,
       spec,
-      fetch: r.input.metrics[i] ?? { kind: 'none' },
+      fetch: m.fetches[i] ?? { kind: 'none' },
       specReplicas: m.currentReplicas,
       statusReplicas: m.scale.status.replicas,
       ctx,

@@ -3,6 +3,7 @@ import { chooseBranch } from './decide.js';
 import type { DecideInput } from './decision.js';
 import { Selector, selectorFromLabelSelector, type SelectorError } from './labels.js';
 import type { MetricQuery } from './metric-samples.js';
+import { podOwnershipFor } from './pod-selection-decision.js';
 import type { PodSnapshot } from './pods.js';
 import type { Profile } from './profile.js';
 import { ok, type Result } from './result.js';
@@ -28,11 +29,20 @@ export function planReconcile(
   namespacePods: readonly PodSnapshot[],
   selectors: readonly SelectorRegistryEntry[],
   profile: Profile,
+  selection: Pick<DecideInput, 'annotations' | 'podOwners'> = {},
 ): ReconcilePlan {
   const input: Pick<DecideInput, 'hpa' | 'profile'> = { hpa, profile };
   if (chooseBranch(input, scale.spec.replicas ?? 0) !== 'metrics') return { queries: [], selectorCheck: null };
   const key = `${hpa.metadata.namespace ?? ''}/${hpa.metadata.name}`;
-  const check = validateAndParseSelector(key, scale.status.selector ?? '', namespacePods, selectors, profile);
+  const ownership = podOwnershipFor({ hpa, ...selection }, scale);
+  const check = validateAndParseSelector(
+    key,
+    scale.status.selector ?? '',
+    namespacePods,
+    selectors,
+    profile,
+    ownership,
+  );
   if (!check.ok) return { queries: [], selectorCheck: check };
   const queries = (hpa.spec.metrics ?? []).map((m) => queryFor(m, hpa.metadata.namespace ?? '', check.selector));
   return { queries, selectorCheck: check };

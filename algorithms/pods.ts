@@ -10,6 +10,15 @@ export interface PodContainer {
   readonly restartPolicy?: string;
 }
 
+/** An ownerReference with `controller: true`, as ownership is decided by it. */
+export interface ControllerRef {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly name: string;
+  /** "" when the reference has none */
+  readonly uid: string;
+}
+
 export interface PodSnapshot {
   readonly name: string;
   readonly namespace: string;
@@ -29,6 +38,8 @@ export interface PodSnapshot {
   readonly podRequests?: Readonly<Record<string, Quantity>> | null;
   /** spec.overhead */
   readonly overhead?: Readonly<Record<string, Quantity>> | null;
+  /** metadata.ownerReferences' controller (pod-selection.ts); absent or null when it has none */
+  readonly controller?: ControllerRef | null;
 }
 
 /** One per-pod sample after the metrics client's conversion (upstream PodMetric). */

@@ -13,6 +13,8 @@ export const ReconcileErrorCode = {
   InvalidSelector: 'InvalidSelector',
   /** the target's pods are claimed by more than one HPA (R3.3.3) */
   AmbiguousSelector: 'AmbiguousSelector',
+  /** ours (hpa-ts.io/pod-selection: owner-references): the ReplicaSets could not be listed */
+  FailedGetPodOwners: 'FailedGetPodOwners',
   /** no usable replica count from the metrics (R2.5, §3.1 step 7.2) */
   FailedComputeMetricsReplicas: 'FailedComputeMetricsReplicas',
   /** some metrics failed but the others gave a replica count that was applied (R2.6) */
@@ -26,7 +28,7 @@ export const ReconcileErrorCode = {
 } as const;
 export type ReconcileErrorCode = (typeof ReconcileErrorCode)[keyof typeof ReconcileErrorCode];
 
-export type SelectorErrorCode = 'SelectorRequired' | 'InvalidSelector' | 'AmbiguousSelector';
+export type SelectorErrorCode = 'SelectorRequired' | 'InvalidSelector' | 'AmbiguousSelector' | 'FailedGetPodOwners';
 
 export interface ReconcileError {
   readonly code: ReconcileErrorCode;

@@ -2,6 +2,7 @@ import type {
   HorizontalPodAutoscaler,
   HorizontalPodAutoscalerStatus,
   PodSnapshot,
+  ReplicaSetOwnership,
   Scale,
 } from '../algorithms/index.js';
 import type { ApiError, EventRecord, LeaseRecord, ScaleTarget } from '../transport/index.js';
@@ -55,6 +56,11 @@ export interface ClusterAccess {
   /** kind → resource through discovery; an unknown kind is an error naming it */
   resolveScaleTarget(apiVersion: string, kind: string): Promise<ClusterResult<readonly ScaleTarget[]>>;
   getScale(target: ScaleTarget, namespace: string, name: string): Promise<ClusterResult<Scale>>;
+  /**
+   * apps/v1 ReplicaSets of a namespace that `labelSelector` matches, read fresh; only for an HPA
+   * with `hpa-ts.io/pod-selection: owner-references` on a Deployment (docs/annotations.md)
+   */
+  listReplicaSets(namespace: string, labelSelector: string): Promise<ClusterResult<readonly ReplicaSetOwnership[]>>;
   /** PUT of the whole Scale with its resourceVersion (upstream Update) */
   updateScale(target: ScaleTarget, namespace: string, scale: Scale, opts?: WriteOptions): Promise<ClusterResult<Scale>>;
   /** PUT of the HPA status subresource (autoscaling/v2), with the given resourceVersion */

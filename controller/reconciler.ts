@@ -2,7 +2,9 @@ import {
   decide,
   failedUpdateStatus,
   historyAfter,
+  ownsThroughReplicaSets,
   parseHpaAnnotations,
+  PodSelection,
   planReconcile,
   settleRescale,
   specErrorsOf,
@@ -17,6 +19,7 @@ import {
   type HpaHistory,
   type MetricFetch,
   type MetricQuery,
+  type PodOwners,
   type PodSnapshot,
   type Profile,
   type ReconcileError,
@@ -25,6 +28,7 @@ import {
   type ScaleWrite,
   unclampedUpdate,
   withUnclampedReplicas,
+  type SelectorCheck,
 } from '../algorithms/index.js';
 import type { MetricsClient } from '../metrics-clients/port.js';
 import type { Clock } from './clock.js';
@@ -94,6 +98,13 @@ export interface ReconcileOutcome {
 
 function clusterMessage(e: ClusterError): string {
   return e.message;
+}
+
+/** With owner-references, the pods the HPA counts and so claims (selector-check.ts); else undefined: all its selector matches. */
+function countedPods(check: SelectorCheck | null): ReadonlySet<string> | undefined {
+  if (check === null) return undefined;
+  const pods = check.ok ? (check.notOwned === undefined ? undefined : check.pods) : check.counted;
+  return pods === undefined ? undefined : new Set(pods.map((p) => p.name));
 }
 
 /**
@@ -174,8 +185,10 @@ export class Reconciler {
         : read;
     const pods = deps.pods.inNamespace(namespace);
     const selectors = deps.state.selectorEntries(namespace);
+    const podOwners = scale.result.ok ? await this.podOwners(hpa, annotations, scale.result.value) : undefined;
+    const selection = { annotations, ...(podOwners === undefined ? {} : { podOwners }) };
     const plan = scale.result.ok
-      ? planReconcile(decidedOn, scale.result.value, pods, selectors, deps.profile)
+      ? planReconcile(decidedOn, scale.result.value, pods, selectors, deps.profile, selection)
       : undefined;
     const queries = plan?.queries ?? [];
     const metricDurationsMs = new Map<number, number>();
@@ -204,11 +217,12 @@ export class Reconciler {
       profile: deps.profile,
       now,
       ...(specErrors.length > 0 ? { specErrors } : {}),
-      annotations,
       ...this.fallbackPeriod(annotations),
+      ...selection,
     };
     let decision = decide(input);
-    if (decision.selector !== null) deps.state.updateSelector(namespace, key, decision.selector);
+    if (decision.selector !== null)
+      deps.state.updateSelector(namespace, key, decision.selector, countedPods(plan?.selectorCheck ?? null));
 
     let scaled: number | undefined;
     if (decision.rescale !== null) {
@@ -273,6 +287,28 @@ export class Reconciler {
     if (this.deps.unclampedReplicasInStatus !== true) return d.statusChanged ? d.status : undefined;
     const status = withUnclampedReplicas(d.status, hpa.status, unclampedUpdate(d.unclamped));
     return statusEqual(hpa.status, status) ? undefined : status;
+  }
+
+  /**
+   * With `hpa-ts.io/pod-selection: owner-references` on a Deployment: its pods' owners are
+   * ReplicaSets, listed fresh (narrowed by the scale's selector, which every ReplicaSet the
+   * Deployment controls matches) once per reconcile of such an HPA only. Any other HPA or kind
+   * reads nothing more.
+   */
+  private async podOwners(
+    hpa: HorizontalPodAutoscaler,
+    annotations: HpaAnnotations,
+    scale: Scale,
+  ): Promise<PodOwners | undefined> {
+    if (annotations.podSelection !== PodSelection.OwnerReferences) return undefined;
+    const ref = hpa.spec.scaleTargetRef;
+    const selector = scale.status.selector ?? '';
+    if (!ownsThroughReplicaSets({ apiVersion: ref.apiVersion ?? '', kind: ref.kind }) || selector === '')
+      return undefined;
+    const listed = await this.deps.cluster.listReplicaSets(hpa.metadata.namespace ?? '', selector);
+    return listed.ok
+      ? { ok: true, value: { replicaSets: listed.value } }
+      : { ok: false, error: { message: `listing replicasets: ${clusterMessage(listed.error)}` } };
   }
 
   /** The API server's validation of this version of the HPA (CRD mode may store what it rejects). */

@@ -9,6 +9,8 @@ export class ControllerState {
   private readonly histories = new Map<string, HpaHistory>();
   /** namespace → (key → selector; null = registered, matches nothing yet) */
   private readonly selectors = new Map<string, Map<string, Selector | null>>();
+  /** key → the pods an HPA with hpa-ts.io/pod-selection: owner-references counted last (it claims only these) */
+  private readonly counted = new Map<string, ReadonlySet<string>>();
 
   history(key: string): HpaHistory {
     return this.histories.get(key) ?? EMPTY_HISTORY;
@@ -38,19 +40,29 @@ export class ControllerState {
   unregister(namespace: string, key: string): void {
     const ns = this.selectors.get(namespace);
     ns?.delete(key);
+    this.counted.delete(key);
     if (ns !== undefined && ns.size === 0) this.selectors.delete(namespace);
   }
 
-  /** Stores the parsed selector only if the HPA is still registered (it may have been deleted meanwhile). */
-  updateSelector(namespace: string, key: string, selector: Selector): void {
+  /**
+   * Stores the parsed selector only if the HPA is still registered (it may have been deleted
+   * meanwhile), and with owner-references the pods it counted (else it claims all its selector matches).
+   */
+  updateSelector(namespace: string, key: string, selector: Selector, counted?: ReadonlySet<string>): void {
     const ns = this.selectors.get(namespace);
-    if (ns?.has(key) === true) ns.set(key, selector);
+    if (ns?.has(key) !== true) return;
+    ns.set(key, selector);
+    if (counted === undefined) this.counted.delete(key);
+    else this.counted.set(key, counted);
   }
 
   selectorEntries(namespace: string): SelectorRegistryEntry[] {
     const ns = this.selectors.get(namespace);
     if (ns === undefined) return [];
-    return [...ns.entries()].map(([key, selector]) => ({ key, selector }));
+    return [...ns.entries()].map(([key, selector]) => {
+      const pods = this.counted.get(key);
+      return pods === undefined ? { key, selector } : { key, selector, pods };
+    });
   }
 
   get registeredCount(): number {

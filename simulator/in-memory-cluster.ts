@@ -11,6 +11,7 @@ import type {
   HorizontalPodAutoscaler,
   HorizontalPodAutoscalerStatus,
   PodSnapshot,
+  ReplicaSetOwnership,
   Scale,
 } from '../algorithms/index.js';
 import type {
@@ -25,6 +26,7 @@ import type {
 } from '../controller/ports.js';
 import { eventBody, eventPatch, scaleBody } from '../transport/bodies.js';
 import { hpaFromApi, leaseFromApi, podSnapshotFromApi, scaleFromApi } from '../transport/convert.js';
+import { replicaSetOwnershipFromApi } from '../transport/owners.js';
 import { Resources, isStoreError, type ObjectStore, type WatchEvent } from './apiserver/index.js';
 import type { GroupVersionResource, KubeObject } from './apiserver/types.js';
 
@@ -169,6 +171,17 @@ export function createInMemoryCluster(store: ObjectStore, opts: InMemoryClusterO
       return resolved(attempt('GET', p, () => scaleFromApi(store.getScale(gvrOf(target), namespace, name)) as Scale));
     },
 
+    listReplicaSets(namespace: string, labelSelector: string): Promise<ClusterResult<readonly ReplicaSetOwnership[]>> {
+      const p = path(Resources.replicaSets, namespace);
+      return resolved(
+        attempt('GET', p, () =>
+          store
+            .list(Resources.replicaSets, { namespace, labelSelector })
+            .items.map((raw) => replicaSetOwnershipFromApi(raw))
+            .filter((rs): rs is ReplicaSetOwnership => rs !== undefined),
+        ),
+      );
+    },
     updateScale(target: ScaleTarget, namespace: string, scale: Scale): Promise<ClusterResult<Scale>> {
       const p = path(gvrOf(target), namespace, scale.metadata.name, 'scale');
       const body = scaleBody(scale, namespace);

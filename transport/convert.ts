@@ -8,6 +8,7 @@ import {
   type PodSnapshot,
   type Scale,
 } from '../algorithms/index.js';
+import { controllerRefFromApi } from './owners.js';
 import type { LeaseRecord } from './records.js';
 
 /**
@@ -97,6 +98,7 @@ export function podSnapshotFromApi(raw: unknown, report?: MalformedReporter): Po
     .map(obj)
     .find((c) => c?.type === 'Ready');
   const podResources = obj(spec.resources);
+  const controller = controllerRefFromApi(md);
   return {
     name,
     namespace,
@@ -116,6 +118,8 @@ export function podSnapshotFromApi(raw: unknown, report?: MalformedReporter): Po
       spec.overhead === undefined || spec.overhead === null
         ? null
         : quantities(spec.overhead, `${where}.overhead`, report),
+    // only when there is one, so a pod without an owner reads exactly as before
+    ...(controller === null ? {} : { controller }),
   };
 }
 

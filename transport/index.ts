@@ -98,3 +98,4 @@ export {
 } from './clock.js';
 export { eventBody, eventPatch, hpaStatusBody, scaleBody } from './bodies.js';
 export { hpaFromApi, leaseFromApi, podSnapshotFromApi, scaleFromApi, type MalformedReporter } from './convert.js';
+export { controllerRefFromApi, replicaSetOwnershipFromApi } from './owners.js';

@@ -3,6 +3,7 @@ import type {
   HorizontalPodAutoscaler,
   HorizontalPodAutoscalerStatus,
   PodSnapshot,
+  ReplicaSetOwnership,
   Scale,
 } from '../../algorithms/index.js';
 import type { Clock } from '../clock.js';
@@ -27,6 +28,7 @@ import {
   hpaStatusBody,
   leaseFromApi,
   podSnapshotFromApi,
+  replicaSetOwnershipFromApi,
   scaleBody,
   scaleFromApi,
   type MalformedReporter,
@@ -136,9 +138,10 @@ export function createClientNodeCluster(opts: ClientNodeClusterOptions): ClientN
   /** last Lease object seen per ns/name, so a replace keeps what LeaseRecord does not model */
   const leases = new Map<string, Readonly<Record<string, unknown>>>();
 
-  function source(path: string, resource: string): ListWatchSource {
+  /** A paged LIST (limit/continue), each page handed to `onPage`; `labelSelector` narrows it server-side. */
+  function pagedList(path: string, resource: string, labelSelector?: string): Required<ListWatchSource>['listPages'] {
     const pageSize = String(opts.listPageSize ?? 500);
-    const listPages = async (
+    return async (
       _signal: AbortSignal,
       onPage: (items: readonly unknown[]) => void,
     ): Promise<ClusterResult<{ resourceVersion: string }>> => {
@@ -146,6 +149,7 @@ export function createClientNodeCluster(opts: ClientNodeClusterOptions): ClientN
       let resourceVersion: string;
       do {
         const query: Array<[string, string | undefined]> = [
+          ['labelSelector', labelSelector],
           ['limit', pageSize],
           ['continue', cont],
         ];
@@ -165,6 +169,10 @@ export function createClientNodeCluster(opts: ClientNodeClusterOptions): ClientN
       } while (cont !== undefined);
       return { ok: true, value: { resourceVersion } };
     };
+  }
+
+  function source(path: string, resource: string): ListWatchSource {
+    const listPages = pagedList(path, resource);
     return {
       listPages,
       async currentResourceVersion(): Promise<ClusterResult<string>> {
@@ -281,6 +289,25 @@ export function createClientNodeCluster(opts: ClientNodeClusterOptions): ClientN
         scaleFromApi,
         'Scale',
       );
+    },
+
+    async listReplicaSets(
+      namespace: string,
+      labelSelector: string,
+    ): Promise<ClusterResult<readonly ReplicaSetOwnership[]>> {
+      const path = nsPath('/apis/apps/v1', namespace, 'replicasets');
+      const sets: ReplicaSetOwnership[] = [];
+      const r = await pagedList(
+        path,
+        'replicasets',
+        labelSelector,
+      )(new AbortController().signal, (page) => {
+        for (const raw of page) {
+          const rs = replicaSetOwnershipFromApi(raw);
+          if (rs !== undefined) sets.push(rs);
+        }
+      });
+      return r.ok ? { ok: true, value: sets } : r;
     },
 
     updateScale(target: ScaleTarget, namespace: string, scale: Scale, w?: WriteOptions): Promise<ClusterResult<Scale>> {

@@ -11,6 +11,7 @@ import type {
   HorizontalPodAutoscaler,
   HorizontalPodAutoscalerStatus,
   PodSnapshot,
+  ReplicaSetOwnership,
   Scale,
 } from '../../algorithms/index.js';
 import { Backoff } from '../../controller/kube/backoff.js';
@@ -294,6 +295,10 @@ export class FaultyCluster implements ClusterAccess {
 
   getScale(target: ScaleTarget, namespace: string, name: string): Promise<ClusterResult<Scale>> {
     return this.guarded('get', `${namespace}/${name}/scale`, () => this.inner.getScale(target, namespace, name));
+  }
+
+  listReplicaSets(namespace: string, labelSelector: string): Promise<ClusterResult<readonly ReplicaSetOwnership[]>> {
+    return this.guarded('list', `${namespace}/replicasets`, () => this.inner.listReplicaSets(namespace, labelSelector));
   }
 
   updateScale(

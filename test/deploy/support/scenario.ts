@@ -5,7 +5,9 @@
  *
  *   namespace shop: Deployments web, api, worker, queue (1 replica, 2 Ready pods each, cpu
  *   requests 100m) and HPAs on them — web: cpu 50% (usage 100m → 2 pods × 100 % / 50 % = 4:
- *   scale up to 4, a fixed point), api: Pods metric,
+ *   scale up to 4, a fixed point), api: Pods metric, counting its pods by owner
+ *   (hpa-ts.io/pod-selection: owner-references: its pods belong to ReplicaSet api-1 of Deployment
+ *   api, so the controller lists ReplicaSets),
  *   worker: Object metric (of the Deployment itself), queue: External metric — plus ghost,
  *   whose target does not exist (FailedGetScale every sync → a repeated event → PATCH);
  *   the first HPA status write answers 409 Conflict (→ the controller GETs the HPA and retries);
@@ -30,6 +32,7 @@ import { startController, CRD_RESOURCE, type RunningController } from '../../../
 import { silentLogger } from '../../../controller/logging.js';
 import type { MetricsFlags } from '../../../metrics-clients/index.js';
 import { MANIFESTS, overlayFlags, readYaml, type OverlayName } from './manifests.js';
+import { ownedThroughReplicaSet } from './owners.js';
 import { SCRAPER_TOKEN, scrape, serveReviews } from './reviews.js';
 import { freePorts } from '../../e2e/bed/ports.js';
 
@@ -75,12 +78,18 @@ const TEST_FLAGS: Partial<RunFlags> = {
 /** `hpa-ts run`'s own defaults (what the Deployment's args start from). */
 const RUN_DEFAULTS: RunFlags = { ...EMBEDDED_RUN_FLAGS, leaderElect: true, bindAddress: ':8080', logLevel: 'info' };
 
-function hpaObject(mode: Mode, name: string, target: string, metrics: unknown[]): Record<string, unknown> {
+function hpaObject(
+  mode: Mode,
+  name: string,
+  target: string,
+  metrics: unknown[],
+  annotations?: Record<string, string>,
+): Record<string, unknown> {
   const apiVersion = mode === 'crd' ? `${CRD_RESOURCE.group}/${CRD_RESOURCE.version}` : 'autoscaling/v2';
   return {
     apiVersion,
     kind: 'HorizontalPodAutoscaler',
-    metadata: { name, namespace: NS },
+    metadata: { name, namespace: NS, ...(annotations === undefined ? {} : { annotations }) },
     spec: {
       scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: target },
       minReplicas: 1,
@@ -108,6 +117,8 @@ const externalMetric = {
   external: { metric: { name: 'queue_messages' }, target: { type: 'AverageValue', averageValue: '30' } },
 };
 
+const BY_OWNER = { 'hpa-ts.io/pod-selection': 'owner-references' };
+
 function populate(server: ApiServerHandle, mode: Mode): void {
   const store = server.store;
   for (const ns of ['hpa-ts', NS]) store.create(Resources.namespaces, undefined, { metadata: { name: ns } });
@@ -126,12 +137,13 @@ function populate(server: ApiServerHandle, mode: Mode): void {
         },
       },
     });
+    const owners = app === 'api' ? ownedThroughReplicaSet(store, NS, app) : {};
     for (const i of [0, 1]) {
       const name = `${app}-${i}`;
       store.create(Resources.pods, NS, {
         apiVersion: 'v1',
         kind: 'Pod',
-        metadata: { name, namespace: NS, labels: { app } },
+        metadata: { name, namespace: NS, labels: { app }, ...owners },
         spec: { containers: [{ name: 'app', image: 'nginx', resources: { requests: { cpu: '100m' } } }] },
       });
       const pod = store.get(Resources.pods, NS, name);
@@ -153,10 +165,10 @@ function populate(server: ApiServerHandle, mode: Mode): void {
   }
   const hpas =
     mode === 'prometheus'
-      ? [hpaObject(mode, 'api', 'api', [podsMetric('http_requests_qps')])]
+      ? [hpaObject(mode, 'api', 'api', [podsMetric('http_requests_qps')], BY_OWNER)]
       : [
           hpaObject(mode, 'web', 'web', [cpu]),
-          hpaObject(mode, 'api', 'api', [podsMetric('http_requests_qps')]),
+          hpaObject(mode, 'api', 'api', [podsMetric('http_requests_qps')], BY_OWNER),
           hpaObject(mode, 'worker', 'worker', [objectMetric]),
           hpaObject(mode, 'queue', 'queue', [externalMetric]),
         ];
@@ -306,7 +318,8 @@ function done(mode: Mode, reqs: readonly RecordedRequest[], shadowComparisons: n
     seen((r) => r.resource === 'pods' && r.verb === 'watch') &&
     seen((r) => r.resource === 'horizontalpodautoscalers' && r.verb === 'watch') &&
     scaleGets.has('api') &&
-    scaleGets.has('ghost');
+    scaleGets.has('ghost') &&
+    seen((r) => r.resource === 'replicasets' && r.verb === 'list');
   if (!base) return false;
   const metricsApis =
     mode === 'prometheus' ||

@@ -12,6 +12,12 @@ import type { LabelMatcher } from './selectors.js';
 export interface NamespaceLoad {
   /** total cpu (millicores) over ready pods; per container by share of the pod's cpu request */
   cpuMilli?: number;
+  /**
+   * cpu of the pods carrying these labels (the first entry whose labels a pod has), split over
+   * them alone; `cpuMilli` is then split over the pods no entry matches. E.g. one Deployment's
+   * pods busy and the other's idle in one namespace (pods by owner, docs/annotations.md).
+   */
+  cpuMilliWhere?: readonly { readonly labels: Readonly<Record<string, string>>; readonly cpuMilli: number }[];
   /** total memory (bytes) over running pods */
   memoryBytes?: number;
   /** pods metrics: name → total over ready pods (milli-units) */
@@ -56,12 +62,27 @@ export class LoadProvider implements MetricsProvider {
     return { timestamp: formatInstant(Date.now() - age * 1000), windowSeconds: 30 };
   }
 
+  /** `me`'s part of the cpu of its group (cpuMilliWhere), or of cpuMilli over the pods of no group. */
+  private cpuShare(
+    l: NamespaceLoad,
+    listed: ReturnType<Kubelet['list']>,
+    me: ReturnType<Kubelet['list']>[number],
+  ): number {
+    const groups = l.cpuMilliWhere ?? [];
+    const groupOf = (p: { labels: Readonly<Record<string, string>> }): number =>
+      groups.findIndex((g) => Object.entries(g.labels).every(([k, v]) => p.labels[k] === v));
+    const mine = groupOf(me);
+    const peers = listed.filter((p) => groupOf(p) === mine);
+    const total = mine < 0 ? (l.cpuMilli ?? 0) : (groups[mine]?.cpuMilli ?? 0);
+    return this.share(peers, me.name, total, true) ?? 0;
+  }
+
   podUsage(namespace: string, pod: string): ReturnType<MetricsProvider['podUsage']> {
     const l = this.load.get(namespace);
     const listed = this.kubelet.list(namespace);
     const me = listed.find((p) => p.name === pod);
     if (l === undefined || me === undefined || !me.running) return undefined;
-    const cpu = this.share(listed, pod, l.cpuMilli ?? 0, true) ?? 0;
+    const cpu = this.cpuShare(l, listed, me);
     const mem = this.share(listed, pod, l.memoryBytes ?? 0, false) ?? 0;
     const reqs = me.containers.map((c) => parseQuantityMilli(c.requests.cpu ?? '0'));
     const sum = reqs.reduce((a, b) => a + b, 0) || me.containers.length;

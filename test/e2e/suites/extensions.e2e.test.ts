@@ -10,6 +10,7 @@ import { describeIfBinaries, progress } from '../bed/suite.js';
 import { FALLBACK_STORIES } from './extensions/fallback.js';
 import { METRICS_MAX_AGE_STORIES } from './extensions/metrics-max-age.js';
 import { PAUSE_STORIES } from './extensions/pause.js';
+import { POD_SELECTION_STORIES } from './extensions/pod-selection.js';
 import type { ExtensionStory } from './extensions/story.js';
 import { UNCLAMPED_STORIES } from './extensions/unclamped.js';
 
@@ -21,6 +22,7 @@ const STORIES: readonly ExtensionStory[] = [
   ...UNCLAMPED_STORIES,
   ...METRICS_MAX_AGE_STORIES,
   ...FALLBACK_STORIES,
+  ...POD_SELECTION_STORIES,
 ];
 
 maybe('hpa-ts extensions on the real API server', () => {

@@ -7,13 +7,14 @@ import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadScenario, runScenario, type ScenarioResult, type TimedDecision } from '../../../app/scenario-run.js';
 import { replicaSequence } from '../../../simulator/demo.js';
+import type { Scenario } from '../../../simulator/scenario/types.js';
 
 const DIR = fileURLToPath(new URL('../../../examples/', import.meta.url));
 
-async function run(file: string): Promise<ScenarioResult> {
+async function run(file: string, edit: (s: Scenario) => Scenario = (s) => s): Promise<ScenarioResult> {
   const s = loadScenario(`${DIR}${file}`);
   if (!s.ok) throw new Error(s.error);
-  const r = await runScenario(s.value);
+  const r = await runScenario(edit(s.value));
   if (!r.ok) throw new Error(r.error);
   return r.value;
 }
@@ -31,6 +32,7 @@ describe('examples/', () => {
     ).toEqual([
       'fallback.yaml',
       'metrics-max-age.yaml',
+      'pod-selection.yaml',
       'scale-to-zero.yaml',
       'seed-000-demo.yaml',
       'seed-001-pods-avg.yaml',
@@ -139,5 +141,27 @@ describe('examples/', () => {
     const seq = replicaSequence(r.timeline);
     expect(seq.slice(0, 2)).toEqual([1, 4]);
     expect(Math.max(...seq)).toBeGreaterThan(4);
+  });
+
+  it("pods by owner: the busy canary sharing shop-web's labels does not scale shop-web; its own load does", async () => {
+    const r = await run('pod-selection.yaml');
+    const web = r.decisions.filter((d) => d.name === 'shop-web');
+    const LOAD_AT = 300;
+    expect(web.some((d) => d.t < LOAD_AT && d.scaled !== null && d.scaled > 2)).toBe(false);
+    expect(web.some((d) => d.t >= LOAD_AT && d.scaled !== null && d.scaled > 2)).toBe(true);
+    // while the canary is busy: shop-web's 2 pods counted, the canary's 2 left out
+    const busyCanary = web.filter((d) => d.t > 120 && d.t < LOAD_AT);
+    expect(busyCanary.length).toBeGreaterThan(0);
+    expect(busyCanary.every((d) => d.metrics[0]?.pods?.ready === 2)).toBe(true);
+    // upstream's selection on the same scenario: the canary's cpu scales shop-web up before 5m
+    const upstream = await run('pod-selection.yaml', (s) => ({
+      ...s,
+      objects: s.objects.map((o) =>
+        o.kind === 'HorizontalPodAutoscaler'
+          ? { ...o, metadata: { ...(o.metadata as Record<string, unknown>), annotations: {} } }
+          : o,
+      ),
+    }));
+    expect(upstream.decisions.some((d) => d.t < LOAD_AT && d.scaled !== null && d.scaled > 2)).toBe(true);
   });
 });
