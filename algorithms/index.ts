@@ -36,3 +36,4 @@ export * from './go-quote.js';
 export * from './strict-bool.js';
 export * from './annotations.js';
 export { AnnotationCondition, pausedMessage } from './annotated-decision.js';
+export * from './history-codec.js';
