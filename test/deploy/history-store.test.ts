@@ -16,9 +16,22 @@ import {
   kustomize,
   parseYamlDocs,
   renderOverlay,
+  resourcesOf,
   type KubeObject,
 } from './support/manifests.js';
+import { authorize, describeRequest, rulesFor, type GrantedRule, type RequestAttributes } from './support/rbac.js';
 import { HELM } from './support/tools.js';
+import {
+  HPAS,
+  DEPLOYMENTS,
+  cpuMetric,
+  createReadyPod,
+  deployment,
+  hpa,
+  startCtl,
+  startSim,
+  waitFor,
+} from '../integration/controller/harness.js';
 
 const CHART = join(ROOT, 'charts', 'hpa-ts');
 const RULES = [
@@ -87,4 +100,55 @@ function template(sets: readonly string[]): KubeObject[] {
       expect(envOf(objects).HPA_TS_HISTORY_STORE).toBeUndefined();
     },
   );
+});
+
+describe('the component’s RBAC, least privilege both ways', () => {
+  it('allows every ConfigMap call of a controller that loads, creates, updates, restarts and loads again; grants no verb unused', async () => {
+    const sim = await startSim();
+    try {
+      sim.server.store.create(DEPLOYMENTS, 'default', deployment('web', 2));
+      for (let i = 0; i < 2; i++) {
+        createReadyPod(sim, 'web', `web-${i}`);
+        sim.cpu.set(`web-${i}`, 50);
+      }
+      sim.server.store.create(
+        HPAS,
+        'default',
+        hpa('web', { metrics: [cpuMetric(50)], behavior: { scaleDown: { stabilizationWindowSeconds: 60 } } }),
+      );
+      const calls = (verb: string): number =>
+        sim.server.requests.filter((r) => r.resource === 'configmaps' && r.verb === verb && r.status < 300).length;
+      const a = await startCtl(sim, { historyStore: 'configmap' });
+      await waitFor('a create and an update', () => calls('create') >= 1 && calls('update') >= 1);
+      await a.stop();
+      const b = await startCtl(sim, { historyStore: 'configmap' });
+      await waitFor('read back', () => calls('get') >= 1);
+      await b.stop();
+      const grants = rulesFor(resourcesOf(join(MANIFESTS, 'components', 'history-store')), {
+        namespace: 'hpa-ts',
+        name: 'hpa-ts',
+      });
+      const requests: RequestAttributes[] = sim.server.requests
+        .filter((r) => r.resource === 'configmaps')
+        .map((r) => ({
+          kind: 'resource',
+          verb: r.verb,
+          apiGroup: r.apiGroup,
+          resource: r.resource,
+          subresource: r.subresource,
+          namespace: r.namespace,
+          name: r.name,
+        }));
+      expect(requests.filter((r) => authorize(grants, r) === undefined).map(describeRequest)).toEqual([]);
+      const unused: string[] = [];
+      for (const g of grants)
+        for (const verb of g.rule.verbs) {
+          const one: GrantedRule = { ...g, rule: { ...g.rule, verbs: [verb] } };
+          if (!requests.some((r) => authorize([one], r) !== undefined)) unused.push(`${g.id} ${verb}`);
+        }
+      expect(unused).toEqual([]);
+    } finally {
+      await sim.close();
+    }
+  }, 60_000);
 });
