@@ -99,7 +99,9 @@ maybe('--history-store: a scale-down window and policy across a leader kill on t
       for (const app of apps)
         await bed.stack.kube.create(
           `/apis/apps/v1/namespaces/${ns}/deployments`,
-          deployment(ns, app, 1, [{ name: app, cpu: '100m', memory: '64Mi' }]),
+          // at 4 already: a scale-up inside the policy period would count against the scale-down
+          // limit (upstream's periodStartReplicas subtracts the pods added in the period, R3.5.6)
+          deployment(ns, app, 4, [{ name: app, cpu: '100m', memory: '64Mi' }]),
         );
       const hpas = `/apis/autoscaling/v2/namespaces/${ns}/horizontalpodautoscalers`;
       if (store === 'configmap')
