@@ -15,7 +15,7 @@ import { ApiFailure } from '../../transport/index.js';
 import type { HistoryStoreMetrics } from './metrics.js';
 import type { ConfigMapAccess, ConfigMapRecord } from './port.js';
 
-/** The default name of the ConfigMap in each namespace (--history-configmap-name is not a flag: one name, documented). */
+/** The ConfigMap's name in every namespace: one fixed name, so RBAC can name it (docs/history-store.md). */
 export const HISTORY_CONFIGMAP_NAME = 'hpa-ts-history';
 
 /**
@@ -57,6 +57,8 @@ interface Namespace {
   /** the ConfigMap as last read or written; undefined = not known, read before writing */
   record?: ConfigMapRecord | null;
   lastWriteAt: number;
+  /** histories left out of the last write (size limit) */
+  unpersisted: number;
   cancelTimer?: () => void;
 }
 
@@ -89,7 +91,7 @@ export class ConfigMapHistoryStore {
   private ns(namespace: string): Namespace {
     let n = this.namespaces.get(namespace);
     if (n === undefined) {
-      n = { keys: new Set(), dirty: false, writing: false, lastWriteAt: Number.NEGATIVE_INFINITY };
+      n = { keys: new Set(), dirty: false, writing: false, lastWriteAt: Number.NEGATIVE_INFINITY, unpersisted: 0 };
       this.namespaces.set(namespace, n);
     }
     return n;
@@ -261,11 +263,13 @@ export class ConfigMapHistoryStore {
     for (let attempt = 0; ; attempt++) {
       const { data, left } = this.desired(namespace, n, n.record?.data ?? {});
       metrics?.unpersisted.set({ namespace }, left);
-      if (left > 0)
+      // said once per change of the count, not at every write
+      if (left > 0 && left !== n.unpersisted)
         log.warn(
           { reason: 'HistoryTooLarge', namespace, configMap: this.name, unpersisted: left, maxBytes: this.maxBytes },
           `${left} HPA histories of ${namespace} do not fit in ConfigMap ${this.name} and are not persisted`,
         );
+      n.unpersisted = left;
       if (n.record !== null && n.record !== undefined && sameData(n.record.data, data)) {
         metrics?.writes.inc({ result: 'unchanged' });
         return 'unchanged';
