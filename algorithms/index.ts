@@ -41,3 +41,4 @@ export * from './annotations.js';
 export { AnnotationCondition, pausedMessage } from './annotated-decision.js';
 export * from './stale-samples.js';
 export { FALLBACK_CONDITION, FallbackReason, fallbackCondition, fallbackReplicas } from './fallback.js';
+export * from './history-codec.js';

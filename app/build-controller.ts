@@ -12,6 +12,7 @@ import { cachedPodLister } from '../controller/caches.js';
 import type { Clock } from '../controller/clock.js';
 import { HpaController } from '../controller/controller.js';
 import { EventRecorder } from '../controller/events/index.js';
+import { ConfigMapHistoryStore, HistoryStoreMetrics } from '../controller/history/index.js';
 import { createLogger, silentLogger, type Logger } from '../controller/logging.js';
 import { fenceWrites, type WriteGuard } from '../controller/leader/index.js';
 import { ControllerMetrics } from '../controller/monitor.js';
@@ -83,6 +84,8 @@ export interface BuiltController {
   readonly metrics: MetricsClient;
   readonly metricsKind: string;
   readonly shadow?: ShadowComparator;
+  /** --history-store=configmap in run mode, writing: the histories' ConfigMaps (docs/history-store.md) */
+  readonly historyStore?: ConfigMapHistoryStore;
   readonly identity: string;
   readonly log: Logger;
   readonly settings: RunSettings;
@@ -246,6 +249,10 @@ export async function buildController(
     },
   );
   holder.controller = controller;
+  const historyStore =
+    mode === 'run' && wm === 'write' && settings.historyStore === 'configmap' && connection !== undefined
+      ? await configMapHistoryStore(controller, connection, o, monitor, log)
+      : undefined;
   return ok({
     mode,
     controller,
@@ -256,6 +263,7 @@ export async function buildController(
     metrics,
     metricsKind: 'client' in o.metrics ? 'in-process' : metricsConfig?.ok === true ? metricsConfig.value.kind : '',
     ...(shadow === undefined ? {} : { shadow }),
+    ...(historyStore === undefined ? {} : { historyStore }),
     identity,
     log,
     settings,
@@ -263,10 +271,49 @@ export async function buildController(
     close: async () => {
       // the connection first: a request still waiting on the API server is cancelled, not awaited
       controller.stopInformers();
+      historyStore?.stop();
       recorder.stop();
       closeCluster();
       await metrics.close();
       await controller.stopWorkers();
     },
   });
+}
+
+/**
+ * --history-store=configmap: the controller's histories kept in one ConfigMap per namespace,
+ * written through the lease guard like every other write of the loop (docs/history-store.md).
+ */
+async function configMapHistoryStore(
+  controller: HpaController,
+  connection: ApiServerConnection,
+  o: BuildOptions,
+  monitor: ControllerMetrics,
+  log: Logger,
+): Promise<ConfigMapHistoryStore> {
+  const { createConfigMapAccess } = await import('../controller/kube/configmaps.js');
+  const access = createConfigMapAccess(connection, {
+    requestTimeoutMs: o.settings.requestTimeoutMs,
+    observe: (r) => {
+      monitor.apiRequests.inc({ verb: r.verb, resource: r.resource, code: String(r.status) });
+      monitor.apiRequestDuration.observe({ verb: r.verb, resource: r.resource }, r.durationMs / 1000);
+    },
+  });
+  const { state, hpas } = controller;
+  const store = new ConfigMapHistoryStore({
+    access,
+    source: {
+      historyOf: (key) => (state.hasHistory(key) ? state.history(key) : undefined),
+      hpaOf: (key) => hpas.get(key),
+      restore: (key, history) => state.setHistory(key, history),
+    },
+    clock: o.clock,
+    log,
+    config: o.settings.config,
+    syncPeriodMs: o.settings.syncPeriodMs,
+    metrics: new HistoryStoreMetrics(monitor.registry),
+    ...(o.writeGuard === undefined ? {} : { guard: o.writeGuard }),
+  });
+  state.onHistoryChange((key) => store.changed(key));
+  return store;
 }

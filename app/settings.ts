@@ -51,6 +51,8 @@ export interface RunSettings {
   readonly kubeApiBurst: number;
   /** share one namespace-wide metrics.k8s.io answer per sync period (off in shadow mode) */
   readonly resourceMetricsCache: boolean;
+  /** where HPA histories live (--history-store): memory (upstream) or one ConfigMap per namespace */
+  readonly historyStore: 'memory' | 'configmap';
   readonly logLevel: string;
   readonly logFormat: 'json' | 'text';
 }
@@ -144,6 +146,7 @@ export function runSettings(given: FlagValues): Result<RunSettings, FlagError> {
     kubeApiBurst: v.kubeApiBurst ?? 400,
     // Shadow mode must read what the built-in controller reads at the same moment: no sharing.
     resourceMetricsCache: v.resourceMetricsCache !== false && !shadow,
+    historyStore: v.historyStore === 'configmap' ? 'configmap' : 'memory',
     logLevel: v.logLevel ?? 'info',
     logFormat: v.logFormat === 'text' ? 'text' : 'json',
   });

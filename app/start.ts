@@ -195,11 +195,13 @@ async function start(b: BuiltController, election: Election | undefined): Promis
       leaseDurationMs: settings.leaseDurationMs,
       renewDeadlineMs: settings.renewDeadlineMs,
       retryPeriodMs: settings.retryPeriodMs,
-      onStartedLeading: () => {
+      onStartedLeading: async (signal) => {
         leader = true;
         monitor.leader.set(1);
         log.info({ reason: 'LeaderElection', identity, lease }, 'became leader; starting workers');
-        ctl.startWorkers();
+        // the stored histories before the first reconcile as leader (docs/history-store.md)
+        await loadHistories(b);
+        if (!signal.aborted) ctl.startWorkers();
       },
       onStoppedLeading: () => {
         leader = false;
@@ -218,6 +220,7 @@ async function start(b: BuiltController, election: Election | undefined): Promis
     log.info({ reason: 'LeaderElection', identity, lease }, 'waiting for the leader lease');
     electorRun = elector.run(stopSignal.signal);
   } else {
+    await loadHistories(b);
     ctl.startWorkers();
   }
 
@@ -233,7 +236,10 @@ async function start(b: BuiltController, election: Election | undefined): Promis
     stop: async () => {
       // The lease stays ours (and renewed) while in-flight work finishes; it is released last.
       await atMost(clock, SHUTDOWN_MS.workers, ctl.stopWorkers());
-      if (!lostLease) await atMost(clock, SHUTDOWN_MS.events, b.recorder.flush());
+      // the last histories too, while the lease is still ours (a restart then loses nothing)
+      if (!lostLease)
+        await atMost(clock, SHUTDOWN_MS.events, Promise.all([b.recorder.flush(), b.historyStore?.flushAll()]));
+      b.historyStore?.stop();
       b.recorder.stop();
       stopSignal.abort();
       const released = async (): Promise<void> => {
@@ -247,6 +253,29 @@ async function start(b: BuiltController, election: Election | undefined): Promis
       await atMost(clock, SHUTDOWN_MS.close, Promise.all([b.close(), http.close()]));
     },
   };
+}
+
+/**
+ * --history-store=configmap: reads the histories of the namespaces of the cached HPAs (or of
+ * --namespace), at most one request timeout: a slow API server delays the first reconcile by
+ * that much at most, then the controller starts without what is missing, as upstream would.
+ */
+async function loadHistories(b: BuiltController): Promise<void> {
+  const store = b.historyStore;
+  if (store === undefined) return;
+  const namespaces = new Set<string>();
+  if (b.settings.namespace !== undefined) namespaces.add(b.settings.namespace);
+  else for (const key of b.controller.hpas.keys()) namespaces.add(key.slice(0, key.indexOf('/')));
+  let summary: { restored: number; rejected: number } | undefined;
+  await atMost(
+    b.clock,
+    b.settings.requestTimeoutMs,
+    store.load(namespaces).then((s) => (summary = s)),
+  );
+  b.log.info(
+    { reason: 'HistoryLoaded', namespaces: namespaces.size, ...(summary ?? { timedOut: true }) },
+    'stored HPA histories read',
+  );
 }
 
 function exportMetricsClientStats(client: ManagedMetricsClient, monitor: ControllerMetrics): void {

@@ -3,10 +3,13 @@ import { EMPTY_HISTORY, type HpaHistory, type Selector, type SelectorRegistryEnt
 /**
  * The controller's in-memory memory of each HPA (spec §3.6, §3.7, §3.3): recommendation and
  * scale-event histories, and the selector registry used to detect pods claimed by two HPAs.
- * Lost on restart or failover, exactly as upstream's.
+ * Lost on restart or failover, exactly as upstream's, unless a history store keeps the
+ * histories (--history-store=configmap, docs/history-store.md).
  */
 export class ControllerState {
   private readonly histories = new Map<string, HpaHistory>();
+  /** told of every set or delete of a history (the history store, --history-store=configmap) */
+  private historyListener: ((key: string) => void) | undefined;
   /** namespace → (key → selector; null = registered, matches nothing yet) */
   private readonly selectors = new Map<string, Map<string, Selector | null>>();
   /** key → the pods an HPA with hpa-ts.io/pod-selection: owner-references counted last (it claims only these) */
@@ -16,13 +19,24 @@ export class ControllerState {
     return this.histories.get(key) ?? EMPTY_HISTORY;
   }
 
+  /** Whether `key` has a history yet (a first reconcile starts one, §3.7). */
+  hasHistory(key: string): boolean {
+    return this.histories.has(key);
+  }
+
   setHistory(key: string, history: HpaHistory): void {
     this.histories.set(key, history);
+    this.historyListener?.(key);
   }
 
   /** Deleted HPAs drop their history (upstream reconcileKey on NotFound). */
   deleteHistory(key: string): void {
-    this.histories.delete(key);
+    if (this.histories.delete(key)) this.historyListener?.(key);
+  }
+
+  /** Calls `listener` after each change of a history (one listener: the history store). */
+  onHistoryChange(listener: (key: string) => void): void {
+    this.historyListener = listener;
   }
 
   /** Registers an HPA with a match-nothing selector if it is not known yet; true if it was new. */

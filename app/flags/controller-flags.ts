@@ -216,6 +216,15 @@ export const CONTROLLER_FLAGS = [
     default: 'true',
     commands: ['run'],
   },
+  {
+    name: 'history-store',
+    value: 'store',
+    kind: oneOf('memory', 'configmap'),
+    description:
+      'where recommendation and scale-event histories live: memory (upstream: lost on restart or failover) or configmap (one ConfigMap hpa-ts-history per namespace, read back on start-up and takeover; docs/history-store.md)',
+    default: 'memory',
+    commands: ['run'],
+  },
   // ---- leader election -------------------------------------------------------------------
   {
     name: 'leader-elect',
