@@ -215,48 +215,42 @@ export function parsePodSelectionAnnotation(value: string): Result<PodSelection,
 /** Every hpa-ts annotation of one HPA; other annotations are not looked at. */
 export function parseHpaAnnotations(annotations: Readonly<Record<string, string>> | null | undefined): HpaAnnotations {
   if (annotations == null) return NO_HPA_ANNOTATIONS;
-  const paused = annotations[HpaAnnotation.paused];
-  const replicas = annotations[HpaAnnotation.pausedReplicas];
-  const period = annotations[HpaAnnotation.syncPeriod];
-  const maxAge = annotations[HpaAnnotation.metricsMaxAge];
-  const fallbackReplicas = annotations[HpaAnnotation.fallbackReplicas];
-  const threshold = annotations[HpaAnnotation.fallbackFailureThreshold];
-  const behavior = annotations[HpaAnnotation.fallbackBehavior];
-  const selection = annotations[HpaAnnotation.podSelection];
   if (Object.values(HpaAnnotation).every((a) => annotations[a] === undefined)) return NO_HPA_ANNOTATIONS;
   const errors: AnnotationError[] = [];
-  const valueOf = <T>(r: Result<T, AnnotationError> | undefined): T | null => {
-    if (r === undefined) return null;
+  /** the annotation's value parsed by `parse`; null when absent, or invalid (then listed in errors) */
+  const read = <T>(a: HpaAnnotation, parse: (value: string) => Result<T, AnnotationError>): T | null => {
+    const raw = annotations[a];
+    if (raw === undefined) return null;
+    const r = parse(String(raw));
     if (r.ok) return r.value;
     errors.push(r.error);
     return null;
   };
-  const p = valueOf(paused === undefined ? undefined : parsePausedAnnotation(String(paused)));
-  const n = valueOf(replicas === undefined ? undefined : parsePausedReplicasAnnotation(String(replicas)));
-  const s = valueOf(period === undefined ? undefined : parseSyncPeriodAnnotation(String(period)));
-  const m = valueOf(maxAge === undefined ? undefined : parseMetricsMaxAgeAnnotation(String(maxAge)));
-  const fr = valueOf(
-    fallbackReplicas === undefined ? undefined : parseFallbackReplicasAnnotation(String(fallbackReplicas)),
-  );
-  const ft = valueOf(threshold === undefined ? undefined : parseFallbackFailureThresholdAnnotation(String(threshold)));
-  const fb = valueOf(behavior === undefined ? undefined : parseFallbackBehaviorAnnotation(String(behavior)));
+  const paused = read(HpaAnnotation.paused, parsePausedAnnotation);
+  const pausedReplicas = read(HpaAnnotation.pausedReplicas, parsePausedReplicasAnnotation);
+  const syncPeriodMs = read(HpaAnnotation.syncPeriod, parseSyncPeriodAnnotation);
+  const maxAge = read(HpaAnnotation.metricsMaxAge, parseMetricsMaxAgeAnnotation);
+  const fallbackReplicas = read(HpaAnnotation.fallbackReplicas, parseFallbackReplicasAnnotation);
+  const threshold = read(HpaAnnotation.fallbackFailureThreshold, parseFallbackFailureThresholdAnnotation);
+  const behavior = read(HpaAnnotation.fallbackBehavior, parseFallbackBehaviorAnnotation);
+  const podSelection = read(HpaAnnotation.podSelection, parsePodSelectionAnnotation);
   // an invalid behavior turns fallback off rather than defaulting to static, which may scale down
+  const behaviorInvalid = annotations[HpaAnnotation.fallbackBehavior] !== undefined && behavior === null;
   const fallback =
-    fr === null || (behavior !== undefined && fb === null)
+    fallbackReplicas === null || behaviorInvalid
       ? null
       : {
-          replicas: fr,
-          failureThreshold: ft ?? DEFAULT_FALLBACK_FAILURE_THRESHOLD,
-          behavior: fb ?? FallbackBehavior.static,
+          replicas: fallbackReplicas,
+          failureThreshold: threshold ?? DEFAULT_FALLBACK_FAILURE_THRESHOLD,
+          behavior: behavior ?? FallbackBehavior.static,
         };
-  const pods = valueOf(selection === undefined ? undefined : parsePodSelectionAnnotation(String(selection)));
   return {
-    paused: p === true,
-    pausedReplicas: n,
-    syncPeriodMs: s,
-    ...(m === null ? {} : { metricsMaxAgeMs: m }),
+    paused: paused === true,
+    pausedReplicas,
+    syncPeriodMs,
+    ...(maxAge === null ? {} : { metricsMaxAgeMs: maxAge }),
     fallback,
-    podSelection: pods ?? PodSelection.LabelSelector,
+    podSelection: podSelection ?? PodSelection.LabelSelector,
     errors,
   };
 }

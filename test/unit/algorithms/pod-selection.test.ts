@@ -57,7 +57,7 @@ describe('parsing hpa-ts.io/pod-selection', () => {
     expect(a.podSelection).toBe('label-selector');
     expect(a.errors).toEqual([
       {
-        code: 'InvalidChoice',
+        code: 'InvalidEnum',
         annotation: 'hpa-ts.io/pod-selection',
         value: 'OwnerReferences',
         message: 'hpa-ts.io/pod-selection: "OwnerReferences" is not one of label-selector, owner-references; ignored',
