@@ -15,8 +15,10 @@ import { recorded } from '../../../metrics-clients/index.js';
 import { replicaSequence } from '../../../simulator/demo.js';
 
 const DIR = fileURLToPath(new URL('../../../examples/', import.meta.url));
+/** what a replay does not model (docs/replay.md#limits): a recording does not say who owns a pod */
+const NOT_REPLAYED = new Set(['pod-selection.yaml']);
 const SCENARIOS = readdirSync(DIR)
-  .filter((f) => f.endsWith('.yaml'))
+  .filter((f) => f.endsWith('.yaml') && !NOT_REPLAYED.has(f))
   .sort();
 
 describe('record, then replay, every example scenario', () => {
