@@ -39,6 +39,8 @@ export interface RunSettings {
   readonly leaseName: string;
   readonly leaseNamespace?: string;
   readonly identity?: string;
+  /** --shards: 1 is the single leader lease; more shares the HPAs between replicas (docs/scaling.md) */
+  readonly shards: number;
   readonly bindAddress: string;
   /** --secure-port and its delegated authentication and authorization; null when off */
   readonly secureServing: SecureServingSettings | null;
@@ -83,6 +85,8 @@ function checkCombinations(v: FlagValues, all: FlagValues): Result<void, FlagErr
       '--leader-elect-lease-duration',
       'leader election needs --leader-elect-lease-duration > --leader-elect-renew-deadline > --leader-elect-retry-period > 0',
     );
+  if ((all.shards ?? 1) > 1 && all.leaderElect !== true)
+    return invalid('--shards', '--shards above 1 shares the HPAs through Leases: it needs --leader-elect');
   return ok(undefined);
 }
 
@@ -133,6 +137,7 @@ export function runSettings(given: FlagValues): Result<RunSettings, FlagError> {
     leaseName: v.leaderElectResourceName ?? 'hpa-ts',
     ...(leaseNamespace === undefined ? {} : { leaseNamespace }),
     ...(identity === undefined ? {} : { identity }),
+    shards: v.shards ?? 1,
     bindAddress: v.bindAddress ?? ':8080',
     secureServing: secureServing.value,
     eventComponent: v.eventComponent ?? 'horizontal-pod-autoscaler',
