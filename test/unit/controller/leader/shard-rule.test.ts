@@ -120,10 +120,7 @@ describe('the fair-share rule', () => {
             }
           }
           const counts = ids.map((id) => holders.filter((h) => h === id).length);
-          return (
-            holders.every((h) => h !== '') &&
-            counts.every((c) => c >= Math.floor(n / r) && c <= Math.ceil(n / r))
-          );
+          return holders.every((h) => h !== '') && counts.every((c) => c >= Math.floor(n / r) && c <= Math.ceil(n / r));
         },
       ),
       { numRuns: 300 },
