@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Clock } from '../clock.js';
 import type { ClusterAccess } from '../ports.js';
 import { LeaderElector } from './elector.js';
@@ -127,6 +128,8 @@ export class ShardCoordinator implements WriteGuard {
       // an elector's run ends when its Lease is lost or released; campaign again until stopped
       while (!signal.aborted) await e.run(signal);
     };
+    // one listener per elector run (two Leases per shard) on the same signal: not a leak
+    setMaxListeners(2 * this.opts.shards + 10, signal);
     signal.addEventListener('abort', () => (this.stopping = true), { once: true });
     await Promise.all([...this.memberElectors, ...this.shardElectors].map(loop));
   }
