@@ -67,6 +67,12 @@ export interface ShardCoordinatorOptions {
 export class ShardCoordinator implements WriteGuard {
   private readonly shardElectors: LeaderElector[] = [];
   private readonly memberElectors: LeaderElector[] = [];
+  /**
+   * Watches (never takes) the single leader lease `<name>` of --shards 1: while a replica of
+   * before holds it, it reconciles every HPA, so no shard is reconciled here (a rolling update
+   * from one leader to shards never has two writers for an HPA).
+   */
+  private readonly single: LeaderElector;
   /** per shard: its HPAs may be reconciled (acquired, onAcquired done, not yet stopping) */
   private readonly active: boolean[];
   /** per shard: it is being given up because this replica holds more than its share */
@@ -81,6 +87,7 @@ export class ShardCoordinator implements WriteGuard {
       this.shardElectors.push(this.elector(shardLeaseName(opts.name, i, n), i, 'shard'));
       this.memberElectors.push(this.elector(memberLeaseName(opts.name, i, n), i, 'member'));
     }
+    this.single = this.elector(opts.name, 0, 'single');
   }
 
   get shards(): number {
@@ -90,7 +97,7 @@ export class ShardCoordinator implements WriteGuard {
   /** Whether this replica may reconcile the HPA `key` now: its shard is ours and valid by our clock. */
   owns(key: string): boolean {
     const i = shardOf(key, this.opts.shards);
-    return this.active[i] && this.shardElectors[i].guard.holds();
+    return this.active[i] && this.shardElectors[i].guard.holds() && this.single.validHolder() === '';
   }
 
   /** Indexes of the shards whose Leases this replica holds. */
@@ -109,12 +116,14 @@ export class ShardCoordinator implements WriteGuard {
 
   /** A write for `hpa` may be made while its shard's Lease is valid by this replica's clock. */
   permit(hpa?: string): WritePermit | undefined {
-    if (hpa === undefined) return undefined;
+    if (hpa === undefined || this.single.validHolder() !== '') return undefined;
     return this.shardElectors[shardOf(hpa, this.opts.shards)].guard.permit();
   }
 
   describe(hpa?: string): string {
     if (hpa === undefined) return 'a sharded replica writes only for an HPA of a shard it holds';
+    const leader = this.single.validHolder();
+    if (leader !== '') return `${leader} holds the single leader lease ${this.opts.name}: it reconciles every HPA`;
     const i = shardOf(hpa, this.opts.shards);
     return `${hpa} is in shard ${i} of ${this.opts.shards}: ${this.shardElectors[i].guard.describe()}`;
   }
@@ -131,10 +140,10 @@ export class ShardCoordinator implements WriteGuard {
     // one listener per elector run (two Leases per shard) on the same signal: not a leak
     setMaxListeners(2 * this.opts.shards + 10, signal);
     signal.addEventListener('abort', () => (this.stopping = true), { once: true });
-    await Promise.all([...this.memberElectors, ...this.shardElectors].map(loop));
+    await Promise.all([this.single, ...this.memberElectors, ...this.shardElectors].map(loop));
   }
 
-  private elector(lease: string, i: number, kind: 'shard' | 'member'): LeaderElector {
+  private elector(lease: string, i: number, kind: 'shard' | 'member' | 'single'): LeaderElector {
     const o = this.opts;
     return new LeaderElector({
       cluster: o.cluster,
@@ -147,20 +156,22 @@ export class ShardCoordinator implements WriteGuard {
       ...(o.retryPeriodMs === undefined ? {} : { retryPeriodMs: o.retryPeriodMs }),
       ...(o.random === undefined ? {} : { random: o.random }),
       ...(o.onError === undefined ? {} : { onError: o.onError }),
-      ...(kind === 'shard'
-        ? {
-            mayAcquire: () => this.mayAcquireShard(i),
-            shouldRelease: () => this.shouldReleaseShard(i),
-            onStartedLeading: (signal: AbortSignal) => this.work(i, signal),
-            onStoppedLeading: () => this.stopped(i),
-          }
-        : {
-            mayAcquire: () => nextFreeMember(this.view()) === i,
-            // two of our member electors may win at once: keep the lowest slot
-            shouldRelease: () => this.memberElectors.slice(0, i).some((e) => e.isLeader()),
-            onStartedLeading: () => undefined,
-            onStoppedLeading: () => undefined,
-          }),
+      ...(kind === 'single'
+        ? { mayAcquire: () => false, onStartedLeading: () => undefined, onStoppedLeading: () => undefined }
+        : kind === 'shard'
+          ? {
+              mayAcquire: () => this.mayAcquireShard(i),
+              shouldRelease: () => this.shouldReleaseShard(i),
+              onStartedLeading: (signal: AbortSignal) => this.work(i, signal),
+              onStoppedLeading: () => this.stopped(i),
+            }
+          : {
+              mayAcquire: () => nextFreeMember(this.view()) === i,
+              // two of our member electors may win at once: keep the lowest slot
+              shouldRelease: () => this.memberElectors.slice(0, i).some((e) => e.isLeader()),
+              onStartedLeading: () => undefined,
+              onStoppedLeading: () => undefined,
+            }),
     });
   }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { ShardCoordinator, shardOf, type ShardEnd } from '../../../../controller/leader/index.js';
+import { LeaderElector, ShardCoordinator, shardOf, type ShardEnd } from '../../../../controller/leader/index.js';
 import { createClusterStore, Resources } from '../../../../simulator/apiserver/index.js';
 import { VirtualClock } from '../../../../simulator/clock.js';
 import { createInMemoryCluster } from '../../../../simulator/in-memory-cluster.js';
@@ -135,6 +135,33 @@ describe('sharding over Leases', () => {
         .holderIdentity;
     expect([0, 1, 2].map((i) => holder(`hpa-ts-shard-${i}-of-3`))).toEqual(['b', 'b', 'b']);
     expect(w.ends.filter((e) => e.id === 'a').every((e) => e.how !== 'lost')).toBe(true);
+  });
+
+  it('reconciles nothing while a replica of before holds the single leader lease, and starts once it is released', async () => {
+    const w = new Shards(2);
+    const clock = new ProcessClock(w.world);
+    const old = new LeaderElector({
+      cluster: createInMemoryCluster(w.store, { defer: (fn) => queueMicrotask(() => clock.run(fn)) }),
+      clock,
+      namespace: 'default',
+      name: 'hpa-ts',
+      identity: 'old',
+      onStartedLeading: () => undefined,
+      onStoppedLeading: () => undefined,
+    });
+    const stopOld = new AbortController();
+    const oldRun = old.run(stopOld.signal);
+    await w.advance(1_000);
+    expect(old.isLeader()).toBe(true);
+    w.start('a');
+    await w.advance(20_000);
+    expect(w.owned().get('a')).toEqual([]);
+    expect(w.replicas[0].coordinator.permit(w.keys[0])).toBeUndefined();
+    expect(w.replicas[0].coordinator.describe(w.keys[0])).toMatch(/old holds the single leader lease hpa-ts/);
+    stopOld.abort();
+    await w.advance(5_000);
+    await oldRun;
+    expect(w.owned().get('a')).toEqual([0, 1]);
   });
 
   type Step =
