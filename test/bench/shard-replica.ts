@@ -21,6 +21,8 @@ const ctl = await startController(
     leaderElectRenewDeadline: '3s',
     leaderElectRetryPeriod: '500ms',
     shards,
+    // BENCH_KUBE_API_QPS=-1: capacity without the client-side limit (default: the flag's 200)
+    ...(process.env.BENCH_KUBE_API_QPS === undefined ? {} : { kubeApiQps: process.env.BENCH_KUBE_API_QPS }),
   }),
   { metricsClient: 'apiserver' },
   {

@@ -5,10 +5,11 @@
  * (1 s) so that the replicas are saturated: reconciles per second measure capacity, not the
  * period. Prints, per replica count n, `BENCH shard_scaling_<n> <reconciles/s per replica>` and
  * the total. On a machine with fewer cores than processes the total cannot grow much: the API
- * server and the replicas share them (docs/scaling.md reads the figures).
+ * server and the replicas share them (docs/scaling.md reads the figures); the cores each process
+ * used are printed. BENCH_KUBE_API_QPS sets the replicas' --kube-api-qps (-1: no client limit).
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,6 +50,16 @@ function start(name: string, args: string[] = []): Child {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux; 0 elsewhere). */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
 const cluster = start('bench-cluster');
 const ready = (await cluster.next()) as { kubeconfig: string };
 const dir = mkdtempSync(join(tmpdir(), 'hpa-ts-bench-shards-'));
@@ -69,10 +80,19 @@ for (const n of REPLICAS) {
   }
   await sleep(3 * SYNC_MS); // warm-up: the first status writes
   const before = await Promise.all(replicas.map(async (r) => Number((await r.ask('count')).reconciles)));
+  const cpu0 = [cluster, ...replicas].map((c) => cpuSeconds(c.proc.pid));
   const t0 = Date.now();
   await sleep(MEASURE_MS);
   const after = await Promise.all(replicas.map(async (r) => Number((await r.ask('count')).reconciles)));
   const seconds = (Date.now() - t0) / 1000;
+  // where the time goes: the API server's process and each replica's, in cores
+  const cores = [cluster, ...replicas].map((c, i) => (cpuSeconds(c.proc.pid) - cpu0[i]) / seconds);
+  console.error(
+    `bench: ${n} replica(s): cores used: API server ${cores[0].toFixed(2)}, replicas ${cores
+      .slice(1)
+      .map((c) => c.toFixed(2))
+      .join(' + ')}`,
+  );
   const perReplica = after.map((a, i) => (a - before[i]) / seconds);
   const total = perReplica.reduce((a, b) => a + b, 0);
   console.error(`bench: ${n} replica(s): ${perReplica.map((r) => r.toFixed(1)).join(' + ')} reconciles/s`);
