@@ -3,7 +3,13 @@
  * controller is built before the coordinator (which needs its cluster), so what the controller
  * is given — the write guard and the ownership filter — delegate to a coordinator set later.
  */
-import { ShardCoordinator, type OwnedShard, type WriteGuard, type WritePermit } from '../controller/leader/index.js';
+import {
+  ShardCoordinator,
+  shardOf,
+  type OwnedShard,
+  type WriteGuard,
+  type WritePermit,
+} from '../controller/leader/index.js';
 import type { BuiltController } from './build-controller.js';
 
 /** The guard and filter buildController is given; both refuse everything until `attach`. */
@@ -75,6 +81,12 @@ export function runShards(
       ctl.enqueueNow(shard.belongs);
     },
     onStopped: (index, how) => {
+      // its HPAs' series are another replica's now: two replicas must not both report them
+      for (const key of ctl.hpas.keys()) {
+        if (shardOf(key, shards) !== index) continue;
+        const [namespace, name] = key.split('/');
+        monitor.forgetHpa(namespace, name);
+      }
       const held = coordinator.held().length;
       monitor.shardsHeld.set(held);
       onHeld(held);

@@ -122,6 +122,13 @@ describe('three controller processes with --shards 3', () => {
       for (const id of writers) expect(seen1.of(name)).toContain(id);
     }
     for (const id of ids) expect([...w1.values()].some((set) => set.has(id))).toBe(true);
+    // each replica's /metrics reports the HPAs of its own shards only (a released shard's series are dropped)
+    const now = holders(s);
+    for (const [i, c] of ctl.entries()) {
+      const series = (await c.monitor.desiredReplicas.get()).values.map((v) => String(v.labels.hpa_name));
+      const mine = NAMES.filter((n) => now[shardOf(`default/${n}`, SHARDS)] === ids[i]);
+      expect(series.sort()).toEqual(mine.sort());
+    }
 
     // phase 2: ctl-c stops (releasing its shard); the other two share all three
     const stopped = ctl[2];
