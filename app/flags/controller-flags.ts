@@ -272,7 +272,7 @@ export const CONTROLLER_FLAGS = [
       'split the HPAs into this many shards, one Lease each (<name>-shard-<i>-of-<n>); replicas share them fairly (docs/scaling.md); 1: one leader reconciles every HPA',
     default: '1',
     commands: ['run'],
-    why: 'each replica reads every shard Lease once per retry period: more than 64 would exceed the client rate limit',
+    why: 'each replica reads every shard and member Lease once per retry period: 64 shards are up to 64 requests/s of the leader-election budget',
   },
   // ---- the process -----------------------------------------------------------------------
   {
