@@ -64,6 +64,8 @@ export interface BuildOptions {
    * refused and cut short once it says so. Default: always write.
    */
   readonly writeGuard?: WriteGuard;
+  /** --shards: whether this replica may reconcile an HPA now (app/shards.ts). Default: every HPA. */
+  readonly owns?: (key: string) => boolean;
 }
 
 export interface BuildError {
@@ -231,6 +233,7 @@ export async function buildController(
       monitor,
       ...(shadow === undefined ? {} : { shadow }),
       ...(o.onOutcome === undefined ? {} : { onOutcome: o.onOutcome }),
+      ...(o.owns === undefined ? {} : { owns: o.owns }),
     },
     {
       syncPeriodMs: settings.syncPeriodMs,

@@ -39,6 +39,8 @@ export interface RunSettings {
   readonly leaseName: string;
   readonly leaseNamespace?: string;
   readonly identity?: string;
+  /** --shards: 1 is the single leader lease; more shares the HPAs between replicas (docs/scaling.md) */
+  readonly shards: number;
   readonly bindAddress: string;
   /** --secure-port and its delegated authentication and authorization; null when off */
   readonly secureServing: SecureServingSettings | null;
@@ -84,6 +86,15 @@ function checkCombinations(v: FlagValues, all: FlagValues): Result<void, FlagErr
     return invalid(
       '--leader-elect-lease-duration',
       'leader election needs --leader-elect-lease-duration > --leader-elect-renew-deadline > --leader-elect-retry-period > 0',
+    );
+  if ((all.shards ?? 1) > 1 && all.leaderElect !== true)
+    return invalid('--shards', '--shards above 1 shares the HPAs through Leases: it needs --leader-elect');
+  // a namespace's history ConfigMap would be written by the replicas of several shards, and a
+  // write is permitted per HPA, not per namespace (docs/history-store.md#limits)
+  if ((all.shards ?? 1) > 1 && all.historyStore === 'configmap')
+    return invalid(
+      '--history-store',
+      '--history-store=configmap does not go with --shards above 1 (not yet supported)',
     );
   return ok(undefined);
 }
@@ -137,6 +148,7 @@ export function runSettings(given: FlagValues): Result<RunSettings, FlagError> {
     leaseName: v.leaderElectResourceName ?? 'hpa-ts',
     ...(leaseNamespace === undefined ? {} : { leaseNamespace }),
     ...(identity === undefined ? {} : { identity }),
+    shards: v.shards ?? 1,
     bindAddress: v.bindAddress ?? ':8080',
     secureServing: secureServing.value,
     eventComponent: v.eventComponent ?? 'horizontal-pod-autoscaler',

@@ -17,6 +17,7 @@ import type { ShadowComparator } from '../controller/shadow.js';
 import { buildController, type BuiltController } from './build-controller.js';
 import { loadKubeConfigWithSource } from './kubeconfig.js';
 import { startServing } from './serving.js';
+import { runShards, ShardOwnership, type ShardElection } from './shards.js';
 import type { RunSettings } from './settings.js';
 
 export { CRD_RESOURCE } from './build-controller.js';
@@ -81,11 +82,14 @@ export async function startController(
       ? { namespace: settings.leaseNamespace ?? defaultLeaseNamespace(), name: settings.leaseName }
       : undefined;
   // The write path asks the lease before every write (item 1 of issue 13: a paused leader wakes
-  // up without the right to write, whatever its renew loop does next).
+  // up without the right to write, whatever its renew loop does next); with --shards, the lease
+  // of the written HPA's shard (app/shards.ts).
+  const sharding =
+    lease !== undefined && settings.shards > 1 ? { ...lease, ownership: new ShardOwnership() } : undefined;
   const guard =
     lease === undefined
       ? undefined
-      : new LeaseGuard(clock, `${lease.namespace}/${lease.name}`, settings.renewDeadlineMs);
+      : (sharding?.ownership ?? new LeaseGuard(clock, `${lease.namespace}/${lease.name}`, settings.renewDeadlineMs));
   const found = overrides.kubeConfig === undefined ? await loadKubeConfigWithSource(settings.kubeconfig) : undefined;
   const built = await buildController(mode, {
     cluster:
@@ -96,12 +100,14 @@ export async function startController(
     clock,
     settings,
     ...(guard === undefined ? {} : { writeGuard: guard }),
+    ...(sharding === undefined ? {} : { owns: sharding.ownership.owns }),
     ...(overrides.log === undefined ? {} : { log: overrides.log }),
     ...(overrides.onOutcome === undefined ? {} : { onOutcome: overrides.onOutcome }),
     ...(overrides.defaultMetrics === undefined ? {} : { defaultMetrics: overrides.defaultMetrics }),
   });
   if (!built.ok) throw new Error(built.error.message);
-  return start(built.value, lease === undefined || guard === undefined ? undefined : { ...lease, guard });
+  if (sharding !== undefined) return start(built.value, sharding);
+  return start(built.value, lease === undefined || !(guard instanceof LeaseGuard) ? undefined : { ...lease, guard });
 }
 
 /** Waits for `p`, at most `ms` of `clock`: a shutdown step never waits longer, whatever hangs. */
@@ -127,8 +133,8 @@ interface Election {
   readonly guard: LeaseGuard;
 }
 
-/** Serves health and metrics, syncs the informers, then elects a leader or starts the workers. */
-async function start(b: BuiltController, election: Election | undefined): Promise<RunningController> {
+/** Serves health and metrics, syncs the informers, then elects a leader (or shares shards) or starts the workers. */
+async function start(b: BuiltController, election: Election | ShardElection | undefined): Promise<RunningController> {
   const { controller: ctl, monitor, settings, log, clock, identity } = b;
   const metrics = b.metrics as ManagedMetricsClient;
   let leader = election === undefined;
@@ -183,7 +189,13 @@ async function start(b: BuiltController, election: Election | undefined): Promis
   const stopSignal = new AbortController();
   let elector: LeaderElector | undefined;
   let electorRun: Promise<void> | undefined;
-  if (election !== undefined) {
+  if (election !== undefined && 'ownership' in election) {
+    // sharded: every replica works, on the HPAs of the shards it holds; losing one is no reason to exit
+    electorRun = runShards(b, election, stopSignal.signal, (held) => {
+      leader = held > 0;
+      monitor.leader.set(leader ? 1 : 0);
+    });
+  } else if (election !== undefined) {
     const lease = `${election.namespace}/${election.name}`;
     elector = new LeaderElector({
       cluster: b.cluster,

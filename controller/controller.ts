@@ -44,6 +44,11 @@ export interface ControllerDeps {
   readonly onOutcome?: (outcome: ReconcileOutcome, info: { readonly lagMs?: number }) => void;
   /** shadow mode: compares with the built-in controller's status writes */
   readonly shadow?: ShadowComparator;
+  /**
+   * Sharding (controller/leader/shards.ts): whether this replica may reconcile the HPA now, asked
+   * before every reconcile; a key it does not own stays in the rotation, unreconciled. Default: all.
+   */
+  readonly owns?: (key: string) => boolean;
 }
 
 /**
@@ -66,7 +71,8 @@ export class HpaController {
   private readonly failures = new Map<string, number>();
   private workersRunning: Promise<void>[] = [];
   private resyncTimer: (() => void) | undefined;
-  private readonly inFlight = new Set<Promise<unknown>>();
+  /** reconciles in flight → their key */
+  private readonly inFlight = new Map<Promise<unknown>, string>();
   /**
    * Stale-cache guard (gate StaleControllerConsistencyHPA, V15): the resourceVersion of our last
    * status write per HPA, until the informer has delivered it. Reconciling from an older cached
@@ -246,7 +252,7 @@ export class HpaController {
       if (key === undefined) return;
       const readyAt = this.queue.readyAt(key);
       const p = this.processKey(key, readyAt);
-      this.inFlight.add(p);
+      this.inFlight.set(p, key);
       try {
         await p;
       } finally {
@@ -258,6 +264,11 @@ export class HpaController {
 
   private async processKey(key: string, readyAt: number | undefined): Promise<void> {
     const { log, monitor, clock } = this.deps;
+    if (this.deps.owns?.(key) === false) {
+      // another replica's shard: checked again at the next period, or requeued when the shard is ours
+      this.queue.addAfter(key, this.periodOf(key));
+      return;
+    }
     const awaited = await this.cacheUsable(key);
     if (awaited !== 'go') {
       // Upstream skips with an error and requeues normally; we retry sooner (the write is in flight).
@@ -397,7 +408,7 @@ export class HpaController {
   async stopWorkers(): Promise<void> {
     this.resyncTimer?.();
     this.queue.shutDown();
-    await Promise.allSettled([...this.inFlight]);
+    await Promise.allSettled([...this.inFlight.keys()]);
     await Promise.allSettled(this.workersRunning);
     this.workersRunning = [];
   }
@@ -405,6 +416,30 @@ export class HpaController {
   stopInformers(): void {
     for (const w of this.watches) w.stop();
     this.watches = [];
+  }
+
+  /**
+   * A shard became this replica's (sharding): what this replica remembers of its HPAs is from
+   * before another replica reconciled them, so it is forgotten as a new leader starts empty.
+   */
+  forgetKeys(belongs: (key: string) => boolean): void {
+    for (const key of this.hpas.keys()) {
+      if (!belongs(key)) continue;
+      this.state.deleteHistory(key);
+      this.failures.delete(key);
+      this.awaitedWrites.delete(key);
+    }
+  }
+
+  /** Queues the matching HPAs now (a shard was acquired: its HPAs are reconciled at once). */
+  enqueueNow(belongs: (key: string) => boolean): void {
+    for (const key of this.hpas.keys()) if (belongs(key)) this.queue.add(key);
+  }
+
+  /** Resolves once no reconcile of a matching key is in flight (a shard is being released). */
+  async settled(belongs: (key: string) => boolean): Promise<void> {
+    const mine = [...this.inFlight].filter(([, key]) => belongs(key)).map(([p]) => p);
+    await Promise.allSettled(mine);
   }
 
   /** Reconciles one key now, outside the queue (explain, tests). */

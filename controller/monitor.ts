@@ -29,6 +29,8 @@ export class ControllerMetrics {
   readonly desiredReplicas: Gauge<'namespace' | 'hpa_name'>;
   readonly currentReplicas: Gauge<'namespace' | 'hpa_name'>;
   readonly leader: Gauge;
+  /** --shards: shard Leases this replica holds (docs/scaling.md) */
+  readonly shardsHeld: Gauge;
   readonly apiRequests: Counter<'verb' | 'resource' | 'code'>;
   readonly apiRequestDuration: Histogram<'verb' | 'resource'>;
   readonly apiClientThrottled: Histogram<'client'>;
@@ -103,6 +105,11 @@ export class ControllerMetrics {
     this.leader = new Gauge({
       name: 'hpa_ts_leader',
       help: '1 while this instance holds the leader lease (or leader election is off).',
+      registers: [r],
+    });
+    this.shardsHeld = new Gauge({
+      name: 'hpa_ts_shards_held',
+      help: 'Shard Leases this replica holds (--shards above 1; docs/scaling.md). 0 with a single leader lease.',
       registers: [r],
     });
     this.apiRequests = new Counter({

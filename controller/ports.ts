@@ -40,6 +40,8 @@ export interface Stoppable {
  */
 export interface WriteOptions {
   readonly signal?: AbortSignal;
+  /** `namespace/name` of the HPA the write is made for: a sharded replica's fence asks its shard's lease */
+  readonly hpa?: string;
 }
 
 /** A scale target reference resolved through discovery. */

@@ -230,7 +230,7 @@ export class Reconciler {
       if (deps.mode === 'write') {
         if (!scale.result.ok || scale.target === undefined)
           throw new Error(`${key}: a rescale was planned without a scale read`);
-        write = await this.writeScale(scale.target, namespace, scale.result.value, decision.rescale.to);
+        write = await this.writeScale(scale.target, namespace, scale.result.value, decision.rescale.to, key);
         if (write.kind === 'written') scaled = decision.rescale.to;
       }
       // A success is stamped with the decision's time, a failure when it is known.
@@ -377,15 +377,19 @@ export class Reconciler {
     namespace: string,
     scale: Scale,
     replicas: number,
+    /** the HPA it is written for: a sharded replica's write fence asks that HPA's shard */
+    hpa: string,
   ): Promise<ScaleWrite> {
     let current = scale;
     const attempts = Math.max(1, this.deps.profile.scaleUpdateAttempts);
     let lastError = '';
     for (let attempt = 1; attempt <= attempts; attempt++) {
-      const res = await this.deps.cluster.updateScale(target, namespace, {
-        ...current,
-        spec: { ...current.spec, replicas },
-      });
+      const res = await this.deps.cluster.updateScale(
+        target,
+        namespace,
+        { ...current, spec: { ...current.spec, replicas } },
+        { hpa },
+      );
       if (res.ok) return { kind: 'written' };
       lastError = clusterMessage(res.error);
       if (res.error.status !== 409 || attempt === attempts) break;

@@ -284,6 +284,16 @@ export const CONTROLLER_FLAGS = [
     unset: 'hostname_uuid',
     commands: ['run'],
   },
+  {
+    name: 'shards',
+    value: 'n',
+    kind: int(1, 64),
+    description:
+      'split the HPAs into this many shards, one Lease each (<name>-shard-<i>-of-<n>); replicas share them fairly (docs/scaling.md); 1: one leader reconciles every HPA',
+    default: '1',
+    commands: ['run'],
+    why: 'each replica reads every shard and member Lease once per retry period: 64 shards are up to 64 requests/s of the leader-election budget',
+  },
   // ---- the process -----------------------------------------------------------------------
   {
     name: 'bind-address',

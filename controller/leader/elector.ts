@@ -20,6 +20,9 @@ import { LeaseGuard } from './guard.js';
  * - leaseTransitions counts holder changes; acquireTime is kept across renewals.
  * - On a graceful stop the leader writes the lease with an empty holder and a 1 s duration
  *   (ReleaseOnCancel), so a standby takes over at its next retry instead of after 15 s.
+ * - For sharding (shards.ts, one elector per shard Lease): `mayAcquire` lets a candidate only
+ *   watch a free Lease while it holds its share, and `shouldRelease` makes the leader give the
+ *   Lease up gracefully (work wound down, guard revoked, then the release write).
  */
 
 export interface LeaderElectorOptions {
@@ -53,10 +56,14 @@ export interface LeaderElectorOptions {
   readonly onError?: (message: string, error?: ClusterError) => void;
   /** the write guard to grant and revoke; default: one of its own (`elector.guard`) */
   readonly guard?: LeaseGuard;
+  /** asked before each try to take a free or expired lease; false: only read it. Default: always. */
+  readonly mayAcquire?: () => boolean;
+  /** asked after each renewal; true: stop leading and release the lease as `release()` does */
+  readonly shouldRelease?: () => boolean;
 }
 
-/** What one try to acquire or renew found. */
-type TryOutcome = 'ours' | 'held' | 'failed';
+/** What one try to acquire or renew found; 'free' when it was not ours to take (mayAcquire). */
+type TryOutcome = 'ours' | 'held' | 'free' | 'failed';
 
 /** client-go's JitterFactor for the acquire loop. */
 const JITTER_FACTOR = 1.2;
@@ -120,6 +127,11 @@ export class LeaderElector {
   /** The holder last observed on the lease ('' when free or unknown). */
   getLeader(): string {
     return this.observed?.holderIdentity ?? '';
+  }
+
+  /** The holder of the lease if it is still valid by this replica's clock as last observed, else ''. */
+  validHolder(): string {
+    return this.isLeaseValid(monotonicNow(this.opts.clock)) ? this.getLeader() : '';
   }
 
   /**
@@ -192,7 +204,8 @@ export class LeaderElector {
     while (!stop.aborted) {
       // An answer later than the renew deadline is of no use: the lease it won would already be
       // too old to write under (the guard counts from when the request was sent). Try again.
-      const outcome = await this.within(this.tryAcquireOrRenew(), this.renewDeadlineMs);
+      const take = this.opts.mayAcquire?.() ?? true;
+      const outcome = await this.within(this.tryAcquireOrRenew(take), this.renewDeadlineMs);
       this.maybeReportTransition();
       if (outcome === 'ours' && this.guard.holds()) return true;
       const delay = this.retryPeriodMs + random() * JITTER_FACTOR * this.retryPeriodMs;
@@ -206,6 +219,10 @@ export class LeaderElector {
     while (!stop.aborted) {
       const renewal = await this.renewBeforeDeadline(stop);
       if (renewal !== 'renewed') return renewal;
+      if (this.opts.shouldRelease?.() === true) {
+        this.releaseRequested = true;
+        return 'stopped';
+      }
       if (!(await sleepUnlessAborted(this.opts.clock, this.retryPeriodMs, stop))) return 'stopped';
     }
     return 'stopped';
@@ -225,7 +242,7 @@ export class LeaderElector {
         this.opts.onError?.(`failed to renew lease ${namespace}/${name}: timed out after ${this.renewDeadlineMs} ms`);
         return 'lost';
       }
-      const outcome = await this.within(this.tryAcquireOrRenew(), left);
+      const outcome = await this.within(this.tryAcquireOrRenew(true), left);
       this.maybeReportTransition();
       if (stop.aborted) return 'stopped';
       if (outcome === 'ours') return 'renewed';
@@ -238,8 +255,8 @@ export class LeaderElector {
     }
   }
 
-  /** client-go's tryAcquireOrRenew: 'held' when someone else holds a valid lease. */
-  private async tryAcquireOrRenew(): Promise<TryOutcome> {
+  /** client-go's tryAcquireOrRenew: 'held' when someone else holds a valid lease; `take`: may take a free one. */
+  private async tryAcquireOrRenew(take: boolean): Promise<TryOutcome> {
     const { cluster, namespace, name, identity } = this.opts;
     const now = this.opts.clock.now();
     const sentAt = monotonicNow(this.opts.clock);
@@ -270,6 +287,7 @@ export class LeaderElector {
       return 'failed';
     }
     if (got.value === null) {
+      if (!take) return 'free';
       const created = await cluster.createLease(namespace, name, desired);
       if (!created.ok) {
         this.opts.onError?.('error initially creating lease', created.error);
@@ -284,6 +302,7 @@ export class LeaderElector {
     if ((old.holderIdentity ?? '') !== '' && this.isLeaseValid(monotonicNow(this.opts.clock)) && !this.holdsObserved())
       return 'held';
     // 4. Take it over (or renew it through the slow path).
+    if (!take && !this.holdsObserved()) return 'free';
     const transitions = this.holdsObserved() ? old.leaseTransitions : old.leaseTransitions + 1;
     const acquireTime = this.holdsObserved() ? old.acquireTime : nowText;
     const updated = await cluster.updateLease(namespace, name, {

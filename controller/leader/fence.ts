@@ -1,4 +1,4 @@
-import type { ClusterAccess, ClusterError, ClusterResult, WriteOptions } from '../ports.js';
+import type { ClusterAccess, ClusterError, ClusterResult, EventRecord, WriteOptions } from '../ports.js';
 import { ApiFailure } from '../../transport/index.js';
 import type { WriteGuard } from './guard.js';
 
@@ -11,18 +11,24 @@ async function guarded<T>(
   guard: WriteGuard,
   verb: string,
   what: string,
+  hpa: string | undefined,
   write: (opts: WriteOptions) => Promise<ClusterResult<T>>,
 ): Promise<ClusterResult<T>> {
-  const permit = guard.permit();
-  if (permit === undefined) return { ok: false, error: fencedError(verb, what, guard.describe()) };
+  const permit = guard.permit(hpa);
+  if (permit === undefined) return { ok: false, error: fencedError(verb, what, guard.describe(hpa)) };
   try {
-    const r = await write({ signal: permit.signal });
+    const r = await write({ signal: permit.signal, ...(hpa === undefined ? {} : { hpa }) });
     // Cut short because the right to write ended while it was in flight.
-    if (!r.ok && permit.signal.aborted) return { ok: false, error: fencedError(verb, what, guard.describe()) };
+    if (!r.ok && permit.signal.aborted) return { ok: false, error: fencedError(verb, what, guard.describe(hpa)) };
     return r;
   } finally {
     permit.done();
   }
+}
+
+/** The HPA an event is about (the recorder only records events about HPAs). */
+function involved(event: EventRecord): string {
+  return `${event.involvedObject.namespace}/${event.involvedObject.name}`;
 }
 
 /**
@@ -34,8 +40,9 @@ async function guarded<T>(
 export function fenceWrites<C extends ClusterAccess>(cluster: C, guard: WriteGuard): C {
   const name = (ns: string | undefined, n: string): string => `${ns ?? ''}/${n}`;
   const writes: Pick<ClusterAccess, 'updateScale' | 'updateHpaStatus' | 'createEvent' | 'patchEvent'> = {
-    updateScale: (target, namespace, scale) =>
-      guarded(guard, 'PUT', `${target.resource}/scale ${name(namespace, scale.metadata.name)}`, (o) =>
+    // the HPA each write is made for: the scale write names it in its options (reconciler.ts)
+    updateScale: (target, namespace, scale, opts) =>
+      guarded(guard, 'PUT', `${target.resource}/scale ${name(namespace, scale.metadata.name)}`, opts?.hpa, (o) =>
         cluster.updateScale(target, namespace, scale, o),
       ),
     updateHpaStatus: (hpa, status) =>
@@ -43,12 +50,17 @@ export function fenceWrites<C extends ClusterAccess>(cluster: C, guard: WriteGua
         guard,
         'PUT',
         `${hpa.kind ?? 'HorizontalPodAutoscaler'} status ${name(hpa.metadata.namespace, hpa.metadata.name)}`,
+        name(hpa.metadata.namespace, hpa.metadata.name),
         (o) => cluster.updateHpaStatus(hpa, status, o),
       ),
     createEvent: (event) =>
-      guarded(guard, 'POST', `event ${name(event.namespace, event.name)}`, (o) => cluster.createEvent(event, o)),
+      guarded(guard, 'POST', `event ${name(event.namespace, event.name)}`, involved(event), (o) =>
+        cluster.createEvent(event, o),
+      ),
     patchEvent: (event) =>
-      guarded(guard, 'PATCH', `event ${name(event.namespace, event.name)}`, (o) => cluster.patchEvent(event, o)),
+      guarded(guard, 'PATCH', `event ${name(event.namespace, event.name)}`, involved(event), (o) =>
+        cluster.patchEvent(event, o),
+      ),
   };
   // A Proxy keeps whatever else the adapter has (invalidateDiscovery, close) without listing it.
   return new Proxy(cluster, {

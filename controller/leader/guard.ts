@@ -10,10 +10,12 @@ export interface WriteGuard {
    * A permit for one write: its `signal` aborts when the right to write ends (the validity the
    * permit was issued under runs out, or leadership is given up), so no write outlives it.
    * Undefined when this replica may not write now. Call `done` when the write has finished.
+   * `hpa` (`namespace/name`) is the HPA the write is made for: a sharded replica (shards.ts) may
+   * write for the HPAs of the shards it holds only; the single leader lease ignores it.
    */
-  permit(): WritePermit | undefined;
-  /** Why writes are refused, for the error of a refused write. */
-  describe(): string;
+  permit(hpa?: string): WritePermit | undefined;
+  /** Why writes (for `hpa`) are refused, for the error of a refused write. */
+  describe(hpa?: string): string;
 }
 
 export interface WritePermit {
