@@ -2,8 +2,9 @@
  * `npm run bench:vs-kcm` (on demand, not in CI; docs/benchmarks.md#hpa-ts-and-kube-controller-manager-side-by-side):
  * the same workload on the same real kube-apiserver and etcd (the e2e bed, test/e2e/stack/build.sh
  * builds them) reconciled by kube-controller-manager's HPA controller alone — at its default client
- * limits (20 qps / 30 burst), then raised so that it is not throttled — and then by hpa-ts alone
- * (its defaults), one after the other, for the same window. Sizes: BENCH_SIZES (default
+ * limits (20 qps / 30 burst), then raised so that it is not throttled — and then by hpa-ts alone,
+ * at its defaults (200 / 400) and raised the same way, one after the other, for the same window
+ * (BENCH_CONTENDERS picks some). Sizes: BENCH_SIZES (default
  * 100,1000,5000 HPAs; 100 per namespace, 10 pods each, a third each on memory Utilization, a Pods
  * metric and an Object metric; sync period 15 s). Per controller and size it prints the absolute
  * figures and, last, the ratios hpa-ts / kube-controller-manager as BENCH lines.
@@ -37,14 +38,19 @@ const WORKERS = 5;
 const KCM_HPA: Client = { username: 'system:serviceaccount:kube-system:horizontal-pod-autoscaler' };
 const HPA_TS: Client = { userAgentPrefix: 'hpa-ts/' };
 
-type Contender = 'kcm_default_limits' | 'kcm_raised_limits' | 'hpa_ts';
+const CONTENDERS = ['kcm_default_limits', 'kcm_raised_limits', 'hpa_ts', 'hpa_ts_raised_limits'] as const;
+type Contender = (typeof CONTENDERS)[number];
+/** BENCH_CONTENDERS: a comma-separated subset, in this order */
+const RUN = (process.env.BENCH_CONTENDERS ?? CONTENDERS.join(',')).split(',') as Contender[];
+/** the raised client limits, the same for both: high enough that neither is throttled */
+const RAISED = { qps: 2000, burst: 4000 };
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const fmt = (n: number, digits = 2): string => (Number.isFinite(n) ? n.toFixed(digits) : 'NaN');
 const log = (msg: string): void =>
   void process.stderr.write(`${new Date().toISOString().slice(11, 19)} vs-kcm: ${msg}\n`);
 
-async function startHpaTs(stack: Stack): Promise<Proc> {
+async function startHpaTs(stack: Stack, raised: boolean): Promise<Proc> {
   const [port] = await freePorts(1);
   // the compiled CLI with the V8 flags the shipped Deployment gives it (its NODE_OPTIONS, and the
   // heap limit the image's entrypoint derives from its 512Mi memory limit); tsx would add its
@@ -68,18 +74,21 @@ async function startHpaTs(stack: Stack): Promise<Proc> {
       `127.0.0.1:${port}`,
       '--log-level',
       'warn',
+      ...(raised ? ['--kube-api-qps', String(RAISED.qps), '--kube-api-burst', String(RAISED.burst)] : []),
     ],
     join(stack.dir, 'hpa-ts.log'),
     { cwd: REPO_ROOT, env: { ...process.env, NODE_OPTIONS: '' } },
   );
 }
 
+const isHpaTs = (who: Contender): boolean => who.startsWith('hpa_ts');
+
 async function startContender(stack: Stack, who: Contender): Promise<Proc> {
-  if (who === 'hpa_ts') {
+  if (isHpaTs(who)) {
     await stack.restartKcm({ hpaController: false });
-    return startHpaTs(stack);
+    return startHpaTs(stack, who === 'hpa_ts_raised_limits');
   }
-  const apiLimits = who === 'kcm_default_limits' ? ('defaults' as const) : { qps: 2000, burst: 4000 };
+  const apiLimits = who === 'kcm_default_limits' ? ('defaults' as const) : RAISED;
   // the HPA controller alone, so that the process's CPU and memory are its own
   return stack.restartKcm({ hpaController: true, hpaControllerOnly: true, apiLimits });
 }
@@ -100,14 +109,14 @@ async function measure(stack: Stack, who: Contender, hpas: number): Promise<Figu
   const offset = auditOffset(stack.auditLogFile);
   const since = Date.now();
   const proc = await startContender(stack, who);
-  const client = who === 'hpa_ts' ? HPA_TS : KCM_HPA;
+  const client = isHpaTs(who) ? HPA_TS : KCM_HPA;
   await warmUp(stack, client, offset, since, hpas);
   const from = Date.now();
   const cpu0 = cpuSeconds(proc.pid);
   await sleep(WINDOW_MS);
   const cpu1 = cpuSeconds(proc.pid);
   const rss = peakRssMb(proc.pid);
-  if (who === 'hpa_ts') await proc.stop(10_000);
+  if (isHpaTs(who)) await proc.stop(10_000);
   await sleep(2000); // the audit log is written asynchronously
   const req = await requestsIn(stack.auditLogFile, offset, client, from, from + WINDOW_MS);
   return figuresOf(req, {
@@ -128,6 +137,9 @@ function print(size: number, who: Contender, f: Figures): void {
   b('cpu_s_per_1000_reconciles', fmt(f.cpuSecondsPer1000Reconciles), 's');
   b('peak_rss', fmt(f.peakRssMb, 0), 'MB');
   b('achieved_period', fmt(f.achievedPeriodPct, 1), '%');
+  // the time one pass over every HPA takes at the rate achieved; longer than the window, no HPA
+  // is reconciled twice in it and the lag below is NaN (it is then at least pass − period)
+  b('pass', fmt(size / f.reconcilesPerSecond, 1), 's');
   b('lag_p50', fmt(f.lagP50Ms, 0), 'ms');
   b('lag_p99', fmt(f.lagP99Ms, 0), 'ms');
   for (const [kind, n] of [...f.perReconcileByKind].sort()) console.log(`  ${who} ${kind}: ${fmt(n, 3)} per reconcile`);
@@ -167,13 +179,21 @@ async function main(): Promise<void> {
       created = metrics.hpas = size;
       log(`${size} HPAs, ${size * 10} pods created in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
       const fig = new Map<Contender, Figures>();
-      for (const who of ['kcm_default_limits', 'kcm_raised_limits', 'hpa_ts'] as const) {
-        fig.set(who, await measure(stack, who, size));
-        print(size, who, fig.get(who) as Figures);
+      for (const who of RUN) {
+        const f = await measure(stack, who, size);
+        fig.set(who, f);
+        print(size, who, f);
       }
-      const ours = fig.get('hpa_ts') as Figures;
-      printRatios(size, ours, fig.get('kcm_raised_limits') as Figures, 'kcm_raised');
-      printRatios(size, ours, fig.get('kcm_default_limits') as Figures, 'kcm_default');
+      const pairs: [Contender, Contender, string][] = [
+        ['hpa_ts', 'kcm_default_limits', 'defaults'],
+        ['hpa_ts_raised_limits', 'kcm_raised_limits', 'raised'],
+        ['hpa_ts', 'kcm_raised_limits', 'hpa_ts_defaults_vs_kcm_raised'],
+      ];
+      for (const [ours, theirs, name] of pairs) {
+        const a = fig.get(ours);
+        const b = fig.get(theirs);
+        if (a !== undefined && b !== undefined) printRatios(size, a, b, name);
+      }
     }
   } finally {
     await api?.close();
