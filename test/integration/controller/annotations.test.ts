@@ -33,6 +33,7 @@ const CRD_FILE = fileURLToPath(
   new URL('../../../manifests/crd/horizontalpodautoscalers.autoscaling.hpa-ts.io.yaml', import.meta.url),
 );
 const EXAMPLE = fileURLToPath(new URL('../../../manifests/examples/annotations/paused-replicas.yaml', import.meta.url));
+const EXAMPLES_DIR = fileURLToPath(new URL('../../../manifests/examples/annotations/', import.meta.url));
 const CRD_HPAS = { group: 'autoscaling.hpa-ts.io', version: 'v1', resource: 'horizontalpodautoscalers' } as const;
 
 let sim: Sim | undefined;
@@ -165,5 +166,24 @@ describe('annotated autoscaling.hpa-ts.io HPAs (CRD mode) over HTTP', () => {
     expect(replicasOf(s, 'maintenance-web')).toBe(2);
     expect(scaleWrites(s, 'maintenance-web')).toBe(1);
     expect(condition(s, 'maintenance-web', 'Paused')?.status).toBe('True');
+  });
+
+  it('every manifest of manifests/examples/annotations/ applies, and each HPA is reconciled with its annotations valid', async () => {
+    sim = await startSim();
+    const s = sim;
+    ctl = await startCtl(s, {});
+    const applied = await promisify(execFile)('kubectl', ['--kubeconfig', s.kubeconfigPath, 'apply', '-f', EXAMPLES_DIR], {
+      timeout: 60_000,
+    });
+    const hpas = [...applied.stdout.matchAll(/horizontalpodautoscaler\.autoscaling\/(\S+) created/g)].map((m) => m[1]);
+    expect(hpas.sort()).toEqual(['batch-worker', 'fallback-consumer', 'maintenance-web', 'paused-web', 'shop-web', 'stale-web']);
+    for (const name of hpas) {
+      await waitFor(`${name} reconciled`, () => condition(s, name, 'AbleToScale') !== undefined);
+      expect([name, condition(s, name, 'AnnotationsValid')]).toEqual([name, undefined]);
+    }
+    // what each annotation shows on the status, read back as kubectl would
+    expect(condition(s, 'paused-web', 'Paused')?.status).toBe('True');
+    expect(condition(s, 'maintenance-web', 'Paused')?.status).toBe('True');
+    expect(condition(s, 'fallback-consumer', 'Fallback')).toBeDefined();
   });
 });
