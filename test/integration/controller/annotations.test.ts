@@ -172,11 +172,22 @@ describe('annotated autoscaling.hpa-ts.io HPAs (CRD mode) over HTTP', () => {
     sim = await startSim();
     const s = sim;
     ctl = await startCtl(s, {});
-    const applied = await promisify(execFile)('kubectl', ['--kubeconfig', s.kubeconfigPath, 'apply', '-f', EXAMPLES_DIR], {
-      timeout: 60_000,
-    });
+    const applied = await promisify(execFile)(
+      'kubectl',
+      ['--kubeconfig', s.kubeconfigPath, 'apply', '-f', EXAMPLES_DIR],
+      {
+        timeout: 60_000,
+      },
+    );
     const hpas = [...applied.stdout.matchAll(/horizontalpodautoscaler\.autoscaling\/(\S+) created/g)].map((m) => m[1]);
-    expect(hpas.sort()).toEqual(['batch-worker', 'fallback-consumer', 'maintenance-web', 'paused-web', 'shop-web', 'stale-web']);
+    expect(hpas.sort()).toEqual([
+      'batch-worker',
+      'fallback-consumer',
+      'maintenance-web',
+      'paused-web',
+      'shop-web',
+      'stale-web',
+    ]);
     for (const name of hpas) {
       await waitFor(`${name} reconciled`, () => condition(s, name, 'AbleToScale') !== undefined);
       expect([name, condition(s, name, 'AnnotationsValid')]).toEqual([name, undefined]);
