@@ -268,7 +268,9 @@ maybe('--history-store: a scale-down window and policy across a leader kill on t
       expect(down.at).toBeGreaterThanOrEqual(lastHigh + WINDOW_S * 1000);
       expect(next.at).toBeGreaterThanOrEqual(removedAt + WINDOW_S * 1000);
       // the new leader read the histories back, and its RBAC was enough for everything it did
-      const survivor = pairs[0]?.replicas.find((r) => r.id !== killed.configmap);
+      // pairs start concurrently, so their order in `pairs` is not fixed: look the pair up by store
+      const configmapPair = pairs.find((pair) => pair.store === 'configmap');
+      const survivor = configmapPair?.replicas.find((r) => r.id !== killed.configmap);
       const log = readFileSync(survivor?.p.proc.logFile ?? '', 'utf8');
       expect(log).toMatch(/"reason":"HistoryLoaded"[^\n]*"restored":2/);
       const metrics = (await survivor?.p.metrics()) ?? '';
