@@ -3,10 +3,9 @@
 # limit from the container's memory limit, so that the heap fits whatever limit the pod is given
 # (docs/deploy.md "Memory and the heap limit"):
 #
-#   --max-old-space-size = max(64, min(limit × 3/4, limit − 128)) MiB
+#   --max-old-space-size = max(64, min(limit × 3/4, limit − 128)) MiB   (bin/heap-limit.sh)
 #
-# — a quarter of the limit (at least 128 MiB) stays for what is not old space: the young
-# generation, code, Node's buffers and sockets. The limit is cgroup v2's memory.max, or cgroup
+# The limit is cgroup v2's memory.max, or cgroup
 # v1's memory.limit_in_bytes; without a limit ("max", or v1's near-2^63 "unlimited") nothing is
 # set and V8 picks its own. A --max-old-space-size already in NODE_OPTIONS wins.
 # HPA_TS_CGROUP_ROOT (default /sys/fs/cgroup) is for tests (test/deploy/entrypoint.test.ts).
@@ -35,10 +34,7 @@ case " ${NODE_OPTIONS:-} " in
   *)
     limit=$(memory_limit)
     if [ -n "$limit" ]; then
-      mib=$((limit / 1048576))
-      heap=$((mib * 3 / 4))
-      if [ $((mib - 128)) -lt "$heap" ]; then heap=$((mib - 128)); fi
-      if [ "$heap" -lt 64 ]; then heap=64; fi
+      heap=$(sh "$(dirname "$0")/heap-limit.sh" "$limit")
       NODE_OPTIONS="${NODE_OPTIONS:+$NODE_OPTIONS }--max-old-space-size=$heap"
       export NODE_OPTIONS
     fi

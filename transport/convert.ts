@@ -8,6 +8,7 @@ import {
   type PodSnapshot,
   type Scale,
 } from '../algorithms/index.js';
+import { Interner } from './interner.js';
 import { controllerRefFromApi } from './owners.js';
 import type { LeaseRecord } from './records.js';
 
@@ -62,8 +63,8 @@ function quantities(v: unknown, where: string, report: MalformedReporter | undef
   return out;
 }
 
-function containers(v: unknown, where: string, report: MalformedReporter | undefined): PodContainer[] {
-  return arr(v).map((raw, i) => {
+function convertContainers(v: readonly unknown[], where: string, report: MalformedReporter): PodContainer[] {
+  return v.map((raw, i) => {
     const c = obj(raw) ?? {};
     const name = str(c.name) ?? '';
     const restartPolicy = str(c.restartPolicy);
@@ -74,6 +75,44 @@ function containers(v: unknown, where: string, report: MalformedReporter | undef
     );
     return restartPolicy === undefined ? { name, requests } : { name, requests, restartPolicy };
   });
+}
+
+const NO_CONTAINERS: readonly PodContainer[] = Object.freeze([]);
+const containerSets = new Interner<readonly PodContainer[]>();
+const labelSets = new Interner<Readonly<Record<string, string>>>();
+
+/**
+ * A pod's containers as the HPA reads them, shared with every pod whose containers ask the same
+ * (what the key holds: names, requests and restart policies). A set with a malformed quantity is
+ * reported for this pod and not shared, so every pod carrying it is reported.
+ */
+function containers(v: unknown, where: string, report: MalformedReporter | undefined): readonly PodContainer[] {
+  const raw = arr(v);
+  if (raw.length === 0) return NO_CONTAINERS;
+  const key = JSON.stringify(raw.map((c) => [obj(c)?.name, obj(obj(c)?.resources)?.requests, obj(c)?.restartPolicy]));
+  const held = containerSets.get(key);
+  if (held !== undefined) return held;
+  const problems: string[] = [];
+  const converted = convertContainers(raw, where, (m) => problems.push(m));
+  for (const m of problems) report?.(m);
+  return problems.length === 0 ? containerSets.keep(key, converted) : converted;
+}
+
+/**
+ * Labels shared by every object carrying the same ones (a ReplicaSet's pods do, and so do their
+ * metrics): `convert` runs only for a set not held yet, and may throw to refuse it.
+ */
+export function sharedLabels(
+  raw: object,
+  convert: () => Readonly<Record<string, string>>,
+): Readonly<Record<string, string>> {
+  const key = JSON.stringify(raw);
+  return labelSets.get(key) ?? labelSets.keep(key, convert());
+}
+
+function labels(v: unknown): Readonly<Record<string, string>> {
+  const raw = obj(v);
+  return raw === undefined ? {} : sharedLabels(raw, () => stringMap(raw));
 }
 
 function readyStatus(v: unknown): PodSnapshot['ready'] {
@@ -102,7 +141,7 @@ export function podSnapshotFromApi(raw: unknown, report?: MalformedReporter): Po
   return {
     name,
     namespace,
-    labels: stringMap(md.labels),
+    labels: labels(md.labels),
     phase: str(status.phase) ?? '',
     ready: ready === undefined ? null : readyStatus(ready.status),
     readyTransitionTime: ready === undefined ? null : instant(ready.lastTransitionTime),
@@ -153,8 +192,8 @@ export function hpaFromApi(
   const status = hpaStatus(o.status, `${typeMeta.kind} ${str(md.namespace) ?? ''}/${name}`, report);
   return {
     ...o,
-    apiVersion: str(o.apiVersion) ?? typeMeta.apiVersion,
-    kind: str(o.kind) ?? typeMeta.kind,
+    apiVersion: sharedWord(str(o.apiVersion) ?? typeMeta.apiVersion),
+    kind: sharedWord(str(o.kind) ?? typeMeta.kind),
     metadata: metadata as unknown as ObjectMeta,
     ...(status === undefined ? {} : { status }),
   } as unknown as HorizontalPodAutoscaler;
@@ -178,7 +217,35 @@ function hpaStatus(v: unknown, what: string, report: MalformedReporter | undefin
   const conditions = arr(typed.conditions).filter((c) => str(obj(c)?.type) !== undefined);
   if (!Array.isArray(typed.conditions) || conditions.length !== typed.conditions.length)
     report?.(`${what}: status.conditions holds entries that are not conditions; they are ignored`);
-  return { ...typed, conditions };
+  return { ...typed, conditions: conditions.map(sharedConditionWords) };
+}
+
+/**
+ * Condition types, statuses, reasons and messages come from a small vocabulary (upstream's
+ * messages, with metric names in them), yet every HPA decoded from JSON holds its own copies:
+ * about 800 bytes an HPA. They are shared through a bounded table; once it is full, new words are
+ * kept as they came.
+ */
+const words = new Map<string, string>();
+const MAX_WORDS = 8192;
+
+function sharedWord(v: unknown): unknown {
+  if (typeof v !== 'string') return v;
+  const held = words.get(v);
+  if (held !== undefined) return held;
+  if (words.size < MAX_WORDS) words.set(v, v);
+  return v;
+}
+
+function sharedConditionWords(c: unknown): unknown {
+  const o = obj(c) ?? {};
+  return {
+    ...o,
+    type: sharedWord(o.type),
+    ...('status' in o ? { status: sharedWord(o.status) } : {}),
+    ...('reason' in o ? { reason: sharedWord(o.reason) } : {}),
+    ...('message' in o ? { message: sharedWord(o.message) } : {}),
+  };
 }
 
 /** The status's counts and time: a value of the wrong type is dropped (desiredReplicas reads as 0, Go's zero). */

@@ -97,5 +97,12 @@ export {
   type Clock,
 } from './clock.js';
 export { eventBody, eventPatch, hpaStatusBody, scaleBody } from './bodies.js';
-export { hpaFromApi, leaseFromApi, podSnapshotFromApi, scaleFromApi, type MalformedReporter } from './convert.js';
+export {
+  hpaFromApi,
+  leaseFromApi,
+  podSnapshotFromApi,
+  scaleFromApi,
+  sharedLabels,
+  type MalformedReporter,
+} from './convert.js';
 export { controllerRefFromApi, replicaSetOwnershipFromApi } from './owners.js';

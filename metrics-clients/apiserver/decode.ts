@@ -14,6 +14,7 @@ import type {
 } from '../../algorithms/index.js';
 import { err, ok } from '../../algorithms/index.js';
 import { parseGoDurationSeconds } from '../../algorithms/index.js';
+import { sharedLabels } from '../../transport/index.js';
 import * as d from '../shared/decode.js';
 import type { CustomMetricsVersion } from './discovery.js';
 
@@ -65,8 +66,13 @@ export function decodePodMetricsList(text: string): Result<readonly PodResourceU
         usage[res] = d.quantity(q, `${cat}.usage.${res}`);
       return { name: d.string(container.name, `${cat}.name`), usage };
     });
+    const rawLabels = meta.labels;
     const labels =
-      meta.labels === undefined || meta.labels === null ? undefined : d.stringMap(meta.labels, `${at}.metadata.labels`);
+      rawLabels === undefined || rawLabels === null
+        ? undefined
+        : typeof rawLabels === 'object'
+          ? sharedLabels(rawLabels, () => d.stringMap(rawLabels, `${at}.metadata.labels`))
+          : d.stringMap(rawLabels, `${at}.metadata.labels`);
     const base = {
       pod: d.string(meta.name, `${at}.metadata.name`),
       namespace: d.string(meta.namespace, `${at}.metadata.namespace`),

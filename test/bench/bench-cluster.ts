@@ -15,7 +15,7 @@ const DEPLOYMENTS = { group: 'apps', version: 'v1', resource: 'deployments' };
 const HPAS = { group: 'autoscaling', version: 'v2', resource: 'horizontalpodautoscalers' };
 const NAMESPACES = { group: '', version: 'v1', resource: 'namespaces' };
 
-const server = await startApiServer({ port: 0, historyLimit: 200_000 });
+const server = await startApiServer({ port: 0, historyLimit: 200_000, maxRecordedRequests: 10_000_000 });
 const longAgo = '2020-01-01T00:00:00Z';
 const stamp = (): string => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 

@@ -145,6 +145,7 @@ describe('the .dockerignore, read as the builders read it', () => {
       'package.json',
       'bin/hpa-ts.js',
       'bin/container-entrypoint.sh',
+      'bin/heap-limit.sh',
     ])
       expect([path, ignoredBy(p, path)]).toEqual([path, false]);
   });

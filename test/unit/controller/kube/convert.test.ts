@@ -81,6 +81,35 @@ describe('podSnapshotFromApi', () => {
     expect(reports[0]).toContain('pod n/x: spec.containers[c].resources.requests.cpu');
   });
 
+  it('shares the labels and containers of pods that carry the same ones, and only those', () => {
+    const pod = (name: string, app: string, cpu: string): unknown => ({
+      metadata: { name, namespace: 'n', labels: { app } },
+      spec: { containers: [{ name: 'c', resources: { requests: { cpu } } }] },
+    });
+    const [a, b, c] = [pod('a', 'web', '100m'), pod('b', 'web', '100m'), pod('c', 'api', '200m')].map((raw) =>
+      podSnapshotFromApi(raw),
+    );
+    expect(a?.labels).toBe(b?.labels);
+    expect(a?.containers).toBe(b?.containers);
+    expect(c?.labels).toEqual({ app: 'api' });
+    expect(c?.containers[0]?.requests.cpu?.milliValue()).toBe(200n);
+    expect(c?.labels).not.toBe(a?.labels);
+    expect(c?.containers).not.toBe(a?.containers);
+  });
+
+  it('reports a malformed request for every pod carrying it, not only the first', () => {
+    const reports: string[] = [];
+    for (const name of ['x', 'y'])
+      podSnapshotFromApi(
+        {
+          metadata: { name, namespace: 'n' },
+          spec: { containers: [{ name: 'c', resources: { requests: { cpu: 'lots' } } }] },
+        },
+        (m) => reports.push(m),
+      );
+    expect(reports.map((m) => m.slice(0, 9))).toEqual(['pod n/x: ', 'pod n/y: ']);
+  });
+
   it('never throws on garbage', () => {
     expect(podSnapshotFromApi(null).name).toBe('');
     expect(podSnapshotFromApi({ spec: { containers: 'no' }, status: { conditions: [null, 1] } }).containers).toEqual(
