@@ -8,11 +8,12 @@ import {
 import type { MetricsClient } from '../metrics-clients/port.js';
 import { HpaCache, PodCache, hpaKey } from './caches.js';
 import { monotonicNow, type Clock } from './clock.js';
-import { decisionRecord } from './decision-log.js';
+import { CacheSync } from './cache-sync.js';
+import { logOutcome } from './decision-log.js';
 import type { Logger } from './logging.js';
 import type { ControllerMetrics } from './monitor.js';
 import type { ClusterAccess, ClusterError, Stoppable } from './ports.js';
-import { olderResourceVersion } from './kube/informer.js';
+import { seenWrite } from './kube/informer.js';
 import { WorkQueue } from './queue.js';
 import { Reconciler, type EventSink, type ReconcileOutcome, type WriteMode } from './reconciler.js';
 import { builtinSyncOf, ShadowRounds, type BuiltinSync, type ShadowComparator } from './shadow.js';
@@ -64,10 +65,7 @@ export class HpaController {
   readonly queue: WorkQueue;
   private readonly reconciler: Reconciler;
   private watches: Stoppable[] = [];
-  private hpasSynced = false;
-  private podsSynced = false;
-  private readonly syncWaiters: (() => void)[] = [];
-  private readonly syncErrorWaiters: ((e: ClusterError) => void)[] = [];
+  private readonly cacheSync = new CacheSync();
   private readonly failures = new Map<string, number>();
   private workersRunning: Promise<void>[] = [];
   private resyncTimer: (() => void) | undefined;
@@ -109,7 +107,7 @@ export class HpaController {
   }
 
   get synced(): boolean {
-    return this.hpasSynced && this.podsSynced;
+    return this.cacheSync.synced;
   }
 
   /** Starts the informers; resolves once both caches have synced. */
@@ -122,13 +120,12 @@ export class HpaController {
           this.onHpa(type, hpa);
         },
         onSynced: () => {
-          this.hpasSynced = true;
           this.hpaWatchBroken = false;
           // A (re)list is the server's state now: a write it lacks was lost with the server's
           // state (etcd restored) or superseded; waiting for its resourceVersion would wait for
           // ever (found by test/faults).
           this.awaitedWrites.clear();
-          this.checkSynced();
+          this.cacheSync.listed('hpas');
         },
         onError: (e) => {
           this.hpaWatchBroken = true;
@@ -136,23 +133,20 @@ export class HpaController {
             { reason: 'WatchError', resource: 'horizontalpodautoscalers', status: e.status, err: e.message },
             'HPA watch failed; re-watching',
           );
-          this.failedBeforeSync(e);
+          this.cacheSync.failed(e);
         },
       }),
     );
     this.watches.push(
       cluster.watchPods(this.opts.namespace, {
         onEvent: (type, pod) => this.onPod(type, pod),
-        onSynced: () => {
-          this.podsSynced = true;
-          this.checkSynced();
-        },
+        onSynced: () => this.cacheSync.listed('pods'),
         onError: (e) => {
           log.warn(
             { reason: 'WatchError', resource: 'pods', status: e.status, err: e.message },
             'pod watch failed; re-watching',
           );
-          this.failedBeforeSync(e);
+          this.cacheSync.failed(e);
         },
       }),
     );
@@ -160,8 +154,7 @@ export class HpaController {
   }
 
   waitForSync(): Promise<void> {
-    if (this.synced) return Promise.resolve();
-    return new Promise((resolve) => this.syncWaiters.push(resolve));
+    return this.cacheSync.waitForSync();
   }
 
   /**
@@ -169,22 +162,7 @@ export class HpaController {
    * one-shot command such as explain reports it instead of retrying for ever).
    */
   syncedOrFailed(): Promise<ClusterError | undefined> {
-    if (this.synced) return Promise.resolve(undefined);
-    return new Promise((resolve) => {
-      this.syncWaiters.push(() => resolve(undefined));
-      this.syncErrorWaiters.push(resolve);
-    });
-  }
-
-  private failedBeforeSync(e: ClusterError): void {
-    if (this.synced) return;
-    for (const w of this.syncErrorWaiters.splice(0)) w(e);
-  }
-
-  private checkSynced(): void {
-    if (!this.synced) return;
-    this.syncErrorWaiters.length = 0;
-    for (const w of this.syncWaiters.splice(0)) w();
+    return this.cacheSync.syncedOrFailed();
   }
 
   private onHpa(type: 'ADDED' | 'MODIFIED' | 'DELETED', hpa: HorizontalPodAutoscaler): void {
@@ -301,7 +279,7 @@ export class HpaController {
       // state): what it did is still reported and logged, but nothing of it may come back,
       // neither its series on /metrics nor a requeue.
       this.failures.delete(key);
-      this.logDecision(outcome);
+      logOutcome(outcome, this.opts.mode, this.deps.log, this.deps.monitor);
       this.deps.onOutcome?.(outcome, {});
       return;
     }
@@ -316,7 +294,7 @@ export class HpaController {
     if (d !== undefined) {
       monitor?.observeDecision(d, outcome.durationMs, outcome.metricDurationsMs);
       if (lagMs !== undefined) monitor?.reconcileLag.observe(lagMs / 1000);
-      this.logDecision(outcome);
+      logOutcome(outcome, this.opts.mode, this.deps.log, this.deps.monitor);
     }
     if (compare !== undefined) this.deps.shadow?.compare(outcome, compare);
     this.deps.onOutcome?.(outcome, lagMs === undefined ? {} : { lagMs });
@@ -349,37 +327,6 @@ export class HpaController {
     this.awaitedWrites.delete(key);
     if (this.hpas.get(key) !== undefined) this.hpas.set(fresh.value);
     return 'go';
-  }
-
-  private logDecision(outcome: ReconcileOutcome): void {
-    const d = outcome.decision;
-    if (d === undefined) return;
-    const { log } = this.deps;
-    const [namespace, name] = [d.namespace, d.name];
-    if (this.opts.mode !== 'write') {
-      const record = decisionRecord(d);
-      this.deps.monitor?.dryRunDecisions.inc({ namespace, hpa_name: name, action: record.action });
-      if (this.opts.mode === 'dry-run') log.info({ ...record, mode: 'dry-run' }, `dry-run: ${d.reason}`);
-      return;
-    }
-    if (outcome.scaled !== undefined) {
-      log.info({ ...decisionRecord(d), mode: 'write' }, d.reason);
-    } else if (outcome.error !== undefined) {
-      log.warn(
-        {
-          hpa: d.key,
-          namespace,
-          reason: d.error !== null ? 'ReconcileError' : 'StatusWriteFailed',
-          err: outcome.error.message,
-        },
-        d.reason,
-      );
-    } else {
-      log.debug(
-        { hpa: d.key, namespace, current: d.currentReplicas, desired: d.status.desiredReplicas, reason: 'NoChange' },
-        d.reason,
-      );
-    }
   }
 
   /**
@@ -446,16 +393,4 @@ export class HpaController {
   reconcileNow(key: string): Promise<ReconcileOutcome> {
     return this.reconciler.reconcile(key);
   }
-}
-
-/**
- * Whether the cache now holds our status write `awaited` or something newer: the same
- * resourceVersion, or (etcd revisions, comparable) a later one — after a relist the informer
- * delivers only the newest version, and a later edit by someone else hides ours.
- */
-function seenWrite(cached: string | undefined, awaited: string | undefined): boolean {
-  if (awaited === undefined || cached === undefined) return false;
-  return (
-    cached === awaited || (/^\d+$/.test(cached) && /^\d+$/.test(awaited) && !olderResourceVersion(cached, awaited))
-  );
 }

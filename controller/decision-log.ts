@@ -5,6 +5,9 @@ import {
   type StaleSamplesOutcome,
   type UnclampedRecommendation,
 } from '../algorithms/index.js';
+import type { Logger } from './logging.js';
+import type { ControllerMetrics } from './monitor.js';
+import type { ReconcileOutcome, WriteMode } from './reconciler.js';
 
 /**
  * The decision as one JSON-able record: what dry-run logs for every decision, what normal mode
@@ -163,4 +166,43 @@ function staleSamplesRecord(s: StaleSamplesOutcome): NonNullable<DecisionRecord[
       age: formatGoDuration(x.ageMs / 1000),
     })),
   };
+}
+
+/**
+ * The log line of one reconcile: in dry-run and shadow mode every decision (and its count on
+ * /metrics); in write mode a rescale at info, a failure at warn, anything else at debug.
+ */
+export function logOutcome(
+  outcome: ReconcileOutcome,
+  mode: WriteMode,
+  log: Logger,
+  monitor: ControllerMetrics | undefined,
+): void {
+  const d = outcome.decision;
+  if (d === undefined) return;
+  const [namespace, name] = [d.namespace, d.name];
+  if (mode !== 'write') {
+    const record = decisionRecord(d);
+    monitor?.dryRunDecisions.inc({ namespace, hpa_name: name, action: record.action });
+    if (mode === 'dry-run') log.info({ ...record, mode: 'dry-run' }, `dry-run: ${d.reason}`);
+    return;
+  }
+  if (outcome.scaled !== undefined) {
+    log.info({ ...decisionRecord(d), mode: 'write' }, d.reason);
+  } else if (outcome.error !== undefined) {
+    log.warn(
+      {
+        hpa: d.key,
+        namespace,
+        reason: d.error !== null ? 'ReconcileError' : 'StatusWriteFailed',
+        err: outcome.error.message,
+      },
+      d.reason,
+    );
+  } else {
+    log.debug(
+      { hpa: d.key, namespace, current: d.currentReplicas, desired: d.status.desiredReplicas, reason: 'NoChange' },
+      d.reason,
+    );
+  }
 }

@@ -2,9 +2,7 @@ import {
   decide,
   failedUpdateStatus,
   historyAfter,
-  ownsThroughReplicaSets,
   parseHpaAnnotations,
-  PodSelection,
   planReconcile,
   settleRescale,
   specErrorsOf,
@@ -17,14 +15,9 @@ import {
   type HorizontalPodAutoscalerStatus,
   type HpaAnnotations,
   type HpaHistory,
-  type MetricFetch,
-  type MetricQuery,
-  type PodOwners,
   type PodSnapshot,
   type Profile,
   type ReconcileError,
-  type Scale,
-  type ScaleReadError,
   type ScaleWrite,
   unclampedUpdate,
   withUnclampedReplicas,
@@ -32,14 +25,21 @@ import {
 } from '../algorithms/index.js';
 import type { MetricsClient } from '../metrics-clients/port.js';
 import type { Clock } from './clock.js';
-import type { ClusterAccess, ClusterError, ClusterResult, ScaleTarget } from './ports.js';
+import type { ClusterAccess } from './ports.js';
+import {
+  clusterMessage,
+  fetchMetric,
+  listPodOwners,
+  readScale,
+  writeScale,
+  writeStatus,
+  type ScaleRead,
+} from './reconcile-io.js';
 import type { ShadowRounds } from './shadow.js';
 import type { ControllerState } from './state.js';
 
-const STATUS_WRITE_ATTEMPTS = 3;
-
 /** The scale of an HPA that is not acted on: never read. */
-const notRead: { result: DecideInput['scale']; target?: ScaleTarget } = {
+const notRead: ScaleRead = {
   result: { ok: false, error: { stage: 'get', message: 'not read: the HPA spec is invalid' } },
 };
 
@@ -96,8 +96,28 @@ export interface ReconcileOutcome {
   readonly metricDurationsMs: ReadonlyMap<number, number>;
 }
 
-function clusterMessage(e: ClusterError): string {
-  return e.message;
+/** What the built-in controller did in this round (shadow mode, shadow.ts). */
+interface BuiltinRound {
+  readonly currentReplicas: number;
+  readonly desiredReplicas: number;
+  readonly rescaled: boolean;
+  readonly readStatus?: HorizontalPodAutoscalerStatus;
+}
+
+/** What a reconcile read before deciding. */
+interface Gathered {
+  readonly input: DecideInput;
+  readonly scale: ScaleRead;
+  readonly plan: ReturnType<typeof planReconcile> | undefined;
+  readonly priorHistory: HpaHistory;
+  readonly metricDurationsMs: Map<number, number>;
+}
+
+/** The scale as read, with the replica count the built-in controller saw (shadow mode). */
+function withReplicas(read: ScaleRead, replicas: number): ScaleRead {
+  if (!read.result.ok) return read;
+  const value = read.result.value;
+  return { ...read, result: { ok: true, value: { ...value, spec: { ...value.spec, replicas } } } };
 }
 
 /** With owner-references, the pods the HPA counts and so claims (selector-check.ts); else undefined: all its selector matches. */
@@ -141,16 +161,7 @@ export class Reconciler {
    * saw (it may have rescaled since), and remember its rescale as a scale event, so the behavior
    * policies count the changes that really happened to the workload.
    */
-  async reconcile(
-    key: string,
-    builtin?: {
-      currentReplicas: number;
-      desiredReplicas: number;
-      rescaled: boolean;
-      readStatus?: HorizontalPodAutoscalerStatus;
-    },
-  ): Promise<ReconcileOutcome> {
-    const currentReplicasOverride = builtin?.currentReplicas;
+  async reconcile(key: string, builtin?: BuiltinRound): Promise<ReconcileOutcome> {
     const { deps } = this;
     const start = deps.clock.now();
     const hpa = deps.hpas.get(key);
@@ -165,6 +176,39 @@ export class Reconciler {
         metricDurationsMs: new Map(),
       };
     }
+    const gathered = await this.gather(key, hpa, builtin);
+    const { input, scale, plan } = gathered;
+    const namespace = hpa.metadata.namespace ?? '';
+    const decided = decide(input);
+    if (decided.selector !== null)
+      deps.state.updateSelector(namespace, key, decided.selector, countedPods(plan?.selectorCheck ?? null));
+    const { decision, scaled } = await this.rescale(key, namespace, decided, scale, input.now);
+    this.remember(key, decision, builtin, input.now, gathered.priorHistory);
+    const published = deps.mode === 'write' ? await this.publish(hpa, decision) : { statusWritten: false };
+    const error = published.error ?? decision.error ?? undefined;
+    return {
+      key,
+      deleted: false,
+      decision,
+      hpa,
+      ...(scaled !== undefined ? { scaled } : {}),
+      statusWritten: published.statusWritten,
+      ...(published.writtenResourceVersion !== undefined
+        ? { writtenResourceVersion: published.writtenResourceVersion }
+        : {}),
+      ...(error !== undefined ? { error } : {}),
+      durationMs: deps.clock.now() - start,
+      metricDurationsMs: gathered.metricDurationsMs,
+    };
+  }
+
+  /** Reads what the decision needs: the scale, the pods, the metrics of the plan. */
+  private async gather(
+    key: string,
+    hpa: HorizontalPodAutoscaler,
+    builtin: BuiltinRound | undefined,
+  ): Promise<Gathered> {
+    const { deps } = this;
     const namespace = hpa.metadata.namespace ?? '';
     const specErrors = this.specErrors(hpa);
     // read once per reconcile for the decision (the loop reads the sync period to requeue)
@@ -172,30 +216,22 @@ export class Reconciler {
     // shadow mode: decide on the status the built-in read, not on the one it has just written
     const decidedOn = builtin?.readStatus !== undefined ? { ...hpa, status: builtin.readStatus } : hpa;
     // An invalid HPA is not acted on (§8.2): no scale read, no metrics, no scale write.
-    const read = specErrors.length > 0 ? notRead : await this.readScale(hpa);
-    const scale =
-      currentReplicasOverride !== undefined && read.result.ok
-        ? {
-            ...read,
-            result: {
-              ok: true as const,
-              value: { ...read.result.value, spec: { ...read.result.value.spec, replicas: currentReplicasOverride } },
-            },
-          }
-        : read;
+    const read = specErrors.length > 0 ? notRead : await readScale(deps.cluster, hpa);
+    const scale = builtin !== undefined ? withReplicas(read, builtin.currentReplicas) : read;
     const pods = deps.pods.inNamespace(namespace);
     const selectors = deps.state.selectorEntries(namespace);
-    const podOwners = scale.result.ok ? await this.podOwners(hpa, annotations, scale.result.value) : undefined;
+    const podOwners = scale.result.ok
+      ? await listPodOwners(deps.cluster, hpa, annotations, scale.result.value)
+      : undefined;
     const selection = { annotations, ...(podOwners === undefined ? {} : { podOwners }) };
     const plan = scale.result.ok
       ? planReconcile(decidedOn, scale.result.value, pods, selectors, deps.profile, selection)
       : undefined;
-    const queries = plan?.queries ?? [];
     const metricDurationsMs = new Map<number, number>();
     const metrics = await Promise.all(
-      queries.map(async (q, i) => {
+      (plan?.queries ?? []).map(async (q, i) => {
         const t0 = deps.clock.now();
-        const f = await this.fetch(q);
+        const f = await fetchMetric(deps.metrics, q);
         metricDurationsMs.set(i, deps.clock.now() - t0);
         return f;
       }),
@@ -220,66 +256,79 @@ export class Reconciler {
       ...this.fallbackPeriod(annotations),
       ...selection,
     };
-    let decision = decide(input);
-    if (decision.selector !== null)
-      deps.state.updateSelector(namespace, key, decision.selector, countedPods(plan?.selectorCheck ?? null));
+    return { input, scale, plan, priorHistory, metricDurationsMs };
+  }
 
-    let scaled: number | undefined;
-    if (decision.rescale !== null) {
-      let write: ScaleWrite = { kind: 'skipped' };
-      if (deps.mode === 'write') {
-        if (!scale.result.ok || scale.target === undefined)
-          throw new Error(`${key}: a rescale was planned without a scale read`);
-        write = await this.writeScale(scale.target, namespace, scale.result.value, decision.rescale.to, key);
-        if (write.kind === 'written') scaled = decision.rescale.to;
-      }
-      // A success is stamped with the decision's time, a failure when it is known.
-      decision = settleRescale(decision, write, write.kind === 'failed' ? deps.clock.now() : now);
+  /** Writes the scale the decision asks for (write mode only), and settles the decision on the result. */
+  private async rescale(
+    key: string,
+    namespace: string,
+    decision: Decision,
+    scale: ScaleRead,
+    now: number,
+  ): Promise<{ decision: Decision; scaled?: number }> {
+    const { deps } = this;
+    if (decision.rescale === null) return { decision };
+    let write: ScaleWrite = { kind: 'skipped' };
+    const to = decision.rescale.to;
+    if (deps.mode === 'write') {
+      if (!scale.result.ok || scale.target === undefined)
+        throw new Error(`${key}: a rescale was planned without a scale read`);
+      write = await writeScale(deps, {
+        target: scale.target,
+        namespace,
+        scale: scale.result.value,
+        replicas: to,
+        hpa: key,
+      });
     }
+    // A success is stamped with the decision's time, a failure when it is known.
+    const settled = settleRescale(decision, write, write.kind === 'failed' ? deps.clock.now() : now);
+    return write.kind === 'written' ? { decision: settled, scaled: to } : { decision: settled };
+  }
+
+  /** The HPA's history after this decision (and the built-in's rescale in shadow mode). */
+  private remember(
+    key: string,
+    decision: Decision,
+    builtin: BuiltinRound | undefined,
+    now: number,
+    priorHistory: HpaHistory,
+  ): void {
+    const { deps } = this;
     const builtinRescale =
       builtin?.rescaled === true ? { from: builtin.currentReplicas, to: builtin.desiredReplicas } : undefined;
     // Deleted while we were deciding: do not resurrect its history (upstream drops it on NotFound).
     if (deps.hpas.get(key) === undefined) deps.state.deleteHistory(key);
     else if (this.records(key, builtin !== undefined, now, priorHistory))
       deps.state.setHistory(key, historyAfter(decision, { now, builtinRescale }));
+  }
 
-    let error = decision.error ?? undefined;
-    let statusWritten = false;
-    let writtenResourceVersion: string | undefined;
-    if (deps.mode === 'write') {
-      const ref = {
-        namespace,
-        name: hpa.metadata.name,
-        uid: hpa.metadata.uid,
-        resourceVersion: hpa.metadata.resourceVersion,
-        ...this.hpaKind,
-      };
-      for (const ev of decision.events) deps.events.record(ref, ev.type, ev.reason, ev.message);
-      const status = this.statusToWrite(hpa, decision);
-      if (status !== undefined) {
-        const res = await this.writeStatus(hpa, status);
-        if (res.ok) {
-          statusWritten = true;
-          writtenResourceVersion = res.value.metadata.resourceVersion;
-        } else {
-          deps.events.record(ref, 'Warning', 'FailedUpdateStatus', clusterMessage(res.error));
-          error = failedUpdateStatus(hpa.metadata.name, clusterMessage(res.error));
-        }
-      }
-    }
-    const outcome: ReconcileOutcome = {
-      key,
-      deleted: false,
-      decision,
-      hpa,
-      ...(scaled !== undefined ? { scaled } : {}),
-      statusWritten,
-      ...(writtenResourceVersion !== undefined ? { writtenResourceVersion } : {}),
-      ...(error !== undefined ? { error } : {}),
-      durationMs: deps.clock.now() - start,
-      metricDurationsMs,
+  /** Write mode: the decision's events, then its status if it changed. */
+  private async publish(
+    hpa: HorizontalPodAutoscaler,
+    decision: Decision,
+  ): Promise<{ statusWritten: boolean; writtenResourceVersion?: string; error?: ReconcileError }> {
+    const { deps } = this;
+    const ref = {
+      namespace: hpa.metadata.namespace ?? '',
+      name: hpa.metadata.name,
+      uid: hpa.metadata.uid,
+      resourceVersion: hpa.metadata.resourceVersion,
+      ...this.hpaKind,
     };
-    return outcome;
+    for (const ev of decision.events) deps.events.record(ref, ev.type, ev.reason, ev.message);
+    const status = this.statusToWrite(hpa, decision);
+    if (status === undefined) return { statusWritten: false };
+    const res = await writeStatus(deps.cluster, hpa, status);
+    if (res.ok) {
+      const writtenResourceVersion = res.value.metadata.resourceVersion;
+      return writtenResourceVersion === undefined
+        ? { statusWritten: true }
+        : { statusWritten: true, writtenResourceVersion };
+    }
+    deps.events.record(ref, 'Warning', 'FailedUpdateStatus', clusterMessage(res.error));
+    return { statusWritten: false, error: failedUpdateStatus(hpa.metadata.name, clusterMessage(res.error)) };
   }
 
   /** The status to write, if it differs from the one read: upstream's, or in CRD mode with unclampedReplicas. */
@@ -287,28 +336,6 @@ export class Reconciler {
     if (this.deps.unclampedReplicasInStatus !== true) return d.statusChanged ? d.status : undefined;
     const status = withUnclampedReplicas(d.status, hpa.status, unclampedUpdate(d.unclamped));
     return statusEqual(hpa.status, status) ? undefined : status;
-  }
-
-  /**
-   * With `hpa-ts.io/pod-selection: owner-references` on a Deployment: its pods' owners are
-   * ReplicaSets, listed fresh (narrowed by the scale's selector, which every ReplicaSet the
-   * Deployment controls matches) once per reconcile of such an HPA only. Any other HPA or kind
-   * reads nothing more.
-   */
-  private async podOwners(
-    hpa: HorizontalPodAutoscaler,
-    annotations: HpaAnnotations,
-    scale: Scale,
-  ): Promise<PodOwners | undefined> {
-    if (annotations.podSelection !== PodSelection.OwnerReferences) return undefined;
-    const ref = hpa.spec.scaleTargetRef;
-    const selector = scale.status.selector ?? '';
-    if (!ownsThroughReplicaSets({ apiVersion: ref.apiVersion ?? '', kind: ref.kind }) || selector === '')
-      return undefined;
-    const listed = await this.deps.cluster.listReplicaSets(hpa.metadata.namespace ?? '', selector);
-    return listed.ok
-      ? { ok: true, value: { replicaSets: listed.value } }
-      : { ok: false, error: { message: `listing replicasets: ${clusterMessage(listed.error)}` } };
   }
 
   /** The API server's validation of this version of the HPA (CRD mode may store what it rejects). */
@@ -319,102 +346,5 @@ export class Reconciler {
       this.validated.set(hpa, errors);
     }
     return errors;
-  }
-
-  /**
-   * PUT of the status; on 409 Conflict (our cached resourceVersion is stale: someone edited the
-   * HPA) read the HPA fresh and try again, a few times. Upstream leaves this to the next sync;
-   * retrying now keeps `kubectl describe hpa` current after an edit.
-   */
-  private async writeStatus(
-    hpa: HorizontalPodAutoscaler,
-    status: HorizontalPodAutoscalerStatus,
-  ): Promise<ClusterResult<HorizontalPodAutoscaler>> {
-    let target = hpa;
-    let res = await this.deps.cluster.updateHpaStatus(target, status);
-    for (let attempt = 1; attempt < STATUS_WRITE_ATTEMPTS && !res.ok && res.error.status === 409; attempt++) {
-      const fresh = await this.deps.cluster.getHpa(hpa.metadata.namespace ?? '', hpa.metadata.name);
-      if (!fresh.ok) return fresh.error.status === 404 ? res : fresh;
-      target = fresh.value;
-      // the copy we missed may already say what we would write (our own earlier write, which
-      // the informer has not delivered): writing it again would change nothing, and it is in place
-      if (statusEqual(target.status, status)) return fresh;
-      res = await this.deps.cluster.updateHpaStatus(target, status);
-    }
-    return res;
-  }
-
-  /** Resolves the target through discovery and reads its scale (upstream scaleForResourceMappings, §3.2). */
-  private async readScale(
-    hpa: HorizontalPodAutoscaler,
-  ): Promise<{ result: DecideInput['scale']; target?: ScaleTarget }> {
-    const ref = hpa.spec.scaleTargetRef;
-    const fail = (stage: ScaleReadError['stage'], message: string): { result: DecideInput['scale'] } => ({
-      result: { ok: false, error: { stage, message } },
-    });
-    const apiVersion = ref.apiVersion ?? '';
-    if (apiVersion.split('/').length > 2) {
-      return fail('apiVersion', `unexpected GroupVersion string: ${apiVersion}`);
-    }
-    const mappings = await this.deps.cluster.resolveScaleTarget(apiVersion, ref.kind);
-    if (!mappings.ok) return fail('mapping', mappings.error.message);
-    if (mappings.value.length === 0) return fail('get', 'unrecognized resource');
-    let firstError: string | undefined;
-    for (const target of mappings.value) {
-      const res = await this.deps.cluster.getScale(target, hpa.metadata.namespace ?? '', ref.name);
-      if (res.ok) return { result: { ok: true, value: res.value }, target };
-      firstError ??= res.error.message;
-    }
-    return fail('get', firstError ?? 'unrecognized resource');
-  }
-
-  /**
-   * PUT of the scale with the read resourceVersion; on 409 Conflict re-read and retry, up to the
-   * profile's attempts, 10 ms apart (V9, client-go retry.DefaultRetry).
-   */
-  private async writeScale(
-    target: ScaleTarget,
-    namespace: string,
-    scale: Scale,
-    replicas: number,
-    /** the HPA it is written for: a sharded replica's write fence asks that HPA's shard */
-    hpa: string,
-  ): Promise<ScaleWrite> {
-    let current = scale;
-    const attempts = Math.max(1, this.deps.profile.scaleUpdateAttempts);
-    let lastError = '';
-    for (let attempt = 1; attempt <= attempts; attempt++) {
-      const res = await this.deps.cluster.updateScale(
-        target,
-        namespace,
-        { ...current, spec: { ...current.spec, replicas } },
-        { hpa },
-      );
-      if (res.ok) return { kind: 'written' };
-      lastError = clusterMessage(res.error);
-      if (res.error.status !== 409 || attempt === attempts) break;
-      await this.deps.clock.sleep(10);
-      const fresh = await this.deps.cluster.getScale(target, namespace, scale.metadata.name);
-      if (fresh.ok) current = fresh.value;
-      // whoever we conflicted with already set the replicas we want: writing them would change nothing
-      if (fresh.ok && fresh.value.spec.replicas === replicas) return { kind: 'written' };
-    }
-    return { kind: 'failed', message: lastError };
-  }
-
-  private async fetch(q: MetricQuery): Promise<MetricFetch> {
-    const m = this.deps.metrics;
-    switch (q.kind) {
-      case 'resource':
-        return { kind: 'resource', result: await m.getResourceMetrics(q) };
-      case 'pods':
-        return { kind: 'pods', result: await m.getPodsMetric(q) };
-      case 'object':
-        return { kind: 'object', result: await m.getObjectMetric(q) };
-      case 'external':
-        return { kind: 'external', result: await m.getExternalMetric(q) };
-      default:
-        return { kind: 'none' };
-    }
   }
 }

@@ -96,6 +96,18 @@ export function olderResourceVersion(a: string, b: string): boolean {
   return BigInt(a) < BigInt(b);
 }
 
+/**
+ * Whether the cache now holds our status write `awaited` or something newer: the same
+ * resourceVersion, or (etcd revisions, comparable) a later one — after a relist the informer
+ * delivers only the newest version, and a later edit by someone else hides ours.
+ */
+export function seenWrite(cached: string | undefined, awaited: string | undefined): boolean {
+  if (awaited === undefined || cached === undefined) return false;
+  return (
+    cached === awaited || (/^\d+$/.test(cached) && /^\d+$/.test(awaited) && !olderResourceVersion(cached, awaited))
+  );
+}
+
 interface Meta {
   readonly key: string;
   readonly resourceVersion: string | undefined;
