@@ -7,9 +7,7 @@ import {
   corpusProfile,
   type HorizontalPodAutoscalerBehavior,
   type HpaHistory,
-  type HPAScalingRules,
   type CalcContext,
-  type PodSnapshot,
 } from '../../../algorithms/index.js';
 import {
   NOW,
@@ -18,56 +16,12 @@ import {
   decideAndWrite,
   decideInput,
   makeHpa,
-  makePod,
   podsAverage,
   podsFetch,
 } from './fixtures.js';
+import { arbBehavior, arbHistory as historyOf, podsOf as arbPods } from './arbitraries.js';
 
-const arbPods = (n: number): PodSnapshot[] => Array.from({ length: n }, (_, i) => makePod(i));
-
-const arbRules: fc.Arbitrary<HPAScalingRules> = fc.record({
-  stabilizationWindowSeconds: fc.integer({ min: 0, max: 600 }),
-  selectPolicy: fc.constantFrom('Max' as const, 'Min' as const, 'Disabled' as const),
-  policies: fc.array(
-    fc.record({
-      type: fc.constantFrom('Pods' as const, 'Percent' as const),
-      value: fc.integer({ min: 1, max: 300 }),
-      periodSeconds: fc.integer({ min: 1, max: 600 }),
-    }),
-    { minLength: 1, maxLength: 3 },
-  ),
-});
-
-const arbBehavior: fc.Arbitrary<HorizontalPodAutoscalerBehavior | null> = fc.option(
-  fc.record({ scaleUp: arbRules, scaleDown: arbRules }),
-  { nil: null },
-);
-
-const arbHistory: fc.Arbitrary<HpaHistory> = fc.record({
-  recommendations: fc.option(
-    fc.array(
-      fc.record({ replicas: fc.integer({ min: 0, max: 200 }), time: fc.integer({ min: NOW - 900_000, max: NOW }) }),
-      { maxLength: 20 },
-    ),
-    { nil: null },
-  ),
-  scaleUpEvents: fc.array(
-    fc.record({
-      replicaChange: fc.integer({ min: 1, max: 20 }),
-      time: fc.integer({ min: NOW - 900_000, max: NOW }),
-      outdated: fc.boolean(),
-    }),
-    { maxLength: 10 },
-  ),
-  scaleDownEvents: fc.array(
-    fc.record({
-      replicaChange: fc.integer({ min: 1, max: 20 }),
-      time: fc.integer({ min: NOW - 900_000, max: NOW }),
-      outdated: fc.boolean(),
-    }),
-    { maxLength: 10 },
-  ),
-});
+const arbHistory = historyOf({ maxReplicas: 200, recommendations: 20, events: 10 });
 
 describe('decide() invariants', () => {
   it('keeps every scale write within [minReplicas, maxReplicas] while the target runs', () => {

@@ -12,14 +12,9 @@ import {
   parseHpaAnnotations,
   type DecideInput,
   type Decision,
-  type HorizontalPodAutoscalerBehavior,
-  type HpaHistory,
-  type HPAScalingRules,
   type MetricFetch,
-  type PodSnapshot,
 } from '../../../algorithms/index.js';
 import {
-  NOW,
   cpuFetch,
   cpuUtilization,
   decideInput,
@@ -27,46 +22,10 @@ import {
   externalFailure,
   externalFetch,
   makeHpa,
-  makePod,
 } from './fixtures.js';
+import { arbBehavior, arbHistory as historyOf, podsOf } from './arbitraries.js';
 
-const podsOf = (n: number): PodSnapshot[] => Array.from({ length: n }, (_, i) => makePod(i));
-
-const arbRules: fc.Arbitrary<HPAScalingRules> = fc.record({
-  stabilizationWindowSeconds: fc.integer({ min: 0, max: 600 }),
-  selectPolicy: fc.constantFrom('Max' as const, 'Min' as const, 'Disabled' as const),
-  policies: fc.array(
-    fc.record({
-      type: fc.constantFrom('Pods' as const, 'Percent' as const),
-      value: fc.integer({ min: 1, max: 300 }),
-      periodSeconds: fc.integer({ min: 1, max: 600 }),
-    }),
-    { minLength: 1, maxLength: 3 },
-  ),
-});
-const arbBehavior: fc.Arbitrary<HorizontalPodAutoscalerBehavior | null> = fc.option(
-  fc.record({ scaleUp: arbRules, scaleDown: arbRules }),
-  { nil: null },
-);
-const arbEvents = fc.array(
-  fc.record({
-    replicaChange: fc.integer({ min: 1, max: 20 }),
-    time: fc.integer({ min: NOW - 900_000, max: NOW }),
-    outdated: fc.boolean(),
-  }),
-  { maxLength: 5 },
-);
-const arbHistory: fc.Arbitrary<HpaHistory> = fc.record({
-  recommendations: fc.option(
-    fc.array(
-      fc.record({ replicas: fc.integer({ min: 0, max: 60 }), time: fc.integer({ min: NOW - 900_000, max: NOW }) }),
-      { maxLength: 10 },
-    ),
-    { nil: null },
-  ),
-  scaleUpEvents: arbEvents,
-  scaleDownEvents: arbEvents,
-});
+const arbHistory = historyOf({ maxReplicas: 60, recommendations: 10, events: 5 });
 
 /** Which metrics answer: both, the CPU one only (partial failure), or none. */
 type Served = 'all' | 'cpu' | 'none';

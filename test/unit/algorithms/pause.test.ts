@@ -10,30 +10,9 @@ import {
   findCondition,
   parseHpaAnnotations,
   type DecideInput,
-  type HorizontalPodAutoscalerBehavior,
-  type HPAScalingRules,
-  type PodSnapshot,
 } from '../../../algorithms/index.js';
-import { cpuFetch, cpuUtilization, decideInput, makeHpa, makePod } from './fixtures.js';
-
-const podsOf = (n: number): PodSnapshot[] => Array.from({ length: n }, (_, i) => makePod(i));
-
-const arbRules: fc.Arbitrary<HPAScalingRules> = fc.record({
-  stabilizationWindowSeconds: fc.integer({ min: 0, max: 600 }),
-  selectPolicy: fc.constantFrom('Max' as const, 'Min' as const, 'Disabled' as const),
-  policies: fc.array(
-    fc.record({
-      type: fc.constantFrom('Pods' as const, 'Percent' as const),
-      value: fc.integer({ min: 1, max: 300 }),
-      periodSeconds: fc.integer({ min: 1, max: 600 }),
-    }),
-    { minLength: 1, maxLength: 3 },
-  ),
-});
-const arbBehavior: fc.Arbitrary<HorizontalPodAutoscalerBehavior | null> = fc.option(
-  fc.record({ scaleUp: arbRules, scaleDown: arbRules }),
-  { nil: null },
-);
+import { arbBehavior, podsOf } from './arbitraries.js';
+import { cpuFetch, cpuUtilization, decideInput, makeHpa } from './fixtures.js';
 
 /** One random reconcile on CPU: bounds, current count (0 included), usage per pod, behavior. */
 const arbReconcile = fc

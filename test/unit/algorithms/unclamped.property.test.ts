@@ -9,56 +9,12 @@ import {
   type DecideInput,
   type Decision,
   type HorizontalPodAutoscalerBehavior,
-  type HPAScalingRules,
   type HpaHistory,
-  type PodSnapshot,
 } from '../../../algorithms/index.js';
-import { NOW, cpuFetch, cpuUtilization, decideInput, makeHpa, makePod, podsAverage, podsFetch } from './fixtures.js';
+import { cpuFetch, cpuUtilization, decideInput, makeHpa, podsAverage, podsFetch } from './fixtures.js';
+import { arbBehavior, arbHistory as historyOf, podsOf } from './arbitraries.js';
 
-const podsOf = (n: number): PodSnapshot[] => Array.from({ length: n }, (_, i) => makePod(i));
-
-const arbRules: fc.Arbitrary<HPAScalingRules> = fc.record({
-  stabilizationWindowSeconds: fc.integer({ min: 0, max: 600 }),
-  selectPolicy: fc.constantFrom('Max' as const, 'Min' as const, 'Disabled' as const),
-  policies: fc.array(
-    fc.record({
-      type: fc.constantFrom('Pods' as const, 'Percent' as const),
-      value: fc.integer({ min: 1, max: 300 }),
-      periodSeconds: fc.integer({ min: 1, max: 600 }),
-    }),
-    { minLength: 1, maxLength: 3 },
-  ),
-});
-const arbBehavior: fc.Arbitrary<HorizontalPodAutoscalerBehavior | null> = fc.option(
-  fc.record({ scaleUp: arbRules, scaleDown: arbRules }),
-  { nil: null },
-);
-
-const arbHistory: fc.Arbitrary<HpaHistory> = fc.record({
-  recommendations: fc.option(
-    fc.array(
-      fc.record({ replicas: fc.integer({ min: 0, max: 80 }), time: fc.integer({ min: NOW - 900_000, max: NOW }) }),
-      { maxLength: 8 },
-    ),
-    { nil: null },
-  ),
-  scaleUpEvents: fc.array(
-    fc.record({
-      replicaChange: fc.integer({ min: 1, max: 20 }),
-      time: fc.integer({ min: NOW - 900_000, max: NOW }),
-      outdated: fc.boolean(),
-    }),
-    { maxLength: 4 },
-  ),
-  scaleDownEvents: fc.array(
-    fc.record({
-      replicaChange: fc.integer({ min: 1, max: 20 }),
-      time: fc.integer({ min: NOW - 900_000, max: NOW }),
-      outdated: fc.boolean(),
-    }),
-    { maxLength: 4 },
-  ),
-});
+const arbHistory = historyOf({ maxReplicas: 80, recommendations: 8, events: 4 });
 
 /** Limits that keep `current` in range (so the metrics path is taken): [min, max] ∋ current. */
 const arbLimits = (
