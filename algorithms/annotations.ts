@@ -212,10 +212,12 @@ export function parsePodSelectionAnnotation(value: string): Result<PodSelection,
     : rejected('InvalidEnum', HpaAnnotation.podSelection, value, `is not one of ${POD_SELECTIONS.join(', ')}`);
 }
 
+const HPA_ANNOTATIONS: readonly HpaAnnotation[] = Object.values(HpaAnnotation);
+
 /** Every hpa-ts annotation of one HPA; other annotations are not looked at. */
 export function parseHpaAnnotations(annotations: Readonly<Record<string, string>> | null | undefined): HpaAnnotations {
   if (annotations == null) return NO_HPA_ANNOTATIONS;
-  if (Object.values(HpaAnnotation).every((a) => annotations[a] === undefined)) return NO_HPA_ANNOTATIONS;
+  if (HPA_ANNOTATIONS.every((a) => annotations[a] === undefined)) return NO_HPA_ANNOTATIONS;
   const errors: AnnotationError[] = [];
   /** the annotation's value parsed by `parse`; null when absent, or invalid (then listed in errors) */
   const read = <T>(a: HpaAnnotation, parse: (value: string) => Result<T, AnnotationError>): T | null => {

@@ -1,5 +1,4 @@
 import {
-  parseHpaAnnotations,
   type ControllerConfig,
   type HorizontalPodAutoscaler,
   type PodSnapshot,
@@ -8,6 +7,7 @@ import {
 import type { MetricsClient } from '../metrics-clients/port.js';
 import { HpaCache, PodCache, hpaKey } from './caches.js';
 import { monotonicNow, type Clock } from './clock.js';
+import { annotationsOf } from './annotations-of.js';
 import { CacheSync } from './cache-sync.js';
 import { logOutcome } from './decision-log.js';
 import type { Logger } from './logging.js';
@@ -332,10 +332,10 @@ export class HpaController {
   /**
    * The HPA's own sync period (`hpa-ts.io/sync-period`, docs/annotations.md) as its cached copy
    * says, else the global one; an invalid value is the global one (its reconcile reports it).
-   * Read from the object each time, so an edit of the annotation applies from the next requeue.
+   * Read from the cached object each time, so an edit of the annotation applies from the next requeue.
    */
   private periodOf(key: string): number {
-    return parseHpaAnnotations(this.hpas.get(key)?.metadata.annotations).syncPeriodMs ?? this.opts.syncPeriodMs;
+    return annotationsOf(this.hpas.get(key)).syncPeriodMs ?? this.opts.syncPeriodMs;
   }
 
   private requeue(key: string, failed: boolean): void {

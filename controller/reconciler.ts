@@ -2,7 +2,6 @@ import {
   decide,
   failedUpdateStatus,
   historyAfter,
-  parseHpaAnnotations,
   planReconcile,
   settleRescale,
   specErrorsOf,
@@ -24,6 +23,7 @@ import {
   type SelectorCheck,
 } from '../algorithms/index.js';
 import type { MetricsClient } from '../metrics-clients/port.js';
+import { annotationsOf } from './annotations-of.js';
 import type { Clock } from './clock.js';
 import type { ClusterAccess } from './ports.js';
 import {
@@ -211,8 +211,8 @@ export class Reconciler {
     const { deps } = this;
     const namespace = hpa.metadata.namespace ?? '';
     const specErrors = this.specErrors(hpa);
-    // read once per reconcile for the decision (the loop reads the sync period to requeue)
-    const annotations = parseHpaAnnotations(hpa.metadata.annotations);
+    // parsed once per HPA version, shared with the requeue that reads its sync period
+    const annotations = annotationsOf(hpa);
     // shadow mode: decide on the status the built-in read, not on the one it has just written
     const decidedOn = builtin?.readStatus !== undefined ? { ...hpa, status: builtin.readStatus } : hpa;
     // An invalid HPA is not acted on (§8.2): no scale read, no metrics, no scale write.
