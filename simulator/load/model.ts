@@ -20,6 +20,7 @@ import {
   stringAnnotation,
 } from '../workload/index.js';
 import { PodIndex, jitterKiB, sameLabels } from './pod-index.js';
+import { servePods } from './serve.js';
 import { integrate, rpsAt } from './trace.js';
 import type {
   ContainerLoad,
@@ -336,21 +337,12 @@ export class LoadModel {
     const override = this.override(s);
     const trace = this.spec(s.key)?.trace;
     const requests = override !== undefined ? override * dt : trace === undefined ? 0 : integrate(trace, a, b);
-    const prof = this.profile(s.key);
-    const perPod = s.readyCount === 0 ? 0 : requests / s.readyCount;
-    const series = this.spec(s.key)?.series ?? [];
-    for (const p of s.pods) {
-      if (!p.running) continue;
-      for (const c of p.containers) c.cpuSecondsTotal += prof.cpuBase * dt;
-      if (!p.ready) continue;
-      p.requestsTotal += perPod;
-      const serving = p.containers.find((c) => c.serving);
-      if (serving !== undefined) serving.cpuSecondsTotal += perPod * prof.cpuPerRequest;
-      for (const sp of series) {
-        if (sp.kind !== 'counter') continue;
-        p.counters.set(sp.name, (p.counters.get(sp.name) ?? 0) + sp.base * dt + sp.perRequest * perPod);
-      }
-    }
+    servePods(s.pods, {
+      perPod: s.readyCount === 0 ? 0 : requests / s.readyCount,
+      profile: this.profile(s.key),
+      series: this.spec(s.key)?.series ?? [],
+      dt,
+    });
   }
 
   private advanceQueue(q: QueueState, a: number, b: number, dt: number): void {
