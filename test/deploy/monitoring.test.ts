@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ControllerMetrics } from '../../controller/monitor.js';
+import { HistoryStoreMetrics } from '../../controller/history/index.js';
 import { MANIFESTS, ROOT, parseYamlDocs } from './support/manifests.js';
 import { PROMTOOL, needsTool } from './support/tools.js';
 
@@ -69,9 +70,13 @@ export function metricNames(expr: string): string[] {
   return [...names];
 }
 
-/** Every series name hpa-ts's /metrics can carry (a histogram's _bucket, _sum and _count too). */
+/**
+ * Every series name hpa-ts's /metrics can carry (a histogram's _bucket, _sum and _count too),
+ * the history store's included (registered when --history-store=configmap).
+ */
 async function exported(): Promise<Set<string>> {
   const m = new ControllerMetrics({ defaultMetrics: true });
+  new HistoryStoreMetrics(m.registry);
   const out = new Set<string>();
   for (const metric of await m.registry.getMetricsAsJSON()) {
     out.add(metric.name);
@@ -148,6 +153,17 @@ describe('every alert and panel', () => {
       expect([p.title, doc.includes(`**${p.title}**`)]).toEqual([p.title, true]);
     }
     for (const r of rules) expect([r.alert, doc.includes(`### ${r.alert}`)]).toEqual([r.alert, true]);
+  });
+
+  it('docs/monitoring.md describes no panel the dashboard lacks', () => {
+    const doc = readFileSync(join(ROOT, 'docs', 'monitoring.md'), 'utf8');
+    const section = doc.slice(
+      doc.indexOf('## The dashboard'),
+      doc.indexOf('\n## ', doc.indexOf('## The dashboard') + 1),
+    );
+    const described = [...section.matchAll(/^- \*\*(.+?)\*\* —/gm)].map((m) => m[1]);
+    expect(described.length).toBeGreaterThan(10);
+    expect(described.filter((title) => !panels.some((p) => p.title === title))).toEqual([]);
   });
 });
 
