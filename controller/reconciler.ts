@@ -140,13 +140,13 @@ export class Reconciler {
     this.hpaKind = deps.hpaKind ?? { kind: 'HorizontalPodAutoscaler', apiVersion: 'autoscaling/v2' };
   }
 
-  /** Shadow mode: notes the round, and whether this reconcile's recommendation is kept (ShadowRounds). */
   /** The HPA's own sync period for hpa-ts.io/fallback-* (fallback.ts); nothing without it. */
   private fallbackPeriod(a: HpaAnnotations): { syncPeriodMs?: number } {
     const period = a.syncPeriodMs ?? this.deps.syncPeriodMs;
     return a.fallback === null || period === undefined ? {} : { syncPeriodMs: period };
   }
 
+  /** Shadow mode: notes the round, and whether this reconcile's recommendation is kept (ShadowRounds). */
   private records(key: string, comparison: boolean, now: number, before: HpaHistory): boolean {
     const rounds = this.deps.rounds;
     if (rounds === undefined) return true;
