@@ -164,10 +164,6 @@ export function decodePromQueryData(data: unknown): Result<PromQueryResult, Prom
   }
 }
 
-/**
- * What the adapter engine asks of Prometheus: series discovery and instant queries. PrometheusApi
- * answers over HTTP; the simulator answers from its Tsdb in process.
- */
 /** One series of a range query's matrix: its labels and its samples in time order. */
 export interface PromRangeSeries {
   readonly labels: Readonly<Record<string, string>>;
@@ -196,6 +192,10 @@ export function decodePromMatrixData(data: unknown): Result<readonly PromRangeSe
   }
 }
 
+/**
+ * What the adapter engine asks of Prometheus: series discovery and instant queries. PrometheusApi
+ * answers over HTTP; the simulator answers from its Tsdb in process.
+ */
 export interface PrometheusQueryApi {
   /** /api/v1/series?match[]=…&start=…: each series' name and label names. */
   series(match: string, startMs: number, signal?: AbortSignal): Promise<Result<Series[], PromFailure>>;
