@@ -13,6 +13,7 @@ import {
   Selector,
   err,
   ok,
+  parseInstant,
   selectorFromLabelSelector,
 } from '../algorithms/index.js';
 import {
@@ -97,8 +98,9 @@ interface Range {
 }
 
 function rangeOf(v: FlagValues): Result<Range, string> {
-  const startMs = Date.parse(v.from ?? '');
-  const endMs = Date.parse(v.to ?? '');
+  // the project's one RFC 3339 parser: Date.parse would also take "Dec 7 2026" and local times
+  const startMs = parseInstant(v.from ?? '');
+  const endMs = parseInstant(v.to ?? '');
   if (Number.isNaN(startMs)) return err(`--from ${JSON.stringify(v.from)} is not an RFC 3339 time`);
   if (Number.isNaN(endMs)) return err(`--to ${JSON.stringify(v.to)} is not an RFC 3339 time`);
   if (endMs <= startMs) return err(`--to ${v.to ?? ''} must be after --from ${v.from ?? ''}`);

@@ -127,6 +127,11 @@ describe('replay from Prometheus', () => {
       code: 2,
       err: ['error: --from "yesterday" is not an RFC 3339 time'],
     });
+    // a local time without a zone (Date.parse would read it in the machine's zone)
+    expect(await run({ ...base, from: '2025-03-01T09:00:00Z', to: '2025-03-01 10:00' })).toMatchObject({
+      code: 2,
+      err: ['error: --to "2025-03-01 10:00" is not an RFC 3339 time'],
+    });
     expect(await run({ ...base, from: '2025-03-01T10:00:00Z', to: '2025-03-01T09:00:00Z' })).toMatchObject({
       code: 2,
       err: ['error: --to 2025-03-01T09:00:00Z must be after --from 2025-03-01T10:00:00Z'],
