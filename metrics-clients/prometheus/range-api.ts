@@ -6,7 +6,7 @@
  * client runs; only the clock it asks at moves through the past.
  */
 import { type Result, err, ok } from '../../algorithms/index.js';
-import type { PromFailure, PromQueryResult, PromRangeSeries, PrometheusApi, PrometheusQueryApi } from './http-api.js';
+import type { PromFailure, PromQueryResult, PromSample, PrometheusApi, PrometheusQueryApi } from './http-api.js';
 import type { Series } from './namer.js';
 
 export interface QueryRange {
@@ -16,7 +16,11 @@ export interface QueryRange {
 }
 
 export class RangeBackedQueryApi implements PrometheusQueryApi {
-  private readonly matrices = new Map<string, Promise<Result<readonly PromRangeSeries[], PromFailure>>>();
+  /** per PromQL: each series of its matrix as samples by timestamp (a query asks for one step of thousands) */
+  private readonly matrices = new Map<
+    string,
+    Promise<Result<readonly ReadonlyMap<number, PromSample>[], PromFailure>>
+  >();
 
   constructor(
     private readonly api: Pick<PrometheusApi, 'series' | 'queryRange' | 'close'>,
@@ -28,10 +32,26 @@ export class RangeBackedQueryApi implements PrometheusQueryApi {
     return this.api.series(match, this.range.startMs, signal);
   }
 
-  /** The matrix of `promql` over the range (one query_range per distinct query). */
-  matrix(promql: string, signal?: AbortSignal): Promise<Result<readonly PromRangeSeries[], PromFailure>> {
+  /** The matrix of `promql` over the range, one query_range per distinct query, indexed by step. */
+  private matrix(
+    promql: string,
+    signal?: AbortSignal,
+  ): Promise<Result<readonly ReadonlyMap<number, PromSample>[], PromFailure>> {
     let m = this.matrices.get(promql);
-    if (m === undefined) this.matrices.set(promql, (m = this.api.queryRange(promql, this.range, signal)));
+    if (m === undefined) {
+      m = this.api.queryRange(promql, this.range, signal).then((r) => {
+        if (!r.ok) return r;
+        return ok(
+          r.value.map((series) => {
+            const byTime = new Map<number, PromSample>();
+            // the first sample of a timestamp, as a scan in time order would find it
+            for (const x of series.samples) if (!byTime.has(x.timestamp)) byTime.set(x.timestamp, x);
+            return byTime;
+          }),
+        );
+      });
+      this.matrices.set(promql, m);
+    }
     return m;
   }
 
@@ -41,8 +61,8 @@ export class RangeBackedQueryApi implements PrometheusQueryApi {
       return err({ kind: 'Internal', message: `time ${timeMs} is outside the replayed range` });
     const m = await this.matrix(promql, signal);
     if (!m.ok) return m;
-    const samples = m.value.flatMap((s) => {
-      const at = s.samples.find((x) => x.timestamp === timeMs);
+    const samples = m.value.flatMap((byTime) => {
+      const at = byTime.get(timeMs);
       return at === undefined ? [] : [at];
     });
     return ok({ resultType: 'vector', samples });
