@@ -12,7 +12,7 @@ const GAUGE = /^hpa_ts_recommendation_unclamped\{namespace="ext-unclamped",hpa_n
 export const UNCLAMPED_STORIES: readonly ExtensionStory[] = [
   {
     title: 'hpa_ts_recommendation_unclamped shows what the metrics ask for above maxReplicas',
-    timeoutMs: 60_000,
+    timeoutMs: 120_000,
     async run(bed) {
       const ns = 'ext-unclamped';
       // 1017m over the ready pods of 100m requests, target 50 %: about 21 replicas, whatever their number
@@ -21,16 +21,18 @@ export const UNCLAMPED_STORIES: readonly ExtensionStory[] = [
       await eventually('capped-web at maxReplicas 5', () => bed.replicas(ns, 'capped-web').at(-1) === 5, 45_000);
       const hpaTs = bed.hpaTs;
       if (hpaTs === undefined) throw new Error('hpa-ts is not running');
-      const asked = await eventually(
-        'the gauge above maxReplicas',
+      // Pods that became ready less than the 30 s metric window ago are unready to upstream's rule
+      // (R1.2.2) and count as 0 on a scale-up, so the reconciles right after the pods start ask for
+      // less (e.g. 7 with one of the three counted); wait for the settled proposal.
+      await eventually(
+        'the gauge to settle at about 21 (every pod counted ready)',
         async () => {
           const n = Number(GAUGE.exec(await hpaTs.metrics())?.[1] ?? 0);
-          return n > 5 ? n : undefined;
+          if (n >= 20 && n <= 22) return n;
+          throw new Error(`hpa_ts_recommendation_unclamped is ${n}`);
         },
-        20_000,
+        75_000,
       );
-      expect(asked).toBeGreaterThanOrEqual(20);
-      expect(asked).toBeLessThanOrEqual(22);
       const hpa = JSON.parse(await bed.stack.kubectl(['get', 'hpa', 'capped-web', '-n', ns, '-o', 'json'])) as {
         status: Record<string, unknown>;
       };
