@@ -36,6 +36,7 @@ export * from './numeric.js';
 export * from './go-duration.js';
 export * from './go-json.js';
 export * from './go-quote.js';
+export * from './csv.js';
 export * from './strict-bool.js';
 export * from './annotations.js';
 export { AnnotationCondition, pausedMessage } from './annotated-decision.js';

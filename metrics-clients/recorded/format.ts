@@ -12,7 +12,16 @@
  * Replicas rows record the scale target's replicas. Pure: text in, values out.
  */
 import { parseDocument } from 'yaml';
-import { Quantity, err, ok, parseSelector, type Result } from '../../algorithms/index.js';
+import {
+  Quantity,
+  csvField,
+  err,
+  ok,
+  parseSelector,
+  splitCsvLine,
+  type CsvField,
+  type Result,
+} from '../../algorithms/index.js';
 
 export const RecordedType = {
   Resource: 'Resource',
@@ -72,47 +81,6 @@ type Column = (typeof CSV_COLUMNS)[number];
 /** `file:line:column: what` — the one-line form errors are printed in. */
 export function formatRecordingError(e: RecordingError): string {
   return e.line === 0 ? `${e.file}: ${e.message}` : `${e.file}:${e.line}:${e.column}: ${e.message}`;
-}
-
-interface Field {
-  readonly text: string;
-  /** 1-based column of the field's first character */
-  readonly column: number;
-}
-
-/** One CSV line into fields (RFC 4180 quoting, no line breaks inside quotes); a string is the syntax error. */
-export function splitCsvLine(line: string): Result<Field[], { column: number; message: string }> {
-  const fields: Field[] = [];
-  let i = 0;
-  for (;;) {
-    const column = i + 1;
-    if (line[i] === '"') {
-      let text = '';
-      i++;
-      for (;;) {
-        if (i >= line.length) return err({ column, message: 'unterminated quoted field' });
-        if (line[i] === '"' && line[i + 1] === '"') {
-          text += '"';
-          i += 2;
-        } else if (line[i] === '"') {
-          i++;
-          break;
-        } else text += line[i++];
-      }
-      if (i < line.length && line[i] !== ',')
-        return err({ column: i + 1, message: 'a quoted field must end at a comma' });
-      fields.push({ text, column });
-    } else {
-      const end = line.indexOf(',', i);
-      const text = end < 0 ? line.slice(i) : line.slice(i, end);
-      if (text.includes('"'))
-        return err({ column: column + text.indexOf('"'), message: 'a quote inside an unquoted field' });
-      fields.push({ text, column });
-      i = end < 0 ? line.length : end;
-    }
-    if (i >= line.length) return ok(fields);
-    i++; // the comma
-  }
 }
 
 type RowResult = Result<RecordedRow, { column: Column; message: string }>;
@@ -189,7 +157,7 @@ export function parseRecordingCsv(text: string, file: string): Result<Recording,
   const lines = text.split(/\r?\n/);
   const rows: RecordedRow[] = [];
   const lineNumbers: number[] = [];
-  let header: Field[] | undefined;
+  let header: CsvField[] | undefined;
   for (let n = 0; n < lines.length; n++) {
     const line = lines[n];
     if (line.trim() === '' || line.startsWith('#')) continue;
@@ -221,10 +189,6 @@ export function parseRecordingCsv(text: string, file: string): Result<Recording,
     return err(problem('RecordingHeader', file, 0, 0, `no header line (${CSV_COLUMNS.join(',')})`));
   const order = checkOrder(rows, file, (i) => lineNumbers[i]);
   return order === null ? ok({ rows }) : err(order);
-}
-
-function csvField(s: string): string {
-  return /[",]/.test(s) || s !== s.trim() ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 /** Seconds as the shortest decimal text (ms precision). */

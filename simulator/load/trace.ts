@@ -11,7 +11,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { type Result, err, ok } from '../../algorithms/index.js';
+import { type Result, err, ok, splitCsvLine } from '../../algorithms/index.js';
 
 export interface TracePoint {
   readonly atSeconds: number;
@@ -188,20 +188,26 @@ function points(list: unknown, at: string): Result<TracePoint[], string> {
   return ok(out.sort((a, b) => a.atSeconds - b.atSeconds));
 }
 
-/** CSV rows `seconds,rps` (a header line and # comments are skipped). */
+/**
+ * CSV rows `seconds,rps` (a header line and # comments are skipped). A row's delimiter is its
+ * first comma, semicolon or tab (spreadsheets export all three); fields may be quoted.
+ */
 export function parseCsvTrace(text: string, source: string): Result<TracePoint[], string> {
   const out: TracePoint[] = [];
   for (const [i, line] of text.split(/\r?\n/).entries()) {
     const l = line.trim();
     if (l === '' || l.startsWith('#')) continue;
-    const [a, b] = l.split(/[,;\t]/).map((s) => s.trim());
+    const fields = splitCsvLine(l, /[,;\t]/.exec(l)?.[0] ?? ',');
+    if (!fields.ok) return err(`${source}:${i + 1}:${fields.error.column}: ${fields.error.message}`);
+    const [a, b] = fields.value.map((f) => f.text.trim());
     const t = parseSeconds(/^[A-Za-z_]/.test(a ?? '') ? undefined : a, `${source}:${i + 1}`);
     if (!t.ok) {
       if (out.length === 0 && i === 0) continue; // a header
       return t;
     }
     const r = Number(b);
-    if (!Number.isFinite(r)) return err(`${source}:${i + 1}: rps ${JSON.stringify(b)} is not a number`);
+    if (b === undefined || b === '' || !Number.isFinite(r))
+      return err(`${source}:${i + 1}: rps ${JSON.stringify(b ?? '')} is not a number`);
     out.push({ atSeconds: t.value, rps: r });
   }
   return ok(out.sort((x, y) => x.atSeconds - y.atSeconds));

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { integrate, parseTrace, rpsAt, type LoadTrace } from '../../../simulator/load/index.js';
+import { integrate, parseCsvTrace, parseTrace, rpsAt, type LoadTrace } from '../../../simulator/load/index.js';
 
 function trace(raw: unknown): LoadTrace {
   const r = parseTrace(raw, 'load.web');
@@ -48,6 +48,29 @@ describe('load traces', () => {
     const r = parseTrace({ type: 'csv', file: 'load.csv' }, 'load.web', dir);
     if (!r.ok) throw new Error(r.error);
     expect([rpsAt(r.value, 30), rpsAt(r.value, 90), rpsAt(r.value, 500)]).toEqual([300, 600, 600]);
+  });
+
+  it('a CSV trace row may use a semicolon or a tab, and quote its fields', () => {
+    const r = parseCsvTrace('seconds;rps\n0;100\n"60";"250.5"\n120\t400\n', 'load.csv');
+    expect(r).toEqual({
+      ok: true,
+      value: [
+        { atSeconds: 0, rps: 100 },
+        { atSeconds: 60, rps: 250.5 },
+        { atSeconds: 120, rps: 400 },
+      ],
+    });
+  });
+
+  it('a CSV trace row that is not CSV, or without an rps, is an error naming the file, line and column', () => {
+    expect(parseCsvTrace('0,100\n60,"200\n', 'load.csv')).toEqual({
+      ok: false,
+      error: 'load.csv:2:4: unterminated quoted field',
+    });
+    expect(parseCsvTrace('0,100\n60,\n', 'load.csv')).toEqual({
+      ok: false,
+      error: 'load.csv:2: rps "" is not a number',
+    });
   });
 
   it('integrates steps exactly across their jumps', () => {
