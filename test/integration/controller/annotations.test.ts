@@ -5,20 +5,16 @@
  */
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { parse } from 'yaml';
 import type { RunningController } from '../../../app/start.js';
 import type { ReconcileOutcome } from '../../../controller/reconciler.js';
 import { Resources } from '../../../simulator/apiserver/index.js';
 import { HAVE_KUBECTL } from '../../deploy/support/manifests.js';
 import {
-  DEPLOYMENTS,
+  busyDeployment,
   condition,
   cpuMetric,
-  createReadyPod,
-  deployment,
   hpa,
   hpaStatus,
   replicasOf,
@@ -27,14 +23,12 @@ import {
   waitFor,
   writes,
   type Sim,
+  CRD_HPAS,
+  installHpaCrd,
 } from './harness.js';
 
-const CRD_FILE = fileURLToPath(
-  new URL('../../../manifests/crd/horizontalpodautoscalers.autoscaling.hpa-ts.io.yaml', import.meta.url),
-);
 const EXAMPLE = fileURLToPath(new URL('../../../manifests/examples/annotations/paused-replicas.yaml', import.meta.url));
 const EXAMPLES_DIR = fileURLToPath(new URL('../../../manifests/examples/annotations/', import.meta.url));
-const CRD_HPAS = { group: 'autoscaling.hpa-ts.io', version: 'v1', resource: 'horizontalpodautoscalers' } as const;
 
 let sim: Sim | undefined;
 let ctl: RunningController | undefined;
@@ -48,11 +42,7 @@ afterEach(async () => {
 
 /** A Deployment with `replicas` ready pods at 90% of their CPU request: upstream would scale up. */
 function busyWorkload(s: Sim, name: string, replicas: number): void {
-  s.server.store.create(DEPLOYMENTS, 'default', deployment(name, replicas));
-  for (let i = 0; i < replicas; i++) {
-    createReadyPod(s, name, `${name}-${i}`);
-    s.cpu.set(`${name}-${i}`, 90);
-  }
+  busyDeployment(s, name, replicas, 90);
 }
 
 /** An autoscaling/v2 HPA on 50% CPU, 1 … 10 replicas, with these annotations. */
@@ -113,7 +103,7 @@ describe('annotated autoscaling.hpa-ts.io HPAs (CRD mode) over HTTP', () => {
   it('hpa-ts.io/paused holds the scale; an invalid sync period is reported and ignored', async () => {
     sim = await startSim();
     const s = sim;
-    s.server.store.create(Resources.customResourceDefinitions, undefined, parse(readFileSync(CRD_FILE, 'utf8')));
+    installHpaCrd(s);
     busyWorkload(s, 'api', 3);
     const body = {
       ...annotatedHpa('api', { 'hpa-ts.io/paused': 'true', 'hpa-ts.io/sync-period': '90m' }),

@@ -3,9 +3,9 @@ import type { RunningController } from '../../../app/start.js';
 import {
   DEPLOYMENTS,
   HPAS,
+  busyDeployment,
   condition,
   cpuMetric,
-  createReadyPod,
   deployment,
   hpa,
   hpaStatus,
@@ -30,11 +30,7 @@ afterEach(async () => {
 });
 
 function workload(s: Sim, hpaName: string): void {
-  s.server.store.create(DEPLOYMENTS, 'default', deployment('web', 2));
-  for (let i = 0; i < 2; i++) {
-    createReadyPod(s, 'web', `web-${i}`);
-    s.cpu.set(`web-${i}`, 50);
-  }
+  busyDeployment(s, 'web', 2, 50);
   s.server.store.create(HPAS, 'default', {
     ...hpa('web', { maxReplicas: 10, metrics: [cpuMetric(50)] }),
     metadata: { name: hpaName, namespace: 'default' },

@@ -1,10 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
 import type { RunningController } from '../../../app/start.js';
 import type { ReconcileOutcome } from '../../../controller/reconciler.js';
-import { Resources } from '../../../simulator/apiserver/index.js';
 import {
   DEPLOYMENTS,
   EVENTS,
@@ -17,6 +13,8 @@ import {
   startSim,
   waitFor,
   type Sim,
+  CRD_HPAS,
+  installHpaCrd,
 } from './harness.js';
 
 /**
@@ -26,10 +24,6 @@ import {
  * reports it — a condition and an event naming the field and what it must be — and never
  * writes its scale (before: 2 ↔ 5 every sync).
  */
-const CRD_FILE = fileURLToPath(
-  new URL('../../../manifests/crd/horizontalpodautoscalers.autoscaling.hpa-ts.io.yaml', import.meta.url),
-);
-const CRD_HPAS = { group: 'autoscaling.hpa-ts.io', version: 'v1', resource: 'horizontalpodautoscalers' } as const;
 const EXPECTED = 'spec.maxReplicas: Invalid value: 2: must be greater than or equal to `minReplicas`';
 
 let sim: Sim | undefined;
@@ -60,7 +54,7 @@ describe('CRD mode with an HPA the CRD would reject but the server stored', () =
   it('reports minReplicas 5 > maxReplicas 2 with a condition and an event naming the field, and never writes its scale', async () => {
     sim = await startSim();
     const s = sim;
-    s.server.store.create(Resources.customResourceDefinitions, undefined, parse(readFileSync(CRD_FILE, 'utf8')));
+    installHpaCrd(s);
     for (const name of ['bad', 'good']) {
       s.server.store.create(DEPLOYMENTS, 'default', {
         ...deployment(name, 3),

@@ -3,11 +3,13 @@
  * pods written directly (no workload model needed) and metrics.k8s.io / custom.metrics.k8s.io
  * groups answering from a mutable table — so each test sets exactly the usage it needs.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { startApiServer, type ApiServerHandle } from '../../../simulator/apiserver/index.js';
+import { Resources, startApiServer, type ApiServerHandle } from '../../../simulator/apiserver/index.js';
 import { EMBEDDED_RUN_FLAGS, runSettingsFromFlags, type RunFlags } from '../../../app/settings.js';
 import { startController, type RunningController, loadKubeConfig } from '../../../app/start.js';
 import { silentLogger } from '../../../controller/logging.js';
@@ -17,6 +19,21 @@ export const DEPLOYMENTS = { group: 'apps', version: 'v1', resource: 'deployment
 export const PODS = { group: '', version: 'v1', resource: 'pods' } as const;
 export const HPAS = { group: 'autoscaling', version: 'v2', resource: 'horizontalpodautoscalers' } as const;
 export const EVENTS = { group: '', version: 'v1', resource: 'events' } as const;
+
+/** hpa-ts's own HPA kind (CRD mode, docs/crd.md) */
+export const CRD_HPAS = {
+  group: 'autoscaling.hpa-ts.io',
+  version: 'v1',
+  resource: 'horizontalpodautoscalers',
+} as const;
+const CRD_FILE = fileURLToPath(
+  new URL('../../../manifests/crd/horizontalpodautoscalers.autoscaling.hpa-ts.io.yaml', import.meta.url),
+);
+
+/** Installs the shipped CRD of CRD_HPAS. */
+export function installHpaCrd(sim: Sim): void {
+  sim.server.store.create(Resources.customResourceDefinitions, undefined, parse(readFileSync(CRD_FILE, 'utf8')));
+}
 
 export interface Sim {
   readonly server: ApiServerHandle;
@@ -155,6 +172,20 @@ export function createReadyPod(sim: Sim, app: string, name: string, cpuRequest =
       conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: longAgo }],
     },
   });
+}
+
+/** Ready pods `${app}-${from}` … `${app}-${to - 1}` (see createReadyPod), each using `cpuMilli` millicores. */
+export function addBusyPods(sim: Sim, app: string, from: number, to: number, cpuMilli: number): void {
+  for (let i = from; i < to; i++) {
+    createReadyPod(sim, app, `${app}-${i}`);
+    sim.cpu.set(`${app}-${i}`, cpuMilli);
+  }
+}
+
+/** The Deployment `name` with `replicas` ready pods of 100m requests, each using `cpuMilli` millicores. */
+export function busyDeployment(sim: Sim, name: string, replicas: number, cpuMilli: number): void {
+  sim.server.store.create(DEPLOYMENTS, 'default', deployment(name, replicas));
+  addBusyPods(sim, name, 0, replicas, cpuMilli);
 }
 
 export function hpa(name: string, spec: Record<string, unknown>): Record<string, unknown> {

@@ -3,11 +3,9 @@ import type { RunningController } from '../../../app/start.js';
 import type { Recommendation } from '../../../algorithms/index.js';
 import type { ReconcileOutcome } from '../../../controller/reconciler.js';
 import {
-  DEPLOYMENTS,
   HPAS,
+  busyDeployment,
   cpuMetric,
-  createReadyPod,
-  deployment,
   hpa,
   replicasOf,
   startCtl,
@@ -31,11 +29,7 @@ afterEach(async () => {
 
 /** `web` at `replicas` ready pods using `cpu` % of their request, and its HPA (target 50 %). */
 function world(s: Sim, replicas: number, cpu: number, behavior: Record<string, unknown>): void {
-  s.server.store.create(DEPLOYMENTS, 'default', deployment('web', replicas));
-  for (let i = 0; i < replicas; i++) {
-    createReadyPod(s, 'web', `web-${i}`);
-    s.cpu.set(`web-${i}`, cpu);
-  }
+  busyDeployment(s, 'web', replicas, cpu);
   s.server.store.create(HPAS, 'default', hpa('web', { maxReplicas: 10, metrics: [cpuMetric(50)], behavior }));
 }
 

@@ -1,11 +1,10 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import type { RunningController } from '../../../app/start.js';
 import {
-  DEPLOYMENTS,
   HPAS,
+  addBusyPods,
+  busyDeployment,
   cpuMetric,
-  createReadyPod,
-  deployment,
   hpa,
   replicasOf,
   startCtl,
@@ -27,11 +26,7 @@ describe('two controller processes with leader election', () => {
   it('lets only the leader write, and fails over when it stops', async () => {
     sim = await startSim();
     const s = sim;
-    s.server.store.create(DEPLOYMENTS, 'default', deployment('web', 2));
-    for (let i = 0; i < 2; i++) {
-      createReadyPod(s, 'web', `web-${i}`);
-      s.cpu.set(`web-${i}`, 95);
-    }
+    busyDeployment(s, 'web', 2, 95);
     s.server.store.create(HPAS, 'default', hpa('web', { maxReplicas: 20, metrics: [cpuMetric(50)] }));
     const a = await startCtl(s, { leaderElect: true, leaderElectIdentity: 'ctl-a' });
     running.push(a);
@@ -47,10 +42,7 @@ describe('two controller processes with leader election', () => {
     running.splice(running.indexOf(leader), 1);
     await leader.stop();
     await waitFor('standby takes over', () => standby.isLeader(), 10_000);
-    for (let i = 2; i < 4; i++) {
-      createReadyPod(s, 'web', `web-${i}`);
-      s.cpu.set(`web-${i}`, 95);
-    }
+    addBusyPods(s, 'web', 2, 4, 95);
     await waitFor('the new leader scales to 8', () => replicasOf(s, 'web') === 8);
     expect(hpaWrites().some((w) => w.userAgent?.includes(standbyId))).toBe(true);
   });

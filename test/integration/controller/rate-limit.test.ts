@@ -1,29 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type { RunningController } from '../../../app/start.js';
-import {
-  DEPLOYMENTS,
-  HPAS,
-  cpuMetric,
-  createReadyPod,
-  deployment,
-  hpa,
-  replicasOf,
-  startCtl,
-  startSim,
-  waitFor,
-  type Sim,
-} from './harness.js';
+import { HPAS, busyDeployment, cpuMetric, hpa, replicasOf, startCtl, startSim, waitFor, type Sim } from './harness.js';
 
 let sim: Sim;
 let ctl: RunningController | undefined;
 
 beforeEach(async () => {
   sim = await startSim();
-  sim.server.store.create(DEPLOYMENTS, 'default', deployment('web', 2));
-  for (let i = 0; i < 2; i++) {
-    createReadyPod(sim, 'web', `web-${i}`);
-    sim.cpu.set(`web-${i}`, 90);
-  }
+  busyDeployment(sim, 'web', 2, 90);
   sim.server.store.create(HPAS, 'default', hpa('web', { maxReplicas: 10, metrics: [cpuMetric(50)] }));
 });
 

@@ -2,13 +2,12 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type { RunningController } from '../../../app/start.js';
 import { EMPTY_HISTORY } from '../../../algorithms/index.js';
 import {
-  DEPLOYMENTS,
   EVENTS,
   HPAS,
+  addBusyPods,
+  busyDeployment,
   condition,
   cpuMetric,
-  createReadyPod,
-  deployment,
   hpa,
   replicasOf,
   startCtl,
@@ -32,11 +31,7 @@ afterEach(async () => {
 });
 
 function setup(name: string, replicas: number, cpuEach: number): void {
-  sim.server.store.create(DEPLOYMENTS, 'default', deployment(name, replicas));
-  for (let i = 0; i < replicas; i++) {
-    createReadyPod(sim, name, `${name}-${i}`);
-    sim.cpu.set(`${name}-${i}`, cpuEach);
-  }
+  busyDeployment(sim, name, replicas, cpuEach);
   sim.server.store.create(HPAS, 'default', hpa(name, { metrics: [cpuMetric(50)] }));
 }
 
@@ -116,10 +111,7 @@ describe('the controller under failure', () => {
     });
     const w = sim.server.store.get(workers, 'default', 'w');
     sim.server.store.updateStatus(workers, 'default', 'w', { ...w, status: { replicas: 2, selector: 'app=w' } });
-    for (let i = 0; i < 2; i++) {
-      createReadyPod(sim, 'w', `w-${i}`);
-      sim.cpu.set(`w-${i}`, 95);
-    }
+    addBusyPods(sim, 'w', 0, 2, 95);
     sim.server.store.create(HPAS, 'default', {
       ...hpa('w', { metrics: [cpuMetric(50)] }),
       spec: {

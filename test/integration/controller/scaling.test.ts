@@ -9,7 +9,7 @@ import {
   condition,
   cpuMetric,
   createReadyPod,
-  deployment,
+  busyDeployment,
   hpa,
   replicasOf,
   startCtl,
@@ -33,11 +33,7 @@ afterEach(async () => {
 });
 
 function setup(name: string, replicas: number, cpuEach: number, spec: Record<string, unknown>): void {
-  sim.server.store.create(DEPLOYMENTS, 'default', deployment(name, replicas));
-  for (let i = 0; i < replicas; i++) {
-    createReadyPod(sim, name, `${name}-${i}`);
-    sim.cpu.set(`${name}-${i}`, cpuEach);
-  }
+  busyDeployment(sim, name, replicas, cpuEach);
   sim.server.store.create(HPAS, 'default', hpa(name, spec));
 }
 

@@ -4,20 +4,15 @@
  * hpa_ts_recommendation_unclamped, and, in CRD mode only, as status.unclampedReplicas.
  */
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
 import { explainHpa } from '../../../app/explain-command.js';
 import { runSettingsFromFlags } from '../../../app/settings.js';
 import type { RunningController } from '../../../app/start.js';
 import type { ReconcileOutcome } from '../../../controller/reconciler.js';
 import { Resources } from '../../../simulator/apiserver/index.js';
 import {
-  DEPLOYMENTS,
   FAST_FLAGS,
+  busyDeployment,
   cpuMetric,
-  createReadyPod,
-  deployment,
   hpa,
   hpaStatus,
   replicasOf,
@@ -25,12 +20,10 @@ import {
   startSim,
   waitFor,
   type Sim,
+  CRD_HPAS,
+  installHpaCrd,
 } from './harness.js';
 
-const CRD_FILE = fileURLToPath(
-  new URL('../../../manifests/crd/horizontalpodautoscalers.autoscaling.hpa-ts.io.yaml', import.meta.url),
-);
-const CRD_HPAS = { group: 'autoscaling.hpa-ts.io', version: 'v1', resource: 'horizontalpodautoscalers' } as const;
 const LINE = 'unclamped recommendation: metrics ask for 14 replicas; limited to 10 by maxReplicas 10 (TooManyReplicas)';
 
 let sim: Sim | undefined;
@@ -45,11 +38,7 @@ afterEach(async () => {
 
 /** 5 ready pods at 140 % of their CPU request against a 50 % target: 5 × 2.8 = 14 replicas. */
 function overloaded(s: Sim, name: string): void {
-  s.server.store.create(DEPLOYMENTS, 'default', deployment(name, 5));
-  for (let i = 0; i < 5; i++) {
-    createReadyPod(s, name, `${name}-${i}`);
-    s.cpu.set(`${name}-${i}`, 140);
-  }
+  busyDeployment(s, name, 5, 140);
 }
 
 async function unclampedGauge(port: number): Promise<string[]> {
@@ -104,7 +93,7 @@ describe('an autoscaling.hpa-ts.io HPA (CRD mode)', () => {
   it('has status.unclampedReplicas, kept while metrics fail', async () => {
     sim = await startSim();
     const s = sim;
-    s.server.store.create(Resources.customResourceDefinitions, undefined, parse(readFileSync(CRD_FILE, 'utf8')));
+    installHpaCrd(s);
     overloaded(s, 'api');
     s.server.store.create(CRD_HPAS, 'default', {
       ...hpa('api', { metrics: [cpuMetric(50)] }),
