@@ -115,7 +115,9 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   if (opts.kubeconfigPath !== undefined) await server.writeKubeconfig(opts.kubeconfigPath);
   const w = opts.write;
   const factorText = Number.isInteger(opts.factor) ? String(opts.factor) : opts.factor.toFixed(1);
-  w('hpa-ts demo — seed 000: an HPA on http_requests_qps (prometheus-adapter rule), 1000 requests per second for 60 s');
+  w(
+    `hpa-ts demo — seed 000: an HPA on http_requests_qps (prometheus-adapter rule), ${rps} requests per second for ${loadMs / 1000} s`,
+  );
   w(
     `  simulated cluster: ${server.url}${opts.kubeconfigPath !== undefined ? `   (kubectl --kubeconfig ${opts.kubeconfigPath} get hpa -w)` : ''}`,
   );
@@ -211,8 +213,10 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     timers.push(clock.setTimer(5_000, tick));
   };
   tick();
-  // give up in time to stay within a minute of wall time (the demo takes about 170 s simulated)
-  const limit = opts.maxSimulatedSeconds ?? Math.min(300, Math.max(200, 55 * opts.factor));
+  // give up in time to stay within a minute of wall time (the demo takes about 170 s simulated),
+  // but never before the load asked for has run and had 150 s to settle
+  const limit =
+    opts.maxSimulatedSeconds ?? Math.max(Math.min(300, Math.max(200, 55 * opts.factor)), loadMs / 1000 + 150);
   timers.push(clock.setTimer(limit * 1000, () => finish(false)));
   const done = await finished;
   for (const cancel of timers) cancel();
