@@ -215,8 +215,8 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   tick();
   // give up in time to stay within a minute of wall time (the demo takes about 170 s simulated),
   // but never before the load asked for has run and had 150 s to settle
-  const limit =
-    opts.maxSimulatedSeconds ?? Math.max(Math.min(300, Math.max(200, 55 * opts.factor)), loadMs / 1000 + 150);
+  const withinAMinute = Math.min(300, Math.max(200, 55 * opts.factor));
+  const limit = opts.maxSimulatedSeconds ?? Math.max(withinAMinute, loadMs / 1000 + 150);
   timers.push(clock.setTimer(limit * 1000, () => finish(false)));
   const done = await finished;
   for (const cancel of timers) cancel();

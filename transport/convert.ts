@@ -100,12 +100,14 @@ function containers(v: unknown, where: string, report: MalformedReporter | undef
 
 /**
  * Labels shared by every object carrying the same ones (a ReplicaSet's pods do, and so do their
- * metrics): `convert` runs only for a set not held yet, and may throw to refuse it.
+ * metrics): `convert` runs only for a set not held yet, and may throw to refuse it. What is not an
+ * object is never shared: `convert` says what it makes of it.
  */
 export function sharedLabels(
-  raw: object,
+  raw: unknown,
   convert: () => Readonly<Record<string, string>>,
 ): Readonly<Record<string, string>> {
+  if (typeof raw !== 'object' || raw === null) return convert();
   const key = JSON.stringify(raw);
   return labelSets.get(key) ?? labelSets.keep(key, convert());
 }

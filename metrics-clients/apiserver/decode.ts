@@ -70,9 +70,7 @@ export function decodePodMetricsList(text: string): Result<readonly PodResourceU
     const labels =
       rawLabels === undefined || rawLabels === null
         ? undefined
-        : typeof rawLabels === 'object'
-          ? sharedLabels(rawLabels, () => d.stringMap(rawLabels, `${at}.metadata.labels`))
-          : d.stringMap(rawLabels, `${at}.metadata.labels`);
+        : sharedLabels(rawLabels, () => d.stringMap(rawLabels, `${at}.metadata.labels`));
     const base = {
       pod: d.string(meta.name, `${at}.metadata.name`),
       namespace: d.string(meta.namespace, `${at}.metadata.namespace`),

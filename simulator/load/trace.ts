@@ -206,7 +206,8 @@ export function parseCsvTrace(text: string, source: string): Result<TracePoint[]
       return t;
     }
     const r = Number(b);
-    if (b === undefined || b === '' || !Number.isFinite(r))
+    // Number('') is 0: an empty field is no rps
+    if (b === '' || !Number.isFinite(r))
       return err(`${source}:${i + 1}: rps ${JSON.stringify(b ?? '')} is not a number`);
     out.push({ atSeconds: t.value, rps: r });
   }
